@@ -1,0 +1,68 @@
+// Statistics of one run, and estimates across replications.
+//
+// Within a run: TimeAverage integrates a piecewise-constant quantity (WIP, buffer occupancy) over
+// simulated time; sample quantiles use the same definition as numpy's default (linear
+// interpolation between order statistics, "type 7"), so figures match what an analyst computes
+// from the exported samples.
+//
+// Across replications: each replication gives one independent observation of a KPI, so the
+// confidence interval is the Student t interval mean +- t(1-a/2, n-1) * s / sqrt(n). With a single
+// replication there is no spread to estimate and the interval is reported as the point itself
+// with `has_interval == false`.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+namespace linetwin {
+
+class TimeAverage {
+ public:
+  // Starts (or restarts) integration at `now` with the current value kept.
+  void reset(double now) {
+    start_ = now;
+    last_change_ = now;
+    area_ = 0.0;
+  }
+  void set(double now, double value) {
+    area_ += value_ * (now - last_change_);
+    last_change_ = now;
+    value_ = value;
+  }
+  void add(double now, double delta) { set(now, value_ + delta); }
+  double value() const { return value_; }
+  double mean(double now) const {
+    const double span = now - start_;
+    return span > 0.0 ? (area_ + value_ * (now - last_change_)) / span : value_;
+  }
+
+ private:
+  double start_ = 0.0;
+  double last_change_ = 0.0;
+  double area_ = 0.0;
+  double value_ = 0.0;
+};
+
+// Sample quantile with linear interpolation (numpy's default). Reorders `values`. NaN if empty.
+double quantile(std::vector<double>& values, double probability);
+
+double sample_mean(std::span<const double> values);
+
+struct Estimate {
+  double mean = 0.0;
+  double stdev = 0.0;  // sample standard deviation across replications
+  double ci_low = 0.0;
+  double ci_high = 0.0;
+  double confidence = 0.95;
+  std::size_t replications = 0;
+  bool has_interval = false;  // false with fewer than two replications
+};
+
+// Student t confidence interval of the mean of independent replications.
+Estimate estimate(std::span<const double> per_replication, double confidence = 0.95);
+
+// The two-sided Student t quantile t(1 - (1-confidence)/2, degrees_of_freedom).
+double student_t_critical(double confidence, std::size_t degrees_of_freedom);
+
+}  // namespace linetwin

@@ -1,0 +1,139 @@
+#include "experiment/replications.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "plant/line_run.hpp"
+
+namespace linetwin {
+
+ExperimentSettings settings_from_scene(const Scene& scene) {
+  ExperimentSettings settings;
+  settings.seed = scene.seed();
+  settings.run = scene.run_settings();
+  return settings;
+}
+
+std::vector<ReplicationResult> run_replications(const Scene& scene,
+                                                const ExperimentSettings& settings) {
+  const std::size_t total = settings.run.replications;
+  std::vector<ReplicationResult> results(total);
+  unsigned threads =
+      settings.threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : settings.threads;
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, total));
+
+  std::atomic<std::size_t> next{0};
+  std::mutex progress_mutex;
+  std::size_t finished = 0;
+  std::exception_ptr failure;
+  auto worker = [&] {
+    for (;;) {
+      const std::size_t r = next.fetch_add(1);
+      if (r >= total) return;
+      try {
+        LineRun run(scene, settings.seed, static_cast<std::uint32_t>(r), settings.run);
+        results[r] = run.run_to_end();
+      } catch (...) {
+        // Exceptions never cross a thread: keep the first and stop handing out work.
+        std::lock_guard lock(progress_mutex);
+        if (!failure) failure = std::current_exception();
+        next.store(total);
+        return;
+      }
+      std::lock_guard lock(progress_mutex);
+      ++finished;
+      if (settings.progress) settings.progress(finished, total);
+    }
+  };
+  if (threads <= 1) {
+    worker();
+  } else {
+    std::vector<std::jthread> pool;
+    for (unsigned t = 0; t < threads; ++t)
+      pool.emplace_back(worker);
+  }
+  if (failure) std::rethrow_exception(failure);
+  return results;
+}
+
+namespace {
+// Summarises one number per replication, skipping replications where it is undefined (NaN),
+// such as a lead time when no part came out.
+template <class Get>
+Estimate over(const std::vector<ReplicationResult>& reps, double confidence, Get get) {
+  std::vector<double> values;
+  values.reserve(reps.size());
+  for (const ReplicationResult& r : reps) {
+    const double v = get(r);
+    if (!std::isnan(v)) values.push_back(v);
+  }
+  return estimate(values, confidence);
+}
+}  // namespace
+
+ExperimentSummary summarize(const std::vector<ReplicationResult>& reps, double confidence) {
+  ExperimentSummary s;
+  s.confidence = confidence;
+  s.replications = reps.size();
+  if (reps.empty()) return s;
+  s.throughput_per_hour = over(reps, confidence, [](auto& r) { return r.throughput_per_hour; });
+  s.wip_mean = over(reps, confidence, [](auto& r) { return r.wip_mean; });
+  s.lead_time_mean_s = over(reps, confidence, [](auto& r) { return r.lead_time_mean_s; });
+  s.lead_time_p50_s = over(reps, confidence, [](auto& r) { return r.lead_time_p50_s; });
+  s.lead_time_p95_s = over(reps, confidence, [](auto& r) { return r.lead_time_p95_s; });
+  for (const ReplicationResult& r : reps)
+    s.events += r.events;
+
+  const std::size_t stations = reps.front().stations.size();
+  double longest = -1.0;
+  for (std::size_t i = 0; i < stations; ++i) {
+    StationSummary st;
+    auto field = [&](auto member) {
+      return over(reps, confidence, [&](const ReplicationResult& r) {
+        return static_cast<double>(r.stations[i].*member);
+      });
+    };
+    st.working = field(&StationResult::working);
+    st.starved = field(&StationResult::starved);
+    st.blocked = field(&StationResult::blocked);
+    st.down = field(&StationResult::down);
+    st.parts_processed = field(&StationResult::parts_processed);
+    st.failures = field(&StationResult::failures);
+    st.active_period_mean_s = field(&StationResult::active_period_mean_s);
+    std::size_t times_bottleneck = 0;
+    for (const ReplicationResult& r : reps) {
+      if (r.bottleneck_station == static_cast<std::int64_t>(i)) ++times_bottleneck;
+    }
+    st.bottleneck_share = static_cast<double>(times_bottleneck) / static_cast<double>(reps.size());
+    if (st.active_period_mean_s.mean > longest) {
+      longest = st.active_period_mean_s.mean;
+      s.bottleneck_station = i;
+    }
+    s.stations.push_back(st);
+  }
+  for (std::size_t i = 0; i < reps.front().buffers.size(); ++i) {
+    BufferSummary b;
+    b.occupancy_mean = over(reps, confidence, [&](auto& r) { return r.buffers[i].occupancy_mean; });
+    for (const ReplicationResult& r : reps) {
+      b.occupancy_max = std::max(b.occupancy_max, r.buffers[i].occupancy_max);
+    }
+    s.buffers.push_back(b);
+  }
+  for (std::size_t i = 0; i < reps.front().sources.size(); ++i) {
+    SourceSummary src;
+    src.arrivals =
+        over(reps, confidence, [&](auto& r) { return static_cast<double>(r.sources[i].arrivals); });
+    src.lost =
+        over(reps, confidence, [&](auto& r) { return static_cast<double>(r.sources[i].lost); });
+    src.loss_probability =
+        over(reps, confidence, [&](auto& r) { return r.sources[i].loss_probability; });
+    s.sources.push_back(src);
+  }
+  return s;
+}
+
+}  // namespace linetwin

@@ -1,0 +1,68 @@
+// Replications of one scene, run in parallel, and their summary with confidence intervals.
+//
+// Replication r of a scene with seed s always draws from the streams keyed by (s, element id,
+// purpose, r), and results are stored by replication index and summarised in that order, so the
+// numbers are bit-identical whatever the number of threads and whichever thread ran which
+// replication. The Scene is shared read-only; each replication owns its LineRun.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "core/statistics.hpp"
+#include "plant/replication_result.hpp"
+#include "plant/scene.hpp"
+
+namespace linetwin {
+
+struct ExperimentSettings {
+  std::uint64_t seed = 1;
+  RunSettings run;
+  unsigned threads = 1;  // 0: one per hardware thread
+  // Called after each finished replication with (finished, total), from the calling thread's
+  // point of view serialised (never concurrently). May be empty.
+  std::function<void(std::size_t, std::size_t)> progress;
+};
+
+// The scene's own seed and run settings, to be overridden field by field.
+ExperimentSettings settings_from_scene(const Scene& scene);
+
+std::vector<ReplicationResult> run_replications(const Scene& scene,
+                                                const ExperimentSettings& settings);
+
+struct StationSummary {
+  Estimate working, starved, blocked, down;
+  Estimate parts_processed;
+  Estimate failures;
+  Estimate active_period_mean_s;
+  double bottleneck_share = 0.0;  // fraction of replications in which it was the bottleneck
+};
+struct BufferSummary {
+  Estimate occupancy_mean;
+  std::uint64_t occupancy_max = 0;  // over all replications
+};
+struct SourceSummary {
+  Estimate arrivals, lost, loss_probability;
+};
+
+struct ExperimentSummary {
+  double confidence = 0.95;
+  std::size_t replications = 0;
+  Estimate throughput_per_hour;
+  Estimate wip_mean;
+  Estimate lead_time_mean_s, lead_time_p50_s, lead_time_p95_s;
+  std::vector<StationSummary> stations;  // Scene::stations() order
+  std::vector<BufferSummary> buffers;
+  std::vector<SourceSummary> sources;
+  // The station with the longest mean active period averaged over replications (Roser et al.'s
+  // average active period method); empty for a scene without stations.
+  std::optional<std::size_t> bottleneck_station;
+  std::uint64_t events = 0;
+};
+
+ExperimentSummary summarize(const std::vector<ReplicationResult>& replications,
+                            double confidence = 0.95);
+
+}  // namespace linetwin

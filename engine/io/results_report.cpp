@@ -1,0 +1,214 @@
+#include "io/results_report.hpp"
+
+#include <cmath>
+#include <ostream>
+
+#include <fmt/format.h>
+#include <fmt/ostream.h>
+#include <nlohmann/json.hpp>
+
+#include "core/duration.hpp"
+#include "linetwin_version.hpp"
+
+namespace linetwin {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json number(double value) {
+  if (std::isnan(value) || std::isinf(value)) return nullptr;
+  return value;
+}
+
+ordered_json to_json(const Estimate& e) {
+  ordered_json j;
+  j["mean"] = number(e.mean);
+  j["ci95_low"] = number(e.ci_low);
+  j["ci95_high"] = number(e.ci_high);
+  j["stdev"] = number(e.stdev);
+  j["n"] = e.replications;
+  return j;
+}
+
+std::string capacity_text(const BufferSpec& spec) {
+  return spec.capacity == BufferSpec::kUnlimited ? std::string("unlimited")
+                                                 : std::to_string(spec.capacity);
+}
+
+}  // namespace
+
+void write_json(std::ostream& out, const RunReport& report) {
+  const Scene& scene = report.scene;
+  const ExperimentSummary& s = report.summary;
+  ordered_json j;
+  j["schema"] = kResultsSchema;
+  j["linetwin_version"] = kLinetwinVersion;
+  j["scene"] = scene.source_file();
+  j["scene_name"] = scene.name();
+  j["product"] = scene.product();
+  j["seed"] = report.settings.seed;
+  j["replications"] = s.replications;
+  j["warmup_s"] = report.settings.run.warmup_s;
+  j["duration_s"] = report.settings.run.duration_s;
+  j["confidence"] = 0.95;
+  ordered_json kpis;
+  kpis["throughput_per_hour"] = to_json(s.throughput_per_hour);
+  kpis["wip_mean"] = to_json(s.wip_mean);
+  kpis["lead_time_mean_s"] = to_json(s.lead_time_mean_s);
+  kpis["lead_time_p50_s"] = to_json(s.lead_time_p50_s);
+  kpis["lead_time_p95_s"] = to_json(s.lead_time_p95_s);
+  j["kpis"] = kpis;
+  ordered_json bottleneck;
+  bottleneck["method"] = "average active period (Roser, Nakano and Tanaka, 2001)";
+  bottleneck["station"] =
+      s.bottleneck_station ? ordered_json(scene.element(scene.stations()[*s.bottleneck_station]).id)
+                           : ordered_json(nullptr);
+  j["bottleneck"] = bottleneck;
+
+  ordered_json stations = ordered_json::array();
+  for (std::size_t i = 0; i < s.stations.size(); ++i) {
+    const Element& e = scene.element(scene.stations()[i]);
+    const StationSummary& st = s.stations[i];
+    ordered_json row;
+    row["id"] = e.id;
+    row["servers"] = scene.station_spec(e).servers;
+    row["working"] = to_json(st.working);
+    row["starved"] = to_json(st.starved);
+    row["blocked"] = to_json(st.blocked);
+    row["down"] = to_json(st.down);
+    row["parts_processed"] = to_json(st.parts_processed);
+    row["failures"] = to_json(st.failures);
+    row["active_period_mean_s"] = to_json(st.active_period_mean_s);
+    row["bottleneck_share"] = st.bottleneck_share;
+    stations.push_back(row);
+  }
+  j["stations"] = stations;
+  ordered_json buffers = ordered_json::array();
+  for (std::size_t i = 0; i < s.buffers.size(); ++i) {
+    const Element& e = scene.element(scene.buffers()[i]);
+    const BufferSpec& spec = scene.buffer_spec(e);
+    ordered_json row;
+    row["id"] = e.id;
+    row["capacity"] = spec.capacity == BufferSpec::kUnlimited ? ordered_json("unlimited")
+                                                              : ordered_json(spec.capacity);
+    row["occupancy_mean"] = to_json(s.buffers[i].occupancy_mean);
+    row["occupancy_max"] = s.buffers[i].occupancy_max;
+    buffers.push_back(row);
+  }
+  j["buffers"] = buffers;
+  ordered_json sources = ordered_json::array();
+  for (std::size_t i = 0; i < s.sources.size(); ++i) {
+    ordered_json row;
+    row["id"] = scene.element(scene.sources()[i]).id;
+    row["arrivals"] = to_json(s.sources[i].arrivals);
+    row["lost"] = to_json(s.sources[i].lost);
+    row["loss_probability"] = to_json(s.sources[i].loss_probability);
+    sources.push_back(row);
+  }
+  j["sources"] = sources;
+  j["events"] = s.events;
+  out << j.dump(2) << '\n';
+}
+
+namespace {
+std::string csv_number(double value) {
+  return std::isfinite(value) ? fmt::format("{}", value) : std::string();
+}
+void csv_row(std::ostream& out, std::string_view section, std::string_view id, std::string_view kpi,
+             const Estimate& e) {
+  fmt::print(out, "{},{},{},{},{},{},{},{}\n", section, id, kpi, csv_number(e.mean),
+             csv_number(e.ci_low), csv_number(e.ci_high), csv_number(e.stdev), e.replications);
+}
+}  // namespace
+
+void write_csv(std::ostream& out, const RunReport& report) {
+  const Scene& scene = report.scene;
+  const ExperimentSummary& s = report.summary;
+  // Ids are restricted to [A-Za-z0-9_.-], so no field needs quoting.
+  out << "section,id,kpi,mean,ci95_low,ci95_high,stdev,n\n";
+  csv_row(out, "line", "", "throughput_per_hour", s.throughput_per_hour);
+  csv_row(out, "line", "", "wip_mean", s.wip_mean);
+  csv_row(out, "line", "", "lead_time_mean_s", s.lead_time_mean_s);
+  csv_row(out, "line", "", "lead_time_p50_s", s.lead_time_p50_s);
+  csv_row(out, "line", "", "lead_time_p95_s", s.lead_time_p95_s);
+  for (std::size_t i = 0; i < s.stations.size(); ++i) {
+    const std::string& id = scene.element(scene.stations()[i]).id;
+    const StationSummary& st = s.stations[i];
+    csv_row(out, "station", id, "working", st.working);
+    csv_row(out, "station", id, "starved", st.starved);
+    csv_row(out, "station", id, "blocked", st.blocked);
+    csv_row(out, "station", id, "down", st.down);
+    csv_row(out, "station", id, "parts_processed", st.parts_processed);
+    csv_row(out, "station", id, "failures", st.failures);
+    csv_row(out, "station", id, "active_period_mean_s", st.active_period_mean_s);
+  }
+  for (std::size_t i = 0; i < s.buffers.size(); ++i) {
+    csv_row(out, "buffer", scene.element(scene.buffers()[i]).id, "occupancy_mean",
+            s.buffers[i].occupancy_mean);
+  }
+  for (std::size_t i = 0; i < s.sources.size(); ++i) {
+    const std::string& id = scene.element(scene.sources()[i]).id;
+    csv_row(out, "source", id, "arrivals", s.sources[i].arrivals);
+    csv_row(out, "source", id, "lost", s.sources[i].lost);
+    csv_row(out, "source", id, "loss_probability", s.sources[i].loss_probability);
+  }
+}
+
+namespace {
+std::string with_interval(const Estimate& e, int digits) {
+  if (!std::isfinite(e.mean)) return "-";
+  if (!e.has_interval) return fmt::format("{:.{}f}", e.mean, digits);
+  return fmt::format("{:.{}f} ± {:.{}f}", e.mean, digits, (e.ci_high - e.ci_low) / 2.0, digits);
+}
+std::string percent(const Estimate& e) {
+  return std::isfinite(e.mean) ? fmt::format("{:5.1f}%", 100.0 * e.mean) : std::string("-");
+}
+}  // namespace
+
+void write_table(std::ostream& out, const RunReport& report) {
+  const Scene& scene = report.scene;
+  const ExperimentSummary& s = report.summary;
+  fmt::print(out, "{} — {} replication{} of {} after {} warm-up, seed {}\n", scene.name(),
+             s.replications, s.replications == 1 ? "" : "s",
+             format_duration(report.settings.run.duration_s),
+             format_duration(report.settings.run.warmup_s), report.settings.seed);
+  fmt::print(out, "(± is the half-width of the 95% confidence interval across replications)\n\n");
+  fmt::print(out, "  {:<22} {}\n", "throughput [parts/h]", with_interval(s.throughput_per_hour, 2));
+  fmt::print(out, "  {:<22} {}\n", "WIP [parts]", with_interval(s.wip_mean, 2));
+  fmt::print(out, "  {:<22} {}\n", "lead time mean [s]", with_interval(s.lead_time_mean_s, 1));
+  fmt::print(out, "  {:<22} {}\n", "lead time p50 [s]", with_interval(s.lead_time_p50_s, 1));
+  fmt::print(out, "  {:<22} {}\n", "lead time p95 [s]", with_interval(s.lead_time_p95_s, 1));
+  if (s.bottleneck_station) {
+    fmt::print(out, "  {:<22} {} (longest mean active period)\n", "bottleneck",
+               scene.element(scene.stations()[*s.bottleneck_station]).id);
+  }
+  if (!s.stations.empty()) {
+    fmt::print(out, "\n  {:<16} {:>7} {:>7} {:>7} {:>7} {:>18} {:>11}\n", "station", "working",
+               "starved", "blocked", "down", "active period [s]", "bottleneck");
+    for (std::size_t i = 0; i < s.stations.size(); ++i) {
+      const StationSummary& st = s.stations[i];
+      fmt::print(out, "  {:<16} {:>7} {:>7} {:>7} {:>7} {:>18} {:>10.0f}%\n",
+                 scene.element(scene.stations()[i]).id, percent(st.working), percent(st.starved),
+                 percent(st.blocked), percent(st.down), with_interval(st.active_period_mean_s, 1),
+                 100.0 * st.bottleneck_share);
+    }
+  }
+  if (!s.buffers.empty()) {
+    fmt::print(out, "\n  {:<16} {:>10} {:>18} {:>5}\n", "buffer", "capacity", "mean occupancy",
+               "max");
+    for (std::size_t i = 0; i < s.buffers.size(); ++i) {
+      const Element& e = scene.element(scene.buffers()[i]);
+      fmt::print(out, "  {:<16} {:>10} {:>18} {:>5}\n", e.id, capacity_text(scene.buffer_spec(e)),
+                 with_interval(s.buffers[i].occupancy_mean, 2), s.buffers[i].occupancy_max);
+    }
+  }
+  for (std::size_t i = 0; i < s.sources.size(); ++i) {
+    if (s.sources[i].lost.mean > 0.0) {
+      fmt::print(out, "\n  source {} lost {} of its arrivals\n",
+                 scene.element(scene.sources()[i]).id, percent(s.sources[i].loss_probability));
+    }
+  }
+}
+
+}  // namespace linetwin

@@ -1,0 +1,524 @@
+#include "plant/line_run.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <limits>
+
+namespace linetwin {
+
+LineRun::LineRun(const Scene& scene, std::uint64_t seed, std::uint32_t replication,
+                 RunSettings settings)
+    : settings_(settings), replication_(replication) {
+  const auto& elements = scene.elements();
+  nodes_.reserve(elements.size());
+  for (const Element& e : elements) {
+    nodes_.push_back(Node{e.type, e.type_index, e.downstream, e.upstream});
+  }
+  waiting_.resize(elements.size());
+
+  for (ElementIndex index : scene.buffers()) {
+    BufferRun buffer{scene.buffer_spec(elements[index]).capacity, {}, {}, 0};
+    buffers_.push_back(std::move(buffer));
+  }
+  std::uint32_t server_count = 0;
+  for (ElementIndex index : scene.stations()) {
+    const Element& e = elements[index];
+    const StationSpec& spec = scene.station_spec(e);
+    StationRun station{};
+    station.element = index;
+    station.spec = &spec;
+    station.first_server = server_count;
+    station.servers = spec.servers;
+    station.processing_rng = RandomStream(seed, e.id, "processing", replication);
+    station.failure_rng = RandomStream(seed, e.id, "failure", replication);
+    station.repair_rng = RandomStream(seed, e.id, "repair", replication);
+    server_count += spec.servers;
+    stations_.push_back(std::move(station));
+  }
+  servers_.resize(server_count);
+  for (ElementIndex index : scene.sources()) {
+    const Element& e = elements[index];
+    SourceRun source{};
+    source.element = index;
+    source.spec = &scene.source_spec(e);
+    source.interarrival_rng = RandomStream(seed, e.id, "interarrival", replication);
+    sources_.push_back(source);
+  }
+  lead_times_s_.reserve(1024);
+
+  // Time zero: failure clocks start, the first arrivals are scheduled, unlimited supplies fill
+  // the line's entrance.
+  for (StationRun& station : stations_) {
+    if (!station.spec->breakdowns) continue;
+    station.time_to_failure_s =
+        station.spec->breakdowns->time_to_failure.sample(station.failure_rng);
+    if (station.spec->breakdowns->counted_on == FailureClock::kCalendarTime) {
+      kernel_.schedule_at(station.time_to_failure_s,
+                          {static_cast<std::uint32_t>(&station - stations_.data()), kFailure, 0});
+      station.failure_pending = true;
+    }
+  }
+  for (SourceRun& source : sources_) {
+    if (source.spec->unlimited_supply) {
+      supply_unlimited(source);
+    } else {
+      schedule_arrival(source);
+    }
+  }
+  if (settings_.warmup_s > 0.0) {
+    // Runs after everything else due at the same instant: the observed window is
+    // (warm-up, end], so an event at exactly the warm-up time belongs to the warm-up.
+    kernel_.schedule_at(settings_.warmup_s, {0, kWarmupEnd, 0}, EventCalendar::kMaxPriority);
+  }
+  observed_from_s_ = 0.0;
+}
+
+// ---- moving parts ----
+
+void LineRun::enter_line(Part& part) {
+  part.entered_s = kernel_.now();
+  wip_.add(kernel_.now(), 1.0);
+}
+
+void LineRun::complete(const Part& part) {
+  ++completed_;
+  lead_times_s_.push_back(kernel_.now() - part.entered_s);
+  wip_.add(kernel_.now(), -1.0);
+}
+
+bool LineRun::can_take_now(ElementIndex target) const {
+  const Node& node = nodes_[target];
+  switch (node.type) {
+    case ElementType::kSink:
+      return true;
+    case ElementType::kStation: {
+      const StationRun& s = stations_[node.type_index];
+      return !s.down && s.working + s.blocked < s.servers;
+    }
+    default:
+      return false;
+  }
+}
+
+bool LineRun::offer(ElementIndex target, Part part) {
+  const Node& node = nodes_[target];
+  switch (node.type) {
+    case ElementType::kSink:
+      complete(part);
+      return true;
+    case ElementType::kBuffer: {
+      BufferRun& buffer = buffers_[node.type_index];
+      // Pass straight through when nothing queues ahead and the next element can start.
+      if (buffer.queue.empty() && can_take_now(node.downstream))
+        return offer(node.downstream, part);
+      if (buffer.queue.size() >= buffer.capacity) return false;
+      buffer.queue.push_back(part);
+      buffer.occupancy.add(kernel_.now(), 1.0);
+      buffer.occupancy_max = std::max<std::uint64_t>(buffer.occupancy_max, buffer.queue.size());
+      return true;
+    }
+    case ElementType::kStation: {
+      StationRun& station = stations_[node.type_index];
+      if (station.down || station.working + station.blocked >= station.servers) return false;
+      for (std::uint32_t k = 0; k < station.servers; ++k) {
+        if (servers_[station.first_server + k].state == ServerState::kIdle) {
+          start_service(station, k, part);
+          return true;
+        }
+      }
+      assert(false && "idle count and server states disagree");
+      return false;
+    }
+    case ElementType::kSource:
+      break;
+  }
+  assert(false && "a source takes no parts");
+  return false;
+}
+
+void LineRun::start_service(StationRun& station, std::uint32_t k, Part part) {
+  account(station);
+  ServerRun& server = servers_[station.first_server + k];
+  assert(server.state == ServerState::kIdle);
+  server.state = ServerState::kWorking;
+  server.part = part;
+  const bool was_operating = station.working > 0;
+  ++station.working;
+  server.end_s = kernel_.now() + station.spec->processing.sample(station.processing_rng);
+  server.completion =
+      kernel_.schedule_at(server.end_s, {static_cast<std::uint32_t>(&station - stations_.data()),
+                                         kServiceEnd, static_cast<std::uint16_t>(k)});
+  if (station.spec->breakdowns &&
+      station.spec->breakdowns->counted_on == FailureClock::kOperatingTime) {
+    if (!was_operating) station.operating_since_s = kernel_.now();
+    arm_failure_if_due(station);
+  }
+  refresh_active(station);
+}
+
+void LineRun::refill(StationRun& station, std::uint32_t k) {
+  if (station.down) return;
+  const ElementIndex upstream = nodes_[station.element].upstream;
+  const Node& node = nodes_[upstream];
+  if (node.type == ElementType::kBuffer) {
+    BufferRun& buffer = buffers_[node.type_index];
+    if (!buffer.queue.empty()) {
+      Part part = buffer.queue.pop_front();
+      buffer.occupancy.add(kernel_.now(), -1.0);
+      start_service(station, k, part);
+      admit_waiting(upstream);
+      return;
+    }
+    // An empty buffer can still have holders waiting: a direct hand-over (capacity 0).
+    if (!waiting_[upstream].empty()) {
+      const Holder holder = waiting_[upstream].pop_front();
+      start_service(station, k, take_from(holder));
+      release(holder);
+    }
+    return;
+  }
+  // Fed directly by a source or a station: they wait on this station's own list.
+  FifoQueue<Holder>& waiting = waiting_[station.element];
+  if (!waiting.empty()) {
+    const Holder holder = waiting.pop_front();
+    start_service(station, k, take_from(holder));
+    release(holder);
+  }
+}
+
+void LineRun::admit_waiting(ElementIndex buffer_index) {
+  FifoQueue<Holder>& waiting = waiting_[buffer_index];
+  BufferRun& buffer = buffers_[nodes_[buffer_index].type_index];
+  if (waiting.empty() || buffer.queue.size() >= buffer.capacity) return;
+  const Holder holder = waiting.pop_front();
+  [[maybe_unused]] const bool taken = offer(buffer_index, take_from(holder));
+  assert(taken);
+  release(holder);
+}
+
+LineRun::Part LineRun::take_from(const Holder& holder) {
+  const Node& node = nodes_[holder.element];
+  if (node.type == ElementType::kSource) {
+    SourceRun& source = sources_[node.type_index];
+    Part part = source.held;
+    if (source.spec->unlimited_supply) ++source.arrivals;
+    enter_line(part);
+    return part;
+  }
+  assert(node.type == ElementType::kStation);
+  const StationRun& station = stations_[node.type_index];
+  return servers_[station.first_server + holder.server].part;
+}
+
+void LineRun::release(const Holder& holder) {
+  const Node& node = nodes_[holder.element];
+  if (node.type == ElementType::kSource) {
+    SourceRun& source = sources_[node.type_index];
+    source.holding = false;
+    if (source.spec->unlimited_supply) {
+      supply_unlimited(source);
+    } else {
+      schedule_arrival(source);
+    }
+    return;
+  }
+  StationRun& station = stations_[node.type_index];
+  ServerRun& server = servers_[station.first_server + holder.server];
+  assert(server.state == ServerState::kBlocked);
+  account(station);
+  server.state = ServerState::kIdle;
+  --station.blocked;
+  refresh_active(station);
+  refill(station, holder.server);
+}
+
+void LineRun::supply_unlimited(SourceRun& source) {
+  const ElementIndex target = nodes_[source.element].downstream;
+  for (;;) {
+    Part part;
+    enter_line(part);
+    if (!offer(target, part)) {
+      wip_.add(kernel_.now(), -1.0);  // it did not enter after all
+      break;
+    }
+    ++source.arrivals;
+  }
+  source.holding = true;
+  waiting_[target].push_back(Holder{source.element, 0});
+}
+
+void LineRun::schedule_arrival(SourceRun& source) {
+  kernel_.schedule_in(source.spec->interarrival.sample(source.interarrival_rng),
+                      {static_cast<std::uint32_t>(&source - sources_.data()), kArrival, 0});
+}
+
+// ---- breakdowns ----
+
+void LineRun::arm_failure_if_due(StationRun& station) {
+  if (station.failure_pending || station.down || station.working == 0) return;
+  const double due = station.operating_since_s + station.time_to_failure_s;
+  double busy_until = 0.0;
+  for (std::uint32_t k = 0; k < station.servers; ++k) {
+    const ServerRun& server = servers_[station.first_server + k];
+    if (server.state == ServerState::kWorking) busy_until = std::max(busy_until, server.end_s);
+  }
+  if (due <= busy_until) {
+    kernel_.schedule_at(due,
+                        {static_cast<std::uint32_t>(&station - stations_.data()), kFailure, 0});
+    station.failure_pending = true;
+  }
+}
+
+// ---- accounting ----
+
+void LineRun::account(StationRun& station) {
+  const double dt = kernel_.now() - station.last_update_s;
+  if (dt > 0.0) {
+    if (station.down) {
+      station.down_s += dt * station.servers;
+    } else {
+      station.working_s += dt * station.working;
+      station.blocked_s += dt * station.blocked;
+      station.starved_s += dt * (station.servers - station.working - station.blocked);
+    }
+  }
+  station.last_update_s = kernel_.now();
+}
+
+void LineRun::refresh_active(StationRun& station) {
+  const bool active = station.down || station.working == station.servers;
+  if (active == station.active) return;
+  station.active = active;
+  const double now = kernel_.now();
+  if (!active) {
+    station.close_pending = true;
+    station.close_at_s = now;
+    return;
+  }
+  if (station.close_pending && station.close_at_s == now) {
+    station.close_pending = false;  // inactive for no time at all: the same period goes on
+    return;
+  }
+  if (station.close_pending) {
+    station.active_total_s += station.close_at_s - station.active_since_s;
+    ++station.active_count;
+    station.close_pending = false;
+  }
+  station.active_since_s = now;
+}
+
+// ---- events ----
+
+void LineRun::operator()(const ScheduledEvent& event) {
+  switch (event.payload.kind) {
+    case kArrival:
+      on_arrival(sources_[event.payload.target]);
+      break;
+    case kServiceEnd:
+      on_service_end(stations_[event.payload.target], event.payload.detail);
+      break;
+    case kFailure:
+      on_failure(stations_[event.payload.target]);
+      break;
+    case kRepairEnd:
+      on_repair(stations_[event.payload.target]);
+      break;
+    case kWarmupEnd:
+      on_warmup_end();
+      break;
+  }
+}
+
+void LineRun::on_arrival(SourceRun& source) {
+  ++source.arrivals;
+  const ElementIndex target = nodes_[source.element].downstream;
+  Part part;
+  enter_line(part);
+  if (offer(target, part)) {
+    schedule_arrival(source);
+    return;
+  }
+  wip_.add(kernel_.now(), -1.0);  // refused: it never entered
+  if (source.spec->when_output_full == WhenOutputFull::kLose) {
+    ++source.lost;
+    schedule_arrival(source);
+    return;
+  }
+  source.holding = true;
+  source.held = part;
+  waiting_[target].push_back(Holder{source.element, 0});
+}
+
+void LineRun::on_service_end(StationRun& station, std::uint32_t k) {
+  ServerRun& server = servers_[station.first_server + k];
+  assert(server.state == ServerState::kWorking && !station.down);
+  account(station);
+  ++station.processed;
+  --station.working;
+  if (station.working == 0 && station.spec->breakdowns &&
+      station.spec->breakdowns->counted_on == FailureClock::kOperatingTime) {
+    station.time_to_failure_s -= kernel_.now() - station.operating_since_s;
+  }
+  const ElementIndex downstream = nodes_[station.element].downstream;
+  // The graph has no loops, so this offer cannot come back to this station.
+  server.state = ServerState::kIdle;
+  if (offer(downstream, server.part)) {
+    refresh_active(station);
+    refill(station, k);
+    return;
+  }
+  server.state = ServerState::kBlocked;
+  ++station.blocked;
+  waiting_[downstream].push_back(Holder{station.element, k});
+  refresh_active(station);
+}
+
+void LineRun::on_failure(StationRun& station) {
+  account(station);
+  station.failure_pending = false;
+  station.down = true;
+  ++station.failures;
+  for (std::uint32_t k = 0; k < station.servers; ++k) {
+    ServerRun& server = servers_[station.first_server + k];
+    if (server.state != ServerState::kWorking) continue;
+    kernel_.calendar().cancel(server.completion);
+    server.remaining_s = server.end_s - kernel_.now();
+  }
+  kernel_.schedule_in(station.spec->breakdowns->time_to_repair.sample(station.repair_rng),
+                      {static_cast<std::uint32_t>(&station - stations_.data()), kRepairEnd, 0});
+  refresh_active(station);
+}
+
+void LineRun::on_repair(StationRun& station) {
+  account(station);
+  station.down = false;
+  const BreakdownSpec& breakdowns = *station.spec->breakdowns;
+  station.time_to_failure_s = breakdowns.time_to_failure.sample(station.failure_rng);
+  const auto index = static_cast<std::uint32_t>(&station - stations_.data());
+  if (breakdowns.counted_on == FailureClock::kCalendarTime) {
+    kernel_.schedule_in(station.time_to_failure_s, {index, kFailure, 0});
+    station.failure_pending = true;
+  } else {
+    station.operating_since_s = kernel_.now();
+  }
+  for (std::uint32_t k = 0; k < station.servers; ++k) {
+    ServerRun& server = servers_[station.first_server + k];
+    if (server.state != ServerState::kWorking) continue;
+    server.end_s = kernel_.now() + server.remaining_s;
+    server.completion =
+        kernel_.schedule_at(server.end_s, {index, kServiceEnd, static_cast<std::uint16_t>(k)});
+  }
+  if (breakdowns.counted_on == FailureClock::kOperatingTime) arm_failure_if_due(station);
+  refresh_active(station);
+  for (std::uint32_t k = 0; k < station.servers && !station.down; ++k) {
+    if (servers_[station.first_server + k].state == ServerState::kIdle) refill(station, k);
+  }
+}
+
+void LineRun::on_warmup_end() {
+  const double now = kernel_.now();
+  observed_from_s_ = now;
+  for (StationRun& station : stations_) {
+    account(station);
+    station.working_s = station.starved_s = station.blocked_s = station.down_s = 0.0;
+    station.processed = station.failures = 0;
+    station.close_pending = false;  // a period that ended in the warm-up is not observed
+    station.active_since_s = now;   // one still running is observed from here
+    station.active_total_s = 0.0;
+    station.active_count = 0;
+  }
+  for (BufferRun& buffer : buffers_) {
+    buffer.occupancy.reset(now);
+    buffer.occupancy_max = buffer.queue.size();
+  }
+  for (SourceRun& source : sources_)
+    source.arrivals = source.lost = 0;
+  wip_.reset(now);
+  completed_ = 0;
+  lead_times_s_.clear();
+}
+
+// ---- running and results ----
+
+StopReason LineRun::advance_to(double time) {
+  RunLimits limits;
+  limits.until = std::min(time, end_time());
+  return kernel_.run(*this, limits);
+}
+
+ReplicationResult LineRun::run_to_end() {
+  advance_to(end_time());
+  return results();
+}
+
+ReplicationResult LineRun::results() const {
+  const double now = kernel_.now();
+  ReplicationResult r;
+  r.replication = replication_;
+  r.observed_s = now - observed_from_s_;
+  r.parts_completed = completed_;
+  r.parts_in_line_at_end = static_cast<std::uint64_t>(wip_.value());
+  r.events = kernel_.events_executed();
+  const double observed =
+      r.observed_s > 0.0 ? r.observed_s : std::numeric_limits<double>::quiet_NaN();
+  r.throughput_per_hour = static_cast<double>(completed_) / observed * 3600.0;
+  r.wip_mean = wip_.mean(now);
+  std::vector<double> lead_times = lead_times_s_;
+  r.lead_time_mean_s = sample_mean(lead_times);
+  r.lead_time_p50_s = quantile(lead_times, 0.50);
+  r.lead_time_p95_s = quantile(lead_times, 0.95);
+
+  double longest_active = -1.0;
+  for (const StationRun& live : stations_) {
+    // Close the books at `now` on a copy: results() does not disturb the run.
+    StationRun s = live;
+    const double dt = now - s.last_update_s;
+    if (s.down) {
+      s.down_s += dt * s.servers;
+    } else {
+      s.working_s += dt * s.working;
+      s.blocked_s += dt * s.blocked;
+      s.starved_s += dt * (s.servers - s.working - s.blocked);
+    }
+    if (s.close_pending) {
+      s.active_total_s += s.close_at_s - s.active_since_s;
+      ++s.active_count;
+    }
+    if (s.active && now > s.active_since_s) {
+      s.active_total_s += now - s.active_since_s;  // censored at the end of the run
+      ++s.active_count;
+    }
+    StationResult out;
+    const double total = s.working_s + s.starved_s + s.blocked_s + s.down_s;
+    if (total > 0.0) {
+      out.working = s.working_s / total;
+      out.starved = s.starved_s / total;
+      out.blocked = s.blocked_s / total;
+      out.down = s.down_s / total;
+    }
+    out.parts_processed = s.processed;
+    out.failures = s.failures;
+    out.active_periods = s.active_count;
+    out.active_period_mean_s =
+        s.active_count > 0 ? s.active_total_s / static_cast<double>(s.active_count) : 0.0;
+    if (out.active_period_mean_s > longest_active) {
+      longest_active = out.active_period_mean_s;
+      r.bottleneck_station = static_cast<std::int64_t>(r.stations.size());
+    }
+    r.stations.push_back(out);
+  }
+  for (const BufferRun& buffer : buffers_) {
+    r.buffers.push_back(BufferResult{buffer.occupancy.mean(now), buffer.occupancy_max});
+  }
+  for (const SourceRun& source : sources_) {
+    SourceResult out{source.arrivals, source.lost, 0.0};
+    out.loss_probability = source.arrivals > 0 ? static_cast<double>(source.lost) /
+                                                     static_cast<double>(source.arrivals)
+                                               : 0.0;
+    r.sources.push_back(out);
+  }
+  return r;
+}
+
+}  // namespace linetwin

@@ -1,0 +1,129 @@
+// The event calendar's order is total and stable, and cancel/reschedule keep it so.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <tuple>
+#include <vector>
+
+#include "core/event_calendar.hpp"
+#include "core/random_stream.hpp"
+#include "core/simulation_kernel.hpp"
+
+using namespace linetwin;
+
+namespace {
+EventPayload tag(std::uint32_t id) {
+  return EventPayload{id, 0, 0};
+}
+}  // namespace
+
+TEST_CASE("events come out by time, then priority, then insertion order") {
+  EventCalendar calendar;
+  calendar.schedule(5.0, tag(1));
+  calendar.schedule(1.0, tag(2), 3);
+  calendar.schedule(1.0, tag(3), -1);
+  calendar.schedule(1.0, tag(4), 3);
+  calendar.schedule(0.5, tag(5));
+  calendar.schedule(1.0, tag(6), -1);
+  std::vector<std::uint32_t> order;
+  while (!calendar.empty())
+    order.push_back(calendar.pop().payload.target);
+  CHECK(order == std::vector<std::uint32_t>{5, 3, 6, 2, 4, 1});
+}
+
+TEST_CASE("a random schedule pops in the same order as a stable sort of (time, priority, seq)") {
+  RandomStream rng(7, "calendar", "test", 0);
+  EventCalendar calendar;
+  struct Reference {
+    double time;
+    int priority;
+    std::uint32_t seq;
+  };
+  std::vector<Reference> reference;
+  std::vector<EventHandle> handles;
+  for (std::uint32_t i = 0; i < 5000; ++i) {
+    // Few distinct times and priorities, so that ties are common.
+    const double time = static_cast<double>(rng.next_u64() % 50);
+    const int priority = static_cast<int>(rng.next_u64() % 3) - 1;
+    handles.push_back(calendar.schedule(time, tag(i), priority));
+    reference.push_back({time, priority, i});
+  }
+  // Cancel every third event and move every fifth.
+  std::vector<bool> cancelled(reference.size(), false);
+  std::uint32_t next_seq = static_cast<std::uint32_t>(reference.size());
+  std::vector<std::uint32_t> rank(reference.size());
+  for (std::uint32_t i = 0; i < rank.size(); ++i)
+    rank[i] = i;
+  for (std::uint32_t i = 0; i < reference.size(); ++i) {
+    if (i % 3 == 0) {
+      CHECK(calendar.cancel(handles[i]));
+      CHECK_FALSE(calendar.cancel(handles[i]));  // stale now
+      cancelled[i] = true;
+    } else if (i % 5 == 0) {
+      const double time = static_cast<double>(rng.next_u64() % 50);
+      CHECK(calendar.reschedule(handles[i], time));
+      reference[i].time = time;
+      rank[i] = next_seq++;  // a rescheduled event queues behind its new equals
+    }
+  }
+  std::vector<std::uint32_t> expected;
+  for (std::uint32_t i = 0; i < reference.size(); ++i) {
+    if (!cancelled[i]) expected.push_back(i);
+  }
+  std::sort(expected.begin(), expected.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return std::tie(reference[a].time, reference[a].priority, rank[a]) <
+           std::tie(reference[b].time, reference[b].priority, rank[b]);
+  });
+  std::vector<std::uint32_t> actual;
+  while (!calendar.empty())
+    actual.push_back(calendar.pop().payload.target);
+  CHECK(actual == expected);
+}
+
+TEST_CASE("handles go stale once their event fires, and slots are reused safely") {
+  EventCalendar calendar;
+  EventHandle first = calendar.schedule(1.0, tag(1));
+  CHECK(calendar.is_pending(first));
+  CHECK(calendar.time_of(first) == 1.0);
+  calendar.pop();
+  CHECK_FALSE(calendar.is_pending(first));
+  EventHandle second = calendar.schedule(2.0, tag(2));  // reuses the slot
+  CHECK(second.slot == first.slot);
+  CHECK_FALSE(calendar.cancel(first));
+  CHECK_FALSE(calendar.reschedule(first, 0.5));
+  CHECK(calendar.is_pending(second));
+  CHECK(calendar.pop().payload.target == 2);
+}
+
+TEST_CASE("the kernel stops at a time, after an event count, or on a condition") {
+  SimulationKernel kernel;
+  for (int i = 1; i <= 10; ++i)
+    kernel.schedule_at(i, tag(static_cast<std::uint32_t>(i)));
+  std::vector<std::uint32_t> seen;
+  auto handler = [&](const ScheduledEvent& e) { seen.push_back(e.payload.target); };
+
+  CHECK(kernel.run(handler, RunLimits{3.5, ~0ull}) == StopReason::kTimeReached);
+  CHECK(kernel.now() == 3.5);
+  CHECK(seen.size() == 3);
+
+  CHECK(kernel.run(handler, RunLimits{100.0, 2}) == StopReason::kEventLimit);
+  CHECK(kernel.now() == 5.0);
+  CHECK(seen.size() == 5);
+
+  CHECK(kernel.run_while(handler, RunLimits{}, [&] { return seen.back() == 8; }) ==
+        StopReason::kCondition);
+  CHECK(kernel.now() == 8.0);
+
+  CHECK(kernel.run(handler, RunLimits{20.0, ~0ull}) == StopReason::kCalendarEmpty);
+  CHECK(kernel.now() == 20.0);
+  CHECK(seen == std::vector<std::uint32_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10});
+  CHECK(kernel.events_executed() == 10);
+}
+
+TEST_CASE("an event at exactly the stop time still runs") {
+  SimulationKernel kernel;
+  kernel.schedule_at(2.0, tag(1));
+  int count = 0;
+  kernel.run([&](const ScheduledEvent&) { ++count; }, RunLimits{2.0, ~0ull});
+  CHECK(count == 1);
+}

@@ -1,0 +1,65 @@
+// Quantiles, time averages, durations and Student t intervals against values known in closed form.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "core/duration.hpp"
+#include "core/statistics.hpp"
+
+using namespace linetwin;
+
+TEST_CASE("quantiles interpolate between order statistics like numpy's default") {
+  std::vector<double> v{5, 1, 4, 2, 3};
+  CHECK(quantile(v, 0.5) == 3.0);
+  CHECK(quantile(v, 0.0) == 1.0);
+  CHECK(quantile(v, 1.0) == 5.0);
+  // Position 0.95 * 4 = 3.8: 4 + 0.8 * (5 - 4).
+  CHECK(quantile(v, 0.95) == doctest::Approx(4.8));
+  std::vector<double> empty;
+  CHECK(std::isnan(quantile(empty, 0.5)));
+}
+
+TEST_CASE("a time average integrates a step function") {
+  TimeAverage wip;
+  wip.reset(0.0);
+  wip.set(0.0, 2.0);
+  wip.set(10.0, 4.0);   // 2 for 10 s
+  wip.add(15.0, -4.0);  // 4 for 5 s, then 0
+  CHECK(wip.mean(20.0) == doctest::Approx((2.0 * 10 + 4.0 * 5) / 20.0));
+  wip.reset(20.0);
+  CHECK(wip.mean(30.0) == 0.0);
+}
+
+TEST_CASE("Student t intervals use the textbook critical values") {
+  CHECK(student_t_critical(0.95, 9) == doctest::Approx(2.262157).epsilon(1e-6));
+  CHECK(student_t_critical(0.99, 4) == doctest::Approx(4.604095).epsilon(1e-6));
+  const std::vector<double> values{1.0, 2.0, 3.0, 4.0, 5.0};
+  const Estimate e = estimate(values, 0.95);
+  CHECK(e.mean == 3.0);
+  CHECK(e.stdev == doctest::Approx(std::sqrt(2.5)));
+  const double half = 2.776445 * std::sqrt(2.5) / std::sqrt(5.0);
+  CHECK(e.ci_low == doctest::Approx(3.0 - half).epsilon(1e-6));
+  CHECK(e.ci_high == doctest::Approx(3.0 + half).epsilon(1e-6));
+  CHECK(e.has_interval);
+  const std::vector<double> one{7.0};
+  CHECK_FALSE(estimate(one).has_interval);
+  CHECK(estimate(one).ci_low == 7.0);
+}
+
+TEST_CASE("durations parse with units and reject anything else") {
+  CHECK(parse_duration_seconds("90") == 90.0);
+  CHECK(parse_duration_seconds("90s") == 90.0);
+  CHECK(parse_duration_seconds("5min") == 300.0);
+  CHECK(parse_duration_seconds("8h") == 28800.0);
+  CHECK(parse_duration_seconds("1.5d") == 129600.0);
+  CHECK(parse_duration_seconds("250ms") == doctest::Approx(0.25));
+  CHECK(parse_duration_seconds(" 2 h ") == 7200.0);
+  CHECK(parse_duration_seconds("1w") == 604800.0);
+  CHECK_FALSE(parse_duration_seconds("5 minutes").has_value());
+  CHECK_FALSE(parse_duration_seconds("h").has_value());
+  CHECK_FALSE(parse_duration_seconds("").has_value());
+  CHECK_FALSE(parse_duration_seconds("nan").has_value());
+  CHECK(format_duration(28800.0) == "8h");
+  CHECK(format_duration(90.0) == "1.5min");
+}
