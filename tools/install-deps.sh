@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages that linetwin needs to build, test and benchmark. Run as root.
+# Pass --ci to add what the full test run needs beyond the main build (clang for the sanitizer and
+# fuzzing build, clang-format for the format check).
+set -euo pipefail
+
+packages=(
+  g++ cmake ninja-build git ca-certificates
+  libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libboost-dev
+  doctest-dev libeigen3-dev libbenchmark-dev
+  python3
+)
+if [ "${1:-}" = "--ci" ]; then
+  packages+=(clang clang-format)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
