@@ -199,7 +199,7 @@ double Distribution::gamma_draw(RandomStream& rng) const {
   return value * b_;
 }
 
-double Distribution::sample(RandomStream& rng) const {
+double Distribution::sample_other(RandomStream& rng) const {
   switch (kind_) {
     case DistributionKind::kConstant:
       return a_;

@@ -9,6 +9,7 @@
 // integer shape. Empirical resamples the listed observations with equal weight.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -54,7 +55,11 @@ class Distribution {
   // are valid. Loaders call this and attach the file and field.
   std::optional<std::string> problem() const;
 
-  double sample(RandomStream& rng) const;
+  // The exponential, the workhorse of queueing models, is sampled inline; the rest out of line.
+  double sample(RandomStream& rng) const {
+    if (kind_ == DistributionKind::kExponential) return -a_ * std::log(rng.uniform_open0());
+    return sample_other(rng);
+  }
   // The exact mean (for the normal, the mean after truncation at zero).
   double mean() const;
   DistributionKind kind() const { return kind_; }
@@ -62,6 +67,7 @@ class Distribution {
   std::string describe() const;
 
  private:
+  double sample_other(RandomStream& rng) const;
   double standard_normal(RandomStream& rng) const;
   double gamma_draw(RandomStream& rng) const;
 

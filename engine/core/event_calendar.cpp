@@ -1,56 +1,53 @@
 #include "core/event_calendar.hpp"
 
+#include <algorithm>
+
 namespace linetwin {
 
-bool EventCalendar::is_pending(EventHandle handle) const {
-  return handle.slot < slots_.size() && slots_[handle.slot].generation == handle.generation &&
-         slots_[handle.slot].heap_index != kNotInHeap;
-}
-
-double EventCalendar::time_of(EventHandle handle) const {
-  assert(is_pending(handle));
-  return heap_[slots_[handle.slot].heap_index].time;
-}
-
-void EventCalendar::remove_at(std::size_t index) {
-  HeapEntry last = heap_.back();
-  heap_.pop_back();
-  if (index == heap_.size()) return;  // removed the last entry itself
-  // The moved entry may belong above or below the hole; exactly one sift applies.
-  if (index > 0 && before(last, heap_[(index - 1) / kArity])) {
-    sift_up(index, last);
-  } else {
-    sift_down(index, last);
+void EventCalendar::drop_orphans_at_top() {
+  while (!heap_.empty() && is_orphan(heap_.front())) {
+    remove_top();
+    --orphans_;
   }
+}
+
+void EventCalendar::purge_orphans() {
+  std::erase_if(heap_, [this](const HeapEntry& e) { return is_orphan(e); });
+  orphans_ = 0;
+  // Rebuild with the calendar's own order (std::make_heap would build a binary heap).
+  std::vector<HeapEntry> entries = std::move(heap_);
+  heap_.clear();
+  heap_.reserve(entries.size());
+  for (const HeapEntry& e : entries)
+    push_entry(e);
 }
 
 bool EventCalendar::cancel(EventHandle handle) {
   if (!is_pending(handle)) return false;
-  std::size_t index = slots_[handle.slot].heap_index;
-  remove_at(index);
-  release_slot(handle.slot);
+  free_slot(handle.slot);  // the heap entry is now an orphan
+  ++orphans_;
+  drop_orphans_at_top();
+  // Orphans cost memory and sift time until they surface; purge once they are the majority,
+  // which amortises to O(1) per cancel.
+  if (orphans_ > 64 && orphans_ * 2 > heap_.size()) purge_orphans();
   return true;
 }
 
-bool EventCalendar::reschedule(EventHandle handle, double new_time) {
+bool EventCalendar::reschedule(EventHandle& handle, double new_time) {
   if (!is_pending(handle)) return false;
-  std::size_t index = slots_[handle.slot].heap_index;
-  HeapEntry entry = heap_[index];
-  entry.time = new_time;
-  entry.order = next_order(entry.order >> 48);
-  // A later key can only move down, an earlier one only up.
-  if (index > 0 && before(entry, heap_[(index - 1) / kArity])) {
-    sift_up(index, entry);
-  } else {
-    sift_down(index, entry);
-  }
+  const EventPayload payload = slots_[handle.slot].payload;
+  const int priority = slots_[handle.slot].priority;
+  cancel(handle);
+  handle = schedule(new_time, payload, priority);
   return true;
 }
 
 void EventCalendar::clear() {
-  for (const HeapEntry& entry : heap_)
-    release_slot(entry.slot);
+  for (const HeapEntry& e : heap_) {
+    if (!is_orphan(e)) free_slot(e.slot);
+  }
   heap_.clear();
+  orphans_ = 0;
 }
 
 void EventCalendar::reserve(std::size_t n) {

@@ -28,6 +28,10 @@ LineRun::LineRun(const Scene& scene, std::uint64_t seed, std::uint32_t replicati
     StationRun station{};
     station.element = index;
     station.spec = &spec;
+    station.failure_mode = !spec.breakdowns ? FailureMode::kNever
+                           : spec.breakdowns->counted_on == FailureClock::kOperatingTime
+                               ? FailureMode::kOnOperatingTime
+                               : FailureMode::kOnCalendarTime;
     station.first_server = server_count;
     station.servers = spec.servers;
     station.processing_rng = RandomStream(seed, e.id, "processing", replication);
@@ -138,19 +142,17 @@ bool LineRun::offer(ElementIndex target, Part part) {
 }
 
 void LineRun::start_service(StationRun& station, std::uint32_t k, Part part) {
-  account(station);
   ServerRun& server = servers_[station.first_server + k];
   assert(server.state == ServerState::kIdle);
   server.state = ServerState::kWorking;
   server.part = part;
   const bool was_operating = station.working > 0;
-  ++station.working;
+  count_working(station, +1);
   server.end_s = kernel_.now() + station.spec->processing.sample(station.processing_rng);
   server.completion =
       kernel_.schedule_at(server.end_s, {static_cast<std::uint32_t>(&station - stations_.data()),
                                          kServiceEnd, static_cast<std::uint16_t>(k)});
-  if (station.spec->breakdowns &&
-      station.spec->breakdowns->counted_on == FailureClock::kOperatingTime) {
+  if (station.failure_mode == FailureMode::kOnOperatingTime) {
     if (!was_operating) station.operating_since_s = kernel_.now();
     arm_failure_if_due(station);
   }
@@ -226,9 +228,8 @@ void LineRun::release(const Holder& holder) {
   StationRun& station = stations_[node.type_index];
   ServerRun& server = servers_[station.first_server + holder.server];
   assert(server.state == ServerState::kBlocked);
-  account(station);
   server.state = ServerState::kIdle;
-  --station.blocked;
+  count_blocked(station, -1);
   refresh_active(station);
   refill(station, holder.server);
 }
@@ -259,9 +260,13 @@ void LineRun::arm_failure_if_due(StationRun& station) {
   if (station.failure_pending || station.down || station.working == 0) return;
   const double due = station.operating_since_s + station.time_to_failure_s;
   double busy_until = 0.0;
-  for (std::uint32_t k = 0; k < station.servers; ++k) {
-    const ServerRun& server = servers_[station.first_server + k];
-    if (server.state == ServerState::kWorking) busy_until = std::max(busy_until, server.end_s);
+  if (station.servers == 1) {
+    busy_until = servers_[station.first_server].end_s;
+  } else {
+    for (std::uint32_t k = 0; k < station.servers; ++k) {
+      const ServerRun& server = servers_[station.first_server + k];
+      if (server.state == ServerState::kWorking) busy_until = std::max(busy_until, server.end_s);
+    }
   }
   if (due <= busy_until) {
     kernel_.schedule_at(due,
@@ -272,18 +277,14 @@ void LineRun::arm_failure_if_due(StationRun& station) {
 
 // ---- accounting ----
 
-void LineRun::account(StationRun& station) {
-  const double dt = kernel_.now() - station.last_update_s;
-  if (dt > 0.0) {
-    if (station.down) {
-      station.down_s += dt * station.servers;
-    } else {
-      station.working_s += dt * station.working;
-      station.blocked_s += dt * station.blocked;
-      station.starved_s += dt * (station.servers - station.working - station.blocked);
-    }
-  }
-  station.last_update_s = kernel_.now();
+void LineRun::count_working(StationRun& station, int delta) {
+  station.working = static_cast<std::uint32_t>(static_cast<int>(station.working) + delta);
+  if (!station.down) station.working_servers.add(kernel_.now(), delta);
+}
+
+void LineRun::count_blocked(StationRun& station, int delta) {
+  station.blocked = static_cast<std::uint32_t>(static_cast<int>(station.blocked) + delta);
+  if (!station.down) station.blocked_servers.add(kernel_.now(), delta);
 }
 
 void LineRun::refresh_active(StationRun& station) {
@@ -353,11 +354,9 @@ void LineRun::on_arrival(SourceRun& source) {
 void LineRun::on_service_end(StationRun& station, std::uint32_t k) {
   ServerRun& server = servers_[station.first_server + k];
   assert(server.state == ServerState::kWorking && !station.down);
-  account(station);
   ++station.processed;
-  --station.working;
-  if (station.working == 0 && station.spec->breakdowns &&
-      station.spec->breakdowns->counted_on == FailureClock::kOperatingTime) {
+  count_working(station, -1);
+  if (station.working == 0 && station.failure_mode == FailureMode::kOnOperatingTime) {
     station.time_to_failure_s -= kernel_.now() - station.operating_since_s;
   }
   const ElementIndex downstream = nodes_[station.element].downstream;
@@ -369,13 +368,16 @@ void LineRun::on_service_end(StationRun& station, std::uint32_t k) {
     return;
   }
   server.state = ServerState::kBlocked;
-  ++station.blocked;
+  count_blocked(station, +1);
   waiting_[downstream].push_back(Holder{station.element, k});
   refresh_active(station);
 }
 
 void LineRun::on_failure(StationRun& station) {
-  account(station);
+  const double now = kernel_.now();
+  station.working_servers.add(now, -static_cast<double>(station.working));
+  station.blocked_servers.add(now, -static_cast<double>(station.blocked));
+  station.down_servers.add(now, station.servers);
   station.failure_pending = false;
   station.down = true;
   ++station.failures;
@@ -391,7 +393,10 @@ void LineRun::on_failure(StationRun& station) {
 }
 
 void LineRun::on_repair(StationRun& station) {
-  account(station);
+  const double now = kernel_.now();
+  station.working_servers.add(now, station.working);
+  station.blocked_servers.add(now, station.blocked);
+  station.down_servers.add(now, -static_cast<double>(station.servers));
   station.down = false;
   const BreakdownSpec& breakdowns = *station.spec->breakdowns;
   station.time_to_failure_s = breakdowns.time_to_failure.sample(station.failure_rng);
@@ -420,8 +425,9 @@ void LineRun::on_warmup_end() {
   const double now = kernel_.now();
   observed_from_s_ = now;
   for (StationRun& station : stations_) {
-    account(station);
-    station.working_s = station.starved_s = station.blocked_s = station.down_s = 0.0;
+    station.working_servers.reset(now);
+    station.blocked_servers.reset(now);
+    station.down_servers.reset(now);
     station.processed = station.failures = 0;
     station.close_pending = false;  // a period that ended in the warm-up is not observed
     station.active_since_s = now;   // one still running is observed from here
@@ -473,14 +479,6 @@ ReplicationResult LineRun::results() const {
   for (const StationRun& live : stations_) {
     // Close the books at `now` on a copy: results() does not disturb the run.
     StationRun s = live;
-    const double dt = now - s.last_update_s;
-    if (s.down) {
-      s.down_s += dt * s.servers;
-    } else {
-      s.working_s += dt * s.working;
-      s.blocked_s += dt * s.blocked;
-      s.starved_s += dt * (s.servers - s.working - s.blocked);
-    }
     if (s.close_pending) {
       s.active_total_s += s.close_at_s - s.active_since_s;
       ++s.active_count;
@@ -490,12 +488,12 @@ ReplicationResult LineRun::results() const {
       ++s.active_count;
     }
     StationResult out;
-    const double total = s.working_s + s.starved_s + s.blocked_s + s.down_s;
+    const double total = s.servers * (now - observed_from_s_);
     if (total > 0.0) {
-      out.working = s.working_s / total;
-      out.starved = s.starved_s / total;
-      out.blocked = s.blocked_s / total;
-      out.down = s.down_s / total;
+      out.working = s.working_servers.integral(now) / total;
+      out.blocked = s.blocked_servers.integral(now) / total;
+      out.down = s.down_servers.integral(now) / total;
+      out.starved = std::max(0.0, 1.0 - out.working - out.blocked - out.down);
     }
     out.parts_processed = s.processed;
     out.failures = s.failures;

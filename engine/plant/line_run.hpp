@@ -90,9 +90,11 @@ class LineRun {
     double end_s = 0.0;        // when the current processing ends (while working and up)
     double remaining_s = 0.0;  // work left when a failure interrupted it
   };
+  enum class FailureMode : std::uint8_t { kNever, kOnOperatingTime, kOnCalendarTime };
   struct StationRun {
     ElementIndex element;
     const StationSpec* spec;
+    FailureMode failure_mode;
     std::uint32_t first_server;
     std::uint32_t servers;
     std::uint32_t working = 0;
@@ -105,12 +107,11 @@ class LineRun {
     double time_to_failure_s = 0.0;  // operating time: what is left when operating_since_s began
     double operating_since_s = 0.0;
     bool failure_pending = false;
-    // Time in each state, in server-seconds, since the last reset.
-    double last_update_s = 0.0;
-    double working_s = 0.0;
-    double starved_s = 0.0;
-    double blocked_s = 0.0;
-    double down_s = 0.0;
+    // Servers working, blocked and down, integrated over time (server-seconds); while the station
+    // is down its servers count as down only. Starved is the rest of the server time.
+    TimeAverage working_servers;
+    TimeAverage blocked_servers;
+    TimeAverage down_servers;
     // Active periods. A period that ends and restarts at the same instant continues.
     bool active = false;
     double active_since_s = 0.0;
@@ -134,7 +135,8 @@ class LineRun {
   void supply_unlimited(SourceRun& source);
   void schedule_arrival(SourceRun& source);
   void arm_failure_if_due(StationRun& station);
-  void account(StationRun& station);
+  void count_working(StationRun& station, int delta);
+  void count_blocked(StationRun& station, int delta);
   void refresh_active(StationRun& station);
 
   void on_arrival(SourceRun& source);
