@@ -6,25 +6,32 @@ namespace linetwin {
 
 void EventCalendar::drop_orphans_at_top() {
   while (!heap_.empty() && is_orphan(heap_.front())) {
-    remove_top();
+    const std::uint32_t slot = heap_.front().slot;
+    remove_top();  // compares with the orphan's slot still intact, then recycles it
+    free_slot(slot);
     --orphans_;
   }
 }
 
 void EventCalendar::purge_orphans() {
-  std::erase_if(heap_, [this](const HeapEntry& e) { return is_orphan(e); });
-  orphans_ = 0;
-  // Rebuild with the calendar's own order (std::make_heap would build a binary heap).
   std::vector<HeapEntry> entries = std::move(heap_);
   heap_.clear();
   heap_.reserve(entries.size());
-  for (const HeapEntry& e : entries)
-    push_entry(e);
+  for (const HeapEntry& e : entries) {
+    if (is_orphan(e)) {
+      free_slot(e.slot);
+    } else {
+      push_entry(e);  // rebuilds with the calendar's own order (std::make_heap is binary)
+    }
+  }
+  orphans_ = 0;
 }
 
 bool EventCalendar::cancel(EventHandle handle) {
   if (!is_pending(handle)) return false;
-  free_slot(handle.slot);  // the heap entry is now an orphan
+  Slot& s = slots_[handle.slot];
+  s.state = SlotState::kCancelled;
+  ++s.generation;  // the handle is stale from now on; the slot stays out of use until purged
   ++orphans_;
   drop_orphans_at_top();
   // Orphans cost memory and sift time until they surface; purge once they are the majority,
@@ -35,25 +42,34 @@ bool EventCalendar::cancel(EventHandle handle) {
 
 bool EventCalendar::reschedule(EventHandle& handle, double new_time) {
   if (!is_pending(handle)) return false;
-  const EventPayload payload = slots_[handle.slot].payload;
-  const int priority = slots_[handle.slot].priority;
+  const Slot& s = slots_[handle.slot];
+  const EventPayload payload = s.payload;
+  const int priority = static_cast<int>(s.order >> 48) + kMinPriority;
   cancel(handle);
   handle = schedule(new_time, payload, priority);
   return true;
 }
 
 void EventCalendar::clear() {
-  for (const HeapEntry& e : heap_) {
-    if (!is_orphan(e)) free_slot(e.slot);
-  }
+  for (const HeapEntry& e : heap_)
+    free_slot(e.slot);
   heap_.clear();
   orphans_ = 0;
+}
+
+void EventCalendar::add_free_slots() {
+  const std::size_t old_size = slots_.size();
+  const std::size_t new_size = std::max<std::size_t>(16, 2 * old_size);
+  slots_.resize(new_size);
+  for (std::size_t i = new_size; i-- > old_size;) {
+    slots_[i].next_free = free_head_;
+    free_head_ = static_cast<std::uint32_t>(i);
+  }
 }
 
 void EventCalendar::reserve(std::size_t n) {
   heap_.reserve(n);
   slots_.reserve(n);
-  free_slots_.reserve(n);
 }
 
 }  // namespace linetwin

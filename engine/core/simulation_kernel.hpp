@@ -54,17 +54,16 @@ class SimulationKernel {
   template <class Handler, class Condition>
   StopReason run_while(Handler&& handler, RunLimits limits, Condition&& stop_condition) {
     std::uint64_t executed = 0;
+    ScheduledEvent event;
     for (;;) {
       if (executed >= limits.max_events) return StopReason::kEventLimit;
-      if (calendar_.empty()) {
-        if (limits.until != std::numeric_limits<double>::infinity()) now_ = limits.until;
-        return StopReason::kCalendarEmpty;
+      if (!calendar_.pop_due(limits.until, event)) {
+        const bool nothing_left = calendar_.empty();
+        if (!nothing_left || limits.until != std::numeric_limits<double>::infinity()) {
+          now_ = limits.until;
+        }
+        return nothing_left ? StopReason::kCalendarEmpty : StopReason::kTimeReached;
       }
-      if (calendar_.next_time() > limits.until) {
-        now_ = limits.until;
-        return StopReason::kTimeReached;
-      }
-      ScheduledEvent event = calendar_.pop();
       now_ = event.time;
       ++executed;
       ++events_executed_;

@@ -27,6 +27,8 @@ LineRun::LineRun(const Scene& scene, std::uint64_t seed, std::uint32_t replicati
     const StationSpec& spec = scene.station_spec(e);
     StationRun station{};
     station.element = index;
+    station.upstream = e.upstream;
+    station.downstream = e.downstream;
     station.spec = &spec;
     station.failure_mode = !spec.breakdowns ? FailureMode::kNever
                            : spec.breakdowns->counted_on == FailureClock::kOperatingTime
@@ -125,6 +127,10 @@ bool LineRun::offer(ElementIndex target, Part part) {
     case ElementType::kStation: {
       StationRun& station = stations_[node.type_index];
       if (station.down || station.working + station.blocked >= station.servers) return false;
+      if (station.servers == 1) {
+        start_service(station, 0, part);
+        return true;
+      }
       for (std::uint32_t k = 0; k < station.servers; ++k) {
         if (servers_[station.first_server + k].state == ServerState::kIdle) {
           start_service(station, k, part);
@@ -142,26 +148,36 @@ bool LineRun::offer(ElementIndex target, Part part) {
 }
 
 void LineRun::start_service(StationRun& station, std::uint32_t k, Part part) {
+  const double now = kernel_.now();
   ServerRun& server = servers_[station.first_server + k];
   assert(server.state == ServerState::kIdle);
   server.state = ServerState::kWorking;
   server.part = part;
   const bool was_operating = station.working > 0;
   count_working(station, +1);
-  server.end_s = kernel_.now() + station.spec->processing.sample(station.processing_rng);
+  server.end_s = now + station.spec->processing.sample(station.processing_rng);
   server.completion =
       kernel_.schedule_at(server.end_s, {static_cast<std::uint32_t>(&station - stations_.data()),
                                          kServiceEnd, static_cast<std::uint16_t>(k)});
   if (station.failure_mode == FailureMode::kOnOperatingTime) {
-    if (!was_operating) station.operating_since_s = kernel_.now();
-    arm_failure_if_due(station);
+    if (!was_operating) station.operating_since_s = now;
+    // The common single-server case inline: the failure falls inside this processing or not.
+    if (!station.failure_pending) {
+      if (station.servers > 1) {
+        arm_failure_if_due(station);
+      } else if (station.operating_since_s + station.time_to_failure_s <= server.end_s) {
+        kernel_.schedule_at(station.operating_since_s + station.time_to_failure_s,
+                            {static_cast<std::uint32_t>(&station - stations_.data()), kFailure, 0});
+        station.failure_pending = true;
+      }
+    }
   }
   refresh_active(station);
 }
 
 void LineRun::refill(StationRun& station, std::uint32_t k) {
   if (station.down) return;
-  const ElementIndex upstream = nodes_[station.element].upstream;
+  const ElementIndex upstream = station.upstream;
   const Node& node = nodes_[upstream];
   if (node.type == ElementType::kBuffer) {
     BufferRun& buffer = buffers_[node.type_index];
@@ -169,7 +185,7 @@ void LineRun::refill(StationRun& station, std::uint32_t k) {
       Part part = buffer.queue.pop_front();
       buffer.occupancy.add(kernel_.now(), -1.0);
       start_service(station, k, part);
-      admit_waiting(upstream);
+      if (!waiting_[upstream].empty()) admit_waiting(upstream);
       return;
     }
     // An empty buffer can still have holders waiting: a direct hand-over (capacity 0).
@@ -230,8 +246,8 @@ void LineRun::release(const Holder& holder) {
   assert(server.state == ServerState::kBlocked);
   server.state = ServerState::kIdle;
   count_blocked(station, -1);
-  refresh_active(station);
   refill(station, holder.server);
+  refresh_active(station);
 }
 
 void LineRun::supply_unlimited(SourceRun& source) {
@@ -359,17 +375,16 @@ void LineRun::on_service_end(StationRun& station, std::uint32_t k) {
   if (station.working == 0 && station.failure_mode == FailureMode::kOnOperatingTime) {
     station.time_to_failure_s -= kernel_.now() - station.operating_since_s;
   }
-  const ElementIndex downstream = nodes_[station.element].downstream;
   // The graph has no loops, so this offer cannot come back to this station.
   server.state = ServerState::kIdle;
-  if (offer(downstream, server.part)) {
-    refresh_active(station);
+  if (offer(station.downstream, server.part)) {
     refill(station, k);
-    return;
+  } else {
+    server.state = ServerState::kBlocked;
+    count_blocked(station, +1);
+    waiting_[station.downstream].push_back(Holder{station.element, k});
   }
-  server.state = ServerState::kBlocked;
-  count_blocked(station, +1);
-  waiting_[downstream].push_back(Holder{station.element, k});
+  // After the refill: a station that took its next part at once never left its active period.
   refresh_active(station);
 }
 

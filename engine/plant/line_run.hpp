@@ -93,6 +93,8 @@ class LineRun {
   enum class FailureMode : std::uint8_t { kNever, kOnOperatingTime, kOnCalendarTime };
   struct StationRun {
     ElementIndex element;
+    ElementIndex upstream;
+    ElementIndex downstream;
     const StationSpec* spec;
     FailureMode failure_mode;
     std::uint32_t first_server;
