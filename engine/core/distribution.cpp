@@ -44,50 +44,33 @@ std::optional<DistributionKind> distribution_kind_from_string(std::string_view n
   return std::nullopt;
 }
 
+Distribution::Distribution(DistributionKind kind, double a, double b, double c)
+    : kind_(kind), a_(a), b_(b), c_(c) {}
+
 Distribution Distribution::constant(double value) {
-  Distribution d;
-  d.kind_ = DistributionKind::kConstant;
-  d.a_ = value;
-  return d;
+  return {DistributionKind::kConstant, value};
 }
-
 Distribution Distribution::uniform(double min, double max) {
-  Distribution d;
-  d.kind_ = DistributionKind::kUniform;
-  d.a_ = min;
-  d.b_ = max;
-  return d;
+  return {DistributionKind::kUniform, min, max};
 }
-
 Distribution Distribution::triangular(double min, double mode, double max) {
-  Distribution d;
-  d.kind_ = DistributionKind::kTriangular;
-  d.a_ = min;
-  d.b_ = max;
-  d.c_ = mode;
-  return d;
+  return {DistributionKind::kTriangular, min, max, mode};
 }
-
 Distribution Distribution::exponential(double mean) {
-  Distribution d;
-  d.kind_ = DistributionKind::kExponential;
-  d.a_ = mean;
-  return d;
+  return {DistributionKind::kExponential, mean};
 }
-
 Distribution Distribution::normal(double mean, double sd) {
-  Distribution d;
-  d.kind_ = DistributionKind::kNormal;
-  d.a_ = mean;
-  d.b_ = sd;
-  return d;
+  return {DistributionKind::kNormal, mean, sd};
+}
+Distribution Distribution::gamma(double shape, double scale) {
+  return {DistributionKind::kGamma, shape, scale};
+}
+Distribution Distribution::weibull(double shape, double scale) {
+  return {DistributionKind::kWeibull, shape, scale};
 }
 
 Distribution Distribution::lognormal(double mean, double sd) {
-  Distribution d;
-  d.kind_ = DistributionKind::kLognormal;
-  d.a_ = mean;
-  d.b_ = sd;
+  Distribution d{DistributionKind::kLognormal, mean, sd};
   if (mean > 0.0 && sd >= 0.0) {
     // Moments of the variable to those of its logarithm.
     const double sigma2 = std::log1p((sd * sd) / (mean * mean));
@@ -97,25 +80,8 @@ Distribution Distribution::lognormal(double mean, double sd) {
   return d;
 }
 
-Distribution Distribution::gamma(double shape, double scale) {
-  Distribution d;
-  d.kind_ = DistributionKind::kGamma;
-  d.a_ = shape;
-  d.b_ = scale;
-  return d;
-}
-
-Distribution Distribution::weibull(double shape, double scale) {
-  Distribution d;
-  d.kind_ = DistributionKind::kWeibull;
-  d.a_ = shape;
-  d.b_ = scale;
-  return d;
-}
-
 Distribution Distribution::empirical(std::vector<double> samples) {
-  Distribution d;
-  d.kind_ = DistributionKind::kEmpirical;
+  Distribution d{DistributionKind::kEmpirical, 0.0};
   d.samples_ = std::move(samples);
   return d;
 }

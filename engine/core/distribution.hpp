@@ -67,6 +67,7 @@ class Distribution {
   std::string describe() const;
 
  private:
+  Distribution(DistributionKind kind, double a, double b = 0.0, double c = 0.0);
   double sample_other(RandomStream& rng) const;
   double standard_normal(RandomStream& rng) const;
   double gamma_draw(RandomStream& rng) const;

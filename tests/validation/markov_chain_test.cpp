@@ -75,7 +75,9 @@ TEST_CASE("CTMC solver: M/M/1/K blocking probability") {
 }
 
 TEST_CASE("two-machine line model without failures matches the birth-death closed form") {
-  for (const auto& [mean1, mean2] : {std::pair{55.0, 60.0}, {60.0, 45.0}, {50.0, 50.0}}) {
+  for (const auto& means : {std::pair{55.0, 60.0}, {60.0, 45.0}, {50.0, 50.0}}) {
+    // Plain variables, not a structured binding: clang 14 cannot capture those in INFO's lambda.
+    const double mean1 = means.first, mean2 = means.second;
     const MachineRates m1{1.0 / mean1, 0.0, 0.0};
     const MachineRates m2{1.0 / mean2, 0.0, 0.0};
     for (int capacity = 0; capacity <= 6; ++capacity) {
