@@ -109,15 +109,19 @@ class EventCalendar {
   };
   static constexpr std::uint64_t kSequenceMask = (std::uint64_t{1} << 48) - 1;
   static constexpr std::uint32_t kEndOfList = std::numeric_limits<std::uint32_t>::max();
+  static constexpr std::uint64_t kSignBit = std::uint64_t{1} << 63;
 
   // A double's bits compare like the double once the sign is folded in: non-negative values get
   // the top bit set, negative ones are inverted.
   static std::uint64_t key_of_time(double time) {
     const auto bits = std::bit_cast<std::uint64_t>(time + 0.0);  // + 0.0 turns -0 into +0
-    return (bits >> 63) != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
+    const std::uint64_t negative =
+        static_cast<std::uint64_t>(static_cast<std::int64_t>(bits) >> 63);
+    return bits ^ (negative | kSignBit);  // branch-free: flip all bits or only the sign
   }
   static double time_of_key(std::uint64_t key) {
-    return std::bit_cast<double>((key >> 63) != 0 ? key & ~(std::uint64_t{1} << 63) : ~key);
+    const std::uint64_t negative = (key >> 63) - 1;  // all ones when the top bit is clear
+    return std::bit_cast<double>(key ^ (negative | kSignBit));
   }
   bool before(const HeapEntry& a, const HeapEntry& b) const {
     if (a.time_key != b.time_key) return a.time_key < b.time_key;

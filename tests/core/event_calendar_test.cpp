@@ -127,3 +127,42 @@ TEST_CASE("an event at exactly the stop time still runs") {
   kernel.run([&](const ScheduledEvent&) { ++count; }, RunLimits{2.0, ~0ull});
   CHECK(count == 1);
 }
+
+TEST_CASE("negative times, zero and its sign, and huge times keep their numeric order") {
+  EventCalendar calendar;
+  const double times[] = {3.5, -0.0, 1e300, -2.0, 0.0, -1e-300, 1e-300, -1e300, 42.0};
+  for (std::uint32_t i = 0; i < std::size(times); ++i)
+    calendar.schedule(times[i], tag(i));
+  std::vector<double> popped;
+  std::vector<std::uint32_t> order;
+  while (!calendar.empty()) {
+    CHECK(calendar.next_time() == calendar.next_time());  // never NaN
+    const ScheduledEvent e = calendar.pop();
+    popped.push_back(e.time);
+    order.push_back(e.payload.target);
+  }
+  CHECK(std::is_sorted(popped.begin(), popped.end()));
+  // -0.0 and 0.0 are equal times, so insertion order decides between them.
+  CHECK(order == std::vector<std::uint32_t>{7, 3, 5, 1, 4, 6, 0, 8, 2});
+}
+
+TEST_CASE("cancelling most events purges them and keeps the order of the rest") {
+  EventCalendar calendar;
+  std::vector<EventHandle> handles;
+  for (std::uint32_t i = 0; i < 1000; ++i)
+    handles.push_back(calendar.schedule(1000.0 - i, tag(i)));
+  for (std::uint32_t i = 0; i < 1000; ++i) {
+    if (i % 10 != 0) CHECK(calendar.cancel(handles[i]));
+  }
+  CHECK(calendar.size() == 100);
+  double last = -1.0;
+  std::size_t count = 0;
+  while (!calendar.empty()) {
+    const ScheduledEvent e = calendar.pop();
+    CHECK(e.payload.target % 10 == 0);
+    CHECK(e.time > last);
+    last = e.time;
+    ++count;
+  }
+  CHECK(count == 100);
+}
