@@ -12,13 +12,13 @@ LineRun::LineRun(const Scene& scene, std::uint64_t seed, std::uint32_t replicati
     : settings_(settings), replication_(replication) {
   const auto& elements = scene.elements();
   nodes_.reserve(elements.size());
-  for (const Element& e : elements) {
-    nodes_.push_back(Node{e.type, e.type_index, e.downstream, e.upstream});
-  }
+  for (const Element& e : elements)
+    nodes_.push_back(Node{e.type, e.type_index});
   waiting_.resize(elements.size());
 
   for (ElementIndex index : scene.buffers()) {
-    BufferRun buffer{scene.buffer_spec(elements[index]).capacity, {}, {}, 0};
+    const Element& e = elements[index];
+    BufferRun buffer{index, link_to(scene, e.downstream), scene.buffer_spec(e).capacity, {}, {}, 0};
     buffers_.push_back(std::move(buffer));
   }
   std::uint32_t server_count = 0;
@@ -26,9 +26,10 @@ LineRun::LineRun(const Scene& scene, std::uint64_t seed, std::uint32_t replicati
     const Element& e = elements[index];
     const StationSpec& spec = scene.station_spec(e);
     StationRun station{};
+    station.index = static_cast<std::uint32_t>(stations_.size());
     station.element = index;
-    station.upstream = e.upstream;
-    station.downstream = e.downstream;
+    station.input = link_to(scene, e.upstream);
+    station.output = link_to(scene, e.downstream);
     station.spec = &spec;
     station.failure_mode = !spec.breakdowns ? FailureMode::kNever
                            : spec.breakdowns->counted_on == FailureClock::kOperatingTime
@@ -47,6 +48,7 @@ LineRun::LineRun(const Scene& scene, std::uint64_t seed, std::uint32_t replicati
     const Element& e = elements[index];
     SourceRun source{};
     source.element = index;
+    source.output = link_to(scene, e.downstream);
     source.spec = &scene.source_spec(e);
     source.interarrival_rng = RandomStream(seed, e.id, "interarrival", replication);
     sources_.push_back(source);
@@ -59,9 +61,8 @@ LineRun::LineRun(const Scene& scene, std::uint64_t seed, std::uint32_t replicati
     if (!station.spec->breakdowns) continue;
     station.time_to_failure_s =
         station.spec->breakdowns->time_to_failure.sample(station.failure_rng);
-    if (station.spec->breakdowns->counted_on == FailureClock::kCalendarTime) {
-      kernel_.schedule_at(station.time_to_failure_s,
-                          {static_cast<std::uint32_t>(&station - stations_.data()), kFailure, 0});
+    if (station.failure_mode == FailureMode::kOnCalendarTime) {
+      kernel_.schedule_at(station.time_to_failure_s, {station.index, kFailure, 0});
       station.failure_pending = true;
     }
   }
@@ -80,6 +81,11 @@ LineRun::LineRun(const Scene& scene, std::uint64_t seed, std::uint32_t replicati
   observed_from_s_ = 0.0;
 }
 
+LineRun::Link LineRun::link_to(const Scene& scene, ElementIndex element) {
+  const Element& e = scene.element(element);
+  return Link{e.type, e.type_index, element};
+}
+
 // ---- moving parts ----
 
 void LineRun::enter_line(Part& part) {
@@ -93,53 +99,16 @@ void LineRun::complete(const Part& part) {
   wip_.add(kernel_.now(), -1.0);
 }
 
-bool LineRun::can_take_now(ElementIndex target) const {
-  const Node& node = nodes_[target];
-  switch (node.type) {
-    case ElementType::kSink:
-      return true;
-    case ElementType::kStation: {
-      const StationRun& s = stations_[node.type_index];
-      return !s.down && s.working + s.blocked < s.servers;
-    }
-    default:
-      return false;
-  }
-}
-
-bool LineRun::offer(ElementIndex target, Part part) {
-  const Node& node = nodes_[target];
-  switch (node.type) {
+// Inlined into its few callers: one switch instead of a call that only dispatches.
+[[gnu::always_inline]] inline bool LineRun::offer(const Link& to, Part part) {
+  switch (to.type) {
     case ElementType::kSink:
       complete(part);
       return true;
-    case ElementType::kBuffer: {
-      BufferRun& buffer = buffers_[node.type_index];
-      // Pass straight through when nothing queues ahead and the next element can start.
-      if (buffer.queue.empty() && can_take_now(node.downstream))
-        return offer(node.downstream, part);
-      if (buffer.queue.size() >= buffer.capacity) return false;
-      buffer.queue.push_back(part);
-      buffer.occupancy.add(kernel_.now(), 1.0);
-      buffer.occupancy_max = std::max<std::uint64_t>(buffer.occupancy_max, buffer.queue.size());
-      return true;
-    }
-    case ElementType::kStation: {
-      StationRun& station = stations_[node.type_index];
-      if (station.down || station.working + station.blocked >= station.servers) return false;
-      if (station.servers == 1) {
-        start_service(station, 0, part);
-        return true;
-      }
-      for (std::uint32_t k = 0; k < station.servers; ++k) {
-        if (servers_[station.first_server + k].state == ServerState::kIdle) {
-          start_service(station, k, part);
-          return true;
-        }
-      }
-      assert(false && "idle count and server states disagree");
-      return false;
-    }
+    case ElementType::kBuffer:
+      return offer_to_buffer(buffers_[to.index], part);
+    case ElementType::kStation:
+      return offer_to_station(stations_[to.index], part);
     case ElementType::kSource:
       break;
   }
@@ -147,6 +116,34 @@ bool LineRun::offer(ElementIndex target, Part part) {
   return false;
 }
 
+bool LineRun::offer_to_buffer(BufferRun& buffer, Part part) {
+  // Pass straight through when nothing queues ahead and the next element can start. A buffer
+  // feeds a station or a sink (the scene builder rejects anything else).
+  if (buffer.queue.empty()) {
+    if (buffer.output.type == ElementType::kSink) {
+      complete(part);
+      return true;
+    }
+    if (offer_to_station(stations_[buffer.output.index], part)) return true;
+  }
+  if (buffer.queue.size() >= buffer.capacity) return false;
+  buffer.queue.push_back(part);
+  buffer.occupancy.add(kernel_.now(), 1.0);
+  buffer.occupancy_max = std::max<std::uint64_t>(buffer.occupancy_max, buffer.queue.size());
+  return true;
+}
+
+bool LineRun::offer_to_station(StationRun& station, Part part) {
+  if (station.down || station.working + station.blocked >= station.servers) return false;
+  std::uint32_t k = 0;
+  while (servers_[station.first_server + k].state != ServerState::kIdle)
+    ++k;
+  start_service(station, k, part);
+  refresh_active(station);
+  return true;
+}
+
+// Starts processing; the caller refreshes the station's active period once it is done with it.
 void LineRun::start_service(StationRun& station, std::uint32_t k, Part part) {
   const double now = kernel_.now();
   ServerRun& server = servers_[station.first_server + k];
@@ -156,9 +153,8 @@ void LineRun::start_service(StationRun& station, std::uint32_t k, Part part) {
   const bool was_operating = station.working > 0;
   count_working(station, +1);
   server.end_s = now + station.spec->processing.sample(station.processing_rng);
-  server.completion =
-      kernel_.schedule_at(server.end_s, {static_cast<std::uint32_t>(&station - stations_.data()),
-                                         kServiceEnd, static_cast<std::uint16_t>(k)});
+  server.completion = kernel_.schedule_at(
+      server.end_s, {station.index, kServiceEnd, static_cast<std::uint16_t>(k)});
   if (station.failure_mode == FailureMode::kOnOperatingTime) {
     if (!was_operating) station.operating_since_s = now;
     // The common single-server case inline: the failure falls inside this processing or not.
@@ -167,34 +163,49 @@ void LineRun::start_service(StationRun& station, std::uint32_t k, Part part) {
         arm_failure_if_due(station);
       } else if (station.operating_since_s + station.time_to_failure_s <= server.end_s) {
         kernel_.schedule_at(station.operating_since_s + station.time_to_failure_s,
-                            {static_cast<std::uint32_t>(&station - stations_.data()), kFailure, 0});
+                            {station.index, kFailure, 0});
         station.failure_pending = true;
       }
     }
   }
-  refresh_active(station);
 }
 
+// Server k of the station is idle: it takes the next part from its input, if there is one.
 void LineRun::refill(StationRun& station, std::uint32_t k) {
   if (station.down) return;
-  const ElementIndex upstream = station.upstream;
-  const Node& node = nodes_[upstream];
-  if (node.type == ElementType::kBuffer) {
-    BufferRun& buffer = buffers_[node.type_index];
-    if (!buffer.queue.empty()) {
-      Part part = buffer.queue.pop_front();
-      buffer.occupancy.add(kernel_.now(), -1.0);
-      start_service(station, k, part);
-      if (!waiting_[upstream].empty()) admit_waiting(upstream);
+  switch (station.input.type) {
+    case ElementType::kBuffer: {
+      BufferRun& buffer = buffers_[station.input.index];
+      if (!buffer.queue.empty()) {
+        const Part part = buffer.queue.pop_front();
+        buffer.occupancy.add(kernel_.now(), -1.0);
+        start_service(station, k, part);
+        if (!waiting_[buffer.element].empty()) admit_waiting(buffer);
+        return;
+      }
+      // An empty buffer can still have holders waiting: a direct hand-over (capacity 0).
+      FifoQueue<Holder>& waiting = waiting_[buffer.element];
+      if (!waiting.empty()) {
+        const Holder holder = waiting.pop_front();
+        start_service(station, k, take_from(holder));
+        release(holder);
+      }
       return;
     }
-    // An empty buffer can still have holders waiting: a direct hand-over (capacity 0).
-    if (!waiting_[upstream].empty()) {
-      const Holder holder = waiting_[upstream].pop_front();
-      start_service(station, k, take_from(holder));
-      release(holder);
+    case ElementType::kSource: {
+      SourceRun& source = sources_[station.input.index];
+      if (source.spec->unlimited_supply) {
+        // A part is always ready: no waiting list in between.
+        Part part;
+        enter_line(part);
+        ++source.arrivals;
+        start_service(station, k, part);
+        return;
+      }
+      break;
     }
-    return;
+    default:
+      break;
   }
   // Fed directly by a source or a station: they wait on this station's own list.
   FifoQueue<Holder>& waiting = waiting_[station.element];
@@ -205,12 +216,11 @@ void LineRun::refill(StationRun& station, std::uint32_t k) {
   }
 }
 
-void LineRun::admit_waiting(ElementIndex buffer_index) {
-  FifoQueue<Holder>& waiting = waiting_[buffer_index];
-  BufferRun& buffer = buffers_[nodes_[buffer_index].type_index];
+void LineRun::admit_waiting(BufferRun& buffer) {
+  FifoQueue<Holder>& waiting = waiting_[buffer.element];
   if (waiting.empty() || buffer.queue.size() >= buffer.capacity) return;
   const Holder holder = waiting.pop_front();
-  [[maybe_unused]] const bool taken = offer(buffer_index, take_from(holder));
+  [[maybe_unused]] const bool taken = offer_to_buffer(buffer, take_from(holder));
   assert(taken);
   release(holder);
 }
@@ -251,18 +261,21 @@ void LineRun::release(const Holder& holder) {
 }
 
 void LineRun::supply_unlimited(SourceRun& source) {
-  const ElementIndex target = nodes_[source.element].downstream;
   for (;;) {
     Part part;
     enter_line(part);
-    if (!offer(target, part)) {
+    if (!offer(source.output, part)) {
       wip_.add(kernel_.now(), -1.0);  // it did not enter after all
       break;
     }
     ++source.arrivals;
   }
-  source.holding = true;
-  waiting_[target].push_back(Holder{source.element, 0});
+  // A station pulls from an unlimited supply directly (refill); a buffer admits from its waiting
+  // list, where the supply always stands with a part ready.
+  if (source.output.type == ElementType::kBuffer) {
+    source.holding = true;
+    waiting_[source.output.element].push_back(Holder{source.element, 0});
+  }
 }
 
 void LineRun::schedule_arrival(SourceRun& source) {
@@ -285,8 +298,7 @@ void LineRun::arm_failure_if_due(StationRun& station) {
     }
   }
   if (due <= busy_until) {
-    kernel_.schedule_at(due,
-                        {static_cast<std::uint32_t>(&station - stations_.data()), kFailure, 0});
+    kernel_.schedule_at(due, {station.index, kFailure, 0});
     station.failure_pending = true;
   }
 }
@@ -308,21 +320,12 @@ void LineRun::refresh_active(StationRun& station) {
   if (active == station.active) return;
   station.active = active;
   const double now = kernel_.now();
+  station.active_time.add(now, active ? 1.0 : -1.0);
   if (!active) {
-    station.close_pending = true;
-    station.close_at_s = now;
-    return;
+    station.inactive_since_s = now;
+  } else if (now > station.inactive_since_s) {
+    ++station.active_periods;  // not a resumption at the instant the last period ended
   }
-  if (station.close_pending && station.close_at_s == now) {
-    station.close_pending = false;  // inactive for no time at all: the same period goes on
-    return;
-  }
-  if (station.close_pending) {
-    station.active_total_s += station.close_at_s - station.active_since_s;
-    ++station.active_count;
-    station.close_pending = false;
-  }
-  station.active_since_s = now;
 }
 
 // ---- events ----
@@ -349,10 +352,9 @@ void LineRun::operator()(const ScheduledEvent& event) {
 
 void LineRun::on_arrival(SourceRun& source) {
   ++source.arrivals;
-  const ElementIndex target = nodes_[source.element].downstream;
   Part part;
   enter_line(part);
-  if (offer(target, part)) {
+  if (offer(source.output, part)) {
     schedule_arrival(source);
     return;
   }
@@ -364,7 +366,7 @@ void LineRun::on_arrival(SourceRun& source) {
   }
   source.holding = true;
   source.held = part;
-  waiting_[target].push_back(Holder{source.element, 0});
+  waiting_[source.output.element].push_back(Holder{source.element, 0});
 }
 
 void LineRun::on_service_end(StationRun& station, std::uint32_t k) {
@@ -377,12 +379,12 @@ void LineRun::on_service_end(StationRun& station, std::uint32_t k) {
   }
   // The graph has no loops, so this offer cannot come back to this station.
   server.state = ServerState::kIdle;
-  if (offer(station.downstream, server.part)) {
+  if (offer(station.output, server.part)) {
     refill(station, k);
   } else {
     server.state = ServerState::kBlocked;
     count_blocked(station, +1);
-    waiting_[station.downstream].push_back(Holder{station.element, k});
+    waiting_[station.output.element].push_back(Holder{station.element, k});
   }
   // After the refill: a station that took its next part at once never left its active period.
   refresh_active(station);
@@ -403,7 +405,7 @@ void LineRun::on_failure(StationRun& station) {
     server.remaining_s = server.end_s - kernel_.now();
   }
   kernel_.schedule_in(station.spec->breakdowns->time_to_repair.sample(station.repair_rng),
-                      {static_cast<std::uint32_t>(&station - stations_.data()), kRepairEnd, 0});
+                      {station.index, kRepairEnd, 0});
   refresh_active(station);
 }
 
@@ -415,7 +417,7 @@ void LineRun::on_repair(StationRun& station) {
   station.down = false;
   const BreakdownSpec& breakdowns = *station.spec->breakdowns;
   station.time_to_failure_s = breakdowns.time_to_failure.sample(station.failure_rng);
-  const auto index = static_cast<std::uint32_t>(&station - stations_.data());
+  const std::uint32_t index = station.index;
   if (breakdowns.counted_on == FailureClock::kCalendarTime) {
     kernel_.schedule_in(station.time_to_failure_s, {index, kFailure, 0});
     station.failure_pending = true;
@@ -430,10 +432,10 @@ void LineRun::on_repair(StationRun& station) {
         kernel_.schedule_at(server.end_s, {index, kServiceEnd, static_cast<std::uint16_t>(k)});
   }
   if (breakdowns.counted_on == FailureClock::kOperatingTime) arm_failure_if_due(station);
-  refresh_active(station);
   for (std::uint32_t k = 0; k < station.servers && !station.down; ++k) {
     if (servers_[station.first_server + k].state == ServerState::kIdle) refill(station, k);
   }
+  refresh_active(station);
 }
 
 void LineRun::on_warmup_end() {
@@ -444,10 +446,8 @@ void LineRun::on_warmup_end() {
     station.blocked_servers.reset(now);
     station.down_servers.reset(now);
     station.processed = station.failures = 0;
-    station.close_pending = false;  // a period that ended in the warm-up is not observed
-    station.active_since_s = now;   // one still running is observed from here
-    station.active_total_s = 0.0;
-    station.active_count = 0;
+    station.active_time.reset(now);
+    station.active_periods = station.active ? 1 : 0;  // one still running is observed from here
   }
   for (BufferRun& buffer : buffers_) {
     buffer.occupancy.reset(now);
@@ -491,17 +491,7 @@ ReplicationResult LineRun::results() const {
   r.lead_time_p95_s = quantile(lead_times, 0.95);
 
   double longest_active = -1.0;
-  for (const StationRun& live : stations_) {
-    // Close the books at `now` on a copy: results() does not disturb the run.
-    StationRun s = live;
-    if (s.close_pending) {
-      s.active_total_s += s.close_at_s - s.active_since_s;
-      ++s.active_count;
-    }
-    if (s.active && now > s.active_since_s) {
-      s.active_total_s += now - s.active_since_s;  // censored at the end of the run
-      ++s.active_count;
-    }
+  for (const StationRun& s : stations_) {
     StationResult out;
     const double total = s.servers * (now - observed_from_s_);
     if (total > 0.0) {
@@ -512,9 +502,11 @@ ReplicationResult LineRun::results() const {
     }
     out.parts_processed = s.processed;
     out.failures = s.failures;
-    out.active_periods = s.active_count;
+    // A period still running at the end counts with its length so far (censored).
+    out.active_periods = s.active_periods;
     out.active_period_mean_s =
-        s.active_count > 0 ? s.active_total_s / static_cast<double>(s.active_count) : 0.0;
+        s.active_periods > 0 ? s.active_time.integral(now) / static_cast<double>(s.active_periods)
+                             : 0.0;
     if (out.active_period_mean_s > longest_active) {
       longest_active = out.active_period_mean_s;
       r.bottleneck_station = static_cast<std::int64_t>(r.stations.size());

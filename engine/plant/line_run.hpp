@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "core/fifo_queue.hpp"
@@ -60,15 +61,21 @@ class LineRun {
     ElementIndex element = kNoElement;
     std::uint32_t server = 0;
   };
-  // The few facts about an element that the hot path needs, packed (Element carries strings).
+  // An element's type and its index among the elements of that type (Element carries strings).
   struct Node {
     ElementType type;
     std::uint32_t type_index;
-    ElementIndex downstream;
-    ElementIndex upstream;
+  };
+  // A connection resolved when the run is built, so that the hot path indexes the right array
+  // directly instead of looking the element up.
+  struct Link {
+    ElementType type = ElementType::kSink;
+    std::uint32_t index = 0;  // into sources_, buffers_ or stations_ (unused for a sink)
+    ElementIndex element = kNoElement;
   };
   struct SourceRun {
     ElementIndex element;
+    Link output;
     const SourceSpec* spec;
     RandomStream interarrival_rng;
     bool holding = false;
@@ -77,6 +84,8 @@ class LineRun {
     std::uint64_t lost = 0;
   };
   struct BufferRun {
+    ElementIndex element;
+    Link output;  // a station or a sink
     std::uint64_t capacity;
     FifoQueue<Part> queue;
     TimeAverage occupancy;
@@ -92,9 +101,10 @@ class LineRun {
   };
   enum class FailureMode : std::uint8_t { kNever, kOnOperatingTime, kOnCalendarTime };
   struct StationRun {
+    std::uint32_t index;  // in stations_, the target of its events
     ElementIndex element;
-    ElementIndex upstream;
-    ElementIndex downstream;
+    Link input;
+    Link output;
     const StationSpec* spec;
     FailureMode failure_mode;
     std::uint32_t first_server;
@@ -114,24 +124,25 @@ class LineRun {
     TimeAverage working_servers;
     TimeAverage blocked_servers;
     TimeAverage down_servers;
-    // Active periods. A period that ends and restarts at the same instant continues.
+    // Active periods: the time spent active, and the number of periods begun. A station that
+    // goes inactive and active again at the same instant stays in the same period.
     bool active = false;
-    double active_since_s = 0.0;
-    bool close_pending = false;
-    double close_at_s = 0.0;
-    double active_total_s = 0.0;
-    std::uint64_t active_count = 0;
+    double inactive_since_s = -std::numeric_limits<double>::infinity();
+    TimeAverage active_time;
+    std::uint64_t active_periods = 0;
     std::uint64_t processed = 0;
     std::uint64_t failures = 0;
   };
 
-  bool offer(ElementIndex target, Part part);
-  bool can_take_now(ElementIndex target) const;
+  static Link link_to(const Scene& scene, ElementIndex element);
+  bool offer(const Link& to, Part part);
+  bool offer_to_buffer(BufferRun& buffer, Part part);
+  bool offer_to_station(StationRun& station, Part part);
   void complete(const Part& part);
   void enter_line(Part& part);
   void start_service(StationRun& station, std::uint32_t server, Part part);
   void refill(StationRun& station, std::uint32_t server);
-  void admit_waiting(ElementIndex buffer);
+  void admit_waiting(BufferRun& buffer);
   Part take_from(const Holder& holder);
   void release(const Holder& holder);
   void supply_unlimited(SourceRun& source);
