@@ -48,6 +48,10 @@ class TimeAverage {
 
 // Sample quantile with linear interpolation (numpy's default). Reorders `values`. NaN if empty.
 double quantile(std::vector<double>& values, double probability);
+// Several quantiles of the same values at once, each out[i] for probabilities[i]: cheaper than
+// one quantile() call each, since every selection narrows the next one. Reorders `values`.
+void quantiles(std::vector<double>& values, std::span<const double> probabilities,
+               std::span<double> out);
 
 double sample_mean(std::span<const double> values);
 

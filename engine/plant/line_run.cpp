@@ -116,7 +116,7 @@ void LineRun::complete(const Part& part) {
   return false;
 }
 
-bool LineRun::offer_to_buffer(BufferRun& buffer, Part part) {
+[[gnu::always_inline]] inline bool LineRun::offer_to_buffer(BufferRun& buffer, Part part) {
   // Pass straight through when nothing queues ahead and the next element can start. A buffer
   // feeds a station or a sink (the scene builder rejects anything else).
   if (buffer.queue.empty()) {
@@ -144,7 +144,9 @@ bool LineRun::offer_to_station(StationRun& station, Part part) {
 }
 
 // Starts processing; the caller refreshes the station's active period once it is done with it.
-void LineRun::start_service(StationRun& station, std::uint32_t k, Part part) {
+// Inlined into its callers (it calls nothing that calls back), saving a call frame per part.
+[[gnu::always_inline]] inline void LineRun::start_service(StationRun& station, std::uint32_t k,
+                                                          Part part) {
   const double now = kernel_.now();
   ServerRun& server = servers_[station.first_server + k];
   assert(server.state == ServerState::kIdle);
@@ -170,21 +172,28 @@ void LineRun::start_service(StationRun& station, std::uint32_t k, Part part) {
   }
 }
 
-// Server k of the station is idle: it takes the next part from its input, if there is one.
-void LineRun::refill(StationRun& station, std::uint32_t k) {
+// Server k of the station is idle: it takes the next part from its input, if there is one. The
+// common case, a part waiting in the buffer in front, is inlined; the rest is refill_other.
+[[gnu::always_inline]] inline void LineRun::refill(StationRun& station, std::uint32_t k) {
   if (station.down) return;
+  if (station.input.type == ElementType::kBuffer) {
+    BufferRun& buffer = buffers_[station.input.index];
+    if (!buffer.queue.empty()) {
+      const Part part = buffer.queue.pop_front();
+      buffer.occupancy.add(kernel_.now(), -1.0);
+      start_service(station, k, part);
+      if (!waiting_[buffer.element].empty()) admit_waiting(buffer);
+      return;
+    }
+  }
+  refill_other(station, k);
+}
+
+void LineRun::refill_other(StationRun& station, std::uint32_t k) {
   switch (station.input.type) {
     case ElementType::kBuffer: {
-      BufferRun& buffer = buffers_[station.input.index];
-      if (!buffer.queue.empty()) {
-        const Part part = buffer.queue.pop_front();
-        buffer.occupancy.add(kernel_.now(), -1.0);
-        start_service(station, k, part);
-        if (!waiting_[buffer.element].empty()) admit_waiting(buffer);
-        return;
-      }
       // An empty buffer can still have holders waiting: a direct hand-over (capacity 0).
-      FifoQueue<Holder>& waiting = waiting_[buffer.element];
+      FifoQueue<Holder>& waiting = waiting_[station.input.element];
       if (!waiting.empty()) {
         const Holder holder = waiting.pop_front();
         start_service(station, k, take_from(holder));
@@ -369,7 +378,7 @@ void LineRun::on_arrival(SourceRun& source) {
   waiting_[source.output.element].push_back(Holder{source.element, 0});
 }
 
-void LineRun::on_service_end(StationRun& station, std::uint32_t k) {
+[[gnu::always_inline]] inline void LineRun::on_service_end(StationRun& station, std::uint32_t k) {
   ServerRun& server = servers_[station.first_server + k];
   assert(server.state == ServerState::kWorking && !station.down);
   ++station.processed;
@@ -485,10 +494,13 @@ ReplicationResult LineRun::results() const {
       r.observed_s > 0.0 ? r.observed_s : std::numeric_limits<double>::quiet_NaN();
   r.throughput_per_hour = static_cast<double>(completed_) / observed * 3600.0;
   r.wip_mean = wip_.mean(now);
-  std::vector<double> lead_times = lead_times_s_;
-  r.lead_time_mean_s = sample_mean(lead_times);
-  r.lead_time_p50_s = quantile(lead_times, 0.50);
-  r.lead_time_p95_s = quantile(lead_times, 0.95);
+  // Reordering the samples in place changes no statistic of them, and saves copying them.
+  r.lead_time_mean_s = sample_mean(lead_times_s_);
+  const double probabilities[] = {0.50, 0.95};
+  double lead_time_quantiles[2];
+  quantiles(lead_times_s_, probabilities, lead_time_quantiles);
+  r.lead_time_p50_s = lead_time_quantiles[0];
+  r.lead_time_p95_s = lead_time_quantiles[1];
 
   double longest_active = -1.0;
   for (const StationRun& s : stations_) {

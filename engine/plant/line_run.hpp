@@ -142,6 +142,7 @@ class LineRun {
   void enter_line(Part& part);
   void start_service(StationRun& station, std::uint32_t server, Part part);
   void refill(StationRun& station, std::uint32_t server);
+  void refill_other(StationRun& station, std::uint32_t server);
   void admit_waiting(BufferRun& buffer);
   Part take_from(const Holder& holder);
   void release(const Holder& holder);
@@ -169,7 +170,8 @@ class LineRun {
   std::vector<FifoQueue<Holder>> waiting_;  // per element: holders refused by it, first come first
   TimeAverage wip_;
   std::uint64_t completed_ = 0;
-  std::vector<double> lead_times_s_;
+  // Mutable: results() reorders it to find quantiles, which changes nothing it measures.
+  mutable std::vector<double> lead_times_s_;
   double observed_from_s_ = 0.0;
 };
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/duration.hpp"
+#include "core/random_stream.hpp"
 #include "core/statistics.hpp"
 
 using namespace linetwin;
@@ -62,4 +63,26 @@ TEST_CASE("durations parse with units and reject anything else") {
   CHECK_FALSE(parse_duration_seconds("nan").has_value());
   CHECK(format_duration(28800.0) == "8h");
   CHECK(format_duration(90.0) == "1.5min");
+}
+
+TEST_CASE("several quantiles at once agree with one at a time") {
+  linetwin::RandomStream rng(5, "quantiles", "test", 0);
+  std::vector<double> values(10001);
+  for (double& v : values)
+    v = static_cast<double>(rng.next_u64() % 1000);  // many ties
+  // 0.50005 and 0.50004 share their lower order statistic: the second one computed needs the
+  // order statistic just above what the first one left in front.
+  const double probabilities[] = {0.5, 0.95, 0.0, 1.0, 0.25, 0.999, 0.50005, 0.50004};
+  double together[8];
+  std::vector<double> copy = values;
+  quantiles(copy, probabilities, together);
+  for (int i = 0; i < 8; ++i) {
+    std::vector<double> alone = values;
+    CHECK(together[i] == quantile(alone, probabilities[i]));
+  }
+  std::vector<double> empty;
+  double none[1];
+  const double half[] = {0.5};
+  quantiles(empty, half, none);
+  CHECK(std::isnan(none[0]));
 }
