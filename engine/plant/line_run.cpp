@@ -252,7 +252,6 @@ void LineRun::release(const Holder& holder) {
   const Node& node = nodes_[holder.element];
   if (node.type == ElementType::kSource) {
     SourceRun& source = sources_[node.type_index];
-    source.holding = false;
     if (source.spec->unlimited_supply) {
       supply_unlimited(source);
     } else {
@@ -282,7 +281,6 @@ void LineRun::supply_unlimited(SourceRun& source) {
   // A station pulls from an unlimited supply directly (refill); a buffer admits from its waiting
   // list, where the supply always stands with a part ready.
   if (source.output.type == ElementType::kBuffer) {
-    source.holding = true;
     waiting_[source.output.element].push_back(Holder{source.element, 0});
   }
 }
@@ -373,7 +371,6 @@ void LineRun::on_arrival(SourceRun& source) {
     schedule_arrival(source);
     return;
   }
-  source.holding = true;
   source.held = part;
   waiting_[source.output.element].push_back(Holder{source.element, 0});
 }

@@ -78,7 +78,6 @@ class LineRun {
     Link output;
     const SourceSpec* spec;
     RandomStream interarrival_rng;
-    bool holding = false;
     Part held;
     std::uint64_t arrivals = 0;
     std::uint64_t lost = 0;

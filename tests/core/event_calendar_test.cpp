@@ -166,3 +166,18 @@ TEST_CASE("cancelling most events purges them and keeps the order of the rest") 
   }
   CHECK(count == 100);
 }
+
+TEST_CASE("clear empties the calendar and makes every handle stale") {
+  EventCalendar calendar;
+  calendar.reserve(16);
+  const EventHandle kept = calendar.schedule(2.0, tag(1));
+  const EventHandle cancelled = calendar.schedule(1.0, tag(2));
+  CHECK(calendar.cancel(cancelled));
+  calendar.clear();
+  CHECK(calendar.empty());
+  CHECK(calendar.size() == 0);
+  CHECK_FALSE(calendar.is_pending(kept));
+  CHECK_FALSE(calendar.cancel(kept));
+  calendar.schedule(5.0, tag(3));
+  CHECK(calendar.pop().payload.target == 3);
+}

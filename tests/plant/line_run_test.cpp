@@ -278,3 +278,20 @@ elements:
   CHECK(actual.wip_mean == expected.wip_mean);
   CHECK(actual.lead_time_p95_s == expected.lead_time_p95_s);
 }
+
+TEST_CASE("an unlimited supply keeps the buffer in front of the first station full") {
+  const auto r = simulate(R"(
+run: {duration: 1000s, warmup: 100s}
+elements:
+  - {id: in, type: source, supply: unlimited, to: Q}
+  - {id: Q, type: buffer, capacity: 3, to: M}
+  - {id: M, type: station, processing: 20s, to: out}
+  - {id: out, type: sink}
+)");
+  CHECK(r.parts_completed == 50);
+  CHECK(r.buffers[0].occupancy_mean == doctest::Approx(3.0));
+  CHECK(r.stations[0].starved == doctest::Approx(0.0));
+  // Each part waits behind three others and is then processed: 4 x 20 s.
+  CHECK(r.lead_time_mean_s == doctest::Approx(80.0));
+  CHECK(r.sources[0].arrivals == 50);
+}
