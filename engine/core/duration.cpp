@@ -39,7 +39,11 @@ std::optional<double> parse_duration_seconds(std::string_view text) {
   if (error != std::errc{} || stop == begin || !std::isfinite(value)) return std::nullopt;
   std::string_view unit = trim(std::string_view(stop, static_cast<std::size_t>(end - stop)));
   for (const auto& [name, factor] : kUnits) {
-    if (unit == name) return value * factor;
+    if (unit == name) {
+      const double seconds = value * factor;
+      if (!std::isfinite(seconds)) return std::nullopt;  // e.g. 1e306w overflows
+      return seconds;
+    }
   }
   return std::nullopt;
 }

@@ -78,7 +78,8 @@ Estimate estimate(std::span<const double> per_replication, double confidence) {
   result.confidence = confidence;
   result.replications = per_replication.size();
   if (per_replication.empty()) {
-    result.mean = result.ci_low = result.ci_high = std::numeric_limits<double>::quiet_NaN();
+    result.mean = result.ci_low = result.ci_high = result.stdev =
+        std::numeric_limits<double>::quiet_NaN();
     return result;
   }
   result.mean = sample_mean(per_replication);

@@ -89,7 +89,7 @@ ExperimentSummary summarize(const std::vector<ReplicationResult>& reps, double c
     s.events += r.events;
 
   const std::size_t stations = reps.front().stations.size();
-  double longest = -1.0;
+  double longest = 0.0;  // a station never active is nobody's bottleneck
   for (std::size_t i = 0; i < stations; ++i) {
     StationSummary st;
     auto field = [&](auto member) {
@@ -131,6 +131,7 @@ ExperimentSummary summarize(const std::vector<ReplicationResult>& reps, double c
         over(reps, confidence, [&](auto& r) { return static_cast<double>(r.sources[i].lost); });
     src.loss_probability =
         over(reps, confidence, [&](auto& r) { return r.sources[i].loss_probability; });
+    src.blocked = over(reps, confidence, [&](auto& r) { return r.sources[i].blocked; });
     s.sources.push_back(src);
   }
   return s;

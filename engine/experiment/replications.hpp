@@ -44,7 +44,7 @@ struct BufferSummary {
   std::uint64_t occupancy_max = 0;  // over all replications
 };
 struct SourceSummary {
-  Estimate arrivals, lost, loss_probability;
+  Estimate arrivals, lost, loss_probability, blocked;
 };
 
 struct ExperimentSummary {

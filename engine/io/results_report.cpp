@@ -46,7 +46,7 @@ void write_json(std::ostream& out, const RunReport& report) {
   j["linetwin_version"] = kLinetwinVersion;
   j["scene"] = scene.source_file();
   j["scene_name"] = scene.name();
-  j["product"] = scene.product();
+  j["product"] = scene.product().empty() ? ordered_json(nullptr) : ordered_json(scene.product());
   j["seed"] = report.settings.seed;
   j["replications"] = s.replications;
   j["warmup_s"] = report.settings.run.warmup_s;
@@ -104,6 +104,7 @@ void write_json(std::ostream& out, const RunReport& report) {
     row["arrivals"] = to_json(s.sources[i].arrivals);
     row["lost"] = to_json(s.sources[i].lost);
     row["loss_probability"] = to_json(s.sources[i].loss_probability);
+    row["blocked"] = to_json(s.sources[i].blocked);
     sources.push_back(row);
   }
   j["sources"] = sources;
@@ -152,6 +153,7 @@ void write_csv(std::ostream& out, const RunReport& report) {
     csv_row(out, "source", id, "arrivals", s.sources[i].arrivals);
     csv_row(out, "source", id, "lost", s.sources[i].lost);
     csv_row(out, "source", id, "loss_probability", s.sources[i].loss_probability);
+    csv_row(out, "source", id, "blocked", s.sources[i].blocked);
   }
 }
 
@@ -204,9 +206,15 @@ void write_table(std::ostream& out, const RunReport& report) {
     }
   }
   for (std::size_t i = 0; i < s.sources.size(); ++i) {
+    const std::string& id = scene.element(scene.sources()[i]).id;
     if (s.sources[i].lost.mean > 0.0) {
-      fmt::print(out, "\n  source {} lost {} of its arrivals\n",
-                 scene.element(scene.sources()[i]).id, percent(s.sources[i].loss_probability));
+      fmt::print(out, "\n  source {} lost {} of its arrivals\n", id,
+                 percent(s.sources[i].loss_probability));
+    }
+    // A waiting arrival holds up the arrival process: the line saw fewer parts than offered.
+    if (s.sources[i].blocked.mean > 0.0) {
+      fmt::print(out, "\n  source {} was blocked {} of the time (arrivals waiting for room)\n", id,
+                 percent(s.sources[i].blocked));
     }
   }
 }

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <sstream>
@@ -51,8 +52,17 @@ class SceneReader {
                   std::initializer_list<std::string_view> allowed) const {
     if (!node.IsMap())
       fail(node, path, "expected a mapping of keys to values, found " + describe(node));
+    std::vector<std::string> seen;
     for (const auto& entry : node) {
       const std::string key = entry.first.as<std::string>();
+      // yaml-cpp keeps duplicate keys and lookups return the first: reject them instead.
+      for (const std::string& earlier : seen) {
+        if (earlier == key) {
+          fail(entry.first, join(path, key),
+               fmt::format("the key '{}' appears twice here; expected each key once", key));
+        }
+      }
+      seen.push_back(key);
       bool known = false;
       for (std::string_view a : allowed)
         known = known || key == a;
@@ -184,8 +194,8 @@ class SceneReader {
         } else {
           expect_map(node, path, {"distribution", "shape", "scale", "mean"});
           const double shape = plain("shape");
-          if (node["scale"] && node["mean"]) {
-            fail(node, path, "give either 'scale' or 'mean' for a gamma distribution, not both");
+          if (static_cast<bool>(node["scale"]) == static_cast<bool>(node["mean"])) {
+            fail(node, path, "expected exactly one of 'scale' or 'mean' for a gamma distribution");
           }
           if (node["mean"]) {
             d = Distribution::gamma(shape, shape > 0 ? time("mean") / shape : 0.0);
@@ -374,6 +384,7 @@ Scene read_scene(const YAML::Node& root, const std::string& file) {
   builder.run_settings(run);
 
   const YAML::Node elements = in.require(root, "", "elements");
+  builder.elements_origin({elements.Mark().line + 1, elements.Mark().column + 1, "elements"});
   if (!elements.IsSequence() || elements.size() == 0) {
     in.fail(elements, "elements",
             "expected a non-empty list of elements, found " + SceneReader::describe(elements));
@@ -403,6 +414,10 @@ Scene load_scene_text(std::string_view yaml, const std::string& display_name) {
 }
 
 Scene load_scene_file(const std::string& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw InputError({path, 0, 0, ""}, "is a directory; expected a scene file (YAML)");
+  }
   std::ifstream file(path, std::ios::binary);
   if (!file) {
     throw InputError({path, 0, 0, ""},

@@ -5,11 +5,13 @@
 #include <cmath>
 #include <limits>
 
+#include <fmt/format.h>
+
 namespace linetwin {
 
 LineRun::LineRun(const Scene& scene, std::uint64_t seed, std::uint32_t replication,
                  RunSettings settings)
-    : settings_(settings), replication_(replication) {
+    : settings_(settings), replication_(replication), scene_file_(scene.source_file()) {
   const auto& elements = scene.elements();
   nodes_.reserve(elements.size());
   for (const Element& e : elements)
@@ -255,6 +257,7 @@ void LineRun::release(const Holder& holder) {
     if (source.spec->unlimited_supply) {
       supply_unlimited(source);
     } else {
+      source.blocked_time.add(kernel_.now(), -1.0);
       schedule_arrival(source);
     }
     return;
@@ -338,6 +341,18 @@ void LineRun::refresh_active(StationRun& station) {
 // ---- events ----
 
 void LineRun::operator()(const ScheduledEvent& event) {
+  // A model whose clock stops advancing would run forever: the scene builder rules out the
+  // known causes, and this guard turns any other into an error instead of a hang.
+  if (event.time != last_event_time_s_) {
+    last_event_time_s_ = event.time;
+    events_at_this_instant_ = 0;
+  } else if (++events_at_this_instant_ > kMaxEventsPerInstant) {
+    throw InputError({scene_file_, 0, 0, ""},
+                     fmt::format("the simulation is stuck at t = {} s: more than {} events without "
+                                 "the clock advancing; look for processing, inter-arrival or "
+                                 "repair times that are almost always zero",
+                                 event.time, kMaxEventsPerInstant));
+  }
   switch (event.payload.kind) {
     case kArrival:
       on_arrival(sources_[event.payload.target]);
@@ -372,6 +387,7 @@ void LineRun::on_arrival(SourceRun& source) {
     return;
   }
   source.held = part;
+  source.blocked_time.add(kernel_.now(), 1.0);
   waiting_[source.output.element].push_back(Holder{source.element, 0});
 }
 
@@ -459,8 +475,10 @@ void LineRun::on_warmup_end() {
     buffer.occupancy.reset(now);
     buffer.occupancy_max = buffer.queue.size();
   }
-  for (SourceRun& source : sources_)
+  for (SourceRun& source : sources_) {
     source.arrivals = source.lost = 0;
+    source.blocked_time.reset(now);
+  }
   wip_.reset(now);
   completed_ = 0;
   lead_times_s_.clear();
@@ -499,7 +517,7 @@ ReplicationResult LineRun::results() const {
   r.lead_time_p50_s = lead_time_quantiles[0];
   r.lead_time_p95_s = lead_time_quantiles[1];
 
-  double longest_active = -1.0;
+  double longest_active = 0.0;  // a station never active is nobody's bottleneck
   for (const StationRun& s : stations_) {
     StationResult out;
     const double total = s.servers * (now - observed_from_s_);
@@ -507,7 +525,9 @@ ReplicationResult LineRun::results() const {
       out.working = s.working_servers.integral(now) / total;
       out.blocked = s.blocked_servers.integral(now) / total;
       out.down = s.down_servers.integral(now) / total;
-      out.starved = std::max(0.0, 1.0 - out.working - out.blocked - out.down);
+      // The rest of the time, with the rounding residue of the subtraction snapped to zero.
+      const double starved = 1.0 - out.working - out.blocked - out.down;
+      out.starved = starved > 1e-12 ? starved : 0.0;
     }
     out.parts_processed = s.processed;
     out.failures = s.failures;
@@ -526,10 +546,13 @@ ReplicationResult LineRun::results() const {
     r.buffers.push_back(BufferResult{buffer.occupancy.mean(now), buffer.occupancy_max});
   }
   for (const SourceRun& source : sources_) {
-    SourceResult out{source.arrivals, source.lost, 0.0};
+    SourceResult out{source.arrivals, source.lost, 0.0, 0.0};
+    // An unlimited supply always has a part ready, so being blocked means nothing for it.
+    out.blocked = source.spec->unlimited_supply ? std::numeric_limits<double>::quiet_NaN()
+                                                : source.blocked_time.integral(now) / observed;
     out.loss_probability = source.arrivals > 0 ? static_cast<double>(source.lost) /
                                                      static_cast<double>(source.arrivals)
-                                               : 0.0;
+                                               : std::numeric_limits<double>::quiet_NaN();
     r.sources.push_back(out);
   }
   return r;

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "core/fifo_queue.hpp"
@@ -79,6 +80,7 @@ class LineRun {
     const SourceSpec* spec;
     RandomStream interarrival_rng;
     Part held;
+    TimeAverage blocked_time;  // 1 while an arrival waits to be taken (when_full: wait)
     std::uint64_t arrivals = 0;
     std::uint64_t lost = 0;
   };
@@ -160,6 +162,10 @@ class LineRun {
 
   RunSettings settings_;
   std::uint32_t replication_;
+  std::string scene_file_;  // for errors
+  static constexpr std::uint64_t kMaxEventsPerInstant = 10'000'000;
+  double last_event_time_s_ = -1.0;
+  std::uint64_t events_at_this_instant_ = 0;
   SimulationKernel kernel_;
   std::vector<Node> nodes_;
   std::vector<SourceRun> sources_;

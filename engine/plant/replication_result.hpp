@@ -28,9 +28,12 @@ struct BufferResult {
 };
 
 struct SourceResult {
-  std::uint64_t arrivals = 0;  // parts created (for an unlimited supply, parts taken)
-  std::uint64_t lost = 0;      // arrivals turned away because the output was full
-  double loss_probability = 0.0;
+  std::uint64_t arrivals = 0;     // parts created (for an unlimited supply, parts taken)
+  std::uint64_t lost = 0;         // arrivals turned away because the output was full
+  double loss_probability = 0.0;  // NaN when nothing arrived
+  // Share of the time an arrival waited to be taken (when_full: wait), during which the arrival
+  // process stood still; NaN for an unlimited supply.
+  double blocked = 0.0;
 };
 
 struct ReplicationResult {

@@ -38,6 +38,10 @@ SceneBuilder& SceneBuilder::product(std::string name) {
   scene_.product_ = std::move(name);
   return *this;
 }
+SceneBuilder& SceneBuilder::elements_origin(Origin origin) {
+  elements_origin_ = std::move(origin);
+  return *this;
+}
 SceneBuilder& SceneBuilder::seed(std::uint64_t seed) {
   scene_.seed_ = seed;
   return *this;
@@ -133,12 +137,8 @@ Scene SceneBuilder::build() const {
         static_cast<ElementIndex>(scene.elements_.size()));
     scene.elements_.push_back(std::move(e));
   }
-  if (scene.sources().empty()) {
-    throw InputError({scene.source_file_, 0, 0, "elements"}, "expected at least one source");
-  }
-  if (scene.sinks().empty()) {
-    throw InputError({scene.source_file_, 0, 0, "elements"}, "expected at least one sink");
-  }
+  if (scene.sources().empty()) throw error_at(elements_origin_, "", "expected at least one source");
+  if (scene.sinks().empty()) throw error_at(elements_origin_, "", "expected at least one sink");
   for (std::size_t i = 0; i < pending_.size(); ++i) {
     const Element& e = scene.elements_[i];
     const Origin& origin = pending_[i].common.origin;
@@ -147,13 +147,24 @@ Scene SceneBuilder::build() const {
     };
     if (e.type == ElementType::kSource) {
       const SourceSpec& spec = scene.source_specs_[e.type_index];
-      if (!spec.unlimited_supply) check(spec.interarrival, "interarrival");
+      if (!spec.unlimited_supply) {
+        check(spec.interarrival, "interarrival");
+        // Arrivals that take no time on average would never let the clock advance.
+        if (!(spec.interarrival.mean() > 0.0)) {
+          throw error_at(origin, "interarrival", "expected an inter-arrival time with a mean > 0");
+        }
+      }
     } else if (e.type == ElementType::kStation) {
       const StationSpec& spec = scene.station_specs_[e.type_index];
       if (spec.servers < 1) {
         throw error_at(origin, "servers", "expected at least 1 server, found 0");
       }
       check(spec.processing, "processing");
+      if (!(spec.processing.mean() > 0.0)) {
+        throw error_at(origin, "processing",
+                       "expected a processing time with a mean > 0 (a line of stations that take "
+                       "no time would never let the clock advance)");
+      }
       if (spec.breakdowns) {
         check(spec.breakdowns->time_to_failure, "breakdowns.time_to_failure");
         check(spec.breakdowns->time_to_repair, "breakdowns.time_to_repair");
@@ -222,6 +233,23 @@ Scene SceneBuilder::build() const {
       throw error_at(pending_[s].common.origin, "",
                      fmt::format("station '{}' has no input: expected some element with 'to: {}'",
                                  scene.elements_[s].id, scene.elements_[s].id));
+    }
+  }
+  // An unlimited supply must be paced by a station: straight into a sink, or into a buffer that
+  // never fills, it would create parts without end at one instant.
+  for (ElementIndex index : scene.sources()) {
+    const Element& source = scene.elements_[index];
+    if (!scene.source_spec(source).unlimited_supply) continue;
+    const Element& next = scene.elements_[source.downstream];
+    const bool paced = next.type == ElementType::kStation ||
+                       (next.type == ElementType::kBuffer &&
+                        scene.buffer_spec(next).capacity != BufferSpec::kUnlimited &&
+                        scene.elements_[next.downstream].type == ElementType::kStation);
+    if (!paced) {
+      throw error_at(pending_[index].common.origin, "to",
+                     fmt::format("an unlimited supply must feed a station, or a buffer of limited "
+                                 "capacity in front of a station; '{}' is not",
+                                 next.id));
     }
   }
   // Every element's chain of downstream links must end in a sink (no loops: a loop without a

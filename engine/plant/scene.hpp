@@ -146,6 +146,8 @@ class SceneBuilder {
   SceneBuilder& source_file(std::string path);
   SceneBuilder& product(std::string name);
   SceneBuilder& seed(std::uint64_t seed);
+  // Where the list of elements was declared, for errors about the line as a whole.
+  SceneBuilder& elements_origin(Origin origin);
   SceneBuilder& run_settings(RunSettings settings);
 
   struct Common {
@@ -171,6 +173,7 @@ class SceneBuilder {
   InputError error_at(const Origin& origin, std::string_view field, const std::string& what) const;
   Scene scene_;
   std::vector<Pending> pending_;
+  Origin elements_origin_{0, 0, "elements"};
 };
 
 }  // namespace linetwin

@@ -72,6 +72,10 @@ expect_error 2 "unknown-flag|extra|not expected" -- run "$scene" --unknown-flag
 expect_error 2 "SCENE is required|required" -- run
 expect_error 2 "subcommand" --
 
+expect_error 2 "--seed: expected a whole number >= 0, found '-1'" -- run "$scene" --seed -1
+expect_error 2 "at most one of --json and --csv" -- run "$scene" --json - --csv -
+expect_error 2 "--duration.*found '1e306w'" -- run "$scene" --duration 1e306w
+
 # Bad scenes: exit 2, message names the file and the field.
 cp "$scene" "$work/ok.yaml"
 sed 's/capacity: 3, to: OP20/capacity: -2, to: OP20/' "$scene" >"$work/negative.yaml"
@@ -85,8 +89,20 @@ expect_error 2 "unknown_key.yaml:[0-9]+.*'produkt'.*expected one of" -- run "$wo
 printf 'linetwin_scene: 1\nelements: [ {id: a, type: sink\n' >"$work/syntax.yaml"
 expect_error 2 "syntax.yaml:[0-9]+:[0-9]+: not valid YAML" -- run "$work/syntax.yaml"
 expect_error 2 "missing.yaml: cannot open the scene file" -- run "$work/missing.yaml"
-# A result file that cannot be written is reported, not ignored.
-expect_error 2 "cannot write" -- run "$scene" --reps 1 --duration 1h --json /nonexistent-dir/x.json
+printf 'linetwin_scene: 1\nelements:\n  - {id: in, type: source, supply: unlimited, to: out}\n  - {id: out, type: sink}\n' >"$work/endless.yaml"
+expect_error 2 "endless.yaml:3:5: field 'elements\[0\]\.to': an unlimited supply must feed a station" -- run "$work/endless.yaml"
+expect_error 2 "is a directory" -- run "$work"
+
+# A result file that cannot be written is reported before the run, with the reason, and an
+# existing results file is left alone until new results are ready.
+expect_error 2 "cannot write the results file: No such file or directory" -- run "$scene" --reps 1 --duration 1h --json /nonexistent-dir/x.json
+echo "earlier results" >"$work/kept.json"
+"$linetwin" run "$work/negative.yaml" --json "$work/kept.json" 2>/dev/null
+grep -q "earlier results" "$work/kept.json" && pass || fail "a failed run overwrote an existing results file"
+
+# No progress bar when stderr is not a terminal: stderr stays empty on success.
+"$linetwin" run "$scene" --reps 2 --duration 1h >/dev/null 2>"$work/stderr"
+[ ! -s "$work/stderr" ] && pass || fail "stderr not empty off a terminal: $(cat "$work/stderr")"
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -185,3 +185,68 @@ TEST_CASE("every bundled scene loads") {
     CHECK_FALSE(scene.stations().empty());
   }
 }
+
+TEST_CASE("lines whose clock could never advance are rejected at load time") {
+  const InputError to_sink = load_error(R"(linetwin_scene: 1
+elements:
+  - {id: in, type: source, supply: unlimited, to: out}
+  - {id: out, type: sink}
+)");
+  CHECK(to_sink.where().field_path == "elements[0].to");
+  CHECK(to_sink.message().find("unlimited supply must feed a station") != std::string::npos);
+  const InputError to_endless_buffer = load_error(R"(linetwin_scene: 1
+elements:
+  - {id: in, type: source, supply: unlimited, to: Q}
+  - {id: Q, type: buffer, capacity: unlimited, to: M}
+  - {id: M, type: station, processing: 1s, to: out}
+  - {id: out, type: sink}
+)");
+  CHECK(to_endless_buffer.where().field_path == "elements[0].to");
+  const InputError zero_processing =
+      load_error(replace(kGoodScene, "processing: 45s", "processing: 0s"));
+  CHECK(zero_processing.where().field_path == "elements[3].processing");
+  CHECK(zero_processing.message().find("mean > 0") != std::string::npos);
+  const InputError zero_arrivals =
+      load_error(replace(kGoodScene, "{distribution: exponential, mean: 60s}",
+                         "{distribution: uniform, min: 0s, max: 0s}"));
+  CHECK(zero_arrivals.where().field_path == "elements[0].interarrival");
+}
+
+TEST_CASE("a key given twice is an error, not a silent first-one-wins") {
+  const InputError e =
+      load_error(replace(kGoodScene, "processing: 45s,", "processing: 45s, processing: 10s,"));
+  CHECK(e.where().field_path == "elements[3].processing");
+  CHECK(e.message().find("appears twice") != std::string::npos);
+  CHECK(load_error(replace(kGoodScene, "seed: 7", "seed: 7\nseed: 8")).where().field_path ==
+        "seed");
+}
+
+TEST_CASE("durations that overflow and gamma without scale or mean are rejected") {
+  const InputError huge = load_error(replace(kGoodScene, "duration: 2h", "duration: 1e306w"));
+  CHECK(huge.where().field_path == "run.duration");
+  CHECK(huge.where().line == 4);
+  const InputError gamma = load_error(
+      replace(kGoodScene, "processing: 45s,", "processing: {distribution: gamma, shape: 2},"));
+  CHECK(gamma.message().find("exactly one of 'scale' or 'mean'") != std::string::npos);
+}
+
+TEST_CASE("whole-scene errors point at the element list") {
+  const InputError e = load_error(R"(linetwin_scene: 1
+name: no source
+elements:
+  - {id: M, type: station, processing: 1s, to: out}
+  - {id: out, type: sink}
+)");
+  CHECK(e.where().field_path == "elements");
+  CHECK(e.where().line == 4);  // where the list begins: its first item
+  CHECK(e.message() == "expected at least one source");
+}
+
+TEST_CASE("a directory is not a scene file") {
+  try {
+    load_scene_file(LINETWIN_SOURCE_DIR);
+    FAIL("expected an error");
+  } catch (const InputError& e) {
+    CHECK(e.message().find("is a directory") != std::string::npos);
+  }
+}

@@ -87,6 +87,10 @@ elements:
   CHECK(wait.sources[0].lost == 0);
   CHECK(wait.parts_completed == 100);
   CHECK(wait.stations[0].working == doctest::Approx(1.0).epsilon(0.01));
+  // Each arrival comes 10 s after the last was taken and waits 5 s for the station: blocked a
+  // third of the time. The losing source never waits.
+  CHECK(wait.sources[0].blocked == doctest::Approx(1.0 / 3.0).epsilon(0.01));
+  CHECK(lose.sources[0].blocked == 0.0);
 }
 
 TEST_CASE("parallel servers multiply the capacity of a station") {

@@ -2,7 +2,9 @@
 //
 // Exit codes are part of the interface: 0 success, 2 bad input (scene file or flags; the message
 // goes to stderr and names the file, line and field), 1 an internal error.
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -47,9 +49,22 @@ double flag_duration(const std::string& flag, const std::string& text, bool allo
   return *seconds;
 }
 
+linetwin::InputError cannot_write(const std::string& path, const std::string& flag) {
+  return linetwin::InputError(
+      {path, 0, 0, flag}, fmt::format("cannot write the results file: {}", std::strerror(errno)));
+}
+
+// Fails before any simulation if a results file cannot be written. Opening for appending
+// creates a missing file but leaves an existing one as it is until the results are ready.
+void check_writable(const std::string& path, const std::string& flag) {
+  if (path.empty() || path == "-") return;
+  std::ofstream probe(path, std::ios::binary | std::ios::app);
+  if (!probe) throw cannot_write(path, flag);
+}
+
 // Writes to a file, or to stdout for "-". The whole text is built first so that a failed run
 // never leaves a half-written result file behind.
-void write_output(const std::string& path, const std::string& what, const std::string& text) {
+void write_output(const std::string& path, const std::string& flag, const std::string& text) {
   if (path == "-") {
     std::cout << text;
     return;
@@ -57,14 +72,18 @@ void write_output(const std::string& path, const std::string& what, const std::s
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
   file << text;
   file.close();
-  if (!file) {
-    throw linetwin::InputError({path, 0, 0, what}, "cannot write the results file");
-  }
+  if (!file) throw cannot_write(path, flag);
 }
 
 int run_command(const RunOptions& options) {
   using namespace linetwin;
+  if (options.json_path == "-" && options.csv_path == "-") {
+    throw InputError({"", 0, 0, "--csv"},
+                     "expected at most one of --json and --csv to write to standard output");
+  }
   const Scene scene = load_scene_file(options.scene);
+  check_writable(options.json_path, "--json");
+  check_writable(options.csv_path, "--csv");
   ExperimentSettings settings = settings_from_scene(scene);
   if (options.replications) settings.run.replications = *options.replications;
   if (options.seed) settings.seed = *options.seed;
@@ -80,6 +99,7 @@ int run_command(const RunOptions& options) {
     };
   }
   const std::vector<ReplicationResult> reps = run_replications(scene, settings);
+  progress.finish();  // clear the bar before anything is printed
   const ExperimentSummary summary = summarize(reps);
   const RunReport report{scene, settings, summary};
 
@@ -117,7 +137,13 @@ int main(int argc, char** argv) {
   run->add_option("--reps", options.replications,
                   "Number of replications (default: the scene's run.replications)")
       ->check(CLI::Range(1u, 1000000u));
-  run->add_option("--seed", options.seed, "Random seed (default: the scene's seed)");
+  run->add_option("--seed", options.seed, "Random seed, a whole number >= 0 (default: the scene's)")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            const bool digits = !text.empty() && text.find_first_not_of("0123456789") == text.npos;
+            return digits ? "" : "expected a whole number >= 0, found '" + text + "'";
+          },
+          "UINT"));
   run->add_option("--duration", options.duration,
                   "Observed period after warm-up, e.g. 8h, 90min (default: the scene's)");
   run->add_option("--warmup", options.warmup,

@@ -14,7 +14,13 @@ ProgressBar::ProgressBar(std::string label) : label_(std::move(label)) {
 }
 
 ProgressBar::~ProgressBar() {
+  finish();
+}
+
+void ProgressBar::finish() {
   if (drawn_) fmt::print(stderr, "\r\033[K");
+  std::fflush(stderr);
+  drawn_ = false;
 }
 
 void ProgressBar::update(std::size_t done, std::size_t total) {

@@ -15,6 +15,8 @@ class ProgressBar {
   ProgressBar& operator=(const ProgressBar&) = delete;
 
   void update(std::size_t done, std::size_t total);
+  // Clears the bar's line, so that what is printed next starts on a clean line.
+  void finish();
   bool enabled() const { return enabled_; }
 
  private:
