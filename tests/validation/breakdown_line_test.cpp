@@ -15,6 +15,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdint>
+#include <string>
 
 #include "validation/two_machine_line.hpp"
 #include "validation/validation_support.hpp"
@@ -22,24 +23,29 @@
 using namespace linetwin;
 using namespace linetwin::validation;
 
-TEST_CASE("a saturated machine with failures produces mu MTTF / (MTTF + MTTR)") {
-  const double mean_s = 50.0, mttf_s = 1800.0, mttr_s = 300.0;
-  const Scene scene = scene_from_yaml(fmt::format(R"(
-seed: 601
-run: {{duration: 2000h, warmup: 10h, replications: 20}}
-elements:
-  - {{id: supply, type: source, supply: unlimited, to: M}}
-  - id: M
+namespace {
+// A station with exponential processing that fails on operating time, as a scene-file element.
+std::string failing_machine(const char* id, double mean_s, double mttf_s, double mttr_s,
+                            const char* to) {
+  return fmt::format(R"(  - id: {}
     type: station
     processing: {{distribution: exponential, mean: {}s}}
     breakdowns:
       time_to_failure: {{distribution: exponential, mean: {}s}}
       time_to_repair: {{distribution: exponential, mean: {}s}}
       counted_on: operating_time
-    to: out
-  - {{id: out, type: sink}}
+    to: {}
 )",
-                                                  mean_s, mttf_s, mttr_s));
+                     id, mean_s, mttf_s, mttr_s, to);
+}
+}  // namespace
+
+TEST_CASE("a saturated machine with failures produces mu MTTF / (MTTF + MTTR)") {
+  const double mean_s = 50.0, mttf_s = 1800.0, mttr_s = 300.0;
+  const Scene scene = scene_from_yaml(
+      "seed: 601\nrun: {duration: 2000h, warmup: 10h, replications: 20}\nelements:\n"
+      "  - {id: supply, type: source, supply: unlimited, to: M}\n" +
+      failing_machine("M", mean_s, mttf_s, mttr_s, "out") + "  - {id: out, type: sink}\n");
   const auto reps = replicate(scene);
   check_exact_inside_interval(
       "one machine with failures, throughput [1/s]", mttf_s / (mttf_s + mttr_s) / mean_s,
@@ -56,32 +62,14 @@ TEST_CASE("two-machine line with failures and a finite buffer: throughput from t
   for (const int capacity : {0, 2, 8}) {
     const double throughput = two_machine_line_throughput(m1, m2, capacity);
 
-    const Scene scene = scene_from_yaml(fmt::format(R"(
-seed: {}
-run: {{duration: 5000h, warmup: 20h, replications: 20}}
-elements:
-  - {{id: supply, type: source, supply: unlimited, to: M1}}
-  - id: M1
-    type: station
-    processing: {{distribution: exponential, mean: {}s}}
-    breakdowns:
-      time_to_failure: {{distribution: exponential, mean: {}s}}
-      time_to_repair: {{distribution: exponential, mean: {}s}}
-      counted_on: operating_time
-    to: B
-  - {{id: B, type: buffer, capacity: {}, to: M2}}
-  - id: M2
-    type: station
-    processing: {{distribution: exponential, mean: {}s}}
-    breakdowns:
-      time_to_failure: {{distribution: exponential, mean: {}s}}
-      time_to_repair: {{distribution: exponential, mean: {}s}}
-      counted_on: operating_time
-    to: out
-  - {{id: out, type: sink}}
-)",
-                                                    ++seed, m1_mean_s, m1_mttf_s, m1_mttr_s,
-                                                    capacity, m2_mean_s, m2_mttf_s, m2_mttr_s));
+    const Scene scene = scene_from_yaml(
+        fmt::format("seed: {}\nrun: {{duration: 5000h, warmup: 20h, replications: 20}}\n"
+                    "elements:\n  - {{id: supply, type: source, supply: unlimited, to: M1}}\n",
+                    ++seed) +
+        failing_machine("M1", m1_mean_s, m1_mttf_s, m1_mttr_s, "B") +
+        fmt::format("  - {{id: B, type: buffer, capacity: {}, to: M2}}\n", capacity) +
+        failing_machine("M2", m2_mean_s, m2_mttf_s, m2_mttr_s, "out") +
+        "  - {id: out, type: sink}\n");
     const auto reps = replicate(scene);
     check_exact_inside_interval(
         fmt::format("line with failures, buffer {}, throughput [1/s]", capacity), throughput,
