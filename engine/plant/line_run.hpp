@@ -6,8 +6,10 @@
 // element frees a place, it takes from its waiting list in first-come order. This one mechanism
 // gives blocking after service (a finished part keeps its server until there is room), direct
 // hand-over (a buffer of capacity 0 only passes a part that the next station takes at once),
-// sources that wait or lose arrivals, and an unlimited supply (a source that always waits with a
-// part ready). Hand-overs happen in zero simulated time and cascade up the line within one event.
+// sources that wait or lose arrivals, and an unlimited supply in front of a buffer (a source that
+// always waits with a part ready; a station fed by an unlimited supply simply takes a new part
+// whenever a server frees). Hand-overs happen in zero simulated time and cascade up the line
+// within one event.
 //
 // Breakdowns interrupt processing (preempt-resume: the remaining work is done after the repair).
 // A failure clock counted on operating time only advances while the station processes at least
