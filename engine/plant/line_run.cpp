@@ -161,15 +161,15 @@ bool LineRun::offer_to_station(StationRun& station, Part part) {
       server.end_s, {station.index, kServiceEnd, static_cast<std::uint16_t>(k)});
   if (station.failure_mode == FailureMode::kOnOperatingTime) {
     if (!was_operating) station.operating_since_s = now;
-    // The common single-server case inline: the failure falls inside this processing or not.
-    if (!station.failure_pending) {
-      if (station.servers > 1) {
-        arm_failure_if_due(station);
-      } else if (station.operating_since_s + station.time_to_failure_s <= server.end_s) {
-        kernel_.schedule_at(station.operating_since_s + station.time_to_failure_s,
-                            {station.index, kFailure, 0});
-        station.failure_pending = true;
-      }
+    // The station stays busy without a break until the latest end of the processings under way
+    // (whoever holds it keeps working until then), so a failure due before it is certain.
+    station.busy_until_s =
+        was_operating ? std::max(station.busy_until_s, server.end_s) : server.end_s;
+    if (!station.failure_pending &&
+        station.operating_since_s + station.time_to_failure_s <= station.busy_until_s) {
+      kernel_.schedule_at(station.operating_since_s + station.time_to_failure_s,
+                          {station.index, kFailure, 0});
+      station.failure_pending = true;
     }
   }
 }
@@ -298,16 +298,7 @@ void LineRun::schedule_arrival(SourceRun& source) {
 void LineRun::arm_failure_if_due(StationRun& station) {
   if (station.failure_pending || station.down || station.working == 0) return;
   const double due = station.operating_since_s + station.time_to_failure_s;
-  double busy_until = 0.0;
-  if (station.servers == 1) {
-    busy_until = servers_[station.first_server].end_s;
-  } else {
-    for (std::uint32_t k = 0; k < station.servers; ++k) {
-      const ServerRun& server = servers_[station.first_server + k];
-      if (server.state == ServerState::kWorking) busy_until = std::max(busy_until, server.end_s);
-    }
-  }
-  if (due <= busy_until) {
+  if (due <= station.busy_until_s) {
     kernel_.schedule_at(due, {station.index, kFailure, 0});
     station.failure_pending = true;
   }
@@ -446,10 +437,12 @@ void LineRun::on_repair(StationRun& station) {
   } else {
     station.operating_since_s = kernel_.now();
   }
+  station.busy_until_s = 0.0;
   for (std::uint32_t k = 0; k < station.servers; ++k) {
     ServerRun& server = servers_[station.first_server + k];
     if (server.state != ServerState::kWorking) continue;
     server.end_s = kernel_.now() + server.remaining_s;
+    station.busy_until_s = std::max(station.busy_until_s, server.end_s);
     server.completion =
         kernel_.schedule_at(server.end_s, {index, kServiceEnd, static_cast<std::uint16_t>(k)});
   }

@@ -121,6 +121,7 @@ class LineRun {
     // Failure clock.
     double time_to_failure_s = 0.0;  // operating time: what is left when operating_since_s began
     double operating_since_s = 0.0;
+    double busy_until_s = 0.0;  // while operating: the latest end of the processings under way
     bool failure_pending = false;
     // Servers working, blocked and down, integrated over time (server-seconds); while the station
     // is down its servers count as down only. Starved is the rest of the server time.

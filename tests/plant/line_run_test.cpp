@@ -3,7 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
+#include "experiment/replications.hpp"
 #include "io/scene_file.hpp"
 #include "plant/line_run.hpp"
 
@@ -298,4 +300,42 @@ elements:
   // Each part waits behind three others and is then processed: 4 x 20 s.
   CHECK(r.lead_time_mean_s == doctest::Approx(80.0));
   CHECK(r.sources[0].arrivals == 50);
+}
+
+TEST_CASE("a saturated multi-server station with operating-time failures: throughput c mu A") {
+  // Saturated, all three servers work whenever the station is up, so its operating time is its
+  // up time: availability A = MTTF / (MTTF + MTTR) = 0.8, throughput 3 x (1/60 s) x 0.8 = 144/h.
+  const Scene scene = load_scene_text(R"(linetwin_scene: 1
+seed: 21
+run: {duration: 2000h, warmup: 10h, replications: 10}
+elements:
+  - {id: in, type: source, supply: unlimited, to: M}
+  - id: M
+    type: station
+    servers: 3
+    processing: {distribution: exponential, mean: 60s}
+    breakdowns:
+      time_to_failure: {distribution: exponential, mean: 40min}
+      time_to_repair: {distribution: exponential, mean: 10min}
+      counted_on: operating_time
+    to: out
+  - {id: out, type: sink}
+)",
+                                      "multi.yaml");
+  ExperimentSettings settings = settings_from_scene(scene);
+  settings.threads = 0;
+  const auto reps = run_replications(scene, settings);
+  std::vector<double> throughput, down;
+  for (const auto& r : reps) {
+    throughput.push_back(r.throughput_per_hour);
+    down.push_back(r.stations[0].down);
+  }
+  const Estimate tp = estimate(throughput, 0.99);
+  const Estimate dn = estimate(down, 0.99);
+  INFO("throughput " << tp.mean << " [" << tp.ci_low << ", " << tp.ci_high << "]");
+  CHECK(tp.ci_low <= 144.0);
+  CHECK(tp.ci_high >= 144.0);
+  CHECK(tp.ci_high - tp.ci_low < 0.02 * 144.0);
+  CHECK(dn.ci_low <= 0.2);
+  CHECK(dn.ci_high >= 0.2);
 }
