@@ -166,6 +166,12 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty()) {
+      // CLI11 would only say that a subcommand is required; name the word it did not know.
+      fmt::print(stderr, "linetwin: unknown command '{}'; expected: run (see linetwin --help)\n",
+                 argv[1]);
+      return kExitBadInput;
+    }
     app.exit(e);  // prints the message and a hint to stderr
     return kExitBadInput;
   }
