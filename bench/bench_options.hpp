@@ -8,6 +8,8 @@
 
 #include <string_view>
 
+#include <benchmark/benchmark.h>
+
 namespace linetwin::bench {
 
 // Removes every occurrence of `flag` from argv; true when there was one.
@@ -24,6 +26,18 @@ inline bool take_flag(int& argc, char** argv, std::string_view flag) {
   argc = kept;
   argv[argc] = nullptr;
   return found;
+}
+
+// The whole main() of a benchmark program: takes --smoke, registers the benchmarks for it, and
+// hands the remaining flags to Google Benchmark.
+inline int run_main(int argc, char** argv, void (*register_benchmarks)(bool smoke)) {
+  const bool smoke = take_flag(argc, argv, "--smoke");
+  register_benchmarks(smoke);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
 }
 
 }  // namespace linetwin::bench

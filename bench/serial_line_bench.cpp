@@ -142,11 +142,5 @@ void register_benchmarks(bool smoke) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool smoke = linetwin::bench::take_flag(argc, argv, "--smoke");
-  register_benchmarks(smoke);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
+  return linetwin::bench::run_main(argc, argv, register_benchmarks);
 }
