@@ -128,6 +128,8 @@ class EventCalendar {
     return slots_[a.slot].order < slots_[b.slot].order;
   }
   bool is_orphan(const HeapEntry& e) const { return slots_[e.slot].state == SlotState::kCancelled; }
+  // Moves `entry` from the free position `hole` up to where it belongs, and stores it there.
+  void sift_up(std::size_t hole, HeapEntry entry);
   void push_entry(HeapEntry entry);
   void remove_top();
   void drop_orphans_at_top();
@@ -144,17 +146,20 @@ class EventCalendar {
 
 // ---- hot path, inline ----
 
-inline void EventCalendar::push_entry(HeapEntry entry) {
-  std::size_t index = heap_.size();
-  heap_.push_back(entry);
+inline void EventCalendar::sift_up(std::size_t hole, HeapEntry entry) {
   HeapEntry* heap = heap_.data();
-  while (index > 0) {
-    const std::size_t parent = (index - 1) / 2;
+  while (hole > 0) {
+    const std::size_t parent = (hole - 1) / 2;
     if (!before(entry, heap[parent])) break;
-    heap[index] = heap[parent];
-    index = parent;
+    heap[hole] = heap[parent];
+    hole = parent;
   }
-  heap[index] = entry;
+  heap[hole] = entry;
+}
+
+inline void EventCalendar::push_entry(HeapEntry entry) {
+  heap_.push_back(entry);
+  sift_up(heap_.size() - 1, entry);
 }
 
 [[gnu::always_inline]] inline EventHandle EventCalendar::schedule(double time, EventPayload payload,
@@ -191,14 +196,7 @@ inline void EventCalendar::remove_top() {
     heap[hole] = heap[child];
     hole = child;
   }
-  const HeapEntry moving = heap[n];
-  while (hole > 0) {
-    const std::size_t parent = (hole - 1) / 2;
-    if (!before(moving, heap[parent])) break;
-    heap[hole] = heap[parent];
-    hole = parent;
-  }
-  heap[hole] = moving;
+  sift_up(hole, heap[n]);
   heap_.pop_back();
 }
 
