@@ -13,16 +13,19 @@ int main() {
   using namespace linetwin;
   SceneBuilder line("press and paint");
   line.seed(2026).run_settings({6 * 3600.0, 0.0, 1});
-  line.add_source({"orders", "queue", {}, "", {}},
-                  SourceSpec{false, Distribution::exponential(75.0), WhenOutputFull::kWait});
+  SourceSpec orders;
+  orders.interarrival = Distribution::exponential(75.0);
+  line.add_source({"orders", "queue", {}, "", {}}, orders);
   line.add_buffer({"queue", "press", {2.0, 0.0, 0.0, 0.0}, "", {}}, BufferSpec{10});
-  line.add_station({"press", "paint", {4.0, 0.0, 0.0, 0.0}, "", {}},
-                   StationSpec{2, Distribution::lognormal(120.0, 30.0), std::nullopt});
-  line.add_station(
-      {"paint", "done", {8.0, 0.0, 0.0, 0.0}, "", {}},
-      StationSpec{1, Distribution::triangular(40.0, 50.0, 70.0),
-                  BreakdownSpec{Distribution::exponential(3600.0), Distribution::exponential(300.0),
-                                FailureClock::kCalendarTime}});
+  StationSpec press;
+  press.servers = 2;
+  press.processing = Distribution::lognormal(120.0, 30.0);
+  line.add_station({"press", "paint", {4.0, 0.0, 0.0, 0.0}, "", {}}, press);
+  StationSpec paint;
+  paint.processing = Distribution::triangular(40.0, 50.0, 70.0);
+  paint.breakdowns = BreakdownSpec{Distribution::exponential(3600.0),
+                                   Distribution::exponential(300.0), FailureClock::kCalendarTime};
+  line.add_station({"paint", "done", {8.0, 0.0, 0.0, 0.0}, "", {}}, paint);
   line.add_sink({"done", "", {10.0, 0.0, 0.0, 0.0}, "", {}});
   const Scene scene = line.build();
 

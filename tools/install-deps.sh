@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build git ca-certificates
-  libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libboost-dev
+  libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libboost-dev libfccp-dev
   doctest-dev libeigen3-dev libbenchmark-dev
   python3
 )

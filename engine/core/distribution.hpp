@@ -56,7 +56,7 @@ class Distribution {
   std::optional<std::string> problem() const;
 
   // The exponential, the workhorse of queueing models, is sampled inline; the rest out of line.
-  double sample(RandomStream& rng) const {
+  [[gnu::always_inline]] double sample(RandomStream& rng) const {
     if (kind_ == DistributionKind::kExponential) return -a_ * std::log(rng.uniform_open0());
     return sample_other(rng);
   }

@@ -32,6 +32,21 @@ class FifoQueue {
     assert(size_ > 0);
     return slots_[head_];
   }
+  // Random access and removal, for the rare scans by priority; erase is O(size).
+  const T& at(std::size_t i) const {
+    assert(i < size_);
+    return slots_[(head_ + i) & (slots_.size() - 1)];
+  }
+  T erase(std::size_t i) {
+    assert(i < size_);
+    T value = std::move(slots_[(head_ + i) & (slots_.size() - 1)]);
+    for (std::size_t k = i; k + 1 < size_; ++k) {
+      slots_[(head_ + k) & (slots_.size() - 1)] =
+          std::move(slots_[(head_ + k + 1) & (slots_.size() - 1)]);
+    }
+    --size_;
+    return value;
+  }
   void clear() {
     head_ = 0;
     size_ = 0;

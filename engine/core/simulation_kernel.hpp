@@ -35,11 +35,13 @@ class SimulationKernel {
   std::uint64_t events_executed() const { return events_executed_; }
 
   // Schedules `delay` seconds from now. Delays are never negative (asserted).
-  EventHandle schedule_in(double delay, EventPayload payload, int priority = 0) {
+  [[gnu::always_inline]] EventHandle schedule_in(double delay, EventPayload payload,
+                                                 int priority = 0) {
     assert(delay >= 0.0);
     return calendar_.schedule(now_ + delay, payload, priority);
   }
-  EventHandle schedule_at(double time, EventPayload payload, int priority = 0) {
+  [[gnu::always_inline]] EventHandle schedule_at(double time, EventPayload payload,
+                                                 int priority = 0) {
     assert(time >= now_);
     return calendar_.schedule(time, payload, priority);
   }

@@ -98,11 +98,30 @@ ExperimentSummary summarize(const std::vector<ReplicationResult>& reps, double c
       });
     };
     st.working = field(&StationResult::working);
+    st.setup = field(&StationResult::setup);
+    st.waiting_operator = field(&StationResult::waiting_operator);
     st.starved = field(&StationResult::starved);
     st.blocked = field(&StationResult::blocked);
     st.down = field(&StationResult::down);
+    st.off_shift = field(&StationResult::off_shift);
     st.parts_processed = field(&StationResult::parts_processed);
+    st.parts_good = field(&StationResult::parts_good);
+    st.parts_scrapped = field(&StationResult::parts_scrapped);
+    st.parts_reworked = field(&StationResult::parts_reworked);
     st.failures = field(&StationResult::failures);
+    st.setups = field(&StationResult::setups);
+    auto oee = [&](auto member) {
+      return over(reps, confidence,
+                  [&](const ReplicationResult& r) { return r.stations[i].oee.*member; });
+    };
+    st.availability = oee(&OeeResult::availability);
+    st.performance = oee(&OeeResult::performance);
+    st.quality = oee(&OeeResult::quality);
+    st.oee = oee(&OeeResult::oee);
+    for (std::size_t line = 0; line < reps.front().stations[i].starved_by.size(); ++line) {
+      st.starved_by.push_back(
+          over(reps, confidence, [&](auto& r) { return r.stations[i].starved_by[line]; }));
+    }
     st.active_period_mean_s = field(&StationResult::active_period_mean_s);
     std::size_t times_bottleneck = 0;
     for (const ReplicationResult& r : reps) {
@@ -134,6 +153,38 @@ ExperimentSummary summarize(const std::vector<ReplicationResult>& reps, double c
     src.blocked = over(reps, confidence, [&](auto& r) { return r.sources[i].blocked; });
     s.sources.push_back(src);
   }
+  for (std::size_t i = 0; i < reps.front().conveyors.size(); ++i) {
+    ConveyorSummary c;
+    c.parts_transported = over(reps, confidence, [&](auto& r) {
+      return static_cast<double>(r.conveyors[i].parts_transported);
+    });
+    c.occupancy_mean =
+        over(reps, confidence, [&](auto& r) { return r.conveyors[i].occupancy_mean; });
+    c.stopped = over(reps, confidence, [&](auto& r) { return r.conveyors[i].stopped; });
+    s.conveyors.push_back(c);
+  }
+  for (std::size_t i = 0; i < reps.front().operators.size(); ++i) {
+    OperatorPoolSummary o;
+    o.utilisation = over(reps, confidence, [&](auto& r) { return r.operators[i].utilisation; });
+    o.walking = over(reps, confidence, [&](auto& r) { return r.operators[i].walking; });
+    o.working = over(reps, confidence, [&](auto& r) { return r.operators[i].working; });
+    s.operators.push_back(o);
+  }
+  for (std::size_t i = 0; i < reps.front().products.size(); ++i) {
+    ProductSummary p;
+    p.throughput_per_hour =
+        over(reps, confidence, [&](auto& r) { return r.products[i].throughput_per_hour; });
+    p.lead_time_mean_s =
+        over(reps, confidence, [&](auto& r) { return r.products[i].lead_time_mean_s; });
+    p.scrapped = over(reps, confidence,
+                      [&](auto& r) { return static_cast<double>(r.products[i].scrapped); });
+    s.products.push_back(p);
+  }
+  for (std::size_t i = 0; i < reps.front().wip_limits.size(); ++i) {
+    s.wip_limits.push_back(
+        over(reps, confidence, [&](auto& r) { return r.wip_limits[i].cards_in_use_mean; }));
+  }
+  s.scrap_rate = over(reps, confidence, [](auto& r) { return r.scrap_rate; });
   return s;
 }
 

@@ -33,9 +33,11 @@ std::vector<ReplicationResult> run_replications(const Scene& scene,
                                                 const ExperimentSettings& settings);
 
 struct StationSummary {
-  Estimate working, starved, blocked, down;
-  Estimate parts_processed;
-  Estimate failures;
+  Estimate working, setup, waiting_operator, starved, blocked, down, off_shift;
+  Estimate parts_processed, parts_good, parts_scrapped, parts_reworked;
+  Estimate failures, setups;
+  Estimate availability, performance, quality, oee;
+  std::vector<Estimate> starved_by;  // assembly: per bill-of-materials line, main part first
   Estimate active_period_mean_s;
   double bottleneck_share = 0.0;  // fraction of replications in which it was the bottleneck
 };
@@ -47,6 +49,16 @@ struct SourceSummary {
   Estimate arrivals, lost, loss_probability, blocked;
 };
 
+struct ConveyorSummary {
+  Estimate parts_transported, occupancy_mean, stopped;
+};
+struct OperatorPoolSummary {
+  Estimate utilisation, walking, working;
+};
+struct ProductSummary {
+  Estimate throughput_per_hour, lead_time_mean_s, scrapped;
+};
+
 struct ExperimentSummary {
   double confidence = 0.95;
   std::size_t replications = 0;
@@ -56,6 +68,11 @@ struct ExperimentSummary {
   std::vector<StationSummary> stations;  // Scene::stations() order
   std::vector<BufferSummary> buffers;
   std::vector<SourceSummary> sources;
+  std::vector<ConveyorSummary> conveyors;
+  std::vector<OperatorPoolSummary> operators;
+  std::vector<ProductSummary> products;
+  std::vector<Estimate> wip_limits;  // mean cards in use
+  Estimate scrap_rate;
   // The station with the longest mean active period averaged over replications (Roser et al.'s
   // average active period method); empty for a scene without stations.
   std::optional<std::size_t> bottleneck_station;

@@ -46,7 +46,7 @@ void write_json(std::ostream& out, const RunReport& report) {
   j["linetwin_version"] = kLinetwinVersion;
   j["scene"] = scene.source_file();
   j["scene_name"] = scene.name();
-  j["product"] = scene.product().empty() ? ordered_json(nullptr) : ordered_json(scene.product());
+  j["products"] = scene.products();
   j["seed"] = report.settings.seed;
   j["replications"] = s.replications;
   j["warmup_s"] = report.settings.run.warmup_s;
@@ -58,7 +58,18 @@ void write_json(std::ostream& out, const RunReport& report) {
   kpis["lead_time_mean_s"] = to_json(s.lead_time_mean_s);
   kpis["lead_time_p50_s"] = to_json(s.lead_time_p50_s);
   kpis["lead_time_p95_s"] = to_json(s.lead_time_p95_s);
+  kpis["scrap_rate"] = to_json(s.scrap_rate);
   j["kpis"] = kpis;
+  ordered_json products = ordered_json::array();
+  for (std::size_t i = 0; i < s.products.size(); ++i) {
+    ordered_json row;
+    row["product"] = scene.products()[i];
+    row["throughput_per_hour"] = to_json(s.products[i].throughput_per_hour);
+    row["lead_time_mean_s"] = to_json(s.products[i].lead_time_mean_s);
+    row["scrapped"] = to_json(s.products[i].scrapped);
+    products.push_back(row);
+  }
+  j["by_product"] = products;
   ordered_json bottleneck;
   bottleneck["method"] = "average active period (Roser, Nakano and Tanaka, 2001)";
   bottleneck["station"] =
@@ -74,11 +85,35 @@ void write_json(std::ostream& out, const RunReport& report) {
     row["id"] = e.id;
     row["servers"] = scene.station_spec(e).servers;
     row["working"] = to_json(st.working);
+    row["setup"] = to_json(st.setup);
+    row["waiting_operator"] = to_json(st.waiting_operator);
     row["starved"] = to_json(st.starved);
     row["blocked"] = to_json(st.blocked);
     row["down"] = to_json(st.down);
+    row["off_shift"] = to_json(st.off_shift);
     row["parts_processed"] = to_json(st.parts_processed);
+    row["parts_good"] = to_json(st.parts_good);
+    row["parts_scrapped"] = to_json(st.parts_scrapped);
+    row["parts_reworked"] = to_json(st.parts_reworked);
     row["failures"] = to_json(st.failures);
+    row["setups"] = to_json(st.setups);
+    ordered_json oee;
+    oee["availability"] = to_json(st.availability);
+    oee["performance"] = to_json(st.performance);
+    oee["quality"] = to_json(st.quality);
+    oee["oee"] = to_json(st.oee);
+    row["oee"] = oee;
+    if (const auto& assembly = scene.station_spec(e).assembly) {
+      ordered_json starved_by = ordered_json::array();
+      for (std::size_t line = 0; line < st.starved_by.size(); ++line) {
+        ordered_json input;
+        input["input"] =
+            scene.element(line == 0 ? assembly->main_from : assembly->components[line - 1].from).id;
+        input["starved"] = to_json(st.starved_by[line]);
+        starved_by.push_back(input);
+      }
+      row["starved_by"] = starved_by;
+    }
     row["active_period_mean_s"] = to_json(st.active_period_mean_s);
     row["bottleneck_share"] = st.bottleneck_share;
     stations.push_back(row);
@@ -108,6 +143,36 @@ void write_json(std::ostream& out, const RunReport& report) {
     sources.push_back(row);
   }
   j["sources"] = sources;
+  ordered_json conveyors = ordered_json::array();
+  for (std::size_t i = 0; i < s.conveyors.size(); ++i) {
+    ordered_json row;
+    row["id"] = scene.element(scene.conveyors()[i]).id;
+    row["parts_transported"] = to_json(s.conveyors[i].parts_transported);
+    row["occupancy_mean"] = to_json(s.conveyors[i].occupancy_mean);
+    row["stopped"] = to_json(s.conveyors[i].stopped);
+    conveyors.push_back(row);
+  }
+  j["conveyors"] = conveyors;
+  ordered_json operators = ordered_json::array();
+  for (std::size_t i = 0; i < s.operators.size(); ++i) {
+    ordered_json row;
+    row["pool"] = scene.operator_pools()[i].name;
+    row["operators"] = scene.operator_pools()[i].count;
+    row["utilisation"] = to_json(s.operators[i].utilisation);
+    row["walking"] = to_json(s.operators[i].walking);
+    row["working"] = to_json(s.operators[i].working);
+    operators.push_back(row);
+  }
+  j["operator_pools"] = operators;
+  ordered_json limits = ordered_json::array();
+  for (std::size_t i = 0; i < s.wip_limits.size(); ++i) {
+    ordered_json row;
+    row["name"] = scene.wip_limits()[i].name;
+    row["cards"] = scene.wip_limits()[i].cards;
+    row["cards_in_use_mean"] = to_json(s.wip_limits[i]);
+    limits.push_back(row);
+  }
+  j["wip_limits"] = limits;
   j["events"] = s.events;
   out << j.dump(2) << '\n';
 }
@@ -133,15 +198,33 @@ void write_csv(std::ostream& out, const RunReport& report) {
   csv_row(out, "line", "", "lead_time_mean_s", s.lead_time_mean_s);
   csv_row(out, "line", "", "lead_time_p50_s", s.lead_time_p50_s);
   csv_row(out, "line", "", "lead_time_p95_s", s.lead_time_p95_s);
+  csv_row(out, "line", "", "scrap_rate", s.scrap_rate);
+  for (std::size_t i = 0; i < s.products.size(); ++i) {
+    const std::string& id = scene.products()[i];
+    csv_row(out, "product", id, "throughput_per_hour", s.products[i].throughput_per_hour);
+    csv_row(out, "product", id, "lead_time_mean_s", s.products[i].lead_time_mean_s);
+    csv_row(out, "product", id, "scrapped", s.products[i].scrapped);
+  }
   for (std::size_t i = 0; i < s.stations.size(); ++i) {
     const std::string& id = scene.element(scene.stations()[i]).id;
     const StationSummary& st = s.stations[i];
     csv_row(out, "station", id, "working", st.working);
+    csv_row(out, "station", id, "setup", st.setup);
+    csv_row(out, "station", id, "waiting_operator", st.waiting_operator);
     csv_row(out, "station", id, "starved", st.starved);
     csv_row(out, "station", id, "blocked", st.blocked);
     csv_row(out, "station", id, "down", st.down);
+    csv_row(out, "station", id, "off_shift", st.off_shift);
     csv_row(out, "station", id, "parts_processed", st.parts_processed);
+    csv_row(out, "station", id, "parts_good", st.parts_good);
+    csv_row(out, "station", id, "parts_scrapped", st.parts_scrapped);
+    csv_row(out, "station", id, "parts_reworked", st.parts_reworked);
     csv_row(out, "station", id, "failures", st.failures);
+    csv_row(out, "station", id, "setups", st.setups);
+    csv_row(out, "station", id, "availability", st.availability);
+    csv_row(out, "station", id, "performance", st.performance);
+    csv_row(out, "station", id, "quality", st.quality);
+    csv_row(out, "station", id, "oee", st.oee);
     csv_row(out, "station", id, "active_period_mean_s", st.active_period_mean_s);
   }
   for (std::size_t i = 0; i < s.buffers.size(); ++i) {
@@ -154,6 +237,21 @@ void write_csv(std::ostream& out, const RunReport& report) {
     csv_row(out, "source", id, "lost", s.sources[i].lost);
     csv_row(out, "source", id, "loss_probability", s.sources[i].loss_probability);
     csv_row(out, "source", id, "blocked", s.sources[i].blocked);
+  }
+  for (std::size_t i = 0; i < s.conveyors.size(); ++i) {
+    const std::string& id = scene.element(scene.conveyors()[i]).id;
+    csv_row(out, "conveyor", id, "parts_transported", s.conveyors[i].parts_transported);
+    csv_row(out, "conveyor", id, "occupancy_mean", s.conveyors[i].occupancy_mean);
+    csv_row(out, "conveyor", id, "stopped", s.conveyors[i].stopped);
+  }
+  for (std::size_t i = 0; i < s.operators.size(); ++i) {
+    const std::string& id = scene.operator_pools()[i].name;
+    csv_row(out, "operator_pool", id, "utilisation", s.operators[i].utilisation);
+    csv_row(out, "operator_pool", id, "walking", s.operators[i].walking);
+    csv_row(out, "operator_pool", id, "working", s.operators[i].working);
+  }
+  for (std::size_t i = 0; i < s.wip_limits.size(); ++i) {
+    csv_row(out, "wip_limit", scene.wip_limits()[i].name, "cards_in_use_mean", s.wip_limits[i]);
   }
 }
 
@@ -185,16 +283,46 @@ void write_table(std::ostream& out, const RunReport& report) {
     fmt::print(out, "  {:<22} {} (longest mean active period)\n", "bottleneck",
                scene.element(scene.stations()[*s.bottleneck_station]).id);
   }
+  if (s.products.size() > 1) {
+    fmt::print(out, "\n  {:<16} {:>18} {:>20}\n", "product", "throughput [/h]", "lead time [s]");
+    for (std::size_t i = 0; i < s.products.size(); ++i) {
+      fmt::print(out, "  {:<16} {:>18} {:>20}\n", scene.products()[i],
+                 with_interval(s.products[i].throughput_per_hour, 2),
+                 with_interval(s.products[i].lead_time_mean_s, 1));
+    }
+  }
   if (!s.stations.empty()) {
-    fmt::print(out, "\n  {:<16} {:>7} {:>7} {:>7} {:>7} {:>18} {:>11}\n", "station", "working",
-               "starved", "blocked", "down", "active period [s]", "bottleneck");
+    fmt::print(out, "\n  {:<16} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>6} {:>18} {:>11}\n",
+               "station", "working", "setup", "wait op", "starved", "blocked", "down", "off", "OEE",
+               "active period [s]", "bottleneck");
     for (std::size_t i = 0; i < s.stations.size(); ++i) {
       const StationSummary& st = s.stations[i];
-      fmt::print(out, "  {:<16} {:>7} {:>7} {:>7} {:>7} {:>18} {:>10.0f}%\n",
-                 scene.element(scene.stations()[i]).id, percent(st.working), percent(st.starved),
-                 percent(st.blocked), percent(st.down), with_interval(st.active_period_mean_s, 1),
-                 100.0 * st.bottleneck_share);
+      fmt::print(out,
+                 "  {:<16} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>6} {:>18} {:>10.0f}%\n",
+                 scene.element(scene.stations()[i]).id, percent(st.working), percent(st.setup),
+                 percent(st.waiting_operator), percent(st.starved), percent(st.blocked),
+                 percent(st.down), percent(st.off_shift), percent(st.oee),
+                 with_interval(st.active_period_mean_s, 1), 100.0 * st.bottleneck_share);
     }
+  }
+  if (!s.operators.empty()) {
+    fmt::print(out, "\n  {:<16} {:>10} {:>12} {:>8} {:>8}\n", "operator pool", "operators",
+               "utilisation", "walking", "working");
+    for (std::size_t i = 0; i < s.operators.size(); ++i) {
+      fmt::print(out, "  {:<16} {:>10} {:>12} {:>8} {:>8}\n", scene.operator_pools()[i].name,
+                 scene.operator_pools()[i].count, percent(s.operators[i].utilisation),
+                 percent(s.operators[i].walking), percent(s.operators[i].working));
+    }
+  }
+  if (!s.conveyors.empty()) {
+    fmt::print(out, "\n  {:<16} {:>18} {:>8}\n", "conveyor", "mean occupancy", "stopped");
+    for (std::size_t i = 0; i < s.conveyors.size(); ++i) {
+      fmt::print(out, "  {:<16} {:>18} {:>8}\n", scene.element(scene.conveyors()[i]).id,
+                 with_interval(s.conveyors[i].occupancy_mean, 2), percent(s.conveyors[i].stopped));
+    }
+  }
+  if (std::isfinite(s.scrap_rate.mean) && s.scrap_rate.mean > 0.0) {
+    fmt::print(out, "\n  scrap rate {} of the parts finished\n", percent(s.scrap_rate));
   }
   if (!s.buffers.empty()) {
     fmt::print(out, "\n  {:<16} {:>10} {:>18} {:>5}\n", "buffer", "capacity", "mean occupancy",

@@ -11,7 +11,7 @@
 
 namespace linetwin {
 
-inline constexpr const char* kResultsSchema = "linetwin.run/1";
+inline constexpr const char* kResultsSchema = "linetwin.run/2";
 
 struct RunReport {
   const Scene& scene;

@@ -1,17 +1,22 @@
 #include "io/scene_file.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <limits>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include "core/duration.hpp"
+#include "io/order_file.hpp"
 
 namespace linetwin {
 
@@ -226,9 +231,122 @@ class SceneReader {
     return d;
   }
 
+  double probability(const YAML::Node& node, const std::string& path) const {
+    const double p = number(node, path);
+    if (p < 0.0 || p > 1.0)
+      fail(node, path, fmt::format("expected a share from 0 to 1, found {:.6g}", p));
+    return p;
+  }
+
+  std::vector<std::string> strings(const YAML::Node& node, const std::string& path) const {
+    if (!node.IsSequence() || node.size() == 0)
+      fail(node, path, "expected a non-empty list, found " + describe(node));
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < node.size(); ++i)
+      out.push_back(string(node[i], fmt::format("{}[{}]", path, i)));
+    return out;
+  }
+
+  std::uint32_t count(const YAML::Node& node, const std::string& path, std::uint64_t min,
+                      std::uint64_t max) const {
+    const std::uint64_t value =
+        whole_number(node, path, fmt::format("a whole number from {} to {}", min, max));
+    if (value < min || value > max)
+      fail(node, path,
+           fmt::format("expected a whole number from {} to {}, found {}", min, max, value));
+    return static_cast<std::uint32_t>(value);
+  }
+
+  const std::string& file() const { return file_; }
+
  private:
   std::string file_;
 };
+
+// Products are named in many places; each name must be one the scene declares.
+ProductIndex product_ref(const SceneReader& in, const SceneBuilder& builder, const YAML::Node& node,
+                         const std::string& path, const std::vector<std::string>& products) {
+  const std::string name = in.string(node, path);
+  if (auto p = builder.find_product(name)) return *p;
+  std::string list;
+  for (const std::string& known : products)
+    list += (list.empty() ? "" : ", ") + known;
+  in.fail(node, path, fmt::format("unknown product '{}'; expected one of: {}", name, list));
+}
+
+// A share per product: one number for all, or a mapping with 'default' and product names.
+std::vector<double> per_product_share(const SceneReader& in, const SceneBuilder& builder,
+                                      const YAML::Node& node, const std::string& path,
+                                      const std::vector<std::string>& products) {
+  if (node.IsScalar()) return std::vector<double>(products.size(), in.probability(node, path));
+  if (!node.IsMap())
+    in.fail(node, path, "expected a share, or a mapping of products (and 'default') to shares");
+  std::vector<double> shares(products.size(), 0.0);
+  if (node["default"])
+    shares.assign(products.size(), in.probability(node["default"], path + ".default"));
+  for (const auto& entry : node) {
+    const std::string key = entry.first.as<std::string>();
+    if (key == "default") continue;
+    const ProductIndex p =
+        product_ref(in, builder, entry.first, SceneReader::join(path, key), products);
+    shares[p] = in.probability(entry.second, SceneReader::join(path, key));
+  }
+  return shares;
+}
+
+SceneBuilder::RouteByIds read_route(const SceneReader& in, const SceneBuilder& builder,
+                                    const YAML::Node& node, const std::string& path,
+                                    const std::vector<std::string>& products) {
+  SceneBuilder::RouteByIds route;
+  if (node.IsScalar()) return SceneBuilder::RouteByIds(in.string(node, path));
+  in.expect_map(node, path,
+                {"by_product", "probability", "round_robin", "shortest_queue", "first_free"});
+  if (node.size() != 1) {
+    in.fail(node, path,
+            "expected exactly one routing rule: by_product, probability, round_robin, "
+            "shortest_queue or first_free");
+  }
+  const std::string rule = node.begin()->first.as<std::string>();
+  const YAML::Node body = node.begin()->second;
+  const std::string body_path = SceneReader::join(path, rule);
+  if (rule == "by_product") {
+    route.rule = RouteRule::kByProduct;
+    if (!body.IsMap()) in.fail(body, body_path, "expected a mapping of products to element ids");
+    constexpr std::uint32_t kUnset = std::numeric_limits<std::uint32_t>::max();
+    route.by_product.assign(products.size(), kUnset);
+    for (const auto& entry : body) {
+      const std::string key = entry.first.as<std::string>();
+      const std::string entry_path = SceneReader::join(body_path, key);
+      const ProductIndex p = product_ref(in, builder, entry.first, entry_path, products);
+      const std::string target = in.string(entry.second, entry_path);
+      auto it = std::find(route.targets.begin(), route.targets.end(), target);
+      route.by_product[p] = static_cast<std::uint32_t>(it - route.targets.begin());
+      if (it == route.targets.end()) route.targets.push_back(target);
+    }
+    for (std::size_t p = 0; p < products.size(); ++p) {
+      if (route.by_product[p] == kUnset) {
+        in.fail(body, body_path,
+                fmt::format("expected a target for every product; '{}' has none", products[p]));
+      }
+    }
+    return route;
+  } else if (rule == "probability") {
+    route.rule = RouteRule::kProbability;
+    if (!body.IsMap() || body.size() == 0)
+      in.fail(body, body_path, "expected a mapping of element ids to shares");
+    for (const auto& entry : body) {
+      const std::string id = entry.first.as<std::string>();
+      route.targets.push_back(id);
+      route.weights.push_back(in.probability(entry.second, SceneReader::join(body_path, id)));
+    }
+    return route;
+  }
+  route.rule = rule == "round_robin"      ? RouteRule::kRoundRobin
+               : rule == "shortest_queue" ? RouteRule::kShortestQueue
+                                          : RouteRule::kFirstFree;
+  route.targets = in.strings(body, body_path);
+  return route;
+}
 
 Pose read_pose(const SceneReader& in, const YAML::Node& node, const std::string& path) {
   in.expect_map(node, path, {"x", "y", "z", "yaw_deg"});
@@ -240,52 +358,332 @@ Pose read_pose(const SceneReader& in, const YAML::Node& node, const std::string&
   return pose;
 }
 
+// Reads a time of day, "HH:MM" or "HH:MM:SS", as seconds after midnight.
+double time_of_day(const SceneReader& in, const YAML::Node& node, const std::string& path) {
+  const std::string text = in.string(node, path);
+  int h = -1, m = -1, sec = 0;
+  char tail = 0;
+  const int fields = std::sscanf(text.c_str(), "%d:%d:%d%c", &h, &m, &sec, &tail);
+  const bool ok = (fields == 2 || fields == 3) && h >= 0 && h < 24 && m >= 0 && m < 60 &&
+                  sec >= 0 && sec < 60 && text.size() >= 4;
+  if (!ok)
+    in.fail(node, path,
+            fmt::format("expected a time of day HH:MM from 00:00 to 23:59, found '{}'", text));
+  return h * 3600.0 + m * 60.0 + sec;
+}
+
+int weekday(const SceneReader& in, const YAML::Node& node, const std::string& path) {
+  static constexpr std::string_view kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  std::string text = in.string(node, path);
+  for (char& c : text)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (int d = 0; d < 7; ++d) {
+    if (text.substr(0, 3) == kDays[d] &&
+        (text.size() == 3 ||
+         std::string_view("monday tuesday wednesday thursday friday saturday sunday").find(text) !=
+             std::string_view::npos))
+      return d;
+  }
+  in.fail(node, path,
+          fmt::format("expected a weekday (mon, tue, wed, thu, fri, sat, sun), found '{}'", text));
+}
+
+CalendarSpec read_calendar(const SceneReader& in, const YAML::Node& node, const std::string& path) {
+  in.expect_map(node, path, {"start_weekday", "shifts", "maintenance"});
+  CalendarSpec spec;
+  if (node["start_weekday"])
+    spec.start_weekday = weekday(in, node["start_weekday"], path + ".start_weekday");
+  if (const YAML::Node shifts = node["shifts"]) {
+    if (!shifts.IsSequence()) in.fail(shifts, path + ".shifts", "expected a list of shifts");
+    for (std::size_t i = 0; i < shifts.size(); ++i) {
+      const YAML::Node n = shifts[i];
+      const std::string sp = fmt::format("{}.shifts[{}]", path, i);
+      in.expect_map(n, sp, {"name", "weekdays", "start", "end", "breaks"});
+      ShiftSpec shift;
+      shift.name = n["name"] ? in.string(n["name"], sp + ".name") : fmt::format("shift {}", i + 1);
+      const YAML::Node days = in.require(n, sp, "weekdays");
+      if (!days.IsSequence()) in.fail(days, sp + ".weekdays", "expected a list of weekdays");
+      for (std::size_t d = 0; d < days.size(); ++d)
+        shift.weekdays.push_back(weekday(in, days[d], fmt::format("{}.weekdays[{}]", sp, d)));
+      shift.start_s = time_of_day(in, in.require(n, sp, "start"), sp + ".start");
+      shift.end_s = time_of_day(in, in.require(n, sp, "end"), sp + ".end");
+      if (const YAML::Node breaks = n["breaks"]) {
+        if (!breaks.IsSequence()) in.fail(breaks, sp + ".breaks", "expected a list of breaks");
+        for (std::size_t b = 0; b < breaks.size(); ++b) {
+          const std::string bp = fmt::format("{}.breaks[{}]", sp, b);
+          in.expect_map(breaks[b], bp, {"start", "duration"});
+          BreakSpec pause;
+          pause.start_s = time_of_day(in, in.require(breaks[b], bp, "start"), bp + ".start");
+          // A break earlier in the day than its shift's start is after midnight (night shift).
+          if (pause.start_s < shift.start_s) pause.start_s += 86400.0;
+          pause.duration_s =
+              in.duration(in.require(breaks[b], bp, "duration"), bp + ".duration", false);
+          shift.breaks.push_back(pause);
+        }
+      }
+      spec.shifts.push_back(std::move(shift));
+    }
+  }
+  if (const YAML::Node windows = node["maintenance"]) {
+    if (!windows.IsSequence())
+      in.fail(windows, path + ".maintenance", "expected a list of maintenance windows");
+    for (std::size_t i = 0; i < windows.size(); ++i) {
+      const std::string mp = fmt::format("{}.maintenance[{}]", path, i);
+      in.expect_map(windows[i], mp, {"name", "start", "end"});
+      MaintenanceWindow w;
+      w.name = windows[i]["name"] ? in.string(windows[i]["name"], mp + ".name")
+                                  : fmt::format("maintenance {}", i + 1);
+      w.start_s = in.duration(in.require(windows[i], mp, "start"), mp + ".start", true);
+      w.end_s = in.duration(in.require(windows[i], mp, "end"), mp + ".end", true);
+      spec.maintenance.push_back(std::move(w));
+    }
+  }
+  return spec;
+}
+
+void read_source(const SceneReader& in, const YAML::Node& node, const std::string& path,
+                 SceneBuilder& builder, SceneBuilder::Common common,
+                 const std::vector<std::string>& products) {
+  in.expect_map(node, path,
+                {"id", "type", "to", "pose", "model", "supply", "interarrival", "when_full",
+                 "product", "mix", "orders"});
+  SourceSpec spec;
+  const int kinds = static_cast<int>(static_cast<bool>(node["supply"])) +
+                    static_cast<int>(static_cast<bool>(node["interarrival"])) +
+                    static_cast<int>(static_cast<bool>(node["orders"]));
+  if (kinds != 1) {
+    in.fail(node, path,
+            "a source needs exactly one of 'supply: unlimited', 'interarrival' or 'orders'");
+  }
+  if (node["supply"]) {
+    const std::string supply = in.string(node["supply"], path + ".supply");
+    if (supply != "unlimited") {
+      in.fail(node["supply"], path + ".supply",
+              fmt::format("expected 'unlimited', found '{}'", supply));
+    }
+    spec.unlimited_supply = true;
+  } else if (node["interarrival"]) {
+    spec.interarrival = in.distribution(node["interarrival"], path + ".interarrival");
+  } else {
+    // The order file's path is relative to the scene file.
+    const std::string name = in.string(node["orders"], path + ".orders");
+    std::filesystem::path file(name);
+    if (file.is_relative()) file = std::filesystem::path(in.file()).parent_path() / file;
+    spec.orders_file = file.string();
+    for (const Order& order : load_order_file(spec.orders_file)) {
+      auto p = builder.find_product(order.variant);
+      if (!p) {
+        std::string list;
+        for (const std::string& known : products)
+          list += (list.empty() ? "" : ", ") + known;
+        throw InputError({spec.orders_file, order.line, 0, "variant"},
+                         fmt::format("unknown variant '{}' in order '{}'; expected one of the "
+                                     "scene's products: {}",
+                                     order.variant, order.id, list));
+      }
+      spec.orders.push_back({order.id, *p, order.release_s});
+    }
+  }
+  if (node["product"] && node["mix"]) in.fail(node, path, "expected 'product' or 'mix', not both");
+  if (node["orders"] && (node["product"] || node["mix"]))
+    in.fail(node, path,
+            "an order source takes the product of each order from its file; remove 'product' and "
+            "'mix'");
+  if (node["product"])
+    spec.product = product_ref(in, builder, node["product"], path + ".product", products);
+  if (node["mix"]) {
+    const YAML::Node mix = node["mix"];
+    if (!mix.IsMap()) in.fail(mix, path + ".mix", "expected a mapping of products to shares");
+    spec.mix.assign(products.size(), 0.0);
+    double total = 0.0;
+    for (const auto& entry : mix) {
+      const std::string key = entry.first.as<std::string>();
+      const ProductIndex p = product_ref(in, builder, entry.first, path + ".mix." + key, products);
+      total += spec.mix[p] = in.probability(entry.second, path + ".mix." + key);
+    }
+    if (std::abs(total - 1.0) > 1e-9)
+      in.fail(mix, path + ".mix",
+              fmt::format("expected shares that add up to 1, found {:.6g}", total));
+  }
+  if (node["when_full"]) {
+    if (spec.unlimited_supply)
+      in.fail(node["when_full"], path + ".when_full",
+              "an unlimited supply always waits; remove 'when_full'");
+    const std::string policy = in.string(node["when_full"], path + ".when_full");
+    if (policy == "wait") {
+      spec.when_output_full = WhenOutputFull::kWait;
+    } else if (policy == "lose") {
+      spec.when_output_full = WhenOutputFull::kLose;
+    } else {
+      in.fail(node["when_full"], path + ".when_full",
+              fmt::format("expected 'wait' or 'lose', found '{}'", policy));
+    }
+  }
+  builder.add_source(std::move(common), std::move(spec));
+}
+
+void read_station(const SceneReader& in, const YAML::Node& node, const std::string& path,
+                  SceneBuilder& builder, SceneBuilder::Common common,
+                  const std::vector<std::string>& products) {
+  in.expect_map(node, path,
+                {"id", "type", "to", "pose", "model", "servers", "processing",
+                 "processing_by_product", "breakdowns", "setup", "quality", "batch", "split",
+                 "assembly", "operators", "calendar", "merge"});
+  StationSpec spec;
+  SceneBuilder::StationRefs refs;
+  if (node["servers"]) spec.servers = in.count(node["servers"], path + ".servers", 1, 65535);
+  if (node["processing_by_product"]) {
+    const YAML::Node by = node["processing_by_product"];
+    const std::string bp = path + ".processing_by_product";
+    if (!by.IsMap()) in.fail(by, bp, "expected a mapping of products to processing times");
+    spec.processing_by_product.resize(products.size());
+    for (const auto& entry : by) {
+      const std::string key = entry.first.as<std::string>();
+      const ProductIndex p = product_ref(in, builder, entry.first, bp + "." + key, products);
+      spec.processing_by_product[p] = in.distribution(entry.second, bp + "." + key);
+    }
+  }
+  bool all_own = !spec.processing_by_product.empty();
+  for (const auto& own : spec.processing_by_product)
+    all_own = all_own && own.has_value();
+  if (node["processing"] || !all_own) {
+    spec.processing = in.distribution(in.require(node, path, "processing"), path + ".processing");
+  } else {
+    spec.processing = *spec.processing_by_product.front();
+  }
+  if (node["breakdowns"]) {
+    const YAML::Node b = node["breakdowns"];
+    const std::string bpath = path + ".breakdowns";
+    in.expect_map(b, bpath, {"time_to_failure", "time_to_repair", "counted_on"});
+    BreakdownSpec breakdowns;
+    breakdowns.time_to_failure =
+        in.distribution(in.require(b, bpath, "time_to_failure"), bpath + ".time_to_failure");
+    if (breakdowns.time_to_failure.mean() <= 0.0) {
+      in.fail(b["time_to_failure"], bpath + ".time_to_failure",
+              "expected a time to failure with a mean > 0");
+    }
+    breakdowns.time_to_repair =
+        in.distribution(in.require(b, bpath, "time_to_repair"), bpath + ".time_to_repair");
+    if (b["counted_on"]) {
+      const std::string clock = in.string(b["counted_on"], bpath + ".counted_on");
+      if (clock == "operating_time") {
+        breakdowns.counted_on = FailureClock::kOperatingTime;
+      } else if (clock == "calendar_time") {
+        breakdowns.counted_on = FailureClock::kCalendarTime;
+      } else {
+        in.fail(b["counted_on"], bpath + ".counted_on",
+                fmt::format("expected 'operating_time' or 'calendar_time', found '{}'", clock));
+      }
+    }
+    spec.breakdowns = std::move(breakdowns);
+  }
+  if (const YAML::Node setup = node["setup"]) {
+    const std::string sp = path + ".setup";
+    in.expect_map(setup, sp, {"products", "times"});
+    const YAML::Node listed = in.require(setup, sp, "products");
+    const std::vector<std::string> names = in.strings(listed, sp + ".products");
+    std::vector<ProductIndex> index;
+    for (std::size_t i = 0; i < names.size(); ++i)
+      index.push_back(
+          product_ref(in, builder, listed[i], fmt::format("{}.products[{}]", sp, i), products));
+    const YAML::Node times = in.require(setup, sp, "times");
+    if (!times.IsSequence() || times.size() != names.size()) {
+      in.fail(times, sp + ".times",
+              fmt::format("expected a {0} x {0} matrix (a row per product in 'products', from "
+                          "that product to each), found {1} rows",
+                          names.size(), times.IsSequence() ? times.size() : 0));
+    }
+    spec.setup_s.assign(products.size() * products.size(), 0.0);
+    for (std::size_t r = 0; r < names.size(); ++r) {
+      const std::string rp = fmt::format("{}.times[{}]", sp, r);
+      if (!times[r].IsSequence() || times[r].size() != names.size()) {
+        in.fail(times[r], rp,
+                fmt::format("expected a row of {} setup times, found {}", names.size(),
+                            SceneReader::describe(times[r])));
+      }
+      for (std::size_t c = 0; c < names.size(); ++c) {
+        spec.setup_s[index[r] * products.size() + index[c]] =
+            in.duration(times[r][c], fmt::format("{}[{}]", rp, c), true);
+      }
+    }
+  }
+  if (const YAML::Node quality = node["quality"]) {
+    const std::string qp = path + ".quality";
+    in.expect_map(quality, qp, {"scrap", "rework", "rework_to"});
+    QualitySpec q;
+    q.scrap = quality["scrap"]
+                  ? per_product_share(in, builder, quality["scrap"], qp + ".scrap", products)
+                  : std::vector<double>(products.size(), 0.0);
+    q.rework = quality["rework"]
+                   ? per_product_share(in, builder, quality["rework"], qp + ".rework", products)
+                   : std::vector<double>(products.size(), 0.0);
+    if (quality["rework_to"]) refs.rework_to = in.string(quality["rework_to"], qp + ".rework_to");
+    spec.quality = std::move(q);
+  }
+  if (const YAML::Node batch = node["batch"]) {
+    const std::string bp = path + ".batch";
+    in.expect_map(batch, bp, {"min", "max"});
+    spec.batch_max = in.count(in.require(batch, bp, "max"), bp + ".max", 1, 100000);
+    spec.batch_min = batch["min"] ? in.count(batch["min"], bp + ".min", 1, 100000) : 1;
+  }
+  if (node["split"]) spec.split_into = in.count(node["split"], path + ".split", 1, 100000);
+  if (const YAML::Node assembly = node["assembly"]) {
+    const std::string ap = path + ".assembly";
+    in.expect_map(assembly, ap, {"main", "components"});
+    refs.assembly_main = in.string(in.require(assembly, ap, "main"), ap + ".main");
+    const YAML::Node components = in.require(assembly, ap, "components");
+    if (!components.IsSequence())
+      in.fail(components, ap + ".components", "expected a list of {from, quantity}");
+    for (std::size_t i = 0; i < components.size(); ++i) {
+      const std::string cp = fmt::format("{}.components[{}]", ap, i);
+      in.expect_map(components[i], cp, {"from", "quantity"});
+      const std::string from = in.string(in.require(components[i], cp, "from"), cp + ".from");
+      const std::uint32_t quantity =
+          components[i]["quantity"]
+              ? in.count(components[i]["quantity"], cp + ".quantity", 1, 100000)
+              : 1;
+      refs.assembly_components.emplace_back(from, quantity);
+    }
+  }
+  if (const YAML::Node ops = node["operators"]) {
+    const std::string op = path + ".operators";
+    in.expect_map(ops, op, {"processing", "setup", "repair"});
+    static constexpr std::string_view kTasks[] = {"processing", "setup", "repair"};
+    for (int t = 0; t < kOperatorTasks; ++t) {
+      const std::string key(kTasks[t]);
+      if (ops[key]) refs.operator_skill[t] = in.string(ops[key], op + "." + key);
+    }
+  }
+  if (node["calendar"]) refs.calendar = in.string(node["calendar"], path + ".calendar");
+  if (const YAML::Node merge = node["merge"]) {
+    const std::string mp = path + ".merge";
+    if (merge.IsScalar()) {
+      if (merge.Scalar() != "first_come")
+        in.fail(merge, mp,
+                fmt::format("expected 'first_come' or {{priority: [inputs]}}, found '{}'",
+                            merge.Scalar()));
+    } else {
+      in.expect_map(merge, mp, {"priority"});
+      refs.merge_priority = in.strings(in.require(merge, mp, "priority"), mp + ".priority");
+    }
+  }
+  builder.add_station(std::move(common), std::move(spec), std::move(refs));
+}
+
 void read_element(const SceneReader& in, const YAML::Node& node, const std::string& path,
-                  SceneBuilder& builder) {
+                  SceneBuilder& builder, const std::vector<std::string>& products) {
   if (!node.IsMap())
     in.fail(node, path, "expected an element mapping, found " + SceneReader::describe(node));
   const std::string type = in.string(in.require(node, path, "type"), path + ".type");
   SceneBuilder::Common common;
   common.id = in.string(in.require(node, path, "id"), path + ".id");
   common.origin = {node.Mark().line + 1, node.Mark().column + 1, path};
-  if (node["to"]) common.to = in.string(node["to"], path + ".to");
+  if (node["to"]) common.to = read_route(in, builder, node["to"], path + ".to", products);
   if (node["pose"]) common.pose = read_pose(in, node["pose"], path + ".pose");
   if (node["model"]) common.model = in.string(node["model"], path + ".model");
 
   if (type == "source") {
-    in.expect_map(node, path,
-                  {"id", "type", "to", "pose", "model", "supply", "interarrival", "when_full"});
-    SourceSpec spec;
-    const bool has_supply = static_cast<bool>(node["supply"]);
-    const bool has_interarrival = static_cast<bool>(node["interarrival"]);
-    if (has_supply == has_interarrival) {
-      in.fail(node, path, "a source needs exactly one of 'supply: unlimited' or 'interarrival'");
-    }
-    if (has_supply) {
-      const std::string supply = in.string(node["supply"], path + ".supply");
-      if (supply != "unlimited") {
-        in.fail(node["supply"], path + ".supply",
-                fmt::format("expected 'unlimited', found '{}'", supply));
-      }
-      spec.unlimited_supply = true;
-    } else {
-      spec.interarrival = in.distribution(node["interarrival"], path + ".interarrival");
-    }
-    if (node["when_full"]) {
-      if (has_supply)
-        in.fail(node["when_full"], path + ".when_full",
-                "an unlimited supply always waits; remove 'when_full'");
-      const std::string policy = in.string(node["when_full"], path + ".when_full");
-      if (policy == "wait") {
-        spec.when_output_full = WhenOutputFull::kWait;
-      } else if (policy == "lose") {
-        spec.when_output_full = WhenOutputFull::kLose;
-      } else {
-        in.fail(node["when_full"], path + ".when_full",
-                fmt::format("expected 'wait' or 'lose', found '{}'", policy));
-      }
-    }
-    builder.add_source(std::move(common), std::move(spec));
+    read_source(in, node, path, builder, std::move(common), products);
   } else if (type == "buffer") {
     in.expect_map(node, path, {"id", "type", "to", "pose", "model", "capacity"});
     BufferSpec spec;
@@ -296,60 +694,44 @@ void read_element(const SceneReader& in, const YAML::Node& node, const std::stri
     }
     builder.add_buffer(std::move(common), spec);
   } else if (type == "station") {
+    read_station(in, node, path, builder, std::move(common), products);
+  } else if (type == "conveyor") {
     in.expect_map(node, path,
-                  {"id", "type", "to", "pose", "model", "servers", "processing", "breakdowns"});
-    StationSpec spec;
-    if (node["servers"]) {
-      const std::uint64_t servers =
-          in.whole_number(node["servers"], path + ".servers", "a whole number of servers >= 1");
-      if (servers < 1 || servers > 65535) {
-        in.fail(node["servers"], path + ".servers",
-                fmt::format("expected 1 to 65535 servers, found {}", servers));
-      }
-      spec.servers = static_cast<std::uint32_t>(servers);
+                  {"id", "type", "to", "pose", "model", "length_m", "speed_m_per_s", "spacing_m",
+                   "accumulating"});
+    ConveyorSpec spec;
+    spec.length_m = in.number(in.require(node, path, "length_m"), path + ".length_m");
+    spec.speed_m_per_s =
+        in.number(in.require(node, path, "speed_m_per_s"), path + ".speed_m_per_s");
+    spec.spacing_m = in.number(in.require(node, path, "spacing_m"), path + ".spacing_m");
+    if (node["accumulating"]) {
+      const std::string a = in.string(node["accumulating"], path + ".accumulating");
+      if (a != "true" && a != "false")
+        in.fail(node["accumulating"], path + ".accumulating",
+                fmt::format("expected true or false, found '{}'", a));
+      spec.accumulating = a == "true";
     }
-    spec.processing = in.distribution(in.require(node, path, "processing"), path + ".processing");
-    if (node["breakdowns"]) {
-      const YAML::Node b = node["breakdowns"];
-      const std::string bpath = path + ".breakdowns";
-      in.expect_map(b, bpath, {"time_to_failure", "time_to_repair", "counted_on"});
-      BreakdownSpec breakdowns;
-      breakdowns.time_to_failure =
-          in.distribution(in.require(b, bpath, "time_to_failure"), bpath + ".time_to_failure");
-      if (breakdowns.time_to_failure.mean() <= 0.0) {
-        in.fail(b["time_to_failure"], bpath + ".time_to_failure",
-                "expected a time to failure with a mean > 0");
-      }
-      breakdowns.time_to_repair =
-          in.distribution(in.require(b, bpath, "time_to_repair"), bpath + ".time_to_repair");
-      if (b["counted_on"]) {
-        const std::string clock = in.string(b["counted_on"], bpath + ".counted_on");
-        if (clock == "operating_time") {
-          breakdowns.counted_on = FailureClock::kOperatingTime;
-        } else if (clock == "calendar_time") {
-          breakdowns.counted_on = FailureClock::kCalendarTime;
-        } else {
-          in.fail(b["counted_on"], bpath + ".counted_on",
-                  fmt::format("expected 'operating_time' or 'calendar_time', found '{}'", clock));
-        }
-      }
-      spec.breakdowns = std::move(breakdowns);
-    }
-    builder.add_station(std::move(common), std::move(spec));
+    builder.add_conveyor(std::move(common), spec);
   } else if (type == "sink") {
     in.expect_map(node, path, {"id", "type", "to", "pose", "model"});
     builder.add_sink(std::move(common));
   } else {
     in.fail(
         node["type"], path + ".type",
-        fmt::format("unknown element type '{}'; expected source, buffer, station or sink", type));
+        fmt::format("unknown element type '{}'; expected source, buffer, station, conveyor or sink",
+                    type));
   }
+}
+
+SceneBuilder::Origin origin_of(const YAML::Node& node, std::string path) {
+  return {node.Mark().line + 1, node.Mark().column + 1, std::move(path)};
 }
 
 Scene read_scene(const YAML::Node& root, const std::string& file) {
   SceneReader in(file);
   in.expect_map(root, "",
-                {"linetwin_scene", "name", "description", "seed", "product", "run", "elements"});
+                {"linetwin_scene", "name", "description", "seed", "product", "products", "run",
+                 "operators", "calendars", "calendar", "wip_limits", "elements"});
   const YAML::Node version = in.require(root, "", "linetwin_scene");
   const std::uint64_t v = in.whole_number(version, "linetwin_scene", "a format version number");
   if (v != kSceneFormatVersion) {
@@ -361,7 +743,12 @@ Scene read_scene(const YAML::Node& root, const std::string& file) {
                                     : std::string("unnamed line"));
   builder.source_file(file);
   if (root["description"]) in.string(root["description"], "description");
-  if (root["product"]) builder.product(in.string(root["product"], "product"));
+  std::vector<std::string> products{"part"};
+  if (root["product"] && root["products"])
+    in.fail(root, "products", "expected 'product' (one) or 'products' (several), not both");
+  if (root["product"]) products = {in.string(root["product"], "product")};
+  if (root["products"]) products = in.strings(root["products"], "products");
+  builder.products(products);
   if (root["seed"])
     builder.seed(in.whole_number(root["seed"], "seed", "a seed: a whole number >= 0"));
 
@@ -371,17 +758,53 @@ Scene read_scene(const YAML::Node& root, const std::string& file) {
     in.expect_map(r, "run", {"duration", "warmup", "replications"});
     if (r["duration"]) run.duration_s = in.duration(r["duration"], "run.duration", false);
     if (r["warmup"]) run.warmup_s = in.duration(r["warmup"], "run.warmup", true);
-    if (r["replications"]) {
-      const std::uint64_t reps =
-          in.whole_number(r["replications"], "run.replications", "a whole number >= 1");
-      if (reps < 1 || reps > 1000000) {
-        in.fail(r["replications"], "run.replications",
-                fmt::format("expected 1 to 1000000 replications, found {}", reps));
-      }
-      run.replications = static_cast<std::uint32_t>(reps);
-    }
+    if (r["replications"])
+      run.replications = in.count(r["replications"], "run.replications", 1, 1000000);
   }
   builder.run_settings(run);
+
+  if (const YAML::Node pools = root["operators"]) {
+    if (!pools.IsSequence()) in.fail(pools, "operators", "expected a list of operator pools");
+    for (std::size_t i = 0; i < pools.size(); ++i) {
+      const std::string pp = fmt::format("operators[{}]", i);
+      in.expect_map(pools[i], pp, {"pool", "count", "skills", "walking_speed_m_per_s", "home"});
+      OperatorPoolSpec pool;
+      pool.name = in.string(in.require(pools[i], pp, "pool"), pp + ".pool");
+      pool.count = in.count(in.require(pools[i], pp, "count"), pp + ".count", 1, 100000);
+      pool.skills = in.strings(in.require(pools[i], pp, "skills"), pp + ".skills");
+      if (pools[i]["walking_speed_m_per_s"])
+        pool.walking_speed_m_per_s =
+            in.number(pools[i]["walking_speed_m_per_s"], pp + ".walking_speed_m_per_s");
+      const std::string home = pools[i]["home"] ? in.string(pools[i]["home"], pp + ".home") : "";
+      builder.add_operator_pool(std::move(pool), home, origin_of(pools[i], pp));
+    }
+  }
+  if (const YAML::Node calendars = root["calendars"]) {
+    if (!calendars.IsMap())
+      in.fail(calendars, "calendars", "expected a mapping of calendar names to calendars");
+    for (const auto& entry : calendars) {
+      const std::string name = entry.first.as<std::string>();
+      builder.add_calendar(name, read_calendar(in, entry.second, "calendars." + name),
+                           origin_of(entry.second, "calendars." + name));
+    }
+  }
+  if (root["calendar"])
+    builder.line_calendar(in.string(root["calendar"], "calendar"),
+                          origin_of(root["calendar"], "calendar"));
+  if (const YAML::Node limits = root["wip_limits"]) {
+    if (!limits.IsSequence()) in.fail(limits, "wip_limits", "expected a list of WIP limits");
+    for (std::size_t i = 0; i < limits.size(); ++i) {
+      const std::string lp = fmt::format("wip_limits[{}]", i);
+      in.expect_map(limits[i], lp, {"name", "from", "to", "cards"});
+      builder.add_wip_limit(
+          limits[i]["name"] ? in.string(limits[i]["name"], lp + ".name")
+                            : fmt::format("limit {}", i + 1),
+          in.string(in.require(limits[i], lp, "from"), lp + ".from"),
+          in.string(in.require(limits[i], lp, "to"), lp + ".to"),
+          in.count(in.require(limits[i], lp, "cards"), lp + ".cards", 1, 100000000),
+          origin_of(limits[i], lp));
+    }
+  }
 
   const YAML::Node elements = in.require(root, "", "elements");
   builder.elements_origin({elements.Mark().line + 1, elements.Mark().column + 1, "elements"});
@@ -390,7 +813,7 @@ Scene read_scene(const YAML::Node& root, const std::string& file) {
             "expected a non-empty list of elements, found " + SceneReader::describe(elements));
   }
   for (std::size_t i = 0; i < elements.size(); ++i) {
-    read_element(in, elements[i], fmt::format("elements[{}]", i), builder);
+    read_element(in, elements[i], fmt::format("elements[{}]", i), builder, products);
   }
   return builder.build();
 }

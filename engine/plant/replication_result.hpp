@@ -7,15 +7,39 @@
 
 namespace linetwin {
 
+// Overall equipment effectiveness and its three factors (docs/element-library.md explains them):
+// availability = run time / planned time, where planned time is the time on shift and run time
+// is planned time less breakdowns and setups; performance = ideal time of the parts processed /
+// run time, the ideal time of a part being its mean processing time; quality = good parts /
+// parts processed. OEE is their product, the ideal time of the good parts / planned time.
+struct OeeResult {
+  double availability = 0.0;
+  double performance = 0.0;
+  double quality = 0.0;
+  double oee = 0.0;
+};
+
 struct StationResult {
   // Shares of server time in each state; they add up to 1. With several servers, a station's
-  // share is the average over its servers; while the station is down, all its servers are down.
+  // share is the average over its servers; while the station is down or off shift, all its
+  // servers are. Waiting for an operator includes the operator's walk.
   double working = 0.0;
+  double setup = 0.0;
+  double waiting_operator = 0.0;
   double starved = 0.0;
   double blocked = 0.0;
   double down = 0.0;
+  double off_shift = 0.0;
   std::uint64_t parts_processed = 0;  // services completed in the observed period
+  std::uint64_t parts_good = 0;       // of those, passed on downstream
+  std::uint64_t parts_scrapped = 0;
+  std::uint64_t parts_reworked = 0;
   std::uint64_t failures = 0;
+  std::uint64_t setups = 0;
+  OeeResult oee;
+  // Assembly stations: per bill-of-materials line (main part first), the share of the time an
+  // idle server waited because that input was short.
+  std::vector<double> starved_by;
   // Active periods (Roser et al. 2001): maximal spans in which the station is working on all its
   // servers or down, i.e. not waiting for parts or for space downstream.
   double active_period_mean_s = 0.0;
@@ -36,6 +60,40 @@ struct SourceResult {
   double blocked = 0.0;
 };
 
+struct ConveyorResult {
+  std::uint64_t parts_transported = 0;
+  double occupancy_mean = 0.0;
+  double stopped = 0.0;  // share of the time a non-accumulating belt stood still
+};
+
+struct OperatorPoolResult {
+  double utilisation = 0.0;  // walking and working, over the pool's operator time
+  double walking = 0.0;
+  double working = 0.0;
+  std::uint64_t assignments = 0;
+};
+
+struct ProductResult {
+  std::uint64_t completed = 0;
+  std::uint64_t scrapped = 0;
+  double throughput_per_hour = 0.0;
+  double lead_time_mean_s = 0.0;  // NaN when none completed
+};
+
+struct WipLimitResult {
+  double cards_in_use_mean = 0.0;
+};
+
+// Every part over the whole run, warm-up included: created (by sources and splits) = in the line
+// + completed + scrapped + consumed (assembled into another part).
+struct PartLedger {
+  std::uint64_t created = 0;
+  std::uint64_t completed = 0;
+  std::uint64_t scrapped = 0;
+  std::uint64_t consumed = 0;
+  std::uint64_t in_line = 0;
+};
+
 struct ReplicationResult {
   std::uint32_t replication = 0;
   double observed_s = 0.0;
@@ -46,9 +104,15 @@ struct ReplicationResult {
   double lead_time_mean_s = 0.0;  // NaN when no part completed
   double lead_time_p50_s = 0.0;
   double lead_time_p95_s = 0.0;
-  std::vector<StationResult> stations;   // in Scene::stations() order
-  std::vector<BufferResult> buffers;     // in Scene::buffers() order
-  std::vector<SourceResult> sources;     // in Scene::sources() order
+  std::vector<StationResult> stations;        // in Scene::stations() order
+  std::vector<BufferResult> buffers;          // in Scene::buffers() order
+  std::vector<SourceResult> sources;          // in Scene::sources() order
+  std::vector<ConveyorResult> conveyors;      // in Scene::conveyors() order
+  std::vector<OperatorPoolResult> operators;  // in Scene::operator_pools() order
+  std::vector<ProductResult> products;        // in Scene::products() order
+  std::vector<WipLimitResult> wip_limits;     // in Scene::wip_limits() order
+  double scrap_rate = 0.0;  // parts scrapped / parts finished or scrapped, whole line
+  PartLedger ledger;
   std::int64_t bottleneck_station = -1;  // position in stations, longest mean active period
   std::uint64_t events = 0;              // events executed, warm-up included
 };

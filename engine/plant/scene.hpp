@@ -1,15 +1,19 @@
 // A production line as loaded and validated: the immutable model that every replication shares.
 //
-// Following MuJoCo's model/data split, a Scene holds only what the line *is* (its elements, their
-// parameters and connections, its layout, the seed and the run settings); the mutable state of
-// one replication lives in LineRun. Many runs on many threads read one Scene at once.
+// Following MuJoCo's model/data split, a Scene holds only what the line *is* (its products, its
+// elements, their parameters and connections, operator pools, shift calendars, WIP limits, its
+// layout, the seed and the run settings); the mutable state of one replication lives in LineRun.
+// Many runs on many threads read one Scene at once.
 //
 // Elements are referred to by ElementIndex, their position in `elements()`; each element also has
 // an index among the elements of its own type (`type_index`) into the flat spec arrays, which is
-// what the simulation walks. Elements are connected by their single downstream link (`to` in the
-// scene file): a source, buffer or station hands its parts to exactly one element. Merges go
-// through a buffer (several elements may feed one buffer or sink); a station has exactly one
-// input. Routing, assembly and splits come with the element library.
+// what the simulation walks. Products (variants) are referred to by ProductIndex.
+//
+// Connections: every element but a sink hands its parts on through its Route: one target, or
+// several chosen by a rule (by product, probability, round robin, shortest queue, first free).
+// Several elements may feed one element (a merge); a station takes from its inputs first come
+// first served or by a priority order. The flow has no loops, except the rework loop a station's
+// quality check may send parts back through.
 //
 // Build scenes through SceneBuilder, which checks every rule and reports a broken one as an
 // InputError that names the element's field (and, when the builder was given them, its file line).
@@ -25,13 +29,19 @@
 
 #include "core/distribution.hpp"
 #include "core/input_error.hpp"
+#include "plant/conveyor_belt.hpp"
+#include "plant/shift_calendar.hpp"
 
 namespace linetwin {
 
 using ElementIndex = std::uint32_t;
 inline constexpr ElementIndex kNoElement = std::numeric_limits<ElementIndex>::max();
+using ProductIndex = std::uint16_t;
+inline constexpr std::size_t kMaxProducts = 4096;
+inline constexpr std::size_t kMaxWipLimits = 16;  // a part carries one bit per limit
 
-enum class ElementType : std::uint8_t { kSource, kBuffer, kStation, kSink };
+enum class ElementType : std::uint8_t { kSource, kBuffer, kStation, kSink, kConveyor };
+inline constexpr int kElementTypes = 5;
 std::string_view to_string(ElementType type);
 
 // Where an element stands on the shop floor: metres, and yaw in degrees about the vertical axis.
@@ -47,11 +57,24 @@ enum class WhenOutputFull : std::uint8_t {
   kLose,  // the arrival is turned away and counted as lost
 };
 
+// One order of a just-in-sequence release: a product released at a time, in sequence.
+struct OrderRelease {
+  std::string id;
+  ProductIndex product = 0;
+  double release_s = 0.0;
+};
+
 struct SourceSpec {
   // Unlimited supply: a part is always ready for the element downstream (saturated line).
   bool unlimited_supply = false;
   Distribution interarrival;
   WhenOutputFull when_output_full = WhenOutputFull::kWait;
+  // What it releases: one product, a random mix (weights per product, summing to 1; each
+  // arrival draws its product), or the orders of a sequence file at their release times.
+  ProductIndex product = 0;
+  std::vector<double> mix;           // empty, or one weight per product
+  std::vector<OrderRelease> orders;  // non-empty: an order source (no interarrival)
+  std::string orders_file;           // where the orders came from, for errors
 };
 
 struct BufferSpec {
@@ -71,13 +94,102 @@ struct BreakdownSpec {
   FailureClock counted_on = FailureClock::kOperatingTime;
 };
 
+// What a station does with each part it finishes: most pass, some are scrapped, some go back to
+// be reworked. Probabilities per product.
+struct QualitySpec {
+  std::vector<double> scrap;   // per product
+  std::vector<double> rework;  // per product
+  ElementIndex rework_to = kNoElement;
+};
+
+// An assembly station joins a main part (which keeps its identity: product, order, lead time)
+// with components, each line from its own input buffer.
+struct BomLine {
+  ElementIndex from = kNoElement;  // a buffer feeding only this station
+  std::uint32_t quantity = 1;
+};
+struct AssemblySpec {
+  ElementIndex main_from = kNoElement;  // the buffer that brings the main part
+  std::vector<BomLine> components;
+};
+
+enum class OperatorTask : std::uint8_t { kProcessing, kSetup, kRepair };
+inline constexpr int kOperatorTasks = 3;
+inline constexpr std::uint32_t kNoPool = std::numeric_limits<std::uint32_t>::max();
+
+enum class MergeRule : std::uint8_t { kFirstCome, kPriority };
+
 struct StationSpec {
   std::uint32_t servers = 1;
-  Distribution processing;
+  Distribution processing;  // for every product without its own
+  std::vector<std::optional<Distribution>> processing_by_product;  // empty, or one per product
   std::optional<BreakdownSpec> breakdowns;
+  // Changeover time when a server switches from one product (row) to another (column);
+  // empty when the station has no setups. Products x products, seconds.
+  std::vector<double> setup_s;
+  std::optional<QualitySpec> quality;
+  // Batch processing: takes between batch_min and batch_max parts from its input at once.
+  std::uint32_t batch_min = 1;
+  std::uint32_t batch_max = 1;
+  std::uint32_t split_into = 1;  // each finished part leaves as this many parts (disassembly)
+  std::optional<AssemblySpec> assembly;
+  // The skill an operator needs for each task, as the set of pools that have it; empty: the task
+  // needs no operator.
+  std::vector<std::uint32_t> operator_pools[kOperatorTasks];
+  std::int32_t calendar = -1;  // index into Scene::calendars(); -1: always on shift
+  MergeRule merge = MergeRule::kFirstCome;
+  std::vector<ElementIndex> merge_priority;  // inputs, highest priority first (kPriority)
+
+  const Distribution& processing_for(ProductIndex product) const {
+    if (product < processing_by_product.size() && processing_by_product[product])
+      return *processing_by_product[product];
+    return processing;
+  }
+  bool needs_operator(OperatorTask task) const {
+    return !operator_pools[static_cast<int>(task)].empty();
+  }
 };
 
 struct SinkSpec {};
+
+// How an element chooses where a part goes when it has several targets.
+enum class RouteRule : std::uint8_t {
+  kSingle,         // one target
+  kByProduct,      // each product has its target
+  kProbability,    // drawn at random with the given weights
+  kRoundRobin,     // targets in turn
+  kShortestQueue,  // the target with the fewest parts waiting or in process
+  kFirstFree,      // the first target, in order, that can take the part now
+};
+
+struct Route {
+  RouteRule rule = RouteRule::kSingle;
+  std::vector<ElementIndex> targets;
+  std::vector<double> weights;            // kProbability: one per target, summing to 1
+  std::vector<std::uint32_t> by_product;  // kByProduct: index into targets, per product
+};
+
+struct OperatorPoolSpec {
+  std::string name;
+  std::uint32_t count = 1;
+  std::vector<std::string> skills;
+  double walking_speed_m_per_s = 1.0;
+  ElementIndex home = kNoElement;  // where the operators start; the origin when none
+};
+
+// A WIP cap on a segment of the line (CONWIP, kanban): a part needs one of `cards` to enter
+// `from`, and gives it back when it leaves `to` (or is scrapped or assembled in between).
+struct WipLimitSpec {
+  std::string name;
+  ElementIndex from = kNoElement;
+  ElementIndex to = kNoElement;
+  std::uint32_t cards = 1;
+};
+
+struct NamedCalendar {
+  std::string name;
+  CalendarSpec spec;
+};
 
 struct Element {
   std::string id;
@@ -85,8 +197,9 @@ struct Element {
   std::uint32_t type_index = 0;  // index into the spec array of its type
   Pose pose;
   std::string model;  // optional 3D model reference (path relative to the scene), empty if none
-  ElementIndex downstream = kNoElement;
-  ElementIndex upstream = kNoElement;  // stations only: the element that feeds it
+  Route route;        // empty targets for a sink
+  // The elements whose routes name this one, in scene order, then those that rework into it.
+  std::vector<ElementIndex> inputs;
 };
 
 struct RunSettings {
@@ -98,7 +211,9 @@ struct RunSettings {
 class Scene {
  public:
   const std::string& name() const { return name_; }
-  const std::string& product() const { return product_; }
+  // The products (variants) the line builds; at least one.
+  const std::vector<std::string>& products() const { return products_; }
+  std::optional<ProductIndex> find_product(std::string_view name) const;
   std::uint64_t seed() const { return seed_; }
   const RunSettings& run_settings() const { return run_settings_; }
   const std::string& source_file() const { return source_file_; }
@@ -112,23 +227,35 @@ class Scene {
   const std::vector<ElementIndex>& buffers() const { return of_type_[1]; }
   const std::vector<ElementIndex>& stations() const { return of_type_[2]; }
   const std::vector<ElementIndex>& sinks() const { return of_type_[3]; }
+  const std::vector<ElementIndex>& conveyors() const { return of_type_[4]; }
 
   const SourceSpec& source_spec(const Element& e) const { return source_specs_[e.type_index]; }
   const BufferSpec& buffer_spec(const Element& e) const { return buffer_specs_[e.type_index]; }
   const StationSpec& station_spec(const Element& e) const { return station_specs_[e.type_index]; }
+  const ConveyorSpec& conveyor_spec(const Element& e) const {
+    return conveyor_specs_[e.type_index];
+  }
+
+  const std::vector<OperatorPoolSpec>& operator_pools() const { return operator_pools_; }
+  const std::vector<WipLimitSpec>& wip_limits() const { return wip_limits_; }
+  const std::vector<NamedCalendar>& calendars() const { return calendars_; }
 
  private:
   friend class SceneBuilder;
   std::string name_;
-  std::string product_;
+  std::vector<std::string> products_{"part"};
   std::string source_file_;
   std::uint64_t seed_ = 1;
   RunSettings run_settings_;
   std::vector<Element> elements_;
-  std::vector<ElementIndex> of_type_[4];
+  std::vector<ElementIndex> of_type_[kElementTypes];
   std::vector<SourceSpec> source_specs_;
   std::vector<BufferSpec> buffer_specs_;
   std::vector<StationSpec> station_specs_;
+  std::vector<ConveyorSpec> conveyor_specs_;
+  std::vector<OperatorPoolSpec> operator_pools_;
+  std::vector<WipLimitSpec> wip_limits_;
+  std::vector<NamedCalendar> calendars_;
   std::unordered_map<std::string, ElementIndex> by_id_;
 };
 
@@ -144,23 +271,55 @@ class SceneBuilder {
 
   explicit SceneBuilder(std::string name = "unnamed line");
   SceneBuilder& source_file(std::string path);
-  SceneBuilder& product(std::string name);
+  // The products the line builds, declared before anything refers to them by ProductIndex.
+  SceneBuilder& products(std::vector<std::string> names);
   SceneBuilder& seed(std::uint64_t seed);
   // Where the list of elements was declared, for errors about the line as a whole.
   SceneBuilder& elements_origin(Origin origin);
   SceneBuilder& run_settings(RunSettings settings);
+  std::optional<ProductIndex> find_product(std::string_view name) const;
 
+  // Where an element hands its parts: element ids, resolved when the scene is built.
+  struct RouteByIds {
+    RouteByIds() = default;
+    // One target; an empty id means none (a sink).
+    RouteByIds(std::string target) {  // NOLINT: implicit, so that {"id", "next", ...} reads well
+      if (!target.empty()) targets.push_back(std::move(target));
+    }
+    RouteByIds(const char* target) : RouteByIds(std::string(target)) {}  // NOLINT: as above
+    RouteRule rule = RouteRule::kSingle;
+    std::vector<std::string> targets;
+    std::vector<double> weights;            // kProbability
+    std::vector<std::uint32_t> by_product;  // kByProduct: index into targets per product
+  };
   struct Common {
     std::string id;
-    std::string to;  // downstream element id; empty for a sink
+    RouteByIds to;  // no targets for a sink
     Pose pose;
     std::string model;
     Origin origin;
   };
+  // A station's references to other parts of the scene, by id or name.
+  struct StationRefs {
+    std::string rework_to;
+    std::string assembly_main;
+    std::vector<std::pair<std::string, std::uint32_t>> assembly_components;  // from, quantity
+    std::vector<std::string> merge_priority;
+    std::string operator_skill[kOperatorTasks];  // empty: the task needs no operator
+    std::string calendar;                        // empty: the line's calendar, if any
+  };
   SceneBuilder& add_source(Common common, SourceSpec spec);
   SceneBuilder& add_buffer(Common common, BufferSpec spec);
-  SceneBuilder& add_station(Common common, StationSpec spec);
+  SceneBuilder& add_station(Common common, StationSpec spec, StationRefs refs = {});
+  SceneBuilder& add_conveyor(Common common, ConveyorSpec spec);
   SceneBuilder& add_sink(Common common);
+
+  SceneBuilder& add_operator_pool(OperatorPoolSpec pool, std::string home_id, Origin origin);
+  SceneBuilder& add_wip_limit(std::string name, std::string from, std::string to,
+                              std::uint32_t cards, Origin origin);
+  SceneBuilder& add_calendar(std::string name, CalendarSpec spec, Origin origin);
+  // The calendar of every station that names none; empty: always on shift.
+  SceneBuilder& line_calendar(std::string name, Origin origin);
 
   // Checks connections and parameters; throws InputError naming the offending field.
   Scene build() const;
@@ -169,10 +328,25 @@ class SceneBuilder {
   struct Pending {
     Common common;
     ElementType type;
+    StationRefs refs;
+  };
+  struct PendingLimit {
+    std::string name, from, to;
+    std::uint32_t cards;
+    Origin origin;
   };
   InputError error_at(const Origin& origin, std::string_view field, const std::string& what) const;
+  void check_parameters(Scene& scene) const;
+  void connect(Scene& scene) const;
+  void resolve_station_refs(Scene& scene) const;
+  void check_flow(const Scene& scene) const;
   Scene scene_;
   std::vector<Pending> pending_;
+  std::vector<std::pair<std::string, Origin>> pool_homes_;
+  std::vector<Origin> calendar_origins_;
+  std::vector<PendingLimit> limits_;
+  std::string line_calendar_;
+  Origin line_calendar_origin_;
   Origin elements_origin_{0, 0, "elements"};
 };
 

@@ -13,8 +13,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const linetwin::Scene scene = linetwin::load_scene_text(text, "fuzz.yaml");
     // A scene that loads must be internally consistent.
     for (const linetwin::Element& e : scene.elements()) {
-      if (e.type != linetwin::ElementType::kSink && e.downstream >= scene.elements().size()) {
-        __builtin_trap();
+      if (e.type != linetwin::ElementType::kSink && e.route.targets.empty()) __builtin_trap();
+      for (linetwin::ElementIndex target : e.route.targets) {
+        if (target >= scene.elements().size()) __builtin_trap();
       }
     }
   } catch (const linetwin::InputError&) {
