@@ -157,7 +157,7 @@ inline void EventCalendar::sift_up(std::size_t hole, HeapEntry entry) {
   heap[hole] = entry;
 }
 
-inline void EventCalendar::push_entry(HeapEntry entry) {
+[[gnu::always_inline]] inline void EventCalendar::push_entry(HeapEntry entry) {
   heap_.push_back(entry);
   sift_up(heap_.size() - 1, entry);
 }

@@ -16,12 +16,12 @@ class FifoQueue {
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
 
-  void push_back(T value) {
+  [[gnu::always_inline]] void push_back(T value) {
     if (size_ == slots_.size()) grow();
     slots_[(head_ + size_) & (slots_.size() - 1)] = std::move(value);
     ++size_;
   }
-  T pop_front() {
+  [[gnu::always_inline]] T pop_front() {
     assert(size_ > 0);
     T value = std::move(slots_[head_]);
     head_ = (head_ + 1) & (slots_.size() - 1);
@@ -53,7 +53,7 @@ class FifoQueue {
   }
 
  private:
-  void grow() {
+  [[gnu::noinline]] void grow() {
     // Capacity stays a power of two so that wrapping is a mask.
     std::vector<T> bigger(slots_.empty() ? 8 : slots_.size() * 2);
     for (std::size_t i = 0; i < size_; ++i)

@@ -82,13 +82,14 @@ LineRun::LineRun(const Scene& scene, std::uint64_t seed, std::uint32_t replicati
                     spec.batch_max == 1 && spec.split_into == 1 && !spec.assembly &&
                     spec.setup_s.empty() && !spec.quality && !needs_operators &&
                     nodes_[index].gate == kNoGate && nodes_[index].exits == 0;
+    station.plain_from_buffer =
+        station.plain && station.inputs.front().type == ElementType::kBuffer;
     station.takes_offers = !spec.assembly && spec.batch_min == 1;
     station.gate = nodes_[index].gate;
     station.first_input = station.inputs.front();
     station.first_server = server_count;
     station.servers = spec.servers;
     station.count[static_cast<int>(ServerState::kIdle)] = spec.servers;
-    station.in_state[static_cast<int>(ServerState::kIdle)].add(0.0, spec.servers);
     station.processing_rng = RandomStream(seed, e.id, "processing", replication);
     station.failure_rng = RandomStream(seed, e.id, "failure", replication);
     station.repair_rng = RandomStream(seed, e.id, "repair", replication);
@@ -215,6 +216,19 @@ LineRun::Output LineRun::make_output(const Scene& scene, const Element& e, std::
 
 // ---- station state, on the hot path (defined first so that they can be inlined) ----
 
+// A part accepted by an element that starts a WIP limit takes one of its cards (the caller has
+// checked that one is free). Inlined: most elements start no limit.
+[[gnu::always_inline]] inline bool LineRun::take_card(std::uint8_t gate, Part& part) {
+  // A part that already holds this card (reworked back into the segment) keeps it.
+  if (gate == kNoGate || (part.cards & (1u << gate))) return true;
+  LimitRun& limit = limits_[gate];
+  if (limit.cards_free == 0) return false;
+  --limit.cards_free;
+  limit.in_use.add(kernel_.now(), 1.0);
+  part.cards = static_cast<std::uint16_t>(part.cards | (1u << gate));
+  return true;
+}
+
 [[gnu::always_inline]] inline void LineRun::set_state(StationRun& station, ServerRun& server,
                                                       ServerState state) {
   const int from = static_cast<int>(server.state);
@@ -223,19 +237,17 @@ LineRun::Output LineRun::make_output(const Scene& scene, const Element& e, std::
   if (from == to) return;
   --station.count[from];
   ++station.count[to];
+  station.busy = station.busy - (kBusy >> from & 1u) + (kBusy >> to & 1u);
   if (!stopped(station)) {
+    // Idle (starved) is the rest of the time, and a hand-over takes none: neither is integrated.
     const double now = kernel_.now();
-    station.in_state[from].add(now, -1.0);
-    station.in_state[to].add(now, 1.0);
+    if (kIntegrated >> from & 1u) station.in_state[from].add(now, -1.0);
+    if (kIntegrated >> to & 1u) station.in_state[to].add(now, 1.0);
   }
 }
 
 [[gnu::always_inline]] inline void LineRun::refresh_active(StationRun& station) {
-  const std::uint32_t busy = station.count[static_cast<int>(ServerState::kWorking)] +
-                             station.count[static_cast<int>(ServerState::kSetup)] +
-                             station.count[static_cast<int>(ServerState::kWaitingOperator)];
-  // Off shift is neither active nor waiting: it ends a period (Roser's method knows no shifts).
-  const bool active = !station.off_shift && (station.down || busy == station.servers);
+  const bool active = !station.off_shift && (station.down || station.busy == station.servers);
   if (active == station.active) return;
   station.active = active;
   const double now = kernel_.now();
@@ -247,12 +259,37 @@ LineRun::Output LineRun::make_output(const Scene& scene, const Element& e, std::
   }
 }
 
+// A server moves between two states known at compile time: the hot paths of plain stations.
+template <LineRun::ServerState kFrom, LineRun::ServerState kTo>
+[[gnu::always_inline]] inline void LineRun::move_server(StationRun& station, ServerRun& server) {
+  assert(server.state == kFrom);
+  server.state = kTo;
+  --station.count[static_cast<int>(kFrom)];
+  ++station.count[static_cast<int>(kTo)];
+  if constexpr (kBusy >> static_cast<int>(kFrom) & 1u) --station.busy;
+  if constexpr (kBusy >> static_cast<int>(kTo) & 1u) ++station.busy;
+  if (!stopped(station)) {
+    const double now = kernel_.now();
+    if constexpr (kIntegrated >> static_cast<int>(kFrom) & 1u)
+      station.in_state[static_cast<int>(kFrom)].add(now, -1.0);
+    if constexpr (kIntegrated >> static_cast<int>(kTo) & 1u)
+      station.in_state[static_cast<int>(kTo)].add(now, 1.0);
+  }
+}
+
+// Starts processing the part the server holds; kFromIdle: the server was idle (plain stations),
+// which spares the general state change.
+template <bool kFromIdle>
 [[gnu::always_inline]] inline void LineRun::start_processing(StationRun& station, std::uint32_t k) {
   const double now = kernel_.now();
   ServerRun& server = servers_[station.first_server + k];
   server.last_product = server.part.product;
   const bool was_operating = station.count[static_cast<int>(ServerState::kWorking)] > 0;
-  set_state(station, server, ServerState::kWorking);
+  if constexpr (kFromIdle) {
+    move_server<ServerState::kIdle, ServerState::kWorking>(station, server);
+  } else {
+    set_state(station, server, ServerState::kWorking);
+  }
   const double processing_s =
       station.processing[server.part.product]->sample(station.processing_rng);
   if (stopped(station)) {
@@ -308,19 +345,6 @@ void LineRun::drop_cards(Part& part) {
     limit.in_use.add(kernel_.now(), -1.0);
     kernel_.schedule_at(kernel_.now(), {k, kCardFreed, 0});
   }
-}
-
-// A part accepted by an element that starts a WIP limit takes one of its cards (the caller has
-// checked that one is free).
-bool LineRun::take_card(std::uint8_t gate, Part& part) {
-  // A part that already holds this card (reworked back into the segment) keeps it.
-  if (gate == kNoGate || (part.cards & (1u << gate))) return true;
-  LimitRun& limit = limits_[gate];
-  if (limit.cards_free == 0) return false;
-  --limit.cards_free;
-  limit.in_use.add(kernel_.now(), 1.0);
-  part.cards = static_cast<std::uint16_t>(part.cards | (1u << gate));
-  return true;
 }
 
 // A part leaves `element` for good: the cards of the limits that end there come back.
@@ -604,7 +628,7 @@ void LineRun::release(const Holder& holder) {
       ServerRun& server = servers_[station.first_server + holder.server];
       assert(server.state == ServerState::kBlocked);
       if (station.plain) {
-        set_state(station, server, ServerState::kIdle);
+        move_server<ServerState::kBlocked, ServerState::kIdle>(station, server);
         refill(station, holder.server);
       } else {
         set_state(station, server, ServerState::kHandingOver);
@@ -734,7 +758,7 @@ void LineRun::schedule_arrival(SourceRun& source) {
 [[gnu::always_inline]] inline void LineRun::start_service(StationRun& station, std::uint32_t k,
                                                           const Part& part) {
   servers_[station.first_server + k].part = part;
-  start_processing(station, k);
+  start_processing<true>(station, k);
 }
 
 void LineRun::load_server(StationRun& station, std::uint32_t k, const Part& part) {
@@ -762,7 +786,7 @@ void LineRun::begin_tasks(StationRun& station, std::uint32_t k) {
   if (needs_setup) {
     start_setup(station, k);
   } else {
-    start_processing(station, k);
+    start_processing<false>(station, k);
   }
 }
 
@@ -786,7 +810,7 @@ void LineRun::start_setup(StationRun& station, std::uint32_t k) {
 // Server k of the station is idle: it takes its next part. The common case, a plain station with
 // a part waiting in the buffer in front, is inlined; the rest is refill_other.
 [[gnu::always_inline]] inline void LineRun::refill(StationRun& station, std::uint32_t k) {
-  if (station.plain && !stopped(station) && station.first_input.type == ElementType::kBuffer) {
+  if (station.plain_from_buffer && !stopped(station)) {
     BufferRun& buffer = buffers_[station.first_input.index];
     if (!buffer.queue.empty()) {
       const Part part = take_head(buffer);
@@ -1066,7 +1090,7 @@ void LineRun::update_starvation(StationRun& station) {
     station.ideal_work_s += ideal_s_[station.index * product_count_ + server.part.product];
   // Idle while it hands over: a plain station has one target, no rework and no WIP limit ending
   // here, so no cascade from this offer can come back to it.
-  set_state(station, server, ServerState::kIdle);
+  move_server<ServerState::kWorking, ServerState::kIdle>(station, server);
   if (station.count[static_cast<int>(ServerState::kWorking)] == 0 &&
       station.failure_mode == FailureMode::kOnOperatingTime) {
     station.time_to_failure_s -= kernel_.now() - station.operating_since_s;
@@ -1074,7 +1098,7 @@ void LineRun::update_starvation(StationRun& station) {
   if (offer(station.output.single, server.part)) {
     refill(station, k);
   } else {
-    set_state(station, server, ServerState::kBlocked);
+    move_server<ServerState::kIdle, ServerState::kBlocked>(station, server);
     wait_on(station.output.single.element,
             Holder{station.element, k, ++server.ticket, kernel_.now()});
   }
@@ -1183,8 +1207,9 @@ void LineRun::hand_out(StationRun& station, std::uint32_t k) {
 void LineRun::add_state_integrals(StationRun& station, double sign) {
   const double now = kernel_.now();
   if (!stopped(station)) {
-    for (int s = 0; s < kCountedStates; ++s)
-      station.in_state[s].add(now, sign * station.count[s]);
+    for (int s = 0; s < kCountedStates; ++s) {
+      if (kIntegrated >> s & 1u) station.in_state[s].add(now, sign * station.count[s]);
+    }
   } else if (station.off_shift) {
     station.off_shift_servers.add(now, sign * station.servers);
   } else {
@@ -1333,7 +1358,7 @@ void LineRun::on_operator_arrives(StationRun& station, std::uint16_t k) {
   if (server.waiting_for == OperatorTask::kSetup) {
     start_setup(station, k);
   } else {
-    start_processing(station, k);
+    start_processing<false>(station, k);
   }
   refresh_active(station);
 }
@@ -1357,7 +1382,7 @@ void LineRun::on_setup_end(StationRun& station, std::uint32_t k) {
     set_state(station, server, ServerState::kWaitingOperator);
     request_operator(station, static_cast<std::uint16_t>(k), OperatorTask::kProcessing);
   } else {
-    start_processing(station, k);
+    start_processing<false>(station, k);
   }
   refresh_active(station);
 }
@@ -1633,9 +1658,12 @@ ReplicationResult LineRun::results() const {
       out.setup = share(ServerState::kSetup);
       out.waiting_operator = share(ServerState::kWaitingOperator);
       out.blocked = share(ServerState::kBlocked);
-      out.starved = share(ServerState::kIdle);
       out.down = s.down_servers.integral(now) / total;
       out.off_shift = s.off_shift_servers.integral(now) / total;
+      // The rest of the time, with the rounding residue of the subtraction snapped to zero.
+      const double starved = 1.0 - out.working - out.setup - out.waiting_operator - out.blocked -
+                             out.down - out.off_shift;
+      out.starved = starved > 1e-12 ? starved : 0.0;
       const double planned = (1.0 - out.off_shift) * total;
       const double run = planned - (out.down + out.setup) * total;
       out.oee.availability = planned > 0.0 ? run / planned : kNaN;

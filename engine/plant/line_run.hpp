@@ -163,6 +163,10 @@ class LineRun {
     kHandingOver,  // handing its finished parts over, at one instant (takes no time)
   };
   static constexpr int kCountedStates = 6;
+  // The states whose server time is integrated (idle is the rest; a hand-over takes no time).
+  static constexpr unsigned kIntegrated = 1u << 1 | 1u << 2 | 1u << 3 | 1u << 4;
+  // The states in which a server keeps its station active (working on it or about to).
+  static constexpr unsigned kBusy = 1u << 1 | 1u << 2 | 1u << 3;
   struct ServerRun {
     ServerState state = ServerState::kIdle;
     bool paused = false;  // setup or processing interrupted by a stop
@@ -197,12 +201,14 @@ class LineRun {
     // The plain case (one input, one output, one part at a time, no setups, operators or
     // quality) takes the short path through hand-over and refill.
     bool plain;
-    bool takes_offers;  // not an assembly or batch station (those pull)
+    bool plain_from_buffer;  // and fed by a buffer: the shortest path of all
+    bool takes_offers;       // not an assembly or batch station (those pull)
     std::uint8_t gate;
     Link first_input;
     std::uint32_t first_server;
     std::uint32_t servers;
-    std::uint32_t count[kCountedStates] = {};  // servers per state (blocked: refused ones)
+    std::uint32_t count[kCountedStates] = {};  // servers per state
+    std::uint32_t busy = 0;                    // servers in a kBusy state
     bool down = false;
     bool off_shift = false;
     bool halted = false;  // down or off shift, kept as one flag for the hot path
@@ -218,7 +224,7 @@ class LineRun {
     bool failure_pending = false;
     EventHandle failure_event;
     // Server time per state, integrated (server-seconds); while the station is stopped its
-    // servers count as down or off shift only. Idle servers are starved.
+    // servers count as down or off shift only. Starved (idle) is the rest.
     TimeAverage in_state[kCountedStates];
     TimeAverage down_servers;
     TimeAverage off_shift_servers;
@@ -324,10 +330,13 @@ class LineRun {
   void begin_tasks(StationRun& station, std::uint32_t server);
   void start_setup(StationRun& station, std::uint32_t server);
   void start_service(StationRun& station, std::uint32_t server, const Part& part);
+  template <bool kFromIdle>
   void start_processing(StationRun& station, std::uint32_t server);
   void finish(StationRun& station, std::uint32_t server);
   void hand_out(StationRun& station, std::uint32_t server);
   void set_state(StationRun& station, ServerRun& server, ServerState state);
+  template <ServerState kFrom, ServerState kTo>
+  void move_server(StationRun& station, ServerRun& server);
   void refresh_active(StationRun& station);
   bool stopped(const StationRun& station) const { return station.halted; }
   void arm_failure_if_due(StationRun& station);

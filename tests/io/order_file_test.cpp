@@ -4,49 +4,17 @@
 // was expected.
 #include <doctest/doctest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "core/input_error.hpp"
 #include "io/order_file.hpp"
+#include "test_files.hpp"
 
 using namespace linetwin;
+using linetwin::test::TempDir;
 
 namespace {
-
-// A fresh directory per test case, so that test processes run in parallel never share a file.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device random;
-    path_ = std::filesystem::temp_directory_path() /
-            ("linetwin-order-file-test-" + std::to_string(random()) + std::to_string(random()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  // Writes `text` byte for byte and returns the file's path.
-  std::string write(const std::string& name, const std::string& text) const {
-    const std::filesystem::path file = path_ / name;
-    std::ofstream out(file, std::ios::binary);
-    out << text;
-    REQUIRE(out.good());
-    return file.string();
-  }
-
-  std::string path() const { return path_.string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 // Loads `path` and returns the error; fails the test if there is none.
 InputError load_error(const std::string& path) {

@@ -11,15 +11,15 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "core/input_error.hpp"
 #include "io/scene_file.hpp"
+#include "test_files.hpp"
 
 using namespace linetwin;
+using linetwin::test::TempDir;
 
 namespace {
 
@@ -132,33 +132,25 @@ void check_where(const InputError& e, const std::string& field_path, int line) {
   CHECK(std::string(e.what()).find("field '" + field_path + "'") != std::string::npos);
 }
 
-// A fresh directory per test case, so that test processes run in parallel never share a file.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device random;
-    path_ = std::filesystem::temp_directory_path() /
-            ("linetwin-scene-library-test-" + std::to_string(random()) + std::to_string(random()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string write(const std::string& name, const std::string& text) const {
-    const std::filesystem::path file = path_ / name;
-    std::ofstream out(file, std::ios::binary);
-    out << text;
-    REQUIRE(out.good());
-    return file.string();
-  }
-
- private:
-  std::filesystem::path path_;
+// One thing broken in kLibraryScene, and the error that loading it must give.
+struct Breakage {
+  std::string from;               // the first occurrence of this in kLibraryScene
+  std::string to;                 // is replaced by this;
+  std::string field_path;         // the error names this field,
+  std::string line_with;          // on the first line of the broken text that has this in it,
+  std::vector<std::string> says;  // and its message says each of these.
 };
+
+void check_broken(const Breakage& broken) {
+  const std::string text = replace(kLibraryScene, broken.from, broken.to);
+  const InputError e = load_error(text);
+  check_where(e, broken.field_path, line_of(text, broken.line_with));
+  INFO("error: " << e.what());
+  for (const std::string& fragment : broken.says) {
+    CAPTURE(fragment);
+    CHECK(says(e, fragment));
+  }
+}
 
 }  // namespace
 
@@ -176,115 +168,126 @@ TEST_CASE("scene errors: the library scene itself loads") {
 
 TEST_CASE("scene errors: an unknown product in a by_product route, mix, processing or setup") {
   SUBCASE("route by product") {
-    const std::string text = replace(kLibraryScene, "{sedan: belt,", "{coupe: belt,");
-    const InputError e = load_error(text);
-    check_where(e, element(kOp10) + ".to.by_product.coupe", line_of(text, "coupe: belt"));
-    CHECK(says(e, "unknown product 'coupe'; expected one of: sedan, suv"));
+    check_broken({.from = "{sedan: belt,",
+                  .to = "{coupe: belt,",
+                  .field_path = element(kOp10) + ".to.by_product.coupe",
+                  .line_with = "coupe: belt",
+                  .says = {"unknown product 'coupe'; expected one of: sedan, suv"}});
   }
   SUBCASE("mix") {
-    const std::string text = replace(kLibraryScene, "suv: 0.4}", "van: 0.4}");
-    const InputError e = load_error(text);
-    check_where(e, element(kIn) + ".mix.van", line_of(text, "van: 0.4"));
-    CHECK(says(e, "unknown product 'van'"));
+    check_broken({.from = "suv: 0.4}",
+                  .to = "van: 0.4}",
+                  .field_path = element(kIn) + ".mix.van",
+                  .line_with = "van: 0.4",
+                  .says = {"unknown product 'van'"}});
   }
   SUBCASE("processing by product") {
-    const std::string text = replace(kLibraryScene, "{suv: 55s}", "{truck: 55s}");
-    const InputError e = load_error(text);
-    check_where(e, element(kOp10) + ".processing_by_product.truck", line_of(text, "truck: 55s"));
-    CHECK(says(e, "unknown product 'truck'; expected one of: sedan, suv"));
+    check_broken({.from = "{suv: 55s}",
+                  .to = "{truck: 55s}",
+                  .field_path = element(kOp10) + ".processing_by_product.truck",
+                  .line_with = "truck: 55s",
+                  .says = {"unknown product 'truck'; expected one of: sedan, suv"}});
   }
   SUBCASE("setup products") {
-    const std::string text =
-        replace(kLibraryScene, "products: [sedan, suv], times", "products: [sedan, van], times");
-    const InputError e = load_error(text);
-    check_where(e, element(kOp10) + ".setup.products[1]", line_of(text, "products: [sedan, van]"));
-    CHECK(says(e, "unknown product 'van'"));
+    check_broken({.from = "products: [sedan, suv], times",
+                  .to = "products: [sedan, van], times",
+                  .field_path = element(kOp10) + ".setup.products[1]",
+                  .line_with = "products: [sedan, van]",
+                  .says = {"unknown product 'van'"}});
   }
   SUBCASE("per-product scrap share") {
-    const std::string text =
-        replace(kLibraryScene, "scrap: 0.01,", "scrap: {default: 0.01, van: 0.1},");
-    const InputError e = load_error(text);
-    check_where(e, element(kInsp) + ".quality.scrap.van", line_of(text, "van: 0.1"));
-    CHECK(says(e, "unknown product 'van'"));
+    check_broken({.from = "scrap: 0.01,",
+                  .to = "scrap: {default: 0.01, van: 0.1},",
+                  .field_path = element(kInsp) + ".quality.scrap.van",
+                  .line_with = "van: 0.1",
+                  .says = {"unknown product 'van'"}});
   }
 }
 
 TEST_CASE("scene errors: a by_product route must name a target for every product") {
-  const std::string text = replace(kLibraryScene, "{by_product: {sedan: belt, suv: OP15}}",
-                                   "{by_product: {sedan: belt}}");
-  const InputError e = load_error(text);
-  check_where(e, element(kOp10) + ".to.by_product", line_of(text, "{sedan: belt}"));
-  CHECK(says(e, "expected a target for every product; 'suv' has none"));
+  check_broken({.from = "{by_product: {sedan: belt, suv: OP15}}",
+                .to = "{by_product: {sedan: belt}}",
+                .field_path = element(kOp10) + ".to.by_product",
+                .line_with = "{sedan: belt}",
+                .says = {"expected a target for every product; 'suv' has none"}});
 }
 
 TEST_CASE("scene errors: shares that do not add up to 1") {
   SUBCASE("probability route") {
-    const std::string text = replace(kLibraryScene, "QB: 0.5}", "QB: 0.4}");
-    const InputError e = load_error(text);
     // Checked once the targets are known, at the element.
-    check_where(e, element(kBelt) + ".to.probability", line_of(text, "{id: belt,"));
-    CHECK(says(e, "expected shares that add up to 1, found a total of 0.9"));
+    check_broken({.from = "QB: 0.5}",
+                  .to = "QB: 0.4}",
+                  .field_path = element(kBelt) + ".to.probability",
+                  .line_with = "{id: belt,",
+                  .says = {"expected shares that add up to 1, found a total of 0.9"}});
   }
   SUBCASE("probability route, a share out of range") {
-    const std::string text = replace(kLibraryScene, "QB: 0.5}", "QB: 1.5}");
-    const InputError e = load_error(text);
-    check_where(e, element(kBelt) + ".to.probability.QB", line_of(text, "QB: 1.5"));
-    CHECK(says(e, "expected a share from 0 to 1, found 1.5"));
+    check_broken({.from = "QB: 0.5}",
+                  .to = "QB: 1.5}",
+                  .field_path = element(kBelt) + ".to.probability.QB",
+                  .line_with = "QB: 1.5",
+                  .says = {"expected a share from 0 to 1, found 1.5"}});
   }
   SUBCASE("probability route, a target with a share of 0") {
-    const std::string text = replace(kLibraryScene, "{QA: 0.5, QB: 0.5}", "{QA: 0, QB: 1}");
-    const InputError e = load_error(text);
-    check_where(e, element(kBelt) + ".to.probability.QA", line_of(text, "{id: belt,"));
-    CHECK(says(e, "expected a share > 0 and <= 1, found 0"));
+    check_broken({.from = "{QA: 0.5, QB: 0.5}",
+                  .to = "{QA: 0, QB: 1}",
+                  .field_path = element(kBelt) + ".to.probability.QA",
+                  .line_with = "{id: belt,",
+                  .says = {"expected a share > 0 and <= 1, found 0"}});
   }
   SUBCASE("product mix") {
-    const std::string text = replace(kLibraryScene, "suv: 0.4}", "suv: 0.2}");
-    const InputError e = load_error(text);
-    check_where(e, element(kIn) + ".mix", line_of(text, "mix: {sedan: 0.6, suv: 0.2}"));
-    CHECK(says(e, "expected shares that add up to 1, found 0.8"));
+    check_broken({.from = "suv: 0.4}",
+                  .to = "suv: 0.2}",
+                  .field_path = element(kIn) + ".mix",
+                  .line_with = "mix: {sedan: 0.6, suv: 0.2}",
+                  .says = {"expected shares that add up to 1, found 0.8"}});
   }
 }
 
 TEST_CASE("scene errors: an assembly's bill of materials names buffers that can feed it") {
   SUBCASE("a missing element") {
-    const std::string text = replace(kLibraryScene, "{from: Qdoors,", "{from: Qdoorz,");
-    const InputError e = load_error(text);
-    check_where(e, element(kAsm) + ".assembly.components[0].from", line_of(text, "id: ASM"));
-    CHECK(says(e, "expected the id of an element in this scene, found 'Qdoorz'"));
+    check_broken({.from = "{from: Qdoors,",
+                  .to = "{from: Qdoorz,",
+                  .field_path = element(kAsm) + ".assembly.components[0].from",
+                  .line_with = "id: ASM",
+                  .says = {"expected the id of an element in this scene, found 'Qdoorz'"}});
   }
   SUBCASE("the main part from a missing element") {
-    const std::string text = replace(kLibraryScene, "{main: Qmain,", "{main: Qbody,");
-    const InputError e = load_error(text);
-    check_where(e, element(kAsm) + ".assembly.main", line_of(text, "id: ASM"));
-    CHECK(says(e, "found 'Qbody'"));
+    check_broken({.from = "{main: Qmain,",
+                  .to = "{main: Qbody,",
+                  .field_path = element(kAsm) + ".assembly.main",
+                  .line_with = "id: ASM",
+                  .says = {"found 'Qbody'"}});
   }
   SUBCASE("an element that is not a buffer") {
-    const std::string text = replace(kLibraryScene, "{from: Qdoors,", "{from: OP15,");
-    const InputError e = load_error(text);
-    check_where(e, element(kAsm) + ".assembly.components[0].from", line_of(text, "id: ASM"));
-    CHECK(says(e, "expected a buffer that feeds only 'ASM'; 'OP15' is not one"));
+    check_broken({.from = "{from: Qdoors,",
+                  .to = "{from: OP15,",
+                  .field_path = element(kAsm) + ".assembly.components[0].from",
+                  .line_with = "id: ASM",
+                  .says = {"expected a buffer that feeds only 'ASM'; 'OP15' is not one"}});
   }
   SUBCASE("a buffer that also feeds another station") {
     // Qdoors hands its parts to ASM or, when ASM cannot take them, to REP.
-    const std::string text = replace(kLibraryScene, "capacity: 8, to: ASM}",
-                                     "capacity: 8, to: {first_free: [ASM, REP]}}");
-    const InputError e = load_error(text);
-    check_where(e, element(kAsm) + ".assembly.components[0].from", line_of(text, "id: ASM"));
-    CHECK(says(e, "expected a buffer that feeds only 'ASM'; 'Qdoors' is not one"));
+    check_broken({.from = "capacity: 8, to: ASM}",
+                  .to = "capacity: 8, to: {first_free: [ASM, REP]}}",
+                  .field_path = element(kAsm) + ".assembly.components[0].from",
+                  .line_with = "id: ASM",
+                  .says = {"expected a buffer that feeds only 'ASM'; 'Qdoors' is not one"}});
   }
   SUBCASE("a buffer too small for the quantity") {
-    const std::string text = replace(kLibraryScene, "{id: Qdoors, type: buffer, capacity: 8,",
-                                     "{id: Qdoors, type: buffer, capacity: 3,");
-    const InputError e = load_error(text);
-    check_where(e, element(kAsm) + ".assembly.components[0].from", line_of(text, "id: ASM"));
-    CHECK(says(e, "buffer 'Qdoors' holds 3 parts, fewer than the 4 this station needs at once"));
+    check_broken(
+        {.from = "{id: Qdoors, type: buffer, capacity: 8,",
+         .to = "{id: Qdoors, type: buffer, capacity: 3,",
+         .field_path = element(kAsm) + ".assembly.components[0].from",
+         .line_with = "id: ASM",
+         .says = {"buffer 'Qdoors' holds 3 parts, fewer than the 4 this station needs at once"}});
   }
   SUBCASE("a quantity of zero") {
-    const std::string text = replace(kLibraryScene, "quantity: 4}", "quantity: 0}");
-    const InputError e = load_error(text);
-    check_where(e, element(kAsm) + ".assembly.components[0].quantity",
-                line_of(text, "quantity: 0"));
-    CHECK(says(e, "expected a whole number from 1 to 100000, found 0"));
+    check_broken({.from = "quantity: 4}",
+                  .to = "quantity: 0}",
+                  .field_path = element(kAsm) + ".assembly.components[0].quantity",
+                  .line_with = "quantity: 0",
+                  .says = {"expected a whole number from 1 to 100000, found 0"}});
   }
 }
 
@@ -302,216 +305,227 @@ TEST_CASE(
 
 TEST_CASE("scene errors: a setup matrix of the wrong size") {
   SUBCASE("too few rows") {
-    const std::string text =
-        replace(kLibraryScene, "times: [[0s, 2min], [1min, 0s]]", "times: [[0s, 2min]]");
-    const InputError e = load_error(text);
-    check_where(e, element(kOp10) + ".setup.times", line_of(text, "times: [[0s, 2min]]"));
-    CHECK(says(e, "expected a 2 x 2 matrix"));
-    CHECK(says(e, "found 1 rows"));
+    check_broken({.from = "times: [[0s, 2min], [1min, 0s]]",
+                  .to = "times: [[0s, 2min]]",
+                  .field_path = element(kOp10) + ".setup.times",
+                  .line_with = "times: [[0s, 2min]]",
+                  .says = {"expected a 2 x 2 matrix", "found 1 rows"}});
   }
   SUBCASE("a short row") {
-    const std::string text = replace(kLibraryScene, "[1min, 0s]]", "[1min]]");
-    const InputError e = load_error(text);
-    check_where(e, element(kOp10) + ".setup.times[1]", line_of(text, "[1min]]"));
-    CHECK(says(e, "expected a row of 2 setup times"));
+    check_broken({.from = "[1min, 0s]]",
+                  .to = "[1min]]",
+                  .field_path = element(kOp10) + ".setup.times[1]",
+                  .line_with = "[1min]]",
+                  .says = {"expected a row of 2 setup times"}});
   }
   SUBCASE("a negative setup time") {
-    const std::string text = replace(kLibraryScene, "[1min, 0s]]", "[-1min, 0s]]");
-    const InputError e = load_error(text);
-    check_where(e, element(kOp10) + ".setup.times[1][0]", line_of(text, "[-1min, 0s]]"));
+    check_broken({.from = "[1min, 0s]]",
+                  .to = "[-1min, 0s]]",
+                  .field_path = element(kOp10) + ".setup.times[1][0]",
+                  .line_with = "[-1min, 0s]]",
+                  .says = {}});
   }
 }
 
 TEST_CASE("scene errors: shift calendars") {
   SUBCASE("overlapping shifts") {
-    const std::string text = replace(kLibraryScene, "start: \"14:00\", end: \"22:00\"",
-                                     "start: \"13:00\", end: \"22:00\"");
-    const InputError e = load_error(text);
     // Calendar rules are checked on the whole calendar: its line, and the path to the shift.
-    check_where(e, "calendars.day.shifts[1]", line_of(text, "    shifts:"));
-    CHECK(says(e, "overlaps"));
-    CHECK(says(e, "'early'"));
+    check_broken({.from = "start: \"14:00\", end: \"22:00\"",
+                  .to = "start: \"13:00\", end: \"22:00\"",
+                  .field_path = "calendars.day.shifts[1]",
+                  .line_with = "    shifts:",
+                  .says = {"overlaps", "'early'"}});
   }
   SUBCASE("a break outside its shift") {
-    const std::string text = replace(kLibraryScene, "{start: \"09:00\", duration: 15min}",
-                                     "{start: \"13:50\", duration: 15min}");
-    const InputError e = load_error(text);
-    check_where(e, "calendars.day.shifts[0].breaks[0]", line_of(text, "    shifts:"));
-    CHECK(says(e, "is outside shift 'early'"));
-    CHECK(says(e, "expected a break within its shift"));
+    check_broken({.from = "{start: \"09:00\", duration: 15min}",
+                  .to = "{start: \"13:50\", duration: 15min}",
+                  .field_path = "calendars.day.shifts[0].breaks[0]",
+                  .line_with = "    shifts:",
+                  .says = {"is outside shift 'early'", "expected a break within its shift"}});
   }
   SUBCASE("a time of day that is not one") {
-    const std::string text = replace(kLibraryScene, "end: \"14:00\"", "end: \"25:00\"");
-    const InputError e = load_error(text);
-    check_where(e, "calendars.day.shifts[0].end", line_of(text, "end: \"25:00\""));
-    CHECK(says(e, "expected a time of day HH:MM"));
+    check_broken({.from = "end: \"14:00\"",
+                  .to = "end: \"25:00\"",
+                  .field_path = "calendars.day.shifts[0].end",
+                  .line_with = "end: \"25:00\"",
+                  .says = {"expected a time of day HH:MM"}});
   }
   SUBCASE("an unknown weekday") {
-    const std::string text = replace(kLibraryScene, "weekdays: [mon, tue, wed, thu, fri]\n",
-                                     "weekdays: [mon, tue, wed, thu, fry]\n");
-    const InputError e = load_error(text);
-    check_where(e, "calendars.day.shifts[0].weekdays[4]", line_of(text, "fry]"));
-    CHECK(says(e, "expected a weekday"));
+    check_broken({.from = "weekdays: [mon, tue, wed, thu, fri]\n",
+                  .to = "weekdays: [mon, tue, wed, thu, fry]\n",
+                  .field_path = "calendars.day.shifts[0].weekdays[4]",
+                  .line_with = "fry]",
+                  .says = {"expected a weekday"}});
   }
 }
 
 TEST_CASE("scene errors: an unknown calendar name") {
   SUBCASE("the line's calendar") {
-    const std::string text = replace(kLibraryScene, "calendar: day\n", "calendar: night\n");
-    const InputError e = load_error(text);
-    check_where(e, "calendar", line_of(text, "calendar: night"));
-    CHECK(says(e, "expected the name of a calendar under 'calendars', found 'night'"));
+    check_broken({.from = "calendar: day\n",
+                  .to = "calendar: night\n",
+                  .field_path = "calendar",
+                  .line_with = "calendar: night",
+                  .says = {"expected the name of a calendar under 'calendars', found 'night'"}});
   }
   SUBCASE("a station's calendar") {
-    const std::string text = replace(kLibraryScene, "processing: 40s, to: belt}",
-                                     "processing: 40s, calendar: nights, to: belt}");
-    const InputError e = load_error(text);
-    check_where(e, element(kOp15) + ".calendar", line_of(text, "{id: OP15,"));
-    CHECK(says(e, "found 'nights'"));
+    check_broken({.from = "processing: 40s, to: belt}",
+                  .to = "processing: 40s, calendar: nights, to: belt}",
+                  .field_path = element(kOp15) + ".calendar",
+                  .line_with = "{id: OP15,",
+                  .says = {"found 'nights'"}});
   }
 }
 
 TEST_CASE("scene errors: operators") {
   SUBCASE("an unknown skill") {
-    const std::string text = replace(kLibraryScene, "processing: fitting", "processing: welding");
-    const InputError e = load_error(text);
-    check_where(e, element(kOp10) + ".operators.processing", line_of(text, "id: OP10"));
-    CHECK(says(e, "no operator pool has the skill 'welding'"));
+    check_broken({.from = "processing: fitting",
+                  .to = "processing: welding",
+                  .field_path = element(kOp10) + ".operators.processing",
+                  .line_with = "id: OP10",
+                  .says = {"no operator pool has the skill 'welding'"}});
   }
   SUBCASE("a repair operator on a station without breakdowns") {
-    const std::string text = replace(kLibraryScene, "processing: 40s, to: belt}",
-                                     "processing: 40s, operators: {repair: repair}, to: belt}");
-    const InputError e = load_error(text);
-    check_where(e, element(kOp15) + ".operators.repair", line_of(text, "{id: OP15,"));
-    CHECK(says(e, "the station has no breakdowns to repair"));
+    check_broken({.from = "processing: 40s, to: belt}",
+                  .to = "processing: 40s, operators: {repair: repair}, to: belt}",
+                  .field_path = element(kOp15) + ".operators.repair",
+                  .line_with = "{id: OP15,",
+                  .says = {"the station has no breakdowns to repair"}});
   }
   SUBCASE("a pool without operators") {
-    const std::string text = replace(kLibraryScene, "count: 2,", "count: 0,");
-    const InputError e = load_error(text);
-    check_where(e, "operators[0].count", line_of(text, "count: 0"));
-    CHECK(says(e, "expected a whole number from 1 to 100000, found 0"));
+    check_broken({.from = "count: 2,",
+                  .to = "count: 0,",
+                  .field_path = "operators[0].count",
+                  .line_with = "count: 0",
+                  .says = {"expected a whole number from 1 to 100000, found 0"}});
   }
   SUBCASE("a home that is no element") {
-    const std::string text =
-        replace(kLibraryScene, "skills: [repair]}", "skills: [repair], home: crib}");
-    const InputError e = load_error(text);
-    check_where(e, "operators[1].home", line_of(text, "home: crib"));
-    CHECK(says(e, "found 'crib'"));
+    check_broken({.from = "skills: [repair]}",
+                  .to = "skills: [repair], home: crib}",
+                  .field_path = "operators[1].home",
+                  .line_with = "home: crib",
+                  .says = {"found 'crib'"}});
   }
 }
 
 TEST_CASE("scene errors: WIP limits") {
   SUBCASE("'to' is not downstream of 'from'") {
-    const std::string text = replace(kLibraryScene, "from: Q1, to: OVEN,", "from: OVEN, to: Q1,");
-    const InputError e = load_error(text);
-    check_where(e, "wip_limits[0].to", line_of(text, "{name: conwip"));
-    CHECK(says(e, "parts entering 'OVEN' never reach 'Q1'"));
+    check_broken({.from = "from: Q1, to: OVEN,",
+                  .to = "from: OVEN, to: Q1,",
+                  .field_path = "wip_limits[0].to",
+                  .line_with = "{name: conwip",
+                  .says = {"parts entering 'OVEN' never reach 'Q1'"}});
   }
   SUBCASE("'to' on another branch") {
     // OP15 builds SUVs only; parts entering OP20A come from the belt after it, never through it.
-    const std::string text =
-        replace(kLibraryScene, "from: Q1, to: OVEN,", "from: OP20A, to: OP15,");
-    const InputError e = load_error(text);
-    check_where(e, "wip_limits[0].to", line_of(text, "{name: conwip"));
-    CHECK(says(e, "never reach 'OP15'"));
+    check_broken({.from = "from: Q1, to: OVEN,",
+                  .to = "from: OP20A, to: OP15,",
+                  .field_path = "wip_limits[0].to",
+                  .line_with = "{name: conwip",
+                  .says = {"never reach 'OP15'"}});
   }
   SUBCASE("an unknown element") {
-    const std::string text = replace(kLibraryScene, "from: Q1, to: OVEN,", "from: Q0, to: OVEN,");
-    const InputError e = load_error(text);
-    check_where(e, "wip_limits[0].from", line_of(text, "{name: conwip"));
-    CHECK(says(e, "found 'Q0'"));
+    check_broken({.from = "from: Q1, to: OVEN,",
+                  .to = "from: Q0, to: OVEN,",
+                  .field_path = "wip_limits[0].from",
+                  .line_with = "{name: conwip",
+                  .says = {"found 'Q0'"}});
   }
   SUBCASE("starting at a source") {
-    const std::string text = replace(kLibraryScene, "from: Q1, to: OVEN,", "from: in, to: OVEN,");
-    const InputError e = load_error(text);
-    check_where(e, "wip_limits[0].from", line_of(text, "{name: conwip"));
-    CHECK(says(e, "'in' is a source"));
+    check_broken({.from = "from: Q1, to: OVEN,",
+                  .to = "from: in, to: OVEN,",
+                  .field_path = "wip_limits[0].from",
+                  .line_with = "{name: conwip",
+                  .says = {"'in' is a source"}});
   }
 }
 
 TEST_CASE("scene errors: quality") {
   SUBCASE("scrap and rework shares above 1 together") {
-    const std::string text =
-        replace(kLibraryScene, "{scrap: 0.01, rework: 0.05,", "{scrap: 0.6, rework: 0.5,");
-    const InputError e = load_error(text);
-    check_where(e, element(kInsp) + ".quality", line_of(text, "id: INSP"));
-    CHECK(says(e, "add up to at most 1 for product 'sedan', found 0.6 and 0.5"));
+    check_broken({.from = "{scrap: 0.01, rework: 0.05,",
+                  .to = "{scrap: 0.6, rework: 0.5,",
+                  .field_path = element(kInsp) + ".quality",
+                  .line_with = "id: INSP",
+                  .says = {"add up to at most 1 for product 'sedan', found 0.6 and 0.5"}});
   }
   SUBCASE("above 1 for one product only") {
-    const std::string text =
-        replace(kLibraryScene, "rework: 0.05,", "rework: {default: 0.05, suv: 0.995},");
-    const InputError e = load_error(text);
-    check_where(e, element(kInsp) + ".quality", line_of(text, "id: INSP"));
-    CHECK(says(e, "for product 'suv', found 0.01 and 0.995"));
+    check_broken({.from = "rework: 0.05,",
+                  .to = "rework: {default: 0.05, suv: 0.995},",
+                  .field_path = element(kInsp) + ".quality",
+                  .line_with = "id: INSP",
+                  .says = {"for product 'suv', found 0.01 and 0.995"}});
   }
   SUBCASE("rework without rework_to") {
-    const std::string text = replace(kLibraryScene, ", rework_to: Qrep}", "}");
-    const InputError e = load_error(text);
-    check_where(e, element(kInsp) + ".quality.rework_to", line_of(text, "id: INSP"));
-    CHECK(says(e, "expected where reworked parts go"));
+    check_broken({.from = ", rework_to: Qrep}",
+                  .to = "}",
+                  .field_path = element(kInsp) + ".quality.rework_to",
+                  .line_with = "id: INSP",
+                  .says = {"expected where reworked parts go"}});
   }
   SUBCASE("rework_to a sink") {
-    const std::string text = replace(kLibraryScene, "rework_to: Qrep}", "rework_to: out}");
-    const InputError e = load_error(text);
-    check_where(e, element(kInsp) + ".quality.rework_to", line_of(text, "id: INSP"));
-    CHECK(says(e, "'out' is a sink"));
+    check_broken({.from = "rework_to: Qrep}",
+                  .to = "rework_to: out}",
+                  .field_path = element(kInsp) + ".quality.rework_to",
+                  .line_with = "id: INSP",
+                  .says = {"'out' is a sink"}});
   }
 }
 
 TEST_CASE("scene errors: conveyors") {
   SUBCASE("spacing longer than the belt") {
-    const std::string text = replace(kLibraryScene, "spacing_m: 3,", "spacing_m: 13,");
-    const InputError e = load_error(text);
     // The belt's parameters are checked together, at the element.
-    check_where(e, element(kBelt), line_of(text, "{id: belt,"));
-    CHECK(says(e, "expected spacing_m > 0 and <= length_m (12 m), found 13"));
+    check_broken({.from = "spacing_m: 3,",
+                  .to = "spacing_m: 13,",
+                  .field_path = element(kBelt),
+                  .line_with = "{id: belt,",
+                  .says = {"expected spacing_m > 0 and <= length_m (12 m), found 13"}});
   }
   SUBCASE("a speed of zero") {
-    const std::string text = replace(kLibraryScene, "speed_m_per_s: 0.2,", "speed_m_per_s: 0,");
-    const InputError e = load_error(text);
-    check_where(e, element(kBelt), line_of(text, "{id: belt,"));
-    CHECK(says(e, "expected a finite speed_m_per_s > 0, found 0"));
+    check_broken({.from = "speed_m_per_s: 0.2,",
+                  .to = "speed_m_per_s: 0,",
+                  .field_path = element(kBelt),
+                  .line_with = "{id: belt,",
+                  .says = {"expected a finite speed_m_per_s > 0, found 0"}});
   }
   SUBCASE("accumulating is true or false") {
-    const std::string text =
-        replace(kLibraryScene, "spacing_m: 3,", "spacing_m: 3, accumulating: maybe,");
-    const InputError e = load_error(text);
-    check_where(e, element(kBelt) + ".accumulating", line_of(text, "accumulating: maybe"));
-    CHECK(says(e, "expected true or false, found 'maybe'"));
+    check_broken({.from = "spacing_m: 3,",
+                  .to = "spacing_m: 3, accumulating: maybe,",
+                  .field_path = element(kBelt) + ".accumulating",
+                  .line_with = "accumulating: maybe",
+                  .says = {"expected true or false, found 'maybe'"}});
   }
 }
 
 TEST_CASE("scene errors: batches") {
   SUBCASE("min above max") {
-    const std::string text =
-        replace(kLibraryScene, "batch: {min: 2, max: 6}", "batch: {min: 7, max: 6}");
-    const InputError e = load_error(text);
-    check_where(e, element(kOven) + ".batch", line_of(text, "{id: OVEN,"));
-    CHECK(says(e, "expected 1 <= min <= max, found min 7 and max 6"));
+    check_broken({.from = "batch: {min: 2, max: 6}",
+                  .to = "batch: {min: 7, max: 6}",
+                  .field_path = element(kOven) + ".batch",
+                  .line_with = "{id: OVEN,",
+                  .says = {"expected 1 <= min <= max, found min 7 and max 6"}});
   }
   SUBCASE("an input buffer smaller than the minimum batch") {
-    const std::string text = replace(kLibraryScene, "{id: Qoven, type: buffer, capacity: 10,",
-                                     "{id: Qoven, type: buffer, capacity: 1,");
-    const InputError e = load_error(text);
-    check_where(e, element(kOven) + ".batch.min", line_of(text, "{id: OVEN,"));
-    CHECK(says(e, "'Qoven' is not one"));
+    check_broken({.from = "{id: Qoven, type: buffer, capacity: 10,",
+                  .to = "{id: Qoven, type: buffer, capacity: 1,",
+                  .field_path = element(kOven) + ".batch.min",
+                  .line_with = "{id: OVEN,",
+                  .says = {"'Qoven' is not one"}});
   }
 }
 
 TEST_CASE("scene errors: merge priorities name the station's inputs") {
   SUBCASE("an element that does not feed the station") {
-    const std::string text =
-        replace(kLibraryScene, "priority: [Qrework, Qinsp]", "priority: [Qrep, Qinsp]");
-    const InputError e = load_error(text);
-    check_where(e, element(kInsp) + ".merge.priority[0]", line_of(text, "id: INSP"));
-    CHECK(says(e, "'Qrep' does not feed this station"));
+    check_broken({.from = "priority: [Qrework, Qinsp]",
+                  .to = "priority: [Qrep, Qinsp]",
+                  .field_path = element(kInsp) + ".merge.priority[0]",
+                  .line_with = "id: INSP",
+                  .says = {"'Qrep' does not feed this station"}});
   }
   SUBCASE("an input left out") {
-    const std::string text =
-        replace(kLibraryScene, "priority: [Qrework, Qinsp]", "priority: [Qrework]");
-    const InputError e = load_error(text);
-    check_where(e, element(kInsp) + ".merge.priority", line_of(text, "id: INSP"));
-    CHECK(says(e, "expected every input in the priority list; 'Qinsp' is missing"));
+    check_broken({.from = "priority: [Qrework, Qinsp]",
+                  .to = "priority: [Qrework]",
+                  .field_path = element(kInsp) + ".merge.priority",
+                  .line_with = "id: INSP",
+                  .says = {"expected every input in the priority list; 'Qinsp' is missing"}});
   }
 }
 
@@ -566,11 +580,11 @@ TEST_CASE("scene errors: an order source takes its products from its file, and n
     }
   }
   SUBCASE("orders and interarrival") {
-    const std::string text =
-        replace(kLibraryScene, "interarrival: 70s,", "interarrival: 70s, orders: orders.csv,");
-    const InputError e = load_error(text);
-    check_where(e, element(kIn), line_of(text, "{id: in,"));
-    CHECK(says(e, "exactly one of 'supply: unlimited', 'interarrival' or 'orders'"));
+    check_broken({.from = "interarrival: 70s,",
+                  .to = "interarrival: 70s, orders: orders.csv,",
+                  .field_path = element(kIn),
+                  .line_with = "{id: in,",
+                  .says = {"exactly one of 'supply: unlimited', 'interarrival' or 'orders'"}});
   }
   SUBCASE("a missing order file") {
     const std::string text = replace(

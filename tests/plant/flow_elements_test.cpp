@@ -10,16 +10,15 @@
 
 #include <cmath>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "io/scene_file.hpp"
 #include "plant/line_run.hpp"
+#include "test_files.hpp"
 
 using namespace linetwin;
+using linetwin::test::TempDir;
 
 namespace {
 
@@ -36,38 +35,8 @@ ReplicationResult simulate(const std::string& yaml, std::uint32_t replication = 
   return simulate(scene_of(yaml), replication);
 }
 
-// A fresh directory per use, so that test processes run in parallel never share a file. Scenes
-// written here refer to their order files by a path relative to the scene file.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device random;
-    path_ = std::filesystem::temp_directory_path() /
-            ("linetwin-flow-test-" + std::to_string(random()) + std::to_string(random()));
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string write(const std::string& name, const std::string& text) const {
-    const std::filesystem::path file = path_ / name;
-    std::ofstream out(file, std::ios::binary);
-    out << text;
-    out.close();
-    REQUIRE(out.good());
-    return file.string();
-  }
-
- private:
-  std::filesystem::path path_;
-};
-
 // Writes the order file `orders.csv` (header and rows as given) and the scene next to it, which
-// names it relatively, and loads the scene from its file.
+// names it by a path relative to the scene file, and loads the scene from its file.
 Scene scene_with_orders(const TempDir& dir, const std::string& rows, const std::string& yaml) {
   dir.write("orders.csv", "order_id,variant,release_time\n" + rows);
   return load_scene_file(dir.write("scene.yaml", "linetwin_scene: 1\n" + yaml));
@@ -568,19 +537,28 @@ elements:
 }
 
 TEST_CASE("flow: first_free routing uses a later target only when the earlier ones are busy") {
-  const std::string tail = R"(
-  - {id: out, type: sink}
-)";
-  SUBCASE("the first target is always free in time: the second gets nothing") {
-    // Arrivals every 10 s, S1 takes 5 s: S1 is free at every arrival. 100 arrivals in 1000 s,
-    // the last (1000 s) still in process.
-    const auto r = simulate(R"(
+  // Arrivals every 10 s for 1000 s, handed to the first free of S1 and S2 straight from the
+  // source or through a buffer; both stations take `processing`.
+  const std::string from_source = R"(
 run: {duration: 1000s}
 elements:
   - {id: in, type: source, interarrival: 10s, to: {first_free: [S1, S2]}}
-  - {id: S1, type: station, processing: 5s, to: out}
-  - {id: S2, type: station, processing: 5s, to: out})" +
-                            tail);
+)";
+  const std::string from_buffer = R"(
+run: {duration: 1000s}
+elements:
+  - {id: in, type: source, interarrival: 10s, to: Q}
+  - {id: Q, type: buffer, capacity: unlimited, to: {first_free: [S1, S2]}}
+)";
+  auto stations = [](const std::string& processing) {
+    return "  - {id: S1, type: station, processing: " + processing + ", to: out}\n" +
+           "  - {id: S2, type: station, processing: " + processing + ", to: out}\n" +
+           "  - {id: out, type: sink}\n";
+  };
+  SUBCASE("the first target is always free in time: the second gets nothing") {
+    // Arrivals every 10 s, S1 takes 5 s: S1 is free at every arrival. 100 arrivals in 1000 s,
+    // the last (1000 s) still in process.
+    const auto r = simulate(from_source + stations("5s"));
     CHECK(r.stations[0].parts_processed == 99);
     CHECK(r.stations[1].parts_processed == 0);
   }
@@ -589,27 +567,14 @@ elements:
     // find it busy (until 25, 45, ... s) and go to S2 (free: its part took 15 s from 20 s).
     // In 1000 s: S1 took 50 parts, the last at 990 s still in process: 49; S2 took 50, the
     // last at 1000 s: 49.
-    const auto r = simulate(R"(
-run: {duration: 1000s}
-elements:
-  - {id: in, type: source, interarrival: 10s, to: {first_free: [S1, S2]}}
-  - {id: S1, type: station, processing: 15s, to: out}
-  - {id: S2, type: station, processing: 15s, to: out})" +
-                            tail);
+    const auto r = simulate(from_source + stations("15s"));
     CHECK(r.stations[0].parts_processed == 49);
     CHECK(r.stations[1].parts_processed == 49);
     CHECK(r.lead_time_mean_s == doctest::Approx(15.0));
   }
   SUBCASE("a buffer hands its parts to the first free station after it") {
     // The same through a buffer that may route first_free to several stations.
-    const auto r = simulate(R"(
-run: {duration: 1000s}
-elements:
-  - {id: in, type: source, interarrival: 10s, to: Q}
-  - {id: Q, type: buffer, capacity: unlimited, to: {first_free: [S1, S2]}}
-  - {id: S1, type: station, processing: 5s, to: out}
-  - {id: S2, type: station, processing: 5s, to: out})" +
-                            tail);
+    const auto r = simulate(from_buffer + stations("5s"));
     CHECK(r.stations[0].parts_processed == 99);
     CHECK(r.stations[1].parts_processed == 0);
     CHECK(r.buffers[0].occupancy_max == 0);
@@ -656,37 +621,36 @@ elements:
   - {id: out, type: sink}
 )";
   };
-  SUBCASE("first come") {
+  auto simulate_merging = [&](const std::string& merge) {
     TempDir dir;
-    const auto r = simulate(scene_with_orders(dir, rows, scene_text("first_come")));
+    return simulate(scene_with_orders(dir, rows, scene_text(merge)));
+  };
+  SUBCASE("first come") {
+    const auto r = simulate_merging("first_come");
     CHECK(r.parts_completed == 3);
     CHECK(r.products[0].lead_time_mean_s == doctest::Approx((10.0 + 25.0) / 2.0));
     CHECK(r.products[1].lead_time_mean_s == doctest::Approx(17.0));
   }
   SUBCASE("priority, the later part's input first") {
-    TempDir dir;
-    const auto r = simulate(scene_with_orders(dir, rows, scene_text("{priority: [QA, QB]}")));
+    const auto r = simulate_merging("{priority: [QA, QB]}");
     CHECK(r.parts_completed == 3);
     CHECK(r.products[0].lead_time_mean_s == doctest::Approx((10.0 + 15.0) / 2.0));
     CHECK(r.products[1].lead_time_mean_s == doctest::Approx(27.0));
   }
   SUBCASE("priority, the earlier part's input first") {
-    TempDir dir;
     // As first come: b (QB) first.
-    const auto r = simulate(scene_with_orders(dir, rows, scene_text("{priority: [QB, QA]}")));
+    const auto r = simulate_merging("{priority: [QB, QA]}");
     CHECK(r.products[0].lead_time_mean_s == doctest::Approx((10.0 + 25.0) / 2.0));
     CHECK(r.products[1].lead_time_mean_s == doctest::Approx(17.0));
   }
 }
 
-TEST_CASE("flow: a first_come merge of two stations takes the part that finished first") {
-  TempDir dir;
-  // Orders a, b, b at 0 s, routed by product: a to F1 (6 s), the b's to F2 (4 s); both hand over
-  // directly to M (10 s), merging first come.
-  //   F2 finishes b1 at 4 s, M idle: M takes it, 4-14 s. F2 starts b2 at 4 s.
-  //   F1 finishes a at 6 s, M busy: F1 blocks. F2 finishes b2 at 8 s: F2 blocks.
-  //   At 14 s M takes a (waiting since 6 s) before b2 (since 8 s): a 14-24 s, b2 24-34 s.
-  const Scene scene = scene_with_orders(dir, "o1,a,0\no2,b,0\no3,b,0\n", R"(
+namespace {
+
+// Orders a, b, b at 0 s, routed by product: a to F1 (6 s), the b's to F2 (4 s); both hand over
+// directly to M (10 s), which merges them as `merge` says. The run lasts 30 s.
+Scene two_stations_merging(const TempDir& dir, const std::string& merge) {
+  return scene_with_orders(dir, "o1,a,0\no2,b,0\no3,b,0\n", R"(
 products: [a, b]
 run: {duration: 30s}
 elements:
@@ -695,10 +659,21 @@ elements:
   - {id: Q2, type: buffer, capacity: unlimited, to: F2}
   - {id: F1, type: station, processing: 6s, to: M}
   - {id: F2, type: station, processing: 4s, to: M}
-  - {id: M, type: station, processing: 10s, merge: first_come, to: out}
+  - {id: M, type: station, processing: 10s, merge: )" + merge + R"(, to: out}
   - {id: out, type: sink}
 )");
-  const auto r = simulate(scene);
+}
+
+}  // namespace
+
+TEST_CASE("flow: a first_come merge of two stations takes the part that finished first") {
+  TempDir dir;
+  // Orders a, b, b at 0 s: a through F1 (6 s), the b's through F2 (4 s), into M (10 s), which
+  // merges first come.
+  //   F2 finishes b1 at 4 s, M idle: M takes it, 4-14 s. F2 starts b2 at 4 s.
+  //   F1 finishes a at 6 s, M busy: F1 blocks. F2 finishes b2 at 8 s: F2 blocks.
+  //   At 14 s M takes a (waiting since 6 s) before b2 (since 8 s): a 14-24 s, b2 24-34 s.
+  const auto r = simulate(two_stations_merging(dir, "first_come"));
   // Completions in (0, 30]: b at 14 s (lead 14) and a at 24 s (lead 24); the second b is in M.
   CHECK(r.parts_completed == 2);
   CHECK(r.products[0].completed == 1);
@@ -715,19 +690,7 @@ TEST_CASE("flow: a priority merge of two stations takes the preferred station's 
   // As above with priority [F2, F1]: at 14 s both F1 (a, since 6 s) and F2 (b2, since 8 s)
   // wait; M takes b2 first (14-24 s), then a (24-34 s). In (0, 30]: b1 at 14 s and b2 at 24 s
   // complete, both entered at 0 s.
-  const Scene scene = scene_with_orders(dir, "o1,a,0\no2,b,0\no3,b,0\n", R"(
-products: [a, b]
-run: {duration: 30s}
-elements:
-  - {id: in, type: source, orders: orders.csv, to: {by_product: {a: Q1, b: Q2}}}
-  - {id: Q1, type: buffer, capacity: unlimited, to: F1}
-  - {id: Q2, type: buffer, capacity: unlimited, to: F2}
-  - {id: F1, type: station, processing: 6s, to: M}
-  - {id: F2, type: station, processing: 4s, to: M}
-  - {id: M, type: station, processing: 10s, merge: {priority: [F2, F1]}, to: out}
-  - {id: out, type: sink}
-)");
-  const auto r = simulate(scene);
+  const auto r = simulate(two_stations_merging(dir, "{priority: [F2, F1]}"));
   CHECK(r.products[0].completed == 0);
   CHECK(r.products[1].completed == 2);
   CHECK(r.products[1].lead_time_mean_s == doctest::Approx((14.0 + 24.0) / 2.0));
@@ -753,29 +716,23 @@ elements:
   - {id: out, type: sink}
 )";
   };
-  auto check = [](const ReplicationResult& r) {
+  auto check_with_feeder = [&](const std::string& feeder) {
+    TempDir dir;
+    const auto r = simulate(scene_with_orders(dir, rows, scene_text(feeder)));
     CHECK(r.parts_completed == 3);
     CHECK(r.products[0].lead_time_mean_s == doctest::Approx(10.0));
     CHECK(r.products[1].lead_time_mean_s == doctest::Approx(30.0));
     CHECK(r.products[2].lead_time_mean_s == doctest::Approx(15.0));
   };
   SUBCASE("plain station") {
-    TempDir dir;
-    check(simulate(
-        scene_with_orders(dir, rows, scene_text("{id: F, type: station, processing: 8s, to: M}"))));
+    check_with_feeder("{id: F, type: station, processing: 8s, to: M}");
   }
   SUBCASE("station with a quality check") {
-    TempDir dir;
-    check(simulate(scene_with_orders(
-        dir, rows,
-        scene_text("{id: F, type: station, processing: 8s, quality: {scrap: 0.0}, to: M}"))));
+    check_with_feeder("{id: F, type: station, processing: 8s, quality: {scrap: 0.0}, to: M}");
   }
   SUBCASE("conveyor") {
-    TempDir dir;
-    check(simulate(scene_with_orders(
-        dir, rows,
-        scene_text(
-            "{id: F, type: conveyor, length_m: 8, speed_m_per_s: 1, spacing_m: 1, to: M}"))));
+    check_with_feeder(
+        "{id: F, type: conveyor, length_m: 8, speed_m_per_s: 1, spacing_m: 1, to: M}");
   }
 }
 
@@ -1025,17 +982,23 @@ elements:
 
 // ---- 9. assembly ----
 
-TEST_CASE("flow: an assembly starts only with its full bill of materials") {
-  // Bodies are always there (unlimited supply into QM); screws come one every 10 s from 10 s,
-  // and an assembly needs 2. Screws arrive at 10, ..., 1010 s: 101 screws, 50 assemblies
-  // (floor(101 / 2)), started at 20, 40, ..., 1000 s and done 1 s later; one screw is left.
-  const auto r = simulate(R"(
+namespace {
+
+// A assembles a body with 2 screws in 1 s. Bodies come from an unlimited supply and wait in QM,
+// which holds `bodies_waiting` of them; screws arrive one every `screw_interarrival` into QC,
+// which holds any number. The run lasts `duration`.
+std::string body_and_two_screws(const std::string& duration, int bodies_waiting,
+                                const std::string& screw_interarrival) {
+  return R"(
 products: [body, screw]
-run: {duration: 1015s}
+run: {duration: )" +
+         duration + R"(}
 elements:
   - {id: bodies, type: source, supply: unlimited, product: body, to: QM}
-  - {id: QM, type: buffer, capacity: 5, to: A}
-  - {id: screws, type: source, interarrival: 10s, product: screw, to: QC}
+  - {id: QM, type: buffer, capacity: )" +
+         std::to_string(bodies_waiting) + R"(, to: A}
+  - {id: screws, type: source, interarrival: )" +
+         screw_interarrival + R"(, product: screw, to: QC}
   - {id: QC, type: buffer, capacity: unlimited, to: A}
   - id: A
     type: station
@@ -1043,7 +1006,16 @@ elements:
     assembly: {main: QM, components: [{from: QC, quantity: 2}]}
     to: out
   - {id: out, type: sink}
-)");
+)";
+}
+
+}  // namespace
+
+TEST_CASE("flow: an assembly starts only with its full bill of materials") {
+  // Bodies are always there (unlimited supply into QM); screws come one every 10 s from 10 s,
+  // and an assembly needs 2. Screws arrive at 10, ..., 1010 s: 101 screws, 50 assemblies
+  // (floor(101 / 2)), started at 20, 40, ..., 1000 s and done 1 s later; one screw is left.
+  const auto r = simulate(body_and_two_screws("1015s", 5, "10s"));
   const auto& a = r.stations[0];
   CHECK(a.parts_processed == 50);
   CHECK(r.parts_completed == 50);
@@ -1066,21 +1038,7 @@ elements:
 
 TEST_CASE("flow: an assembly without enough components never starts") {
   // One screw arrives (at 600 s, the next would be at 1200 s) but each assembly needs 2.
-  const auto r = simulate(R"(
-products: [body, screw]
-run: {duration: 1000s}
-elements:
-  - {id: bodies, type: source, supply: unlimited, product: body, to: QM}
-  - {id: QM, type: buffer, capacity: 3, to: A}
-  - {id: screws, type: source, interarrival: 600s, product: screw, to: QC}
-  - {id: QC, type: buffer, capacity: unlimited, to: A}
-  - id: A
-    type: station
-    processing: 1s
-    assembly: {main: QM, components: [{from: QC, quantity: 2}]}
-    to: out
-  - {id: out, type: sink}
-)");
+  const auto r = simulate(body_and_two_screws("1000s", 3, "600s"));
   CHECK(r.parts_completed == 0);
   CHECK(r.stations[0].parts_processed == 0);
   CHECK(r.ledger.consumed == 0);

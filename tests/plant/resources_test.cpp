@@ -5,20 +5,20 @@
 // the comment next to a check says how.
 #include <doctest/doctest.h>
 
-#include <unistd.h>
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "io/scene_file.hpp"
 #include "plant/line_run.hpp"
+#include "test_files.hpp"
 
 using namespace linetwin;
+using linetwin::test::TempDir;
 
 namespace {
 
@@ -32,20 +32,32 @@ ReplicationResult simulate(const std::string& yaml, std::uint32_t replication = 
   return run.run_to_end();
 }
 
-// An order file releasing the given products in sequence, one every `every_s` from 0 (all at 0
-// by default); returns its absolute path (scene files resolve a relative one against the scene's
-// folder, which a scene given as text does not have). The process id keeps concurrent test runs
-// from sharing a file.
-std::string write_orders(const std::string& name, const std::vector<std::string>& products,
-                         double every_s = 0.0) {
-  const std::filesystem::path path =
-      std::filesystem::temp_directory_path() /
-      ("linetwin_resources_" + std::to_string(::getpid()) + "_" + name + ".csv");
-  std::ofstream out(path);
-  out << "order_id,variant,release_time\n";
+// Writes an order file `name` into `dir` that releases the given products in sequence, one every
+// `every_s` from 0 (all at 0 by default); returns its absolute path (scene files resolve a
+// relative one against the scene's folder, which a scene given as text does not have).
+std::string write_orders(const TempDir& dir, const std::string& name,
+                         const std::vector<std::string>& products, double every_s = 0.0) {
+  std::ostringstream text;
+  text << "order_id,variant,release_time\n";
   for (std::size_t i = 0; i < products.size(); ++i)
-    out << "o" << i << "," << products[i] << "," << every_s * static_cast<double>(i) << "\n";
-  return path.string();
+    text << "o" << i << "," << products[i] << "," << every_s * static_cast<double>(i) << "\n";
+  return dir.write(name + ".csv", text.str());
+}
+
+// Runs replication 0 of `scene` to its end a second at a time; its results, and the most parts
+// that were in the line at any of those seconds.
+struct SteppedRun {
+  ReplicationResult results;
+  std::uint64_t most_in_line = 0;
+};
+SteppedRun run_second_by_second(const Scene& scene) {
+  LineRun run(scene, scene.seed(), 0);
+  std::uint64_t most_in_line = 0;
+  for (double t = 1.0; t <= run.end_time(); t += 1.0) {
+    run.advance_to(t);
+    most_in_line = std::max(most_in_line, run.results().ledger.in_line);
+  }
+  return {run.results(), most_in_line};
 }
 
 std::vector<std::string> alternating(std::size_t count) {
@@ -316,33 +328,27 @@ TEST_CASE("resources: pool utilisation is the share of operator time walking and
   // worked, so every later part finds one at the station. In (1000 s, 11000 s]: 100 parts, each
   // 30 s of one of the two fitters: utilisation 3000 / (2 x 10000). (H is only a place on the
   // floor for the fitters' home: its first arrival would come after 1000 h.)
-  const auto r = simulate(R"(
-run: {duration: 10000s, warmup: 1000s}
-operators: [{pool: fitters, count: 2, skills: [fit], walking_speed_m_per_s: 1.0, home: H}]
+  auto line = [](const std::string& run, int fitters) {
+    return "run: " + run + "\noperators: [{pool: fitters, count: " + std::to_string(fitters) +
+           R"(, skills: [fit], walking_speed_m_per_s: 1.0, home: H}]
 elements:
   - {id: in, type: source, interarrival: 100s, to: Q}
   - {id: Q, type: buffer, capacity: unlimited, to: M}
   - {id: M, type: station, processing: 30s, operators: {processing: fit}, to: out}
   - {id: out, type: sink}
   - {id: H, type: source, interarrival: 1000h, to: Q, pose: {x: 15, y: 0}}
-)");
+)";
+  };
+  const auto r = simulate(line("{duration: 10000s, warmup: 1000s}", 2));
   CHECK(r.parts_completed == 100);
   CHECK(r.operators[0].utilisation == doctest::Approx(3000.0 / 20000.0));
   CHECK(r.operators[0].walking == doctest::Approx(0.0));
   CHECK(r.stations[0].waiting_operator == doctest::Approx(0.0));
   CHECK(r.lead_time_mean_s == doctest::Approx(30.0));
 
-  // Over the whole run the first walk shows: 15 s more in the first part's lead time.
-  const auto all = simulate(R"(
-run: {duration: 1000s}
-operators: [{pool: fitters, count: 1, skills: [fit], walking_speed_m_per_s: 1.0, home: H}]
-elements:
-  - {id: in, type: source, interarrival: 100s, to: Q}
-  - {id: Q, type: buffer, capacity: unlimited, to: M}
-  - {id: M, type: station, processing: 30s, operators: {processing: fit}, to: out}
-  - {id: out, type: sink}
-  - {id: H, type: source, interarrival: 1000h, to: Q, pose: {x: 15, y: 0}}
-)");
+  // Over the whole run, with one fitter, the first walk shows: 15 s more in the first part's
+  // lead time.
+  const auto all = simulate(line("{duration: 1000s}", 1));
   // Arrivals at 100, ..., 900 s are done; the one at 1000 s has just arrived.
   CHECK(all.parts_completed == 9);
   CHECK(all.lead_time_mean_s == doctest::Approx((45.0 + 8 * 30.0) / 9.0));
@@ -352,32 +358,42 @@ elements:
 }
 
 TEST_CASE("resources: a setup that needs an operator waits for the walk") {
-  // Orders a, b, a, b released every 100 s; a 20 s changeover between products needs a setter
-  // (one, 10 m away at 0.5 m/s: 20 s walk), processing (30 s) needs nobody. The setter stays at
-  // the station after the first setup. (H is only a place on the floor for the setter's home.)
-  //   a @0:   no setup (first part), processing [0, 30]                      lead 30
-  //   b @100: setter walks [100, 120], setup [120, 140], processing [140, 170]  lead 70
-  //   a @200: setup [200, 220], processing [220, 250]                        lead 50
-  //   b @300: setup [300, 320], processing [320, 350]                        lead 50
-  const std::string orders = write_orders("setup", alternating(4), 100.0);
-  const auto r = simulate(R"(
+  // The orders in the file `orders` go through Q to M, which takes 30 s per part and a 20 s
+  // changeover between products. The pool `pool` has one operator with `skill`, whose home is
+  // 10 m from M and who walks 0.5 m/s (H is only a place on the floor for that home); M calls
+  // them for `needs`.
+  auto line = [](const std::string& orders, const std::string& pool, const std::string& skill,
+                 const std::string& needs) {
+    return R"(
 products: [a, b]
 run: {duration: 1000s}
-operators: [{pool: setters, count: 1, skills: [setup], walking_speed_m_per_s: 0.5, home: H}]
+operators: [{pool: )" +
+           pool + ", count: 1, skills: [" + skill + R"(], walking_speed_m_per_s: 0.5, home: H}]
 elements:
   - {id: in, type: source, orders: )" +
-                          orders +
-                          R"(, to: Q}
+           orders + R"(, to: Q}
   - {id: Q, type: buffer, capacity: unlimited, to: M}
   - id: M
     type: station
     processing: 30s
     setup: {products: [a, b], times: [[0s, 20s], [20s, 0s]]}
-    operators: {setup: setup}
+    operators: )" +
+           needs + R"(
     to: out
   - {id: out, type: sink}
   - {id: H, type: buffer, capacity: 1, to: out, pose: {x: 10, y: 0}}
-)");
+)";
+  };
+  TempDir dir;
+
+  // Orders a, b, a, b released every 100 s; the changeover needs the setter (a 20 s walk from
+  // home), processing needs nobody. The setter stays at the station after the first setup.
+  //   a @0:   no setup (first part), processing [0, 30]                      lead 30
+  //   b @100: setter walks [100, 120], setup [120, 140], processing [140, 170]  lead 70
+  //   a @200: setup [200, 220], processing [220, 250]                        lead 50
+  //   b @300: setup [300, 320], processing [320, 350]                        lead 50
+  const auto r = simulate(line(write_orders(dir, "setup", alternating(4), 100.0), "setters",
+                               "setup", "{setup: setup}"));
   CHECK(r.parts_completed == 4);
   CHECK(r.lead_time_mean_s == doctest::Approx((30.0 + 70.0 + 50.0 + 50.0) / 4.0));
   const auto& m = r.stations[0];
@@ -390,29 +406,13 @@ elements:
   CHECK(r.operators[0].assignments == 3);
 
   // When processing needs the same pool, the setter stays on for it: one walk (for the first
-  // part's processing), then setup and processing back to back with no second call.
+  // part's processing), then setup and processing back to back with no second call. Orders a, b,
+  // a every 100 s:
   //   a @0:   walk [0, 20], processing [20, 50]                               lead 50
   //   b @100: setup [100, 120], processing [120, 150]                         lead 50
   //   a @200: setup [200, 220], processing [220, 250]                         lead 50
-  const std::string three = write_orders("setup_processing", alternating(3), 100.0);
-  const auto both = simulate(R"(
-products: [a, b]
-run: {duration: 1000s}
-operators: [{pool: crew, count: 1, skills: [fit], walking_speed_m_per_s: 0.5, home: H}]
-elements:
-  - {id: in, type: source, orders: )" +
-                             three +
-                             R"(, to: Q}
-  - {id: Q, type: buffer, capacity: unlimited, to: M}
-  - id: M
-    type: station
-    processing: 30s
-    setup: {products: [a, b], times: [[0s, 20s], [20s, 0s]]}
-    operators: {setup: fit, processing: fit}
-    to: out
-  - {id: out, type: sink}
-  - {id: H, type: buffer, capacity: 1, to: out, pose: {x: 10, y: 0}}
-)");
+  const auto both = simulate(line(write_orders(dir, "setup_processing", alternating(3), 100.0),
+                                  "crew", "fit", "{setup: fit, processing: fit}"));
   CHECK(both.parts_completed == 3);
   CHECK(both.lead_time_mean_s == doctest::Approx(50.0));
   CHECK(both.stations[0].waiting_operator == doctest::Approx(20.0 / 1000.0));
@@ -547,13 +547,7 @@ elements:
   - {id: oven, type: station, batch: {min: 2, max: 4}, processing: 100s, to: out}
   - {id: out, type: sink}
 )");
-  LineRun run(scene, scene.seed(), 0);
-  std::uint64_t most_in_line = 0;
-  for (double t = 1.0; t <= run.end_time(); t += 1.0) {
-    run.advance_to(t);
-    most_in_line = std::max(most_in_line, run.results().ledger.in_line);
-  }
-  const ReplicationResult r = run.results();
+  const auto [r, most_in_line] = run_second_by_second(scene);
   CHECK(most_in_line <= 12);
   CHECK(r.ledger.in_line == 12);
   // Batches ending in (400 s, 1400 s]: 410, ..., 1310 s.
@@ -722,13 +716,7 @@ elements:
   - {id: M, type: station, processing: 100s, to: out}
   - {id: out, type: sink}
 )");
-  LineRun run(scene, scene.seed(), 0);
-  std::uint64_t most_in_line = 0;
-  for (double t = 1.0; t <= run.end_time(); t += 1.0) {
-    run.advance_to(t);
-    most_in_line = std::max(most_in_line, run.results().ledger.in_line);
-  }
-  const ReplicationResult r = run.results();
+  const auto [r, most_in_line] = run_second_by_second(scene);
   CHECK(most_in_line <= 3);
   CHECK(r.ledger.in_line == 3);
   CHECK(r.parts_completed == 9);  // at 111, 211, ..., 911 s
@@ -793,7 +781,8 @@ TEST_CASE("resources: OEE of a station with breakdowns, setups and scrap, by han
   // so the failure comes with the end of the 5th part at 190 s, and from the repair at 250 s the
   // pattern repeats every 260 s: 5 x (10 s setup + 30 s processing) + 60 s down. The observed
   // window (250 s, 250 s + 2 x 260 s] holds two periods: 10 parts, 5 of them b.
-  const std::string orders = write_orders("oee", alternating(200));
+  TempDir dir;
+  const std::string orders = write_orders(dir, "oee", alternating(200));
   const auto r = simulate(R"(
 products: [a, b]
 run: {duration: 520s, warmup: 250s}

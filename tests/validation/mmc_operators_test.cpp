@@ -21,21 +21,7 @@ TEST_CASE("M/M/3 with operators as the servers: Erlang C lead time, WIP and util
   const int fixtures = c + 3;
   const double interarrival_s = 75.0;
   const double service_s = 180.0;
-  const double lambda = 1.0 / interarrival_s;
-  const double mu = 1.0 / service_s;
-  const double a = lambda / mu;  // 2.4
-  const double rho = a / c;      // 0.8
-
-  double term = 1.0;  // a^k / k!
-  double below_c = 0.0;
-  for (int k = 0; k < c; ++k) {
-    below_c += term;
-    term *= a / (k + 1);
-  }
-  const double waiting_term = term * c / (c - a);  // (a^c / c!) (c / (c - a))
-  const double erlang_c = waiting_term / (below_c + waiting_term);
-  const double wq = erlang_c / (c * mu - lambda);
-  const double w = wq + 1.0 / mu;
+  const MMc exact = mmc(c, interarrival_s, service_s);  // a = 2.4, rho = 0.8
 
   const Scene scene = scene_from_yaml(fmt::format(R"(
 seed: 808
@@ -56,20 +42,20 @@ elements:
                                                   c, interarrival_s, fixtures, service_s));
   const auto reps = replicate(scene);
 
-  check_exact_inside_interval("M/M/3 by operators, W [s]", w,
+  check_exact_inside_interval("M/M/3 by operators, W [s]", exact.lead_time_s,
                               per_replication(reps, [](auto& r) { return r.lead_time_mean_s; }),
                               0.03);
-  check_exact_inside_interval("M/M/3 by operators, L", lambda * w,
+  check_exact_inside_interval("M/M/3 by operators, L", exact.wip,
                               per_replication(reps, [](auto& r) { return r.wip_mean; }), 0.03);
   check_exact_inside_interval(
-      "M/M/3 by operators, pool utilisation", rho,
+      "M/M/3 by operators, pool utilisation", exact.rho,
       per_replication(reps, [](auto& r) { return r.operators[0].utilisation; }), 0.01);
   // No walk: the operators are home at the station.
   for (const auto& r : reps)
     CHECK(r.operators[0].walking == 0.0);
   // Fixtures hold their part while it waits for an operator; the time they are busy working is
   // the operators' working time: c rho operator-hours per hour over `fixtures` servers.
-  check_exact_inside_interval("M/M/3 by operators, station working share", c * rho / fixtures,
+  check_exact_inside_interval("M/M/3 by operators, station working share", c * exact.rho / fixtures,
                               per_replication(reps, [](auto& r) { return r.stations[0].working; }),
                               0.01);
 }

@@ -17,21 +17,7 @@ TEST_CASE("M/M/3: Erlang C wait, lead time and WIP") {
   const int c = 3;
   const double interarrival_s = 75.0;
   const double service_s = 180.0;
-  const double lambda = 1.0 / interarrival_s;
-  const double mu = 1.0 / service_s;
-  const double a = lambda / mu;  // 2.4
-  const double rho = a / c;      // 0.8
-
-  double term = 1.0;  // a^k / k!
-  double below_c = 0.0;
-  for (int k = 0; k < c; ++k) {
-    below_c += term;
-    term *= a / (k + 1);
-  }
-  const double waiting_term = term * c / (c - a);  // (a^c / c!) (c / (c - a))
-  const double erlang_c = waiting_term / (below_c + waiting_term);
-  const double wq = erlang_c / (c * mu - lambda);
-  const double w = wq + 1.0 / mu;
+  const MMc exact = mmc(c, interarrival_s, service_s);  // a = 2.4, rho = 0.8
 
   const Scene scene = scene_from_yaml(fmt::format(R"(
 seed: 404
@@ -45,11 +31,12 @@ elements:
                                                   interarrival_s, c, service_s));
   const auto reps = replicate(scene);
 
-  check_exact_inside_interval(
-      "M/M/3 W [s]", w, per_replication(reps, [](auto& r) { return r.lead_time_mean_s; }), 0.03);
-  check_exact_inside_interval("M/M/3 L", lambda * w,
+  check_exact_inside_interval("M/M/3 W [s]", exact.lead_time_s,
+                              per_replication(reps, [](auto& r) { return r.lead_time_mean_s; }),
+                              0.03);
+  check_exact_inside_interval("M/M/3 L", exact.wip,
                               per_replication(reps, [](auto& r) { return r.wip_mean; }), 0.03);
   check_exact_inside_interval(
-      "M/M/3 Lq = C(c,a) rho/(1-rho)", erlang_c * rho / (1.0 - rho),
+      "M/M/3 Lq = C(c,a) rho/(1-rho)", exact.p_wait * exact.rho / (1.0 - exact.rho),
       per_replication(reps, [](auto& r) { return r.buffers[0].occupancy_mean; }), 0.05);
 }

@@ -36,6 +36,41 @@ inline std::vector<ReplicationResult> replicate(const Scene& scene) {
   return run_replications(scene, settings);
 }
 
+// Erlang's C formula: the probability that an arrival to an M/M/c queue waits, for c servers and
+// offered load a = lambda / mu < c (Gross & Harris, Fundamentals of Queueing Theory, ch. 2, M/M/c;
+// Kleinrock, Queueing Systems Vol. 1, ch. 3, M/M/m):
+//   C(c, a) = (a^c / c!) (c / (c - a)) / (sum_{k<c} a^k / k! + (a^c / c!) (c / (c - a)))
+inline double erlang_c(int c, double a) {
+  double term = 1.0;  // a^k / k!
+  double below_c = 0.0;
+  for (int k = 0; k < c; ++k) {
+    below_c += term;
+    term *= a / (k + 1);
+  }
+  const double waiting_term = term * c / (c - a);  // (a^c / c!) (c / (c - a))
+  return waiting_term / (below_c + waiting_term);
+}
+
+// The exact M/M/c queue: Poisson arrivals every `interarrival_s` on average, c parallel servers
+// each taking an exponential `service_s` on average, an unlimited buffer. With lambda =
+// 1 / interarrival_s, mu = 1 / service_s, a = lambda / mu and rho = a / c < 1 (same sources):
+//   Wq = C(c, a) / (c mu - lambda),   W = Wq + 1/mu,   L = lambda W
+struct MMc {
+  double rho;          // the utilisation of each server
+  double p_wait;       // C(c, a): the probability that an arrival waits
+  double lead_time_s;  // W
+  double wip;          // L
+};
+
+inline MMc mmc(int c, double interarrival_s, double service_s) {
+  const double lambda = 1.0 / interarrival_s;
+  const double mu = 1.0 / service_s;
+  const double a = lambda / mu;
+  const double p_wait = erlang_c(c, a);
+  const double w = p_wait / (c * mu - lambda) + 1.0 / mu;
+  return {.rho = a / c, .p_wait = p_wait, .lead_time_s = w, .wip = lambda * w};
+}
+
 template <class Get>
 std::vector<double> per_replication(const std::vector<ReplicationResult>& replications, Get get) {
   std::vector<double> values;
