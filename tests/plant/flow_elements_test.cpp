@@ -235,10 +235,12 @@ elements:
   LineRun run(scene, scene.seed(), 0);
   const std::vector<std::pair<double, std::uint64_t>> expected = {
       {4.9, 0}, {5.0, 1}, {19.9, 1}, {24.9, 1}, {25.0, 2}, {59.0, 2}, {64.9, 2}, {65.0, 3}};
-  for (const auto& [t, completed] : expected) {
+  // Not a structured binding: clang 14 cannot capture one in CAPTURE's lambda.
+  for (const auto& step : expected) {
+    const double t = step.first;
     run.advance_to(t);
     CAPTURE(t);
-    CHECK(run.results().parts_completed == completed);
+    CHECK(run.results().parts_completed == step.second);
   }
   const auto r = run.run_to_end();
   // After the last order the source is silent: 3 arrivals, 3 completions, each in 5 s.
@@ -364,10 +366,12 @@ elements:
   LineRun run(scene, scene.seed(), 0);
   const std::vector<std::pair<double, std::uint64_t>> expected = {
       {9.9, 0}, {10, 1}, {20, 2}, {44.9, 2}, {45, 3}, {64.9, 3}, {65, 4}, {81.9, 4}, {82, 5}};
-  for (const auto& [t, completed] : expected) {
+  // Not a structured binding: clang 14 cannot capture one in CAPTURE's lambda.
+  for (const auto& step : expected) {
+    const double t = step.first;
     run.advance_to(t);
     CAPTURE(t);
-    CHECK(run.results().parts_completed == completed);
+    CHECK(run.results().parts_completed == step.second);
   }
   const auto r = run.run_to_end();
   CHECK(r.stations[0].setups == 2);
