@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages that linetwin needs to build, test and benchmark. Run as root.
 # Pass --ci to add what the full test run needs beyond the main build (clang for the sanitizer and
-# fuzzing build, clang-format for the format check).
+# fuzzing build, clang-format for the format check, the mosquitto broker and clients for the live
+# telemetry tests, h5py and pandas to check that recordings read without linetwin).
 set -euo pipefail
 
 packages=(
   g++ cmake ninja-build git ca-certificates
   libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libboost-dev libfccp-dev
   doctest-dev libeigen3-dev libbenchmark-dev
+  libsimdjson-dev libmosquitto-dev libhdf5-dev
   python3
 )
 if [ "${1:-}" = "--ci" ]; then
-  packages+=(clang clang-format)
+  packages+=(clang clang-format mosquitto mosquitto-clients python3-h5py python3-pandas)
 fi
 
 missing=()

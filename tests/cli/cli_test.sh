@@ -71,7 +71,7 @@ expect_error 2 "--warmup" -- run "$scene" --warmup -5min
 expect_error 2 "unknown-flag|extra|not expected" -- run "$scene" --unknown-flag
 expect_error 2 "SCENE is required|required" -- run
 expect_error 2 "subcommand" --
-expect_error 2 "unknown command 'frobnicate'; expected: run" -- frobnicate
+expect_error 2 "unknown command 'frobnicate'; expected one of: run" -- frobnicate
 
 expect_error 2 "--seed: expected a whole number >= 0, found '-1'" -- run "$scene" --seed -1
 expect_error 2 "at most one of --json and --csv" -- run "$scene" --json - --csv -

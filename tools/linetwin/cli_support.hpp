@@ -1,0 +1,30 @@
+// What every `linetwin` command shares: exit codes, flag checks and writing result files.
+// Each command lives in its own <name>_command.cpp and registers itself through commands.hpp.
+#pragma once
+
+#include <string>
+
+#include "core/input_error.hpp"
+
+namespace linetwin::cli {
+
+// Exit codes are part of the interface: 0 success, 2 bad input (file, message or flag; the
+// message goes to stderr and names the file, line and field), 1 an internal error.
+constexpr int kExitSuccess = 0;
+constexpr int kExitInternal = 1;
+constexpr int kExitBadInput = 2;
+
+// A duration flag such as --duration 8h, in seconds.
+double flag_duration(const std::string& flag, const std::string& text, bool allow_zero);
+
+InputError cannot_write(const std::string& path, const std::string& flag);
+
+// Fails before any work if a results file cannot be written. Opening for appending creates a
+// missing file but leaves an existing one as it is until the results are ready.
+void check_writable(const std::string& path, const std::string& flag);
+
+// Writes to a file, or to stdout for "-". The whole text is built first so that a failed run
+// never leaves a half-written result file behind.
+void write_output(const std::string& path, const std::string& flag, const std::string& text);
+
+}  // namespace linetwin::cli

@@ -1,0 +1,19 @@
+// The `linetwin` subcommands. Each one adds its options to the application and returns what
+// main() calls when that subcommand was given; main() turns exceptions into exit codes.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace linetwin::cli {
+
+struct Command {
+  CLI::App* subcommand = nullptr;
+  std::function<int()> execute;  // returns the exit code
+};
+
+Command add_run_command(CLI::App& app);
+
+}  // namespace linetwin::cli

@@ -1,0 +1,109 @@
+// `linetwin run SCENE`: simulate a scene, replications in parallel, KPIs with 95% confidence
+// intervals, as a table, JSON and CSV.
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cli_support.hpp"
+#include "commands.hpp"
+#include "experiment/replications.hpp"
+#include "io/results_report.hpp"
+#include "io/scene_file.hpp"
+#include "progress_bar.hpp"
+
+namespace linetwin::cli {
+namespace {
+
+struct RunOptions {
+  std::string scene;
+  std::optional<std::uint32_t> replications;
+  std::optional<std::uint64_t> seed;
+  std::optional<std::string> duration;
+  std::optional<std::string> warmup;
+  unsigned threads = 0;
+  std::string json_path;
+  std::string csv_path;
+  bool quiet = false;
+};
+
+int run_command(const RunOptions& options) {
+  if (options.json_path == "-" && options.csv_path == "-") {
+    throw InputError({"", 0, 0, "--csv"},
+                     "expected at most one of --json and --csv to write to standard output");
+  }
+  const Scene scene = load_scene_file(options.scene);
+  check_writable(options.json_path, "--json");
+  check_writable(options.csv_path, "--csv");
+  ExperimentSettings settings = settings_from_scene(scene);
+  if (options.replications) settings.run.replications = *options.replications;
+  if (options.seed) settings.seed = *options.seed;
+  if (options.duration)
+    settings.run.duration_s = flag_duration("--duration", *options.duration, false);
+  if (options.warmup) settings.run.warmup_s = flag_duration("--warmup", *options.warmup, true);
+  settings.threads = options.threads;
+
+  cli::ProgressBar progress(fmt::format("simulating {}", scene.name()));
+  if (!options.quiet && progress.enabled()) {
+    settings.progress = [&progress](std::size_t done, std::size_t total) {
+      progress.update(done, total);
+    };
+  }
+  const std::vector<ReplicationResult> reps = run_replications(scene, settings);
+  progress.finish();  // clear the bar before anything is printed
+  const ExperimentSummary summary = summarize(reps);
+  const RunReport report{scene, settings, summary};
+
+  if (!options.json_path.empty()) {
+    std::ostringstream text;
+    write_json(text, report);
+    write_output(options.json_path, "--json", text.str());
+  }
+  if (!options.csv_path.empty()) {
+    std::ostringstream text;
+    write_csv(text, report);
+    write_output(options.csv_path, "--csv", text.str());
+  }
+  const bool stdout_taken = options.json_path == "-" || options.csv_path == "-";
+  if (!options.quiet && !stdout_taken) write_table(std::cout, report);
+  return 0;
+}
+
+}  // namespace
+
+Command add_run_command(CLI::App& app) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* run = app.add_subcommand(
+      "run", "Simulate a scene: replications in parallel, KPIs with 95% confidence intervals.");
+  run->add_option("SCENE", options->scene, "Scene file (YAML)")->required();
+  run->add_option("--reps", options->replications,
+                  "Number of replications (default: the scene's run.replications)")
+      ->check(CLI::Range(1u, 1000000u));
+  run->add_option("--seed", options->seed,
+                  "Random seed, a whole number >= 0 (default: the scene's)")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            const bool digits = !text.empty() && text.find_first_not_of("0123456789") == text.npos;
+            return digits ? "" : "expected a whole number >= 0, found '" + text + "'";
+          },
+          "UINT"));
+  run->add_option("--duration", options->duration,
+                  "Observed period after warm-up, e.g. 8h, 90min (default: the scene's)");
+  run->add_option("--warmup", options->warmup,
+                  "Warm-up discarded before observing, e.g. 1h (default: the scene's)");
+  run->add_option("--threads", options->threads,
+                  "Worker threads; results are identical for any count (default 0: one per core)")
+      ->check(CLI::Range(0u, 1024u));
+  run->add_option("--json", options->json_path,
+                  "Write results as JSON (schema linetwin.run/2) to FILE, or - for stdout");
+  run->add_option("--csv", options->csv_path,
+                  "Write results as CSV (one row per KPI) to FILE, or - for stdout");
+  run->add_flag("-q,--quiet", options->quiet, "No table and no progress bar");
+
+  return {run, [options] { return run_command(*options); }};
+}
+
+}  // namespace linetwin::cli
