@@ -48,7 +48,7 @@ class RandomStream {
       word = splitmix64(key);
   }
 
-  std::uint64_t next_u64() {
+  [[gnu::always_inline]] std::uint64_t next_u64() {
     const std::uint64_t result = rotl(state_[0] + state_[3], 23) + state_[0];
     const std::uint64_t t = state_[1] << 17;
     state_[2] ^= state_[0];
@@ -61,9 +61,13 @@ class RandomStream {
   }
 
   // Uniform on [0, 1) with 53 random bits.
-  double uniform01() { return static_cast<double>(next_u64() >> 11) * 0x1.0p-53; }
+  [[gnu::always_inline]] double uniform01() {
+    return static_cast<double>(next_u64() >> 11) * 0x1.0p-53;
+  }
   // Uniform on (0, 1]: safe to take the logarithm of.
-  double uniform_open0() { return (static_cast<double>(next_u64() >> 11) + 1.0) * 0x1.0p-53; }
+  [[gnu::always_inline]] double uniform_open0() {
+    return (static_cast<double>(next_u64() >> 11) + 1.0) * 0x1.0p-53;
+  }
 
  private:
   static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

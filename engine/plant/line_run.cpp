@@ -203,6 +203,7 @@ LineRun::Link LineRun::link_to(const Scene& scene, ElementIndex element) {
 LineRun::Output LineRun::make_output(const Scene& scene, const Element& e, std::uint64_t seed) {
   Output out;
   out.rule = e.route.rule;
+  if (out.rule == RouteRule::kFirstFree) stale_holders_possible_ = true;
   for (ElementIndex target : e.route.targets)
     out.targets.push_back(link_to(scene, target));
   if (!out.targets.empty()) out.single = out.targets.front();
@@ -569,6 +570,11 @@ bool LineRun::holder_is_current(const Holder& holder) const {
 
 // Pops the first holder whose part is still waiting (first-free holders leave stale entries).
 bool LineRun::pop_holder(FifoQueue<Holder>& waiting, Holder& out) {
+  if (!stale_holders_possible_) {
+    if (waiting.empty()) return false;
+    out = waiting.pop_front();
+    return true;
+  }
   while (!waiting.empty()) {
     out = waiting.pop_front();
     if (holder_is_current(out)) return true;

@@ -310,6 +310,7 @@ class LineRun {
   Part take_from(const Holder& holder);
   void release(const Holder& holder);
   bool holder_is_current(const Holder& holder) const;
+  // Only first-free routes leave stale entries; without them the check is skipped.
   bool pop_holder(FifoQueue<Holder>& waiting, Holder& out);
   void wait_on(ElementIndex element, const Holder& holder);
   void admit(ElementIndex element);
@@ -391,6 +392,7 @@ class LineRun {
   std::vector<double> ideal_s_;  // per station and product: mean processing time per part
   TimeAverage wip_;
   std::uint64_t completed_ = 0;
+  bool stale_holders_possible_ = false;  // a first-free route can leave stale waiting entries
   std::vector<std::uint64_t> completed_by_product_;
   std::vector<std::uint64_t> scrapped_by_product_;
   std::vector<double> lead_time_sum_by_product_;
