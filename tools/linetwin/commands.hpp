@@ -15,5 +15,6 @@ struct Command {
 };
 
 Command add_run_command(CLI::App& app);
+Command add_replay_command(CLI::App& app);
 
 }  // namespace linetwin::cli
