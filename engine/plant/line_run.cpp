@@ -236,6 +236,8 @@ LineRun::Output LineRun::make_output(const Scene& scene, const Element& e, std::
   const int to = static_cast<int>(state);
   server.state = state;
   if (from == to) return;
+  if (observer_) [[unlikely]]
+    mark_changed(station);
   --station.count[from];
   ++station.count[to];
   station.busy = station.busy - (kBusy >> from & 1u) + (kBusy >> to & 1u);
@@ -265,6 +267,8 @@ template <LineRun::ServerState kFrom, LineRun::ServerState kTo>
 [[gnu::always_inline]] inline void LineRun::move_server(StationRun& station, ServerRun& server) {
   assert(server.state == kFrom);
   server.state = kTo;
+  if (observer_) [[unlikely]]
+    mark_changed(station);
   --station.count[static_cast<int>(kFrom)];
   ++station.count[static_cast<int>(kTo)];
   if constexpr (kBusy >> static_cast<int>(kFrom) & 1u) --station.busy;
@@ -1231,6 +1235,8 @@ void LineRun::set_stop(StationRun& station, bool down, bool off_shift) {
   station.down = down;
   station.off_shift = off_shift;
   station.halted = down || off_shift;
+  if (observer_) [[unlikely]]
+    mark_changed(station);
   add_state_integrals(station, +1.0);
   const double now = kernel_.now();
   if (!was_stopped && stopped(station)) {
@@ -1485,6 +1491,62 @@ void LineRun::operator()(const ScheduledEvent& event) {
       on_warmup_end();
       break;
   }
+  if (observer_ && !changed_stations_.empty()) [[unlikely]]
+    report_changes(false);
+}
+
+void LineRun::observe(StationObserver* observer) {
+  observer_ = observer;
+  changed_stations_.clear();
+  reported_.assign(observer ? stations_.size() : 0, ReportedState{});
+  if (!observer) return;
+  for (ReportedState& r : reported_)
+    r.dirty = true;
+  report_changes(true);
+}
+
+StationActivity LineRun::activity_of(const StationRun& station) const {
+  if (station.off_shift) return StationActivity::kOffShift;
+  if (station.down) return StationActivity::kDown;
+  auto count = [&](ServerState state) { return station.count[static_cast<int>(state)]; };
+  if (count(ServerState::kWorking) > 0) return StationActivity::kWorking;
+  if (count(ServerState::kSetup) > 0) return StationActivity::kSetup;
+  if (count(ServerState::kWaitingOperator) > 0) return StationActivity::kWaitingOperator;
+  if (count(ServerState::kBlocked) > 0 && count(ServerState::kIdle) == 0)
+    return StationActivity::kBlocked;
+  return StationActivity::kIdle;
+}
+
+void LineRun::report_changes(bool all) {
+  const auto report = [&](StationRun& station) {
+    ReportedState& r = reported_[station.index];
+    r.dirty = false;
+    StationReport out;
+    out.time_s = kernel_.now();
+    out.station = station.element;
+    out.activity = activity_of(station);
+    out.activity_changed = all || out.activity != r.activity;
+    r.activity = out.activity;
+    r.good_total += station.good - r.good_seen;
+    r.scrapped_total += station.scrapped - r.scrapped_seen;
+    out.counters_changed =
+        all || station.good != r.good_seen || station.scrapped != r.scrapped_seen;
+    r.good_seen = station.good;
+    r.scrapped_seen = station.scrapped;
+    out.good_total = r.good_total;
+    out.scrapped_total = r.scrapped_total;
+    if (out.activity_changed || out.counters_changed) observer_->on_station_report(out);
+  };
+  if (all) {
+    for (StationRun& station : stations_)
+      report(station);
+  } else {
+    // In station order, so that reports at one instant come out the same way every run.
+    std::sort(changed_stations_.begin(), changed_stations_.end());
+    for (std::uint32_t index : changed_stations_)
+      report(stations_[index]);
+  }
+  changed_stations_.clear();
 }
 
 void LineRun::on_arrival(SourceRun& source) {
@@ -1582,6 +1644,13 @@ void LineRun::on_warmup_end() {
     station.off_shift_servers.reset(now);
     for (TimeAverage& t : station.starved_by)
       t.reset(now);
+    if (observer_) {
+      // Reported totals run on from the warm-up; only the baseline of the observed counts moves.
+      ReportedState& r = reported_[station.index];
+      r.good_total += station.good - r.good_seen;
+      r.scrapped_total += station.scrapped - r.scrapped_seen;
+      r.good_seen = r.scrapped_seen = 0;
+    }
     station.processed = station.good = station.scrapped = station.reworked = 0;
     station.failures = station.setups = 0;
     station.ideal_work_s = 0.0;

@@ -49,6 +49,7 @@
 #include "plant/replication_result.hpp"
 #include "plant/scene.hpp"
 #include "plant/shift_calendar.hpp"
+#include "plant/station_observer.hpp"
 
 namespace linetwin {
 
@@ -67,6 +68,10 @@ class LineRun {
   double end_time() const { return settings_.warmup_s + settings_.duration_s; }
   // What has been measured so far in the observed period.
   ReplicationResult results() const;
+
+  // Reports each station's activity and part counters to `observer` from now on (nullptr to
+  // stop); the observer must outlive the run or be detached first. Reports every station at once.
+  void observe(StationObserver* observer);
 
   // Called by the kernel for each event.
   void operator()(const ScheduledEvent& event);
@@ -392,7 +397,28 @@ class LineRun {
   std::vector<double> ideal_s_;  // per station and product: mean processing time per part
   TimeAverage wip_;
   std::uint64_t completed_ = 0;
-  bool stale_holders_possible_ = false;  // a first-free route can leave stale waiting entries
+  bool stale_holders_possible_ = false;
+  // Station reports: what was last reported per station, and the stations changed in this event.
+  struct ReportedState {
+    StationActivity activity = StationActivity::kIdle;
+    bool dirty = false;
+    std::uint64_t good_seen = 0;  // station.good when last reported (reset with it at warm-up)
+    std::uint64_t scrapped_seen = 0;
+    std::uint64_t good_total = 0;
+    std::uint64_t scrapped_total = 0;
+  };
+  StationObserver* observer_ = nullptr;
+  std::vector<ReportedState> reported_;  // per station, while observed
+  std::vector<std::uint32_t> changed_stations_;
+  void mark_changed(const StationRun& station) {
+    ReportedState& r = reported_[station.index];
+    if (!r.dirty) {
+      r.dirty = true;
+      changed_stations_.push_back(station.index);
+    }
+  }
+  StationActivity activity_of(const StationRun& station) const;
+  void report_changes(bool all);  // a first-free route can leave stale waiting entries
   std::vector<std::uint64_t> completed_by_product_;
   std::vector<std::uint64_t> scrapped_by_product_;
   std::vector<double> lead_time_sum_by_product_;
