@@ -2,7 +2,7 @@
 // (what a simulated station does), so that KPIs from either source are computed the same way.
 //
 // The states are the simulator's station states, named as PackML (ISA-TR88.00.02, OPC 30050)
-// and ISA-88 machines report them; docs/telemetry.md has the full mapping table:
+// and ISA-88 machines report them; docs/twins.md has the full mapping table:
 //   producing  - PackML Execute: processing a part
 //   idle       - PackML Idle or Suspended for lack of material: starved, or waiting for an operator
 //   blocked    - PackML Suspended because downstream cannot take the part

@@ -1,5 +1,7 @@
 // `linetwin run SCENE`: simulate a scene, replications in parallel, KPIs with 95% confidence
 // intervals, as a table, JSON and CSV.
+#include <algorithm>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -11,6 +13,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "experiment/replications.hpp"
+#include "io/recording/simulation_recording.hpp"
 #include "io/results_report.hpp"
 #include "io/scene_file.hpp"
 #include "progress_bar.hpp"
@@ -28,6 +31,8 @@ struct RunOptions {
   std::string json_path;
   std::string csv_path;
   bool quiet = false;
+  std::string record_path;
+  std::string record_interval = "15min";
 };
 
 int run_command(const RunOptions& options) {
@@ -38,6 +43,8 @@ int run_command(const RunOptions& options) {
   const Scene scene = load_scene_file(options.scene);
   check_writable(options.json_path, "--json");
   check_writable(options.csv_path, "--csv");
+  const double record_interval_s =
+      flag_duration("--record-interval", options.record_interval, false);
   ExperimentSettings settings = settings_from_scene(scene);
   if (options.replications) settings.run.replications = *options.replications;
   if (options.seed) settings.seed = *options.seed;
@@ -66,6 +73,18 @@ int run_command(const RunOptions& options) {
     std::ostringstream text;
     write_csv(text, report);
     write_output(options.csv_path, "--csv", text.str());
+  }
+  if (!options.record_path.empty()) {
+    // The first replication again, observed: recording never changes what the run measured.
+    SimulationRecordingSettings recording;
+    recording.path = options.record_path;
+    recording.kpi_interval_s = record_interval_s;
+    std::ifstream scene_file(options.scene, std::ios::binary | std::ios::ate);
+    std::string scene_text(
+        static_cast<std::size_t>(std::max<std::streamoff>(scene_file.tellg(), 0)), '\0');
+    scene_file.seekg(0);
+    scene_file.read(scene_text.data(), static_cast<std::streamsize>(scene_text.size()));
+    record_simulation(scene, scene_text, settings.seed, 0, settings.run, recording);
   }
   const bool stdout_taken = options.json_path == "-" || options.csv_path == "-";
   if (!options.quiet && !stdout_taken) write_table(std::cout, report);
@@ -101,6 +120,11 @@ Command add_run_command(CLI::App& app) {
                   "Write results as JSON (schema linetwin.run/2) to FILE, or - for stdout");
   run->add_option("--csv", options->csv_path,
                   "Write results as CSV (one row per KPI) to FILE, or - for stdout");
+  run->add_option("--record", options->record_path,
+                  "Record the first replication's station telemetry and KPI time series to an "
+                  "HDF5 file (docs/recording-format.md)");
+  run->add_option("--record-interval", options->record_interval,
+                  "Simulated time between KPI snapshots in the recording (default 15min)");
   run->add_flag("-q,--quiet", options->quiet, "No table and no progress bar");
 
   return {run, [options] { return run_command(*options); }};

@@ -1,0 +1,113 @@
+// The HDF5 side of the recording format (docs/recording-format.md), shared by the writer
+// (telemetry_recording.cpp) and the reader (recording_reader.cpp) so that the two cannot drift
+// apart: the names of the datasets and attributes, the row types as HDF5 compound types, and
+// small helpers that make the HDF5 C API safe to use from C++ (identifiers that close themselves,
+// errors as text). Only those two files include it; nothing outside the engine sees hdf5.h.
+#pragma once
+
+#include <hdf5.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace linetwin::recording {
+
+inline constexpr const char* kSamplesDataset = "samples";
+inline constexpr const char* kKpisDataset = "kpis";
+inline constexpr const char* kMachinesDataset = "machines";
+inline constexpr const char* kNamesDataset = "names";
+
+// Machine ids and names are fixed-length strings (SWMR, which makes recordings crash-safe, does
+// not support variable-length data): UTF-8, padded with NULs, this many bytes at most.
+inline constexpr std::size_t kNameBytes = 256;
+
+// An HDF5 identifier that closes itself with the H5?close function of its kind.
+class Hid {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Hid() = default;
+  Hid(hid_t id, Closer closer) : id_(id), closer_(closer) {}
+  ~Hid() { reset(); }
+  Hid(Hid&& other) noexcept : id_(other.id_), closer_(other.closer_) {
+    other.id_ = H5I_INVALID_HID;
+  }
+  Hid& operator=(Hid&& other) noexcept {
+    if (this != &other) {
+      reset();
+      id_ = other.id_;
+      closer_ = other.closer_;
+      other.id_ = H5I_INVALID_HID;
+    }
+    return *this;
+  }
+  Hid(const Hid&) = delete;
+  Hid& operator=(const Hid&) = delete;
+
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+  // Closes now; returns false when HDF5 reports an error (a failed final write, for a file).
+  bool reset() {
+    bool ok = true;
+    if (id_ >= 0 && closer_ != nullptr) ok = closer_(id_) >= 0;
+    id_ = H5I_INVALID_HID;
+    return ok;
+  }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  Closer closer_ = nullptr;
+};
+
+// While alive, HDF5 does not print its error stack to stderr: the recording code reports errors
+// as exceptions carrying hdf5_error_text() instead.
+class QuietHdf5Errors {
+ public:
+  QuietHdf5Errors();
+  ~QuietHdf5Errors();
+  QuietHdf5Errors(const QuietHdf5Errors&) = delete;
+  QuietHdf5Errors& operator=(const QuietHdf5Errors&) = delete;
+
+ private:
+  H5E_auto2_t function_ = nullptr;
+  void* data_ = nullptr;
+};
+
+// The most specific message on this thread's HDF5 error stack ("file signature not found"), or
+// "unknown HDF5 error" when the stack is empty.
+std::string hdf5_error_text();
+
+// The type of one member of a row.
+enum class ColumnType : std::uint8_t {
+  kInt64,
+  kUInt64,
+  kUInt32,
+  kUInt16,
+  kFloat64,
+  kSampleKind,    // enum over uint8: state, counter, sensor
+  kMachineState,  // enum over uint8: unknown, producing, idle, blocked, down, setup, off_shift
+};
+
+struct Column {
+  const char* name;
+  std::size_t offset;  // in the C++ row struct
+  ColumnType type;
+};
+
+// The members of TelemetrySample and KpiSnapshot, in the order of the file's columns.
+std::span<const Column> sample_columns();
+std::span<const Column> kpi_columns();
+
+// The compound type of a row in memory (native types at the struct's offsets) and in the file
+// (little-endian, packed without gaps).
+Hid memory_row_type(std::span<const Column> columns, std::size_t row_bytes);
+Hid file_row_type(std::span<const Column> columns);
+
+// The HDF5 type of a column's member, in memory or in the file.
+Hid column_type(ColumnType type, bool in_file);
+
+// The fixed-length string type of /machines and /names.
+Hid name_string_type();
+
+}  // namespace linetwin::recording

@@ -1,0 +1,170 @@
+// `linetwin replay SCENE LOG`: feeds a recorded telemetry log into the twins of a scene, as fast
+// as possible or at a multiple of real time, and reports the twins' KPIs as a table, JSON
+// (schema linetwin.twins/1) and CSV. docs/twins.md describes the formats and the KPIs.
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "cli_support.hpp"
+#include "commands.hpp"
+#include "io/recording/telemetry_recording.hpp"
+#include "io/scene_file.hpp"
+#include "telemetry/csv_telemetry_log.hpp"
+#include "telemetry/line_twins.hpp"
+#include "telemetry/mtconnect_log.hpp"
+#include "telemetry/twin_report.hpp"
+
+namespace linetwin::cli {
+namespace {
+
+struct ReplayOptions {
+  std::string scene;
+  std::string log;
+  std::string format = "auto";
+  std::string machine;
+  double speed = 0.0;
+  std::string json_path;
+  std::string csv_path;
+  bool quiet = false;
+};
+
+// The format of a log from its first bytes: HDF5's signature, or a header row with the columns
+// that each CSV form needs.
+std::string detect_format(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  std::string header;
+  if (!file || !std::getline(file, header)) return "csv";  // the reader says what is wrong
+  if (header.starts_with("\x89HDF\r")) return "hdf5";
+  std::vector<std::string> columns;
+  std::istringstream fields(header);
+  for (std::string column; std::getline(fields, column, ',');) {
+    column.erase(0, column.find_first_not_of(" \t\""));
+    column.erase(column.find_last_not_of(" \t\"\r") + 1);
+    columns.push_back(column);
+  }
+  auto has = [&](std::string_view name) {
+    return std::find(columns.begin(), columns.end(), name) != columns.end();
+  };
+  if (has("machine") && has("kind")) return "csv";
+  if (has("exec")) return "mtconnect";
+  throw InputError({path, 1, 0, ""},
+                   "cannot tell the log's format from its header; expected a linetwin CSV log "
+                   "(columns timestamp, machine, kind, ...), an MTConnect CSV (columns timestamp, "
+                   "exec, ...) or an HDF5 recording, or give --format");
+}
+
+// The machine an MTConnect log is about: --machine, or else the scene's only station.
+std::string mtconnect_machine(const Scene& scene, const ReplayOptions& options) {
+  if (!options.machine.empty()) {
+    if (!scene.find(options.machine)) {
+      throw InputError(
+          {"", 0, 0, "--machine"},
+          fmt::format("expected the id of an element of the scene, found '{}'", options.machine));
+    }
+    return options.machine;
+  }
+  if (scene.stations().size() != 1) {
+    throw InputError({"", 0, 0, "--machine"},
+                     fmt::format("an MTConnect log is one machine's and the scene has {} "
+                                 "stations; expected --machine ID to say which",
+                                 scene.stations().size()));
+  }
+  return scene.element(scene.stations().front()).id;
+}
+
+TelemetryLog read_log(const Scene& scene, const ReplayOptions& options, const std::string& format) {
+  if (format == "csv") return read_telemetry_csv(options.log);
+  if (format == "mtconnect")
+    return read_mtconnect_csv(options.log, mtconnect_machine(scene, options));
+  return read_telemetry_hdf5(options.log);
+}
+
+int replay_command(const ReplayOptions& options) {
+  if (options.json_path == "-" && options.csv_path == "-") {
+    throw InputError({"", 0, 0, "--csv"},
+                     "expected at most one of --json and --csv to write to standard output");
+  }
+  const Scene scene = load_scene_file(options.scene);
+  check_writable(options.json_path, "--json");
+  check_writable(options.csv_path, "--csv");
+  const std::string format = options.format == "auto" ? detect_format(options.log) : options.format;
+  TelemetryLog log = read_log(scene, options, format);
+  // A recorded file is put in time order as a whole; ties keep the order of the file.
+  std::stable_sort(log.samples.begin(), log.samples.end(),
+                   [](const TelemetrySample& a, const TelemetrySample& b) {
+                     return a.timestamp_us < b.timestamp_us;
+                   });
+
+  LineTwins twins(scene);
+  LogBinding binding(log.names, twins);
+  const auto wall_start = std::chrono::steady_clock::now();
+  for (const TelemetrySample& sample : log.samples) {
+    if (options.speed > 0.0) {
+      // Each sample is applied when its message time, scaled, has passed since the first.
+      const double message_s =
+          static_cast<double>(sample.timestamp_us - log.samples.front().timestamp_us) / 1e6;
+      std::this_thread::sleep_until(wall_start +
+                                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                        std::chrono::duration<double>(message_s / options.speed)));
+    }
+    binding.apply(sample);
+  }
+
+  const TwinReport report{twins, options.log, format, binding.unknown_machines()};
+  if (!options.json_path.empty()) {
+    std::ostringstream text;
+    write_twins_json(text, report);
+    write_output(options.json_path, "--json", text.str());
+  }
+  if (!options.csv_path.empty()) {
+    std::ostringstream text;
+    write_twins_csv(text, report);
+    write_output(options.csv_path, "--csv", text.str());
+  }
+  const bool stdout_taken = options.json_path == "-" || options.csv_path == "-";
+  if (!options.quiet && !stdout_taken) write_twins_table(std::cout, report);
+  return 0;
+}
+
+}  // namespace
+
+Command add_replay_command(CLI::App& app) {
+  auto options = std::make_shared<ReplayOptions>();
+  CLI::App* replay = app.add_subcommand(
+      "replay",
+      "Feed a recorded telemetry log into the twins of a scene and report their KPIs (state "
+      "shares, OEE, throughput) as the simulator computes them.");
+  replay->add_option("SCENE", options->scene, "Scene file (YAML); machine ids are its element ids")
+      ->required();
+  replay->add_option("LOG", options->log, "Telemetry log: linetwin CSV, MTConnect CSV or HDF5")
+      ->required();
+  replay
+      ->add_option("--format", options->format,
+                   "Log format: csv, mtconnect, hdf5, or auto (default: told by the file's "
+                   "first bytes)")
+      ->check(CLI::IsMember({"auto", "csv", "mtconnect", "hdf5"}));
+  replay->add_option("--machine", options->machine,
+                     "MTConnect logs: the scene element the log is about (default: the scene's "
+                     "only station)");
+  replay
+      ->add_option("--speed", options->speed,
+                   "Replay at this multiple of real time, e.g. 60 (default 0: as fast as possible)")
+      ->check(CLI::Range(0.0, 1e12));
+  replay->add_option("--json", options->json_path,
+                     "Write the twins' KPIs as JSON (schema linetwin.twins/1) to FILE, or - for "
+                     "stdout");
+  replay->add_option("--csv", options->csv_path,
+                     "Write the twins' KPIs as CSV (one row per KPI) to FILE, or - for stdout");
+  replay->add_flag("-q,--quiet", options->quiet, "No table");
+  return {replay, [options] { return replay_command(*options); }};
+}
+
+}  // namespace linetwin::cli
