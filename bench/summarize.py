@@ -122,6 +122,34 @@ def print_serial_line(medians):
     return ok
 
 
+DECODE_TARGET = 1e6  # samples/s on one core for batched messages, decode + apply (issue 4)
+
+
+def print_telemetry_decode(medians):
+    shapes = ("Single", "Batch100", "OpcUa")
+    kinds = (("Ceiling", "simdjson ceiling"), ("Decode", "decode"), ("DecodeApply", "decode+apply"))
+    if not any((f"BM_Decode_{s}", "") in medians for s in shapes):
+        return True
+    print("Telemetry decoding, 3,000 machines: samples per CPU second (one core)")
+    print(f"{'shape':<10}" + "".join(f"{label:>18}" for _, label in kinds)
+          + f"{'decode/ceiling':>16}{'apply/ceiling':>15}")
+    ok = True
+    for shape in shapes:
+        rates = [medians.get((f"BM_{kind}_{shape}", ""), {}).get("samples_per_s")
+                 for kind, _ in kinds]
+        row = f"{shape:<10}" + "".join(f"{si(r) if r else '-':>18}" for r in rates)
+        if rates[0]:
+            row += "".join(f"{r / rates[0]:>16.2f}" if r else f"{'-':>16}" for r in rates[1:2])
+            row += "".join(f"{r / rates[0]:>15.2f}" if r else f"{'-':>15}" for r in rates[2:3])
+        if shape == "Batch100" and rates[2]:
+            met = rates[2] >= DECODE_TARGET
+            ok = ok and met
+            row += f"  (target >= 1 M/s: {verdict(met)})"
+        print(row)
+    print()
+    return ok
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
@@ -130,6 +158,7 @@ def main(argv):
     print_context(contexts)
     print_hold(medians)
     print_serial_line(medians)
+    print_telemetry_decode(medians)
     return 0
 
 

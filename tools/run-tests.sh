@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 jobs=$(nproc)
 
 bash tools/install-deps.sh --ci
+# The live telemetry tests start brokers of their own; the log says which mosquitto they ran.
+echo "== $(/usr/sbin/mosquitto -h 2>&1 | head -n 1 || true)"
 
 echo "== format check (clang-format)"
 git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror

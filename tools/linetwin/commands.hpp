@@ -16,5 +16,7 @@ struct Command {
 
 Command add_run_command(CLI::App& app);
 Command add_replay_command(CLI::App& app);
+Command add_calibrate_command(CLI::App& app);
+Command add_live_command(CLI::App& app);
 
 }  // namespace linetwin::cli

@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("linetwin ") + linetwin::kLinetwinVersion);
   app.require_subcommand(1);
 
-  const std::vector<Command> commands = {add_run_command(app), add_replay_command(app)};
+  const std::vector<Command> commands = {add_run_command(app), add_replay_command(app),
+                                         add_live_command(app), add_calibrate_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,0 +1,78 @@
+#include "telemetry/mqtt_live_report.hpp"
+
+#include <cmath>
+#include <ostream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "telemetry/timestamp.hpp"
+
+namespace linetwin {
+namespace {
+
+using nlohmann::ordered_json;
+
+ordered_json number(double value) {
+  if (!std::isfinite(value)) return nullptr;
+  return value;
+}
+
+ordered_json time_or_null(std::int64_t timestamp_us) {
+  if (timestamp_us == kNoTime) return nullptr;
+  return format_timestamp_iso(timestamp_us);
+}
+
+}  // namespace
+
+void write_live_json(std::ostream& out, const LiveReport& report) {
+  // The twins' report is written by its own writer and extended here, so that the two stay one
+  // schema however it evolves.
+  std::ostringstream twins_text;
+  write_twins_json(twins_text, report.twins);
+  ordered_json j = ordered_json::parse(twins_text.str());
+
+  const MqttFeedStats& s = report.feed;
+  const MqttCounters& c = report.connection;
+  ordered_json faults = ordered_json::object();
+  for (int f = 1; f < kMessageFaultCount; ++f) {
+    faults[std::string(message_fault_name(static_cast<MessageFault>(f)))] =
+        s.faults[static_cast<std::size_t>(f)];
+  }
+  const double span_s = s.first_message_us == kNoTime
+                            ? 0.0
+                            : static_cast<double>(s.last_message_us - s.first_message_us) * 1e-6;
+  ordered_json age;
+  age["count"] = s.age.count();
+  age["p50"] = number(s.age.quantile_s(0.50));
+  age["p99"] = number(s.age.quantile_s(0.99));
+  age["max"] = s.age.count() > 0 ? number(s.age.max_s()) : ordered_json(nullptr);
+
+  ordered_json& ingestion = j["ingestion"];
+  ingestion["broker"] = fmt::format("{}:{}", report.options.host, report.options.port);
+  ingestion["topic_filter"] = report.options.topic_prefix + "/#";
+  ingestion["qos"] = report.options.qos;
+  ingestion["count_only"] = report.count_only;
+  ingestion["messages"] = s.messages;
+  ingestion["payload_bytes"] = s.payload_bytes;
+  ingestion["faulty_messages"] = s.faulty_messages;
+  ingestion["faults"] = faults;
+  ingestion["decoded_samples"] = s.samples;
+  ingestion["connects"] = c.connects;
+  ingestion["reconnects"] = c.connects > 0 ? c.connects - 1 : 0;
+  ingestion["disconnects"] = c.disconnects;
+  ingestion["failed_connection_attempts"] = c.failed_attempts;
+  ingestion["first_message"] = time_or_null(s.first_message_us);
+  ingestion["last_message"] = time_or_null(s.last_message_us);
+  ingestion["receive_span_s"] = span_s;
+  const auto rate = [&](std::uint64_t count) {
+    return span_s > 0.0 ? number(static_cast<double>(count) / span_s) : ordered_json(nullptr);
+  };
+  ingestion["messages_per_s"] = rate(s.messages);
+  ingestion["samples_per_s"] = rate(s.samples);
+  ingestion["sample_age_s"] = age;
+  out << j.dump(2) << '\n';
+}
+
+}  // namespace linetwin

@@ -1,0 +1,119 @@
+// `linetwin calibrate SCENE LOG -o CALIBRATED_SCENE`: fits the processing, failure and repair
+// times of the scene's stations to a telemetry log (CSV or an HDF5 recording) and writes the
+// scene with the fitted distributions, with a report per station: observations, the family chosen
+// by AIC with its parameters' confidence intervals, the Kolmogorov-Smirnov test, and the other
+// families' AIC. docs/calibration.md describes the method and the report.
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "cli_support.hpp"
+#include "commands.hpp"
+#include "io/recording/telemetry_recording.hpp"
+#include "io/scene_file.hpp"
+#include "telemetry/calibration.hpp"
+#include "telemetry/calibration_report.hpp"
+#include "telemetry/csv_telemetry_log.hpp"
+
+namespace linetwin::cli {
+namespace {
+
+struct CalibrateOptions {
+  std::string scene;
+  std::string log;
+  std::string output;
+  std::string format = "auto";
+  std::string json_path;
+  double confidence = 0.95;
+  std::uint32_t bootstrap = 200;
+  std::size_t min_observations = 10;
+  std::uint64_t seed = 1;
+  bool quiet = false;
+};
+
+TelemetryLog read_log(const std::string& path, std::string format) {
+  if (format == "auto") {
+    // HDF5 files begin with their signature; anything else is read as a CSV log, whose reader
+    // says what is wrong with a file that is neither.
+    std::ifstream file(path, std::ios::binary);
+    char signature[4] = {};
+    file.read(signature, sizeof signature);
+    format = std::string(signature, sizeof signature) == "\x89HDF" ? "hdf5" : "csv";
+  }
+  return format == "hdf5" ? read_telemetry_hdf5(path) : read_telemetry_csv(path);
+}
+
+int calibrate_command(const CalibrateOptions& options) {
+  if (options.output == "-" && options.json_path == "-") {
+    throw InputError({"", 0, 0, "--json"},
+                     "expected at most one of -o and --json to write to standard output");
+  }
+  const Scene scene = load_scene_file(options.scene);
+  check_writable(options.output, "--output");
+  check_writable(options.json_path, "--json");
+  const TelemetryLog log = read_log(options.log, options.format);
+
+  CalibrationSettings settings;
+  settings.fit.confidence = options.confidence;
+  settings.fit.bootstrap_resamples = options.bootstrap;
+  settings.fit.seed = options.seed;
+  settings.min_observations = options.min_observations;
+  const CalibrationReport report = calibrate(scene, log, settings);
+  const std::string output_path =
+      options.output == "-" ? std::string("calibrated.yaml") : options.output;
+  const std::string text = calibrated_scene_yaml(
+      options.scene, report, output_path,
+      fmt::format("the telemetry log {} ({} samples)", options.log, log.samples.size()));
+  write_output(options.output, "--output", text);
+  if (!options.json_path.empty())
+    write_output(options.json_path, "--json", calibration_report_json(report));
+  const bool stdout_taken = options.output == "-" || options.json_path == "-";
+  if (!options.quiet && !stdout_taken) {
+    write_calibration_table(std::cout, report);
+    std::cout << "\nCalibrated scene written to " << options.output
+              << " (comments of the original are not kept)\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command add_calibrate_command(CLI::App& app) {
+  auto options = std::make_shared<CalibrateOptions>();
+  CLI::App* calibrate = app.add_subcommand(
+      "calibrate",
+      "Fit the stations' processing, failure and repair times to a telemetry log and write the "
+      "calibrated scene.");
+  calibrate->add_option("SCENE", options->scene, "Scene file (YAML)")->required();
+  calibrate->add_option("LOG", options->log, "Telemetry log: linetwin CSV or HDF5 recording")
+      ->required();
+  calibrate
+      ->add_option("-o,--output", options->output,
+                   "Write the calibrated scene (YAML) to FILE, or - for stdout")
+      ->required();
+  calibrate->add_option("--format", options->format, "Log format (default: auto, from the file)")
+      ->check(CLI::IsMember({"auto", "csv", "hdf5"}));
+  calibrate->add_option("--json", options->json_path,
+                        "Write the report as JSON (schema linetwin.calibration/1) to FILE, or - "
+                        "for stdout");
+  calibrate
+      ->add_option("--confidence", options->confidence,
+                   "Confidence level of the parameters' intervals (default 0.95)")
+      ->check(CLI::Range(0.5, 0.9999));
+  calibrate
+      ->add_option("--bootstrap", options->bootstrap,
+                   "Resamples for the KS p-value and triangular intervals (default 200; 0: none)")
+      ->check(CLI::Range(0u, 100000u));
+  calibrate
+      ->add_option("--min-observations", options->min_observations,
+                   "Fewer durations than this keep the scene's distribution (default 10)")
+      ->check(CLI::Range(std::size_t{2}, std::size_t{1000000000}));
+  calibrate->add_option("--seed", options->seed, "Seed of the bootstrap draws (default 1)");
+  calibrate->add_flag("-q,--quiet", options->quiet, "No table");
+  return {calibrate, [options] { return calibrate_command(*options); }};
+}
+
+}  // namespace linetwin::cli
