@@ -14,22 +14,7 @@
 
 #include <fmt/format.h>
 
-// Read on this thread: otherwise the parser starts a thread to read ahead in files over 32 MiB,
-// which an order file never needs. Every file of the program that includes csv.h must agree on
-// this macro, since it changes the layout of the parser's LineReader.
-#define CSV_IO_NO_THREAD
-// The parser's header shadows its own members in setters, declares an array in redundant
-// parentheses and copies names with strncpy. From a system directory the compiler is silent about
-// it, but found through -I (another install prefix) our warnings-as-errors would reject it, so
-// exactly those warnings are silenced around it, and nothing of ours.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wshadow"
-#pragma GCC diagnostic ignored "-Wparentheses"
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wstringop-truncation"
-#endif
-#include <libfccp/csv.h>
-#pragma GCC diagnostic pop
+#include "io/csv_parser.hpp"
 
 #include "core/duration.hpp"
 #include "core/input_error.hpp"

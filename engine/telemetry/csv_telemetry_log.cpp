@@ -12,7 +12,7 @@
 #include <fmt/ostream.h>
 
 #include "core/input_error.hpp"
-#include "telemetry/fast_csv.hpp"
+#include "io/csv_parser.hpp"
 #include "telemetry/timestamp.hpp"
 
 namespace linetwin {

@@ -93,7 +93,7 @@ TEST_CASE("simulated telemetry: state time and counters equal the simulator's st
   check_against_results(std::string(LINETWIN_SOURCE_DIR) + "/scenes/final_assembly.yaml");
 }
 
-TEST_CASE("simulated telemetry: the same seed gives the same samples, and observing changes nothing") {
+TEST_CASE("simulated telemetry: same seed, same samples, and observing changes nothing") {
   const Scene scene =
       load_scene_file(std::string(LINETWIN_SOURCE_DIR) + "/scenes/breakdown_line.yaml");
   RunSettings settings = scene.run_settings();

@@ -1,12 +1,13 @@
 // Ben Strasser's Fast C++ CSV Parser (Debian's libfccp-dev, header only), included the one way
-// the whole program must include it, for the telemetry log readers (csv_telemetry_log.cpp,
-// mtconnect_log.cpp). It does the CSV work: quoting, trimming, comment lines, finding columns by
-// their header names and counting lines; the readers check the values.
+// the whole program must include it, for every CSV reader (io/order_file.cpp,
+// telemetry/csv_telemetry_log.cpp, telemetry/mtconnect_log.cpp). It does the CSV work: quoting,
+// trimming, comment lines, finding columns by their header names and counting lines; the readers
+// check the values.
 #pragma once
 
 // Read on this thread: otherwise the parser starts a thread to read ahead in files over 32 MiB.
-// Every file of the program that includes csv.h must agree on this macro (io/order_file.cpp
-// sets it too), since it changes the layout of the parser's LineReader.
+// Every file of the program that includes csv.h must agree on this macro, since it changes the
+// layout of the parser's LineReader: include csv.h only through this header.
 #define CSV_IO_NO_THREAD
 // The parser's header shadows its own members in setters, declares an array in redundant
 // parentheses and copies names with strncpy. From a system directory the compiler is silent about
