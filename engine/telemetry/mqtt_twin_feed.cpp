@@ -90,7 +90,7 @@ void MqttTwinFeed::apply_released(std::int64_t now_us) {
   if (released_.empty()) return;
   std::int64_t newest_us = released_.front().timestamp_us;
   for (const TelemetrySample& sample : released_) {
-    twins_.apply(sample);
+    if (twins_.apply(sample) == ApplyOutcome::kApplied && observer_) observer_(sample);
     newest_us = std::max(newest_us, sample.timestamp_us);
   }
   stats_.age.record(now_us - newest_us);

@@ -18,8 +18,10 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "telemetry/line_twins.hpp"
@@ -75,6 +77,12 @@ class MqttTwinFeed {
   void flush(std::int64_t now_us);
   std::size_t held() const { return reorder_.held(); }
 
+  // Called with each sample the twins applied (not the duplicates or out-of-order ones), in the
+  // order applied: after the reorder window, so in timestamp order. `linetwin live --drift`
+  // hands them to a DriftWatch. Without one, applying costs one test of an empty function.
+  using AppliedSampleObserver = std::function<void(const TelemetrySample&)>;
+  void observe_applied(AppliedSampleObserver observer) { observer_ = std::move(observer); }
+
   const MqttFeedStats& stats() const { return stats_; }
   LineTwins& twins() { return twins_; }
   const LineTwins& twins() const { return twins_; }
@@ -88,6 +96,7 @@ class MqttTwinFeed {
   DecodeResult verdict_;
   std::vector<TelemetrySample> decoded_;
   std::vector<TelemetrySample> released_;
+  AppliedSampleObserver observer_;
   MqttFeedStats stats_;
 };
 

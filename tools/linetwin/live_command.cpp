@@ -2,7 +2,9 @@
 // broker, until a signal, a quiet spell (--until-idle) or a sample count (--max-samples); then
 // the twins' KPIs and the ingestion counters as JSON (the replay command's schema plus an
 // "ingestion" object), so that a live session and a replay of the same telemetry compare field
-// by field. docs/live-telemetry.md is the manual.
+// by field. With --drift, every sample applied is also checked against the model's prediction
+// bands (drift_options.hpp), and the report gains a "drift" object. docs/live-telemetry.md is the
+// manual.
 //
 // One thread does everything: it polls the subscriber (mqtt_subscriber.hpp), which reads the
 // socket and hands each message straight to MqttTwinFeed (decode, reorder, apply), and between
@@ -29,8 +31,10 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "core/duration.hpp"
+#include "drift_options.hpp"
 #include "io/recording/telemetry_recording.hpp"
 #include "io/scene_file.hpp"
+#include "telemetry/drift_report.hpp"
 #include "telemetry/line_twins.hpp"
 #include "telemetry/mqtt_live_report.hpp"
 #include "telemetry/mqtt_subscriber.hpp"
@@ -65,6 +69,7 @@ struct LiveOptions {
   std::string record_path;
   bool count_only = false;
   bool quiet = false;
+  DriftOptions drift;
 };
 
 // Set by the signal handler, read by the loop. A lock-free atomic is async-signal-safe.
@@ -210,6 +215,11 @@ int live_command(const LiveOptions& o) {
 
   LineTwins twins(scene);
   MqttTwinFeed feed(twins, reorder_window.count() * 1000);
+  // Before subscribing: the bands take a moment, and messages would wait for them meanwhile.
+  const std::unique_ptr<DriftWatch> drift =
+      make_drift_watch(o.drift, scene, twins.names(), "live", o.quiet);
+  std::size_t drift_alerts_shown = 0;
+  if (drift) feed.observe_applied([&](const TelemetrySample& sample) { drift->observe(sample); });
   std::optional<RecordingWriter> recorder;
   if (!o.record_path.empty()) {
     RecordingMetadata metadata;
@@ -252,6 +262,7 @@ int live_command(const LiveOptions& o) {
       return;
     }
     const DecodeResult& verdict = feed.ingest(topic, payload, wall_now_us());
+    if (drift) print_new_drift_alerts(*drift, drift_alerts_shown, "live");
     if (verdict.fault != MessageFault::kNone) {
       const std::uint64_t seen = feed.stats().faults[static_cast<std::size_t>(verdict.fault)];
       if (!o.quiet && seen <= kFaultsShownPerKind) {
@@ -308,7 +319,10 @@ int live_command(const LiveOptions& o) {
       break;
     }
     // A quiet spell longer than the window: nothing older is still on its way.
-    if (feed.held() > 0 && now - last_message >= reorder_window) feed.flush(wall_now_us());
+    if (feed.held() > 0 && now - last_message >= reorder_window) {
+      feed.flush(wall_now_us());
+      if (drift) print_new_drift_alerts(*drift, drift_alerts_shown, "live");
+    }
     if (now >= next_report) {
       next_report = now + report_every;
       if (recorder) {
@@ -329,12 +343,13 @@ int live_command(const LiveOptions& o) {
                                     : std::string("beyond 2.7 h (old timestamps, or clocks apart)");
         fmt::print(stderr,
                    "linetwin live: {} | {} messages ({:.0f}/s) | {} samples | {} faulty | {} "
-                   "duplicates | {} out of order | {} held | age {}\n",
+                   "duplicates | {} out of order | {} held | age {}{}\n",
                    connected ? "connected" : "disconnected", s.messages,
                    static_cast<double>(s.messages - messages_at_report) /
                        std::chrono::duration<double>(report_every).count(),
                    s.samples, s.faulty_messages, twins.counts().duplicates,
-                   twins.counts().out_of_order, feed.held(), age);
+                   twins.counts().out_of_order, feed.held(), age,
+                   drift ? fmt::format(" | {} drift alerts", drift->alerts().size()) : "");
         messages_at_report = s.messages;
       }
     }
@@ -343,6 +358,11 @@ int live_command(const LiveOptions& o) {
 
   subscriber.stop(on_message, on_event);
   feed.flush(wall_now_us());
+  // The checks due up to the newest sample, as a replay of the same telemetry runs them.
+  if (drift) {
+    drift->finish(twins.observed_until_us());
+    print_new_drift_alerts(*drift, drift_alerts_shown, "live");
+  }
   // Never connected: nothing to report. A broker that refuses a reconnect after hours of data
   // still gets the report written before the error.
   if (!ever_connected) {
@@ -369,7 +389,7 @@ int live_command(const LiveOptions& o) {
   if (!o.json_path.empty()) {
     std::ostringstream text;
     write_live_json(text, LiveReport{twin_report, feed.stats(), mqtt, options, o.count_only});
-    write_output(o.json_path, "--json", text.str());
+    write_output(o.json_path, "--json", drift ? add_drift_json(text.str(), *drift) : text.str());
   }
   if (!o.csv_path.empty()) {
     std::ostringstream text;
@@ -451,11 +471,13 @@ Command add_live_command(CLI::App& app) {
                    "Write the twins' KPIs as CSV (one row per KPI) to FILE, or - for stdout");
   live->add_option("--record", o->record_path,
                    "Record the session (samples and KPI snapshots) to an HDF5 file");
-  live->add_flag("--count-only", o->count_only,
-                 "Only count messages, decode nothing: what the broker and network deliver");
-  live->add_flag(
-      "-q,--quiet", o->quiet,
-      "No status lines, fault details, table or summary (connection changes are still shown)");
+  CLI::Option* count_only =
+      live->add_flag("--count-only", o->count_only,
+                     "Only count messages, decode nothing: what the broker and network deliver");
+  add_drift_options(*live, o->drift)->excludes(count_only);
+  live->add_flag("-q,--quiet", o->quiet,
+                 "No status lines, fault details, table or summary (connection changes and drift "
+                 "alerts are still shown)");
   return {live, [o] { return live_command(*o); }};
 }
 

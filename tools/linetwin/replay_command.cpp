@@ -1,6 +1,8 @@
 // `linetwin replay SCENE LOG`: feeds a recorded telemetry log into the twins of a scene, as fast
 // as possible or at a multiple of real time, and reports the twins' KPIs as a table, JSON
-// (schema linetwin.twins/1) and CSV. docs/twins.md describes the formats and the KPIs.
+// (schema linetwin.twins/1) and CSV. docs/twins.md describes the formats and the KPIs. With
+// --drift it checks the log against the model's prediction bands as `linetwin live --drift` does
+// (drift_options.hpp), so that drift can be looked for offline.
 #include <algorithm>
 #include <chrono>
 #include <fstream>
@@ -15,9 +17,11 @@
 
 #include "cli_support.hpp"
 #include "commands.hpp"
+#include "drift_options.hpp"
 #include "io/recording/telemetry_recording.hpp"
 #include "io/scene_file.hpp"
 #include "telemetry/csv_telemetry_log.hpp"
+#include "telemetry/drift_report.hpp"
 #include "telemetry/line_twins.hpp"
 #include "telemetry/mtconnect_log.hpp"
 #include "telemetry/twin_report.hpp"
@@ -34,6 +38,7 @@ struct ReplayOptions {
   std::string json_path;
   std::string csv_path;
   bool quiet = false;
+  DriftOptions drift;
 };
 
 // The format of a log from its first bytes: HDF5's signature, or a header row with the columns
@@ -105,6 +110,9 @@ int replay_command(const ReplayOptions& options) {
 
   LineTwins twins(scene);
   LogBinding binding(log.names, twins);
+  const std::unique_ptr<DriftWatch> drift =
+      make_drift_watch(options.drift, scene, twins.names(), "replay", options.quiet);
+  std::size_t drift_alerts_shown = 0;
   const auto wall_start = std::chrono::steady_clock::now();
   for (const TelemetrySample& sample : log.samples) {
     if (options.speed > 0.0) {
@@ -115,14 +123,26 @@ int replay_command(const ReplayOptions& options) {
                                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                         std::chrono::duration<double>(message_s / options.speed)));
     }
-    binding.apply(sample);
+    TelemetrySample translated;
+    if (drift && binding.translate(sample, translated)) {
+      // The samples the twins applied, as `linetwin live --drift` hands them to its watch.
+      if (twins.apply(translated) == ApplyOutcome::kApplied) drift->observe(translated);
+      print_new_drift_alerts(*drift, drift_alerts_shown, "replay");
+    } else {
+      binding.apply(sample);
+    }
+  }
+  if (drift) {
+    drift->finish(twins.observed_until_us());
+    print_new_drift_alerts(*drift, drift_alerts_shown, "replay");
   }
 
   const TwinReport report{twins, options.log, format, binding.unknown_machines()};
   if (!options.json_path.empty()) {
     std::ostringstream text;
     write_twins_json(text, report);
-    write_output(options.json_path, "--json", text.str());
+    write_output(options.json_path, "--json",
+                 drift ? add_drift_json(text.str(), *drift) : text.str());
   }
   if (!options.csv_path.empty()) {
     std::ostringstream text;
@@ -163,7 +183,8 @@ Command add_replay_command(CLI::App& app) {
                      "stdout");
   replay->add_option("--csv", options->csv_path,
                      "Write the twins' KPIs as CSV (one row per KPI) to FILE, or - for stdout");
-  replay->add_flag("-q,--quiet", options->quiet, "No table");
+  add_drift_options(*replay, options->drift);
+  replay->add_flag("-q,--quiet", options->quiet, "No table (drift alerts are still shown)");
   return {replay, [options] { return replay_command(*options); }};
 }
 
