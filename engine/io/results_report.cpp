@@ -8,18 +8,16 @@
 #include <nlohmann/json.hpp>
 
 #include "core/duration.hpp"
+#include "io/json_values.hpp"
 #include "linetwin_version.hpp"
 
 namespace linetwin {
 
 namespace {
 
-using nlohmann::ordered_json;
+using json_values::number;
 
-ordered_json number(double value) {
-  if (std::isnan(value) || std::isinf(value)) return nullptr;
-  return value;
-}
+using nlohmann::ordered_json;
 
 ordered_json to_json(const Estimate& e) {
   ordered_json j;

@@ -6,9 +6,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "io/json_values.hpp"
+
 namespace linetwin {
 
 namespace {
+
+using json_values::number;
 
 std::string_view clock_name(FailureClock clock) {
   return clock == FailureClock::kOperatingTime ? "operating_time" : "calendar_time";
@@ -58,10 +62,6 @@ void write_quantity(std::ostream& out, const QuantityCalibration& q, bool show_e
   out << "    " << (q.replaced ? "written to the scene" : "scene unchanged");
   if (!q.note.empty()) out << " (" << q.note << ')';
   out << '\n';
-}
-
-nlohmann::ordered_json number(double value) {
-  return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
 }
 
 nlohmann::ordered_json fit_json(const DistributionFit& fit) {

@@ -6,17 +6,15 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "io/json_values.hpp"
 #include "telemetry/timestamp.hpp"
 
 namespace linetwin {
 namespace {
 
-using nlohmann::ordered_json;
+using json_values::number;
 
-ordered_json number(double value) {
-  if (!std::isfinite(value)) return nullptr;
-  return value;
-}
+using nlohmann::ordered_json;
 
 void put_band(ordered_json& j, const KpiBand& band) {
   j["low"] = number(band.low);

@@ -7,22 +7,16 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "io/json_values.hpp"
 #include "telemetry/timestamp.hpp"
 
 namespace linetwin {
 namespace {
 
+using json_values::number;
+using json_values::time_or_null;
+
 using nlohmann::ordered_json;
-
-ordered_json number(double value) {
-  if (!std::isfinite(value)) return nullptr;
-  return value;
-}
-
-ordered_json time_or_null(std::int64_t timestamp_us) {
-  if (timestamp_us == kNoTime) return nullptr;
-  return format_timestamp_iso(timestamp_us);
-}
 
 }  // namespace
 

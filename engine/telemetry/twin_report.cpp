@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/duration.hpp"
+#include "io/json_values.hpp"
 #include "linetwin_version.hpp"
 #include "telemetry/timestamp.hpp"
 
@@ -15,17 +16,10 @@ namespace linetwin {
 
 namespace {
 
+using json_values::number;
+using json_values::time_or_null;
+
 using nlohmann::ordered_json;
-
-ordered_json number(double value) {
-  if (!std::isfinite(value)) return nullptr;
-  return value;
-}
-
-ordered_json time_or_null(std::int64_t timestamp_us) {
-  if (timestamp_us == kNoTime) return nullptr;
-  return format_timestamp_iso(timestamp_us);
-}
 
 // The twins a report lists: every station of the scene, then every other element that sent
 // anything (a buffer or conveyor that reports its state).
