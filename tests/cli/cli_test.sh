@@ -5,28 +5,8 @@
 set -u
 linetwin=$1
 root=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-passes=0
-
-pass() { passes=$((passes + 1)); }
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# expect_error CODE PATTERN -- ARGS: runs linetwin ARGS, wants exit CODE and PATTERN on stderr.
-expect_error() {
-  local code=$1 pattern=$2
-  shift 3
-  "$linetwin" "$@" >"$work/out" 2>"$work/err"
-  local rc=$?
-  if [ "$rc" -ne "$code" ]; then
-    fail "linetwin $* exited $rc, expected $code; stderr: $(cat "$work/err")"
-  elif ! grep -qE -- "$pattern" "$work/err"; then
-    fail "linetwin $*: stderr lacks /$pattern/: $(cat "$work/err")"
-  else
-    pass
-  fi
-}
+# shellcheck source=cli_checks.sh
+source "$(dirname "$0")/cli_checks.sh"
 
 scene="$root/scenes/balanced_line.yaml"
 
@@ -105,5 +85,4 @@ grep -q "earlier results" "$work/kept.json" && pass || fail "a failed run overwr
 "$linetwin" run "$scene" --reps 2 --duration 1h >/dev/null 2>"$work/stderr"
 [ ! -s "$work/stderr" ] && pass || fail "stderr not empty off a terminal: $(cat "$work/stderr")"
 
-echo "$passes passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish_checks

@@ -5,28 +5,8 @@
 # calibrated scene running, and exit codes for bad input.
 set -u
 linetwin=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-passes=0
-
-pass() { passes=$((passes + 1)); }
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# expect_error CODE PATTERN -- ARGS: runs linetwin ARGS, wants exit CODE and PATTERN on stderr.
-expect_error() {
-  local code=$1 pattern=$2
-  shift 3
-  "$linetwin" "$@" >"$work/out" 2>"$work/err"
-  local rc=$?
-  if [ "$rc" -ne "$code" ]; then
-    fail "linetwin $* exited $rc, expected $code; stderr: $(cat "$work/err")"
-  elif ! grep -qE -- "$pattern" "$work/err"; then
-    fail "linetwin $*: stderr lacks /$pattern/: $(cat "$work/err")"
-  else
-    pass
-  fi
-}
+# shellcheck source=../cli/cli_checks.sh
+source "$(dirname "$0")/../cli/cli_checks.sh"
 
 mkdir -p "$work/in" "$work/result"
 cat >"$work/in/line.yaml" <<'YAML'
@@ -159,5 +139,4 @@ expect_error 2 "at most one" -- calibrate "$work/in/line.yaml" "$work/in/log.csv
 expect_error 2 "log.csv" -- calibrate "$work/in/line.yaml" "$work/in/log.csv" \
   -o "$work/result/x.yaml" --format hdf5
 
-echo "calibrate CLI: $passes passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish_checks "calibrate CLI"

@@ -7,28 +7,8 @@ set -u
 linetwin=$1
 root=$2
 nist="$root/../shared/data/telemetry/nist_dtl_pocketnc/pocketnc_mtconnect_2023-07-24.csv"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-passes=0
-
-pass() { passes=$((passes + 1)); }
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-
-# expect_error CODE PATTERN -- ARGS: runs linetwin ARGS, wants exit CODE and PATTERN on stderr.
-expect_error() {
-  local code=$1 pattern=$2
-  shift 3
-  "$linetwin" "$@" >"$work/out" 2>"$work/err"
-  local rc=$?
-  if [ "$rc" -ne "$code" ]; then
-    fail "linetwin $* exited $rc, expected $code; stderr: $(cat "$work/err")"
-  elif ! grep -qE -- "$pattern" "$work/err"; then
-    fail "linetwin $*: stderr lacks /$pattern/: $(cat "$work/err")"
-  else
-    pass
-  fi
-}
+# shellcheck source=../cli/cli_checks.sh
+source "$(dirname "$0")/../cli/cli_checks.sh"
 
 scene="$root/scenes/balanced_line.yaml"
 
@@ -158,5 +138,4 @@ expect_error 2 "at most one of --json and --csv" -- replay "$scene" "$work/log.c
 expect_error 2 "odd.csv" -- replay "$scene" "$work/odd.csv" --format hdf5
 expect_error 2 "LOG is required|required" -- replay "$scene"
 
-echo "$passes passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish_checks

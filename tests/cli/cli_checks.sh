@@ -1,0 +1,31 @@
+# Shared by the shell tests of the `linetwin` CLI (source it after setting $linetwin): a work
+# directory removed on exit, pass/fail counting, expect_error, and the closing verdict.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+passes=0
+
+pass() { passes=$((passes + 1)); }
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect_error CODE PATTERN -- ARGS: runs linetwin ARGS, wants exit CODE and PATTERN on stderr.
+expect_error() {
+  local code=$1 pattern=$2
+  shift 3
+  "$linetwin" "$@" >"$work/out" 2>"$work/err"
+  local rc=$?
+  if [ "$rc" -ne "$code" ]; then
+    fail "linetwin $* exited $rc, expected $code; stderr: $(cat "$work/err")"
+  elif ! grep -qE -- "$pattern" "$work/err"; then
+    fail "linetwin $*: stderr lacks /$pattern/: $(cat "$work/err")"
+  else
+    pass
+  fi
+}
+
+# Prints the counts (with an optional label) and exits 0 only if nothing failed.
+finish_checks() {
+  echo "${1:+$1: }$passes passed, $failures failed"
+  [ "$failures" -eq 0 ]
+  exit
+}
