@@ -15,22 +15,6 @@
 namespace linetwin {
 namespace {
 
-// A saturated station, as the synthetic log's station is: always a part to work on, always room.
-constexpr std::string_view kScene = R"(linetwin_scene: 1
-name: drift test
-seed: 11
-elements:
-  - {id: supply, type: source, supply: unlimited, to: OP10}
-  - id: OP10
-    type: station
-    processing: {distribution: gamma, shape: 4, mean: 60s}
-    breakdowns:
-      time_to_failure: {distribution: exponential, mean: 4h}
-      time_to_repair: {distribution: lognormal, mean: 6min, sd: 3min}
-    to: done
-  - {id: done, type: sink}
-)";
-
 constexpr double kWindow = 8 * 3600.0;
 
 DriftSettings settings() {
@@ -71,7 +55,7 @@ std::vector<std::vector<DriftCheck>> alerts_per_window(DriftMonitor& monitor,
 }  // namespace
 
 TEST_CASE("drift: the model's bands are prediction intervals for one window") {
-  const Scene scene = load_scene_text(kScene, "drift.yaml");
+  const Scene scene = load_scene_text(test::kSaturatedStationScene, "drift.yaml");
   const ModelPrediction prediction = predict_station_windows(scene, settings());
   CHECK(prediction.replications == 999);
   CHECK(prediction.coverage == doctest::Approx(998.0 / 1000.0));
@@ -102,7 +86,7 @@ TEST_CASE("drift: the model's bands are prediction intervals for one window") {
 }
 
 TEST_CASE("drift: windows of a station that behaves as modelled are not flagged") {
-  const Scene scene = load_scene_text(kScene, "drift.yaml");
+  const Scene scene = load_scene_text(test::kSaturatedStationScene, "drift.yaml");
   const ModelPrediction prediction = predict_station_windows(scene, settings());
   TelemetryLog log;
   test::synthesize_station(station(1.0, 3), log);
@@ -120,7 +104,7 @@ TEST_CASE("drift: windows of a station that behaves as modelled are not flagged"
 }
 
 TEST_CASE("drift: a station slowed by 30% is flagged in every window") {
-  const Scene scene = load_scene_text(kScene, "drift.yaml");
+  const Scene scene = load_scene_text(test::kSaturatedStationScene, "drift.yaml");
   const ModelPrediction prediction = predict_station_windows(scene, settings());
   TelemetryLog log;
   test::synthesize_station(station(1.3, 4), log);
@@ -142,7 +126,7 @@ TEST_CASE("drift: a station slowed by 30% is flagged in every window") {
 }
 
 TEST_CASE("drift: machines are found by id, late samples are ignored, short logs not judged") {
-  const Scene scene = load_scene_text(kScene, "drift.yaml");
+  const Scene scene = load_scene_text(test::kSaturatedStationScene, "drift.yaml");
   const ModelPrediction prediction = predict_station_windows(scene, settings());
   TelemetryLog log;
   log.names.intern_machine("somewhere else");  // OP10 is machine 1 of this log, not element 1
@@ -162,7 +146,7 @@ TEST_CASE("drift: machines are found by id, late samples are ignored, short logs
 }
 
 TEST_CASE("drift: too few replications for the coverage asked are an input error") {
-  const Scene scene = load_scene_text(kScene, "drift.yaml");
+  const Scene scene = load_scene_text(test::kSaturatedStationScene, "drift.yaml");
   DriftSettings s = settings();
   s.replications = 100;  // a 99.8% band needs at least 999
   CHECK_THROWS_AS(predict_station_windows(scene, s), InputError);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "io/scene_file.hpp"
+#include "synthetic_station_log.hpp"
 #include "telemetry/drift_watch.hpp"
 #include "telemetry/line_twins.hpp"
 #include "telemetry/mqtt_twin_feed.hpp"
@@ -21,23 +22,6 @@ namespace {
 constexpr std::int64_t kSecond = 1'000'000;
 constexpr std::int64_t kHour = 3600 * kSecond;
 constexpr std::int64_t k0600 = 1'709'532'000 * kSecond;  // 2024-03-04T06:00:00Z
-
-// A saturated station: a part a minute on average, a breakdown every 4 h of work, repaired in
-// 6 min on average (lognormal, sd 3 min).
-constexpr std::string_view kScene = R"(linetwin_scene: 1
-name: drift watch test
-seed: 11
-elements:
-  - {id: supply, type: source, supply: unlimited, to: OP10}
-  - id: OP10
-    type: station
-    processing: {distribution: gamma, shape: 4, mean: 60s}
-    breakdowns:
-      time_to_failure: {distribution: exponential, mean: 4h}
-      time_to_repair: {distribution: lognormal, mean: 6min, sd: 3min}
-    to: done
-  - {id: done, type: sink}
-)";
 
 DriftSettings one_hour_windows() {
   DriftSettings s;
@@ -68,7 +52,7 @@ double observed(const std::vector<DriftCheck>& checks, DriftKpi kpi) {
 }  // namespace
 
 TEST_CASE("drift watch: checks at window ends of message time, on the samples the twins apply") {
-  const Scene scene = load_scene_text(kScene, "watch.yaml");
+  const Scene scene = load_scene_text(test::kSaturatedStationScene, "watch.yaml");
   LineTwins twins(scene);
   MqttTwinFeed feed(twins, 0);
   DriftWatch watch(scene, twins.names(), one_hour_windows());
@@ -132,7 +116,7 @@ TEST_CASE("drift watch: checks at window ends of message time, on the samples th
 }
 
 TEST_CASE("drift watch: checks more often than the window judge overlapping windows") {
-  const Scene scene = load_scene_text(kScene, "watch.yaml");
+  const Scene scene = load_scene_text(test::kSaturatedStationScene, "watch.yaml");
   LineTwins twins(scene);
   MqttTwinFeed feed(twins, 0);
   DriftWatch watch(scene, twins.names(), one_hour_windows(), 1800.0);
@@ -151,7 +135,7 @@ TEST_CASE("drift watch: checks more often than the window judge overlapping wind
 }
 
 TEST_CASE("drift watch: windows in which the whole line was silent are skipped, not judged") {
-  const Scene scene = load_scene_text(kScene, "watch.yaml");
+  const Scene scene = load_scene_text(test::kSaturatedStationScene, "watch.yaml");
   LineTwins twins(scene);
   MqttTwinFeed feed(twins, 0);
   DriftWatch watch(scene, twins.names(), one_hour_windows());

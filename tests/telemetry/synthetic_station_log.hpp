@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/distribution.hpp"
@@ -17,6 +18,24 @@
 #include "telemetry/telemetry_sample.hpp"
 
 namespace linetwin::test {
+
+// The scene of the drift tests: a saturated station, as the synthetic log's station is (always a
+// part to work on, always room): a part a minute on average (gamma, shape 4), a breakdown every
+// 4 h of work, repaired in 6 min on average (lognormal, sd 3 min).
+inline constexpr std::string_view kSaturatedStationScene = R"(linetwin_scene: 1
+name: saturated station
+seed: 11
+elements:
+  - {id: supply, type: source, supply: unlimited, to: OP10}
+  - id: OP10
+    type: station
+    processing: {distribution: gamma, shape: 4, mean: 60s}
+    breakdowns:
+      time_to_failure: {distribution: exponential, mean: 4h}
+      time_to_repair: {distribution: lognormal, mean: 6min, sd: 3min}
+    to: done
+  - {id: done, type: sink}
+)";
 
 struct SyntheticStation {
   std::string id = "OP10";
