@@ -1505,6 +1505,14 @@ void LineRun::observe(StationObserver* observer) {
   report_changes(true);
 }
 
+void LineRun::mark_changed(const StationRun& station) {
+  ReportedState& r = reported_[station.index];
+  if (!r.dirty) {
+    r.dirty = true;
+    changed_stations_.push_back(station.index);
+  }
+}
+
 StationActivity LineRun::activity_of(const StationRun& station) const {
   if (station.off_shift) return StationActivity::kOffShift;
   if (station.down) return StationActivity::kDown;

@@ -397,7 +397,7 @@ class LineRun {
   std::vector<double> ideal_s_;  // per station and product: mean processing time per part
   TimeAverage wip_;
   std::uint64_t completed_ = 0;
-  bool stale_holders_possible_ = false;
+  bool stale_holders_possible_ = false;  // a first-free route can leave stale waiting entries
   // Station reports: what was last reported per station, and the stations changed in this event.
   struct ReportedState {
     StationActivity activity = StationActivity::kIdle;
@@ -410,15 +410,10 @@ class LineRun {
   StationObserver* observer_ = nullptr;
   std::vector<ReportedState> reported_;  // per station, while observed
   std::vector<std::uint32_t> changed_stations_;
-  void mark_changed(const StationRun& station) {
-    ReportedState& r = reported_[station.index];
-    if (!r.dirty) {
-      r.dirty = true;
-      changed_stations_.push_back(station.index);
-    }
-  }
+  // Out of line and cold: the hot path of an unobserved run keeps only the test of observer_.
+  [[gnu::noinline, gnu::cold]] void mark_changed(const StationRun& station);
   StationActivity activity_of(const StationRun& station) const;
-  void report_changes(bool all);  // a first-free route can leave stale waiting entries
+  void report_changes(bool all);
   std::vector<std::uint64_t> completed_by_product_;
   std::vector<std::uint64_t> scrapped_by_product_;
   std::vector<double> lead_time_sum_by_product_;
