@@ -77,6 +77,9 @@ expect_error 2 "is a directory" -- run "$work"
 # A result file that cannot be written is reported before the run, with the reason, and an
 # existing results file is left alone until new results are ready.
 expect_error 2 "cannot write the results file: No such file or directory" -- run "$scene" --reps 1 --duration 1h --json /nonexistent-dir/x.json
+expect_error 2 "field .--record.: cannot write the results file" -- run "$scene" --reps 1 --duration 1h --record /nonexistent-dir/x.h5
+expect_error 2 "field .--record.: expected a file path" -- run "$scene" --reps 1 --duration 1h --record -
+expect_error 2 "field .--record-interval.: expected a duration" -- run "$scene" --reps 1 --duration 1h --record "$work/r.h5" --record-interval 0s
 echo "earlier results" >"$work/kept.json"
 "$linetwin" run "$work/negative.yaml" --json "$work/kept.json" 2>/dev/null
 grep -q "earlier results" "$work/kept.json" && pass || fail "a failed run overwrote an existing results file"

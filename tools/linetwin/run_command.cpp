@@ -43,6 +43,11 @@ int run_command(const RunOptions& options) {
   const Scene scene = load_scene_file(options.scene);
   check_writable(options.json_path, "--json");
   check_writable(options.csv_path, "--csv");
+  if (options.record_path == "-") {
+    throw InputError({"", 0, 0, "--record"},
+                     "expected a file path: an HDF5 recording cannot go to standard output");
+  }
+  check_writable(options.record_path, "--record");
   const double record_interval_s =
       flag_duration("--record-interval", options.record_interval, false);
   ExperimentSettings settings = settings_from_scene(scene);
