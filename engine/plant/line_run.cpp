@@ -1513,6 +1513,14 @@ void LineRun::mark_changed(const StationRun& station) {
   }
 }
 
+void LineRun::absorb_counts(const StationRun& station) {
+  ReportedState& r = reported_[station.index];
+  r.good_total += station.good - r.good_seen;
+  r.scrapped_total += station.scrapped - r.scrapped_seen;
+  r.good_seen = station.good;
+  r.scrapped_seen = station.scrapped;
+}
+
 StationActivity LineRun::activity_of(const StationRun& station) const {
   if (station.off_shift) return StationActivity::kOffShift;
   if (station.down) return StationActivity::kDown;
@@ -1535,12 +1543,9 @@ void LineRun::report_changes(bool all) {
     out.activity = activity_of(station);
     out.activity_changed = all || out.activity != r.activity;
     r.activity = out.activity;
-    r.good_total += station.good - r.good_seen;
-    r.scrapped_total += station.scrapped - r.scrapped_seen;
     out.counters_changed =
         all || station.good != r.good_seen || station.scrapped != r.scrapped_seen;
-    r.good_seen = station.good;
-    r.scrapped_seen = station.scrapped;
+    absorb_counts(station);
     out.good_total = r.good_total;
     out.scrapped_total = r.scrapped_total;
     if (out.activity_changed || out.counters_changed) observer_->on_station_report(out);
@@ -1653,11 +1658,9 @@ void LineRun::on_warmup_end() {
     for (TimeAverage& t : station.starved_by)
       t.reset(now);
     if (observer_) {
-      // Reported totals run on from the warm-up; only the baseline of the observed counts moves.
-      ReportedState& r = reported_[station.index];
-      r.good_total += station.good - r.good_seen;
-      r.scrapped_total += station.scrapped - r.scrapped_seen;
-      r.good_seen = r.scrapped_seen = 0;
+      // Reported totals run on from the warm-up; only the baseline of the counts reset here moves.
+      absorb_counts(station);
+      reported_[station.index].good_seen = reported_[station.index].scrapped_seen = 0;
     }
     station.processed = station.good = station.scrapped = station.reworked = 0;
     station.failures = station.setups = 0;

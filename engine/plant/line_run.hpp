@@ -412,6 +412,8 @@ class LineRun {
   std::vector<std::uint32_t> changed_stations_;
   // Out of line and cold: the hot path of an unobserved run keeps only the test of observer_.
   [[gnu::noinline, gnu::cold]] void mark_changed(const StationRun& station);
+  // Adds the parts counted since the last report to the reported totals.
+  void absorb_counts(const StationRun& station);
   StationActivity activity_of(const StationRun& station) const;
   void report_changes(bool all);
   std::vector<std::uint64_t> completed_by_product_;
