@@ -5,6 +5,7 @@
 namespace linetwin {
 
 void EventCalendar::drop_orphans_at_top() {
+  if (top_taken_) return;  // end_event() drops them once the taken event has left the top
   while (!heap_.empty() && is_orphan(heap_.front())) {
     const std::uint32_t slot = heap_.front().slot;
     remove_top();  // compares with the orphan's slot still intact, then recycles it
@@ -17,7 +18,11 @@ void EventCalendar::purge_orphans() {
   std::vector<HeapEntry> entries = std::move(heap_);
   heap_.clear();
   heap_.reserve(entries.size());
-  for (const HeapEntry& e : entries) {
+  // An event taken by begin_due() leaves with the orphans.
+  const std::size_t first = top_taken_ ? 1 : 0;
+  if (top_taken_) release_taken_slot(entries.front().slot);
+  for (std::size_t i = first; i < entries.size(); ++i) {
+    const HeapEntry& e = entries[i];
     if (is_orphan(e)) {
       free_slot(e.slot);
     } else {
@@ -51,8 +56,10 @@ bool EventCalendar::reschedule(EventHandle& handle, double new_time) {
 }
 
 void EventCalendar::clear() {
-  for (const HeapEntry& e : heap_)
-    free_slot(e.slot);
+  const std::size_t first = top_taken_ ? 1 : 0;
+  if (top_taken_) release_taken_slot(heap_.front().slot);
+  for (std::size_t i = first; i < heap_.size(); ++i)
+    free_slot(heap_[i].slot);
   heap_.clear();
   orphans_ = 0;
 }

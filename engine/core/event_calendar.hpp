@@ -15,6 +15,12 @@
 // the root sinks to a leaf along the smaller children and the last entry rises from there, which
 // saves a comparison per level.
 //
+// A simulation run takes each event with begin_due() and ends it with end_event(): in between
+// (while the model handles the event) the event's entry stays at the top of the heap, and the first
+// event the handler schedules takes its place there with one sift instead of a pop and a push.
+// Most events schedule exactly one successor (a processing end schedules the next processing end),
+// so that saves a sift and a resize of the heap per event.
+//
 // Cancellation is lazy: cancel() marks the slot, and its heap entry is dropped when it reaches
 // the top (or when cancelled entries become the majority and the heap is purged, which keeps
 // every operation O(log n) amortised in the number of pending events). A cancelled slot is only
@@ -75,21 +81,30 @@ class EventCalendar {
     return slots_[handle.slot].time;
   }
 
-  bool empty() const { return heap_.empty(); }
-  // Pending events (cancelled ones not counted).
-  std::size_t size() const { return heap_.size() - orphans_; }
+  bool empty() const { return size() == 0; }
+  // Pending events (cancelled ones, and one taken by begin_due(), not counted).
+  std::size_t size() const { return heap_.size() - orphans_ - (top_taken_ ? 1 : 0); }
+  // Precondition: not between begin_due() and end_event().
   double next_time() const {
+    assert(!top_taken_);
     return heap_.empty() ? std::numeric_limits<double>::infinity()
                          : time_of_key(heap_.front().time_key);
   }
-  // Removes and returns the earliest event. Precondition: !empty().
+  // Removes and returns the earliest event. Preconditions: !empty(), and not between begin_due()
+  // and end_event().
   ScheduledEvent pop();
   // Pops the earliest event into `event` if there is one due no later than `until`.
   bool pop_due(double until, ScheduledEvent& event) {
+    assert(!top_taken_);
     if (heap_.empty() || heap_.front().time_key > key_of_time(until)) return false;
     event = pop();
     return true;
   }
+  // As pop_due(), for a run loop: the event is no longer pending (its handle is stale), but its
+  // entry keeps the top of the heap for the first event scheduled before end_event(), which must
+  // follow before the next begin_due() or pop().
+  bool begin_due(double until, ScheduledEvent& event);
+  void end_event();
   void clear();
   void reserve(std::size_t n);
 
@@ -131,16 +146,22 @@ class EventCalendar {
   // Moves `entry` from the free position `hole` up to where it belongs, and stores it there.
   void sift_up(std::size_t hole, HeapEntry entry);
   void push_entry(HeapEntry entry);
+  // Sinks a hole from the root to where `entry` belongs, over the whole heap; the root's old
+  // entry is overwritten.
+  void replace_top(HeapEntry entry);
   void remove_top();
   void drop_orphans_at_top();
   void purge_orphans();
   void free_slot(std::uint32_t slot);
+  // Puts the slot of the event taken by begin_due() (already marked free) on the free list.
+  void release_taken_slot(std::uint32_t slot);
   void add_free_slots();  // out of line: the hot path only ever takes a slot from the free list
 
   std::vector<HeapEntry> heap_;
   std::vector<Slot> slots_;
   std::uint32_t free_head_ = kEndOfList;
   std::size_t orphans_ = 0;  // cancelled entries still in the heap
+  bool top_taken_ = false;   // the root is an event taken by begin_due(), its slot marked free
   std::uint64_t sequence_ = 0;
 };
 
@@ -166,27 +187,40 @@ inline void EventCalendar::sift_up(std::size_t hole, HeapEntry entry) {
                                                                   int priority) {
   assert(time == time && "event time must not be NaN");
   assert(priority >= kMinPriority && priority <= kMaxPriority);
-  if (free_head_ == kEndOfList) add_free_slots();
-  const std::uint32_t slot = free_head_;
+  // The event taken by begin_due() hands over its slot and its place at the top.
+  const bool replaces_top = top_taken_;
+  std::uint32_t slot;
+  if (replaces_top) {
+    slot = heap_.front().slot;
+    top_taken_ = false;
+  } else {
+    if (free_head_ == kEndOfList) add_free_slots();
+    slot = free_head_;
+    free_head_ = slots_[slot].next_free;
+  }
   Slot& s = slots_[slot];
-  free_head_ = s.next_free;
   s.payload = payload;
   s.time = time;
   const auto priority_bits = static_cast<std::uint64_t>(priority - kMinPriority);
   s.order = (priority_bits << 48) | (sequence_++ & kSequenceMask);
   s.state = SlotState::kPending;
-  push_entry(HeapEntry{key_of_time(time), slot});
+  const HeapEntry entry{key_of_time(time), slot};
+  if (replaces_top) {
+    replace_top(entry);
+  } else {
+    push_entry(entry);
+  }
   return EventHandle{slot, s.generation};
 }
 
-inline void EventCalendar::remove_top() {
-  // Floyd: sink the hole at the root to a leaf along the smaller children, then let the last
-  // entry rise from there (it usually belongs near the bottom, so it rarely rises far).
+inline void EventCalendar::replace_top(HeapEntry entry) {
+  // Floyd: sink the hole at the root to a leaf along the smaller children, then let the entry
+  // rise from there (a new or last entry usually belongs near the bottom, so it rarely rises far).
   HeapEntry* heap = heap_.data();
-  const std::size_t n = heap_.size() - 1;  // entries that remain; heap[n] is the last one
+  const std::size_t n = heap_.size();
   std::size_t hole = 0;
   std::size_t child = 1;
-  while (child + 1 < n) {  // both children among the remaining entries
+  while (child + 1 < n) {  // both children in the heap
     child += before(heap[child + 1], heap[child]) ? 1 : 0;
     heap[hole] = heap[child];
     hole = child;
@@ -196,8 +230,13 @@ inline void EventCalendar::remove_top() {
     heap[hole] = heap[child];
     hole = child;
   }
-  sift_up(hole, heap[n]);
+  sift_up(hole, entry);
+}
+
+inline void EventCalendar::remove_top() {
+  const HeapEntry last = heap_.back();
   heap_.pop_back();
+  if (!heap_.empty()) replace_top(last);
 }
 
 inline void EventCalendar::free_slot(std::uint32_t slot) {
@@ -209,7 +248,7 @@ inline void EventCalendar::free_slot(std::uint32_t slot) {
 }
 
 inline ScheduledEvent EventCalendar::pop() {
-  assert(!heap_.empty());
+  assert(!heap_.empty() && !top_taken_);
   const std::uint32_t slot = heap_.front().slot;
   assert(!is_orphan(heap_.front()));
   const ScheduledEvent event{slots_[slot].time, slots_[slot].payload};
@@ -217,6 +256,36 @@ inline ScheduledEvent EventCalendar::pop() {
   free_slot(slot);
   if (orphans_ > 0) drop_orphans_at_top();
   return event;
+}
+
+inline bool EventCalendar::begin_due(double until, ScheduledEvent& event) {
+  assert(!top_taken_);
+  if (heap_.empty() || heap_.front().time_key > key_of_time(until)) return false;
+  const std::uint32_t slot = heap_.front().slot;
+  assert(!is_orphan(heap_.front()));
+  Slot& s = slots_[slot];
+  event = ScheduledEvent{s.time, s.payload};
+  // The event's handle is stale at once, as after pop(); its slot stays off the free list, for
+  // the next schedule() to take over with the place at the top, or end_event() to free.
+  s.state = SlotState::kFree;
+  ++s.generation;
+  top_taken_ = true;
+  return true;
+}
+
+inline void EventCalendar::end_event() {
+  if (top_taken_) {
+    const std::uint32_t slot = heap_.front().slot;
+    remove_top();
+    release_taken_slot(slot);
+  }
+  if (orphans_ > 0) drop_orphans_at_top();
+}
+
+inline void EventCalendar::release_taken_slot(std::uint32_t slot) {
+  top_taken_ = false;
+  slots_[slot].next_free = free_head_;
+  free_head_ = slot;
 }
 
 }  // namespace linetwin

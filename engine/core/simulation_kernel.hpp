@@ -59,7 +59,7 @@ class SimulationKernel {
     ScheduledEvent event;
     for (;;) {
       if (executed >= limits.max_events) return StopReason::kEventLimit;
-      if (!calendar_.pop_due(limits.until, event)) {
+      if (!calendar_.begin_due(limits.until, event)) {
         const bool nothing_left = calendar_.empty();
         if (!nothing_left || limits.until != std::numeric_limits<double>::infinity()) {
           now_ = limits.until;
@@ -69,12 +69,20 @@ class SimulationKernel {
       now_ = event.time;
       ++executed;
       ++events_executed_;
-      handler(event);
+      {
+        const EventInProgress in_progress{calendar_};  // ends the event even if handler throws
+        handler(event);
+      }
       if (stop_condition()) return StopReason::kCondition;
     }
   }
 
  private:
+  struct EventInProgress {
+    EventCalendar& calendar;
+    ~EventInProgress() { calendar.end_event(); }
+  };
+
   double now_ = 0.0;
   std::uint64_t events_executed_ = 0;
   EventCalendar calendar_;

@@ -86,4 +86,23 @@ void ConveyorBelt::unload(double now) {
   }
 }
 
+// From the formulas at the top of the header: a non-accumulating belt carries every part at the
+// same belt time; on an accumulating one a part moves freely until it is one spacing behind the
+// part ahead, and the head stands at the exit, or one spacing behind the part that left last.
+void ConveyorBelt::positions(double now, std::vector<double>& out) const {
+  out.clear();
+  const double length = spec_.length_m;
+  const double speed = spec_.speed_m_per_s;
+  const double belt_now = (stopped_ ? stopped_since_s_ : now) - completed_stops_s_;
+  double ahead = length + spec_.spacing_m;  // so that the head is capped at the exit
+  if (spec_.accumulating) ahead = std::min(ahead, length + speed * (now - last_departure_s_));
+  for (std::size_t k = 0; k < load_belt_time_s_.size(); ++k) {
+    double x = std::min(length, speed * (belt_now - load_belt_time_s_.at(k)));
+    if (spec_.accumulating) x = std::min(x, ahead - spec_.spacing_m);
+    x = std::max(0.0, x);
+    out.push_back(x);
+    ahead = x;
+  }
+}
+
 }  // namespace linetwin

@@ -40,6 +40,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/fifo_queue.hpp"
 
@@ -92,6 +93,9 @@ class ConveyorBelt {
   void head_blocked(double now);
   // The head leaves at the exit (precondition: it is there); a stopped belt moves again.
   void unload(double now);
+  // Where each part on the belt is at `now` (no earlier than the last change), metres from the
+  // entry, head first: what a viewer draws.
+  void positions(double now, std::vector<double>& out) const;
 
  private:
   bool head_is_at_exit(double now) const {

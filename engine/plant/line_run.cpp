@@ -52,6 +52,7 @@ LineRun::LineRun(const Scene& scene, std::uint64_t seed, std::uint32_t replicati
     buffer.plain_pass = !buffer.feeds_puller && buffer.output.targets.size() == 1 &&
                         buffer.output.single.type == ElementType::kStation &&
                         buffer.gate == kNoGate && nodes_[index].exits == 0;
+    buffer.plain_queue = !buffer.feeds_puller && !buffer.tracks_arrival && buffer.gate == kNoGate;
     buffers_.push_back(std::move(buffer));
   }
   std::uint32_t server_count = 0;
@@ -250,7 +251,9 @@ LineRun::Output LineRun::make_output(const Scene& scene, const Element& e, std::
 }
 
 [[gnu::always_inline]] inline void LineRun::refresh_active(StationRun& station) {
-  const bool active = !station.off_shift && (station.down || station.busy == station.servers);
+  // Off shift is never active, down always is (the bottleneck method counts repairs as active).
+  const bool active =
+      station.halted ? station.down && !station.off_shift : station.busy == station.servers;
   if (active == station.active) return;
   station.active = active;
   const double now = kernel_.now();
@@ -263,9 +266,11 @@ LineRun::Output LineRun::make_output(const Scene& scene, const Element& e, std::
 }
 
 // A server moves between two states known at compile time: the hot paths of plain stations.
-template <LineRun::ServerState kFrom, LineRun::ServerState kTo>
+// kRunning: the caller knows that the station is not stopped, which spares the test.
+template <LineRun::ServerState kFrom, LineRun::ServerState kTo, bool kRunning>
 [[gnu::always_inline]] inline void LineRun::move_server(StationRun& station, ServerRun& server) {
   assert(server.state == kFrom);
+  assert(!kRunning || !stopped(station));
   server.state = kTo;
   if (observer_) [[unlikely]]
     mark_changed(station);
@@ -273,7 +278,7 @@ template <LineRun::ServerState kFrom, LineRun::ServerState kTo>
   ++station.count[static_cast<int>(kTo)];
   if constexpr (kBusy >> static_cast<int>(kFrom) & 1u) --station.busy;
   if constexpr (kBusy >> static_cast<int>(kTo) & 1u) ++station.busy;
-  if (!stopped(station)) {
+  if (kRunning || !stopped(station)) {
     const double now = kernel_.now();
     if constexpr (kIntegrated >> static_cast<int>(kFrom) & 1u)
       station.in_state[static_cast<int>(kFrom)].add(now, -1.0);
@@ -282,22 +287,22 @@ template <LineRun::ServerState kFrom, LineRun::ServerState kTo>
   }
 }
 
-// Starts processing the part the server holds; kFromIdle: the server was idle (plain stations),
-// which spares the general state change.
-template <bool kFromIdle>
+// Starts processing the part the server holds. kPlain: a plain station's idle server, on a
+// station that runs (every caller has checked), which needs no setup and so no last product.
+template <bool kPlain>
 [[gnu::always_inline]] inline void LineRun::start_processing(StationRun& station, std::uint32_t k) {
   const double now = kernel_.now();
   ServerRun& server = servers_[station.first_server + k];
-  server.last_product = server.part.product;
   const bool was_operating = station.count[static_cast<int>(ServerState::kWorking)] > 0;
-  if constexpr (kFromIdle) {
-    move_server<ServerState::kIdle, ServerState::kWorking>(station, server);
+  if constexpr (kPlain) {
+    move_server<ServerState::kIdle, ServerState::kWorking, true>(station, server);
   } else {
+    server.last_product = server.part.product;
     set_state(station, server, ServerState::kWorking);
   }
   const double processing_s =
       station.processing[server.part.product]->sample(station.processing_rng);
-  if (stopped(station)) {
+  if (!kPlain && stopped(station)) {
     server.paused = true;
     server.remaining_s = processing_s;
     return;
@@ -306,11 +311,14 @@ template <bool kFromIdle>
   server.completion = kernel_.schedule_at(
       server.end_s, {station.index, kServiceEnd, static_cast<std::uint16_t>(k)});
   if (station.failure_mode == FailureMode::kOnOperatingTime) {
-    if (!was_operating) station.operating_since_s = now;
     // The station stays busy without a break until the latest end of the processings under way
     // (whoever holds it keeps working until then), so a failure due before it is certain.
-    station.busy_until_s =
-        was_operating ? std::max(station.busy_until_s, server.end_s) : server.end_s;
+    if (was_operating) {
+      station.busy_until_s = std::max(station.busy_until_s, server.end_s);
+    } else {
+      station.operating_since_s = now;
+      station.busy_until_s = server.end_s;
+    }
     if (!station.failure_pending &&
         station.operating_since_s + station.time_to_failure_s <= station.busy_until_s) {
       station.failure_event = kernel_.schedule_at(
@@ -364,6 +372,9 @@ void LineRun::leave(ElementIndex element, Part& part) {
 
 // Inlined into its few callers: one switch instead of a call that only dispatches.
 [[gnu::always_inline]] inline bool LineRun::offer(const Link& to, Part& part) {
+  // A buffer first: in most lines most parts go into one.
+  if (to.type == ElementType::kBuffer) [[likely]]
+    return offer_to_buffer(buffers_[to.index], part);
   switch (to.type) {
     case ElementType::kSink:
       complete(part);
@@ -382,6 +393,32 @@ void LineRun::leave(ElementIndex element, Part& part) {
 }
 
 // Parts waiting or in process at a target, for the shortest-queue rule.
+std::uint64_t LineRun::parts_at(ElementIndex element) const {
+  const Node& node = nodes_[element];
+  switch (node.type) {
+    case ElementType::kBuffer:
+      return buffers_[node.type_index].queue.size();
+    case ElementType::kStation: {
+      const StationRun& station = stations_[node.type_index];
+      std::uint64_t parts = 0;
+      for (std::uint32_t k = 0; k < station.servers; ++k) {
+        const std::uint32_t s = station.first_server + k;
+        if (servers_[s].state == ServerState::kIdle) continue;
+        const ServerLoad& load = loads_[s];
+        // A server handing over holds its finished parts (the main part among them).
+        parts += station.plain           ? 1
+                 : load.outgoing.empty() ? 1 + load.batch.size()
+                                         : load.outgoing.size() - load.next_out + load.redo.size();
+      }
+      return parts;
+    }
+    case ElementType::kConveyor:
+      return conveyors_[node.type_index].parts.size();
+    default:
+      return 0;
+  }
+}
+
 std::uint64_t LineRun::load_of(const Link& target) const {
   switch (target.type) {
     case ElementType::kBuffer:
@@ -461,6 +498,12 @@ void LineRun::wait_on(ElementIndex element, const Holder& holder) {
   waiting_[element].push_back(holder);
 }
 
+[[gnu::always_inline]] inline void LineRun::enqueue(BufferRun& buffer, const Part& part) {
+  buffer.queue.push_back(part);
+  buffer.occupancy.add(kernel_.now(), 1.0);
+  buffer.occupancy_max = std::max<std::uint64_t>(buffer.occupancy_max, buffer.queue.size());
+}
+
 [[gnu::always_inline]] inline bool LineRun::offer_to_buffer(BufferRun& buffer, Part& part) {
   // Pass straight through when nothing queues ahead and a station after it can start.
   if (buffer.queue.empty()) {
@@ -471,11 +514,13 @@ void LineRun::wait_on(ElementIndex element, const Holder& holder) {
     }
   }
   if (buffer.queue.size() >= buffer.capacity) return false;
+  if (buffer.plain_queue) [[likely]] {
+    enqueue(buffer, part);
+    return true;
+  }
   if (!take_card(buffer.gate, part)) return false;
-  buffer.queue.push_back(part);
+  enqueue(buffer, part);
   if (buffer.tracks_arrival) buffer.arrived_s.push_back(kernel_.now());
-  buffer.occupancy.add(kernel_.now(), 1.0);
-  buffer.occupancy_max = std::max<std::uint64_t>(buffer.occupancy_max, buffer.queue.size());
   if (buffer.feeds_puller) {
     for (const Link& out : buffer.output.targets) {
       if (out.type == ElementType::kStation) refill_all(stations_[out.index]);
@@ -573,12 +618,15 @@ bool LineRun::holder_is_current(const Holder& holder) const {
 }
 
 // Pops the first holder whose part is still waiting (first-free holders leave stale entries).
-bool LineRun::pop_holder(FifoQueue<Holder>& waiting, Holder& out) {
-  if (!stale_holders_possible_) {
-    if (waiting.empty()) return false;
-    out = waiting.pop_front();
-    return true;
-  }
+[[gnu::always_inline]] inline bool LineRun::pop_holder(FifoQueue<Holder>& waiting, Holder& out) {
+  if (stale_holders_possible_) [[unlikely]]
+    return pop_current_holder(waiting, out);
+  if (waiting.empty()) return false;
+  out = waiting.pop_front();
+  return true;
+}
+
+bool LineRun::pop_current_holder(FifoQueue<Holder>& waiting, Holder& out) {
   while (!waiting.empty()) {
     out = waiting.pop_front();
     if (holder_is_current(out)) return true;
@@ -586,7 +634,7 @@ bool LineRun::pop_holder(FifoQueue<Holder>& waiting, Holder& out) {
   return false;
 }
 
-LineRun::Part LineRun::take_from(const Holder& holder) {
+[[gnu::always_inline]] inline LineRun::Part LineRun::take_from(const Holder& holder) {
   const Node& node = nodes_[holder.element];
   Part part;
   switch (node.type) {
@@ -638,7 +686,7 @@ void LineRun::release(const Holder& holder) {
       ServerRun& server = servers_[station.first_server + holder.server];
       assert(server.state == ServerState::kBlocked);
       if (station.plain) {
-        move_server<ServerState::kBlocked, ServerState::kIdle>(station, server);
+        move_server<ServerState::kBlocked, ServerState::kIdle, false>(station, server);
         refill(station, holder.server);
       } else {
         set_state(station, server, ServerState::kHandingOver);
@@ -1095,12 +1143,11 @@ void LineRun::update_starvation(StationRun& station) {
     return;
   }
   ++station.processed;
-  ++station.good;
   if (!station.uniform_ideal)
     station.ideal_work_s += ideal_s_[station.index * product_count_ + server.part.product];
   // Idle while it hands over: a plain station has one target, no rework and no WIP limit ending
   // here, so no cascade from this offer can come back to it.
-  move_server<ServerState::kWorking, ServerState::kIdle>(station, server);
+  move_server<ServerState::kWorking, ServerState::kIdle, true>(station, server);
   if (station.count[static_cast<int>(ServerState::kWorking)] == 0 &&
       station.failure_mode == FailureMode::kOnOperatingTime) {
     station.time_to_failure_s -= kernel_.now() - station.operating_since_s;
@@ -1108,7 +1155,7 @@ void LineRun::update_starvation(StationRun& station) {
   if (offer(station.output.single, server.part)) {
     refill(station, k);
   } else {
-    move_server<ServerState::kIdle, ServerState::kBlocked>(station, server);
+    move_server<ServerState::kIdle, ServerState::kBlocked, true>(station, server);
     wait_on(station.output.single.element,
             Holder{station.element, k, ++server.ticket, kernel_.now()});
   }
@@ -1163,7 +1210,6 @@ void LineRun::finish(StationRun& station, std::uint32_t k) {
         return;
       }
     }
-    ++station.good;
     load.outgoing.push_back(part);
     load.to_rework.push_back(0);
     for (std::uint32_t copy = 1; copy < spec.split_into; ++copy) {
@@ -1442,26 +1488,25 @@ void LineRun::conveyor_unloaded(ConveyorRun& conveyor) {
 
 // ---- events ----
 
-void LineRun::operator()(const ScheduledEvent& event) {
-  // A model whose clock stops advancing would run forever: the scene builder rules out the
-  // known causes, and this guard turns any other into an error instead of a hang.
-  if (event.time != last_event_time_s_) {
-    last_event_time_s_ = event.time;
-    events_at_this_instant_ = 0;
-  } else if (++events_at_this_instant_ > kMaxEventsPerInstant) {
-    throw InputError({scene_file_, 0, 0, ""},
-                     fmt::format("the simulation is stuck at t = {} s: more than {} events without "
-                                 "the clock advancing; look for processing, inter-arrival or "
-                                 "repair times that are almost always zero",
-                                 event.time, kMaxEventsPerInstant));
+[[gnu::always_inline]] inline void LineRun::operator()(const ScheduledEvent& event) {
+  const std::uint32_t target = event.payload.target;
+  // Processing ends first: in most lines most events are.
+  if (event.payload.kind == kServiceEnd) [[likely]] {
+    on_service_end(stations_[target], event.payload.detail);
+  } else {
+    dispatch_other(event);
   }
+  if (observer_ && !changed_stations_.empty()) [[unlikely]]
+    report_changes(false);
+}
+
+void LineRun::dispatch_other(const ScheduledEvent& event) {
   const std::uint32_t target = event.payload.target;
   switch (event.payload.kind) {
     case kArrival:
       on_arrival(sources_[target]);
       break;
-    case kServiceEnd:
-      on_service_end(stations_[target], event.payload.detail);
+    case kServiceEnd:  // handled by operator()
       break;
     case kSetupEnd:
       on_setup_end(stations_[target], event.payload.detail);
@@ -1491,8 +1536,6 @@ void LineRun::operator()(const ScheduledEvent& event) {
       on_warmup_end();
       break;
   }
-  if (observer_ && !changed_stations_.empty()) [[unlikely]]
-    report_changes(false);
 }
 
 void LineRun::observe(StationObserver* observer) {
@@ -1515,9 +1558,9 @@ void LineRun::mark_changed(const StationRun& station) {
 
 void LineRun::absorb_counts(const StationRun& station) {
   ReportedState& r = reported_[station.index];
-  r.good_total += station.good - r.good_seen;
+  r.good_total += good_parts(station) - r.good_seen;
   r.scrapped_total += station.scrapped - r.scrapped_seen;
-  r.good_seen = station.good;
+  r.good_seen = good_parts(station);
   r.scrapped_seen = station.scrapped;
 }
 
@@ -1544,7 +1587,7 @@ void LineRun::report_changes(bool all) {
     out.activity_changed = all || out.activity != r.activity;
     r.activity = out.activity;
     out.counters_changed =
-        all || station.good != r.good_seen || station.scrapped != r.scrapped_seen;
+        all || good_parts(station) != r.good_seen || station.scrapped != r.scrapped_seen;
     absorb_counts(station);
     out.good_total = r.good_total;
     out.scrapped_total = r.scrapped_total;
@@ -1662,7 +1705,7 @@ void LineRun::on_warmup_end() {
       absorb_counts(station);
       reported_[station.index].good_seen = reported_[station.index].scrapped_seen = 0;
     }
-    station.processed = station.good = station.scrapped = station.reworked = 0;
+    station.processed = station.scrapped = station.reworked = 0;
     station.failures = station.setups = 0;
     station.ideal_work_s = 0.0;
     station.active_time.reset(now);
@@ -1703,7 +1746,23 @@ StopReason LineRun::advance_to(double time) {
   if (time <= kernel_.now()) return StopReason::kTimeReached;
   RunLimits limits;
   limits.until = std::min(time, end_time());
-  return kernel_.run(*this, limits);
+  // A model whose clock stops advancing would run forever: the scene builder rules out the known
+  // causes, and this guard turns any other into an error instead of a hang. It runs in stretches
+  // of kStuckEvents events and checks between them, so that the events pay nothing for it: a
+  // stretch that ends at the instant it began was spent at that instant.
+  limits.max_events = kStuckEvents;
+  for (;;) {
+    const double began_s = kernel_.now();
+    const StopReason stop = kernel_.run(*this, limits);
+    if (stop != StopReason::kEventLimit) return stop;
+    if (kernel_.now() == began_s) {
+      throw InputError({scene_file_, 0, 0, ""},
+                       fmt::format("the simulation is stuck at t = {} s: {} events without the "
+                                   "clock advancing; look for processing, inter-arrival or "
+                                   "repair times that are almost always zero",
+                                   began_s, kStuckEvents));
+    }
+  }
 }
 
 ReplicationResult LineRun::run_to_end() {
@@ -1756,11 +1815,11 @@ ReplicationResult LineRun::results() const {
       const double ideal_work_s =
           s.uniform_ideal ? s.processed * ideal_s_[s.index * product_count_] : s.ideal_work_s;
       out.oee.performance = run > 0.0 ? ideal_work_s / run : kNaN;
-      out.oee.quality = s.processed > 0 ? static_cast<double>(s.good) / s.processed : kNaN;
+      out.oee.quality = s.processed > 0 ? static_cast<double>(good_parts(s)) / s.processed : kNaN;
       out.oee.oee = out.oee.availability * out.oee.performance * out.oee.quality;
     }
     out.parts_processed = s.processed;
-    out.parts_good = s.good;
+    out.parts_good = good_parts(s);
     out.parts_scrapped = s.scrapped;
     out.parts_reworked = s.reworked;
     out.failures = s.failures;

@@ -73,7 +73,20 @@ class LineRun {
   // stop); the observer must outlive the run or be detached first. Reports every station at once.
   void observe(StationObserver* observer);
 
-  // Called by the kernel for each event.
+  // What a viewer shows now. A station's activity (Scene::stations() order), as reported to an
+  // observer; the parts at an element (queued in a buffer, in process or held at a station,
+  // loaded on a conveyor; 0 for sources and sinks); the positions of the parts on a conveyor
+  // (Scene::conveyors() order), metres from its entry, head first.
+  StationActivity station_activity(std::size_t station) const {
+    return activity_of(stations_[station]);
+  }
+  std::uint64_t parts_at(ElementIndex element) const;
+  void conveyor_positions(std::size_t conveyor, std::vector<double>& out) const {
+    conveyors_[conveyor].belt.positions(kernel_.now(), out);
+  }
+
+  // Called by the kernel for each event; inlined into the run loop (advance_to), so that an event
+  // costs no call and no saving of registers.
   void operator()(const ScheduledEvent& event);
 
  private:
@@ -156,6 +169,8 @@ class LineRun {
     // several inputs first come, first served (the plain line does without it).
     bool tracks_arrival = false;
     FifoQueue<double> arrived_s;
+    // No WIP limit starts here, no arrival times, no puller: a part queues and that is all.
+    bool plain_queue = false;
     TimeAverage occupancy;
     std::uint64_t occupancy_max = 0;
   };
@@ -240,7 +255,6 @@ class LineRun {
     TimeAverage active_time;
     std::uint64_t active_periods = 0;
     std::uint64_t processed = 0;
-    std::uint64_t good = 0;
     std::uint64_t scrapped = 0;
     std::uint64_t reworked = 0;
     std::uint64_t failures = 0;
@@ -302,6 +316,7 @@ class LineRun {
   std::uint64_t load_of(const Link& target) const;
   bool offer(const Link& to, Part& part);
   bool offer_to_buffer(BufferRun& buffer, Part& part);
+  void enqueue(BufferRun& buffer, const Part& part);
   bool passed_through(BufferRun& buffer, Part& part);
   Part take_head(BufferRun& buffer);
   bool station_can_take(const StationRun& station) const;
@@ -317,6 +332,7 @@ class LineRun {
   bool holder_is_current(const Holder& holder) const;
   // Only first-free routes leave stale entries; without them the check is skipped.
   bool pop_holder(FifoQueue<Holder>& waiting, Holder& out);
+  bool pop_current_holder(FifoQueue<Holder>& waiting, Holder& out);
   void wait_on(ElementIndex element, const Holder& holder);
   void admit(ElementIndex element);
   void admit_waiting(BufferRun& buffer);
@@ -336,15 +352,19 @@ class LineRun {
   void begin_tasks(StationRun& station, std::uint32_t server);
   void start_setup(StationRun& station, std::uint32_t server);
   void start_service(StationRun& station, std::uint32_t server, const Part& part);
-  template <bool kFromIdle>
+  template <bool kPlain>
   void start_processing(StationRun& station, std::uint32_t server);
   void finish(StationRun& station, std::uint32_t server);
   void hand_out(StationRun& station, std::uint32_t server);
   void set_state(StationRun& station, ServerRun& server, ServerState state);
-  template <ServerState kFrom, ServerState kTo>
+  template <ServerState kFrom, ServerState kTo, bool kRunning>
   void move_server(StationRun& station, ServerRun& server);
   void refresh_active(StationRun& station);
   bool stopped(const StationRun& station) const { return station.halted; }
+  // Every part processed leaves good, scrapped or reworked; the good ones are not counted apart.
+  static std::uint64_t good_parts(const StationRun& station) {
+    return station.processed - station.scrapped - station.reworked;
+  }
   void arm_failure_if_due(StationRun& station);
   void set_stop(StationRun& station, bool down, bool off_shift);
   void add_state_integrals(StationRun& station, double sign);
@@ -360,6 +380,8 @@ class LineRun {
   void schedule_entry(ConveyorRun& conveyor);
   void conveyor_unloaded(ConveyorRun& conveyor);
 
+  // Every event but the end of a processing, out of line so that the run loop stays small.
+  [[gnu::noinline]] void dispatch_other(const ScheduledEvent& event);
   void on_arrival(SourceRun& source);
   void on_service_end(StationRun& station, std::uint32_t server);
   void on_setup_end(StationRun& station, std::uint32_t server);
@@ -375,9 +397,7 @@ class LineRun {
   RunSettings settings_;
   std::uint32_t replication_;
   std::string scene_file_;  // for errors
-  static constexpr std::uint64_t kMaxEventsPerInstant = 10'000'000;
-  double last_event_time_s_ = -1.0;
-  std::uint64_t events_at_this_instant_ = 0;
+  static constexpr std::uint64_t kStuckEvents = 10'000'000;
   SimulationKernel kernel_;
   std::vector<Node> nodes_;
   std::vector<Pose> poses_;

@@ -2,7 +2,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "core/event_calendar.hpp"
@@ -180,4 +182,127 @@ TEST_CASE("clear empties the calendar and makes every handle stale") {
   CHECK_FALSE(calendar.cancel(kept));
   calendar.schedule(5.0, tag(3));
   CHECK(calendar.pop().payload.target == 3);
+}
+
+// The run loop takes an event with begin_due() and ends it with end_event(); the handler's first
+// schedule takes the taken event's place at the top. Whatever the handler does in between, the
+// events come out in the same order as with pop().
+TEST_CASE("events taken by begin_due come out in pop order whatever the handler schedules") {
+  struct Step {
+    int schedules;  // how many events the handler schedules
+    bool cancels;   // and whether it cancels a pending one
+  };
+  auto run = [](bool with_begin_due) {
+    RandomStream rng(11, "calendar", "begin_due", 0);
+    EventCalendar calendar;
+    std::vector<EventHandle> handles;
+    for (std::uint32_t i = 0; i < 20; ++i)
+      handles.push_back(calendar.schedule(static_cast<double>(rng.next_u64() % 10), tag(i)));
+    std::uint32_t next_id = 20;
+    std::vector<std::pair<double, std::uint32_t>> order;
+    ScheduledEvent event;
+    while (order.size() < 3000) {
+      if (with_begin_due) {
+        if (!calendar.begin_due(1e9, event)) break;
+      } else if (!calendar.pop_due(1e9, event)) {
+        break;
+      }
+      order.emplace_back(event.time, event.payload.target);
+      // 0, 1 or 2 successors (ties at the same time are common), sometimes a cancellation.
+      const Step step{static_cast<int>(rng.next_u64() % 3), rng.next_u64() % 4 == 0};
+      for (int s = 0; s < step.schedules; ++s) {
+        const double delay = static_cast<double>(rng.next_u64() % 3);
+        handles.push_back(calendar.schedule(event.time + delay, tag(next_id++)));
+      }
+      if (step.cancels) calendar.cancel(handles[rng.next_u64() % handles.size()]);
+      if (with_begin_due) calendar.end_event();
+    }
+    return order;
+  };
+  const auto popped = run(false);
+  CHECK(popped.size() > 100);
+  CHECK(run(true) == popped);
+}
+
+TEST_CASE("between begin_due and end_event the taken event is gone and the rest is intact") {
+  EventCalendar calendar;
+  const EventHandle first = calendar.schedule(1.0, tag(1));
+  const EventHandle second = calendar.schedule(2.0, tag(2));
+  ScheduledEvent event;
+  REQUIRE(calendar.begin_due(5.0, event));
+  CHECK(event.payload.target == 1);
+  CHECK_FALSE(calendar.is_pending(first));
+  CHECK_FALSE(calendar.cancel(first));
+  CHECK(calendar.size() == 1);
+  CHECK_FALSE(calendar.empty());
+  CHECK(calendar.cancel(second));
+  CHECK(calendar.empty());
+  calendar.end_event();
+  CHECK(calendar.empty());
+  CHECK_FALSE(calendar.begin_due(5.0, event));
+
+  // An event that schedules nothing leaves the next one on top.
+  calendar.schedule(3.0, tag(3));
+  calendar.schedule(4.0, tag(4));
+  REQUIRE(calendar.begin_due(5.0, event));
+  calendar.end_event();
+  CHECK(calendar.next_time() == 4.0);
+  // Not due yet: nothing is taken.
+  CHECK_FALSE(calendar.begin_due(3.5, event));
+  CHECK(calendar.size() == 1);
+}
+
+TEST_CASE("a purge or a clear while an event is taken keeps the calendar whole") {
+  EventCalendar calendar;
+  std::vector<EventHandle> handles;
+  for (std::uint32_t i = 0; i < 200; ++i)
+    handles.push_back(calendar.schedule(1.0 + i, tag(i)));
+  ScheduledEvent event;
+  REQUIRE(calendar.begin_due(1e9, event));
+  CHECK(event.payload.target == 0);
+  // Cancelling most of the rest purges the orphans (and the taken event's entry) at once.
+  for (std::uint32_t i = 1; i < 200; ++i) {
+    if (i % 10 != 0) CHECK(calendar.cancel(handles[i]));
+  }
+  CHECK(calendar.size() == 19);
+  calendar.schedule(0.5, tag(1000));  // a successor earlier than all the rest
+  calendar.end_event();
+  CHECK(calendar.size() == 20);
+  std::vector<std::uint32_t> order;
+  while (!calendar.empty())
+    order.push_back(calendar.pop().payload.target);
+  REQUIRE(order.size() == 20);
+  CHECK(order.front() == 1000);
+  for (std::size_t k = 1; k < order.size(); ++k)
+    CHECK(order[k] == 10 * k);
+
+  // clear() while an event is taken frees every slot once: the slots are reused without clashes.
+  for (std::uint32_t i = 0; i < 5; ++i)
+    calendar.schedule(1.0 + i, tag(i));
+  REQUIRE(calendar.begin_due(1e9, event));
+  calendar.clear();
+  CHECK(calendar.empty());
+  std::vector<EventHandle> fresh;
+  for (std::uint32_t i = 0; i < 8; ++i)
+    fresh.push_back(calendar.schedule(10.0 - i, tag(i)));
+  for (std::size_t a = 0; a < fresh.size(); ++a) {
+    for (std::size_t b = a + 1; b < fresh.size(); ++b)
+      CHECK(fresh[a].slot != fresh[b].slot);
+  }
+  CHECK(calendar.pop().payload.target == 7);
+}
+
+TEST_CASE("the kernel ends an event whose handler throws, and the run can go on") {
+  SimulationKernel kernel;
+  kernel.schedule_at(1.0, tag(1));
+  kernel.schedule_at(2.0, tag(2));
+  std::vector<std::uint32_t> seen;
+  auto handler = [&](const ScheduledEvent& e) {
+    seen.push_back(e.payload.target);
+    if (e.payload.target == 1) throw std::runtime_error("model error");
+  };
+  CHECK_THROWS_AS(kernel.run(handler), std::runtime_error);
+  CHECK(kernel.calendar().size() == 1);
+  CHECK(kernel.run(handler) == StopReason::kCalendarEmpty);
+  CHECK(seen == std::vector<std::uint32_t>{1, 2});
 }
