@@ -866,18 +866,21 @@ void LineRun::start_setup(StationRun& station, std::uint32_t k) {
 }
 
 // Server k of the station is idle: it takes its next part. The common case, a plain station with
-// a part waiting in the buffer in front, is inlined; the rest is refill_other.
+// a part waiting in the buffer in front, is inlined (refill_from_buffer, which says whether it
+// took one); the rest is refill_other.
 [[gnu::always_inline]] inline void LineRun::refill(StationRun& station, std::uint32_t k) {
-  if (station.plain_from_buffer && !stopped(station)) {
-    BufferRun& buffer = buffers_[station.first_input.index];
-    if (!buffer.queue.empty()) {
-      const Part part = take_head(buffer);
-      start_service(station, k, part);
-      if (!waiting_[buffer.element].empty()) admit_waiting(buffer);
-      return;
-    }
-  }
-  refill_other(station, k);
+  if (!refill_from_buffer(station, k)) refill_other(station, k);
+}
+
+[[gnu::always_inline]] inline bool LineRun::refill_from_buffer(StationRun& station,
+                                                               std::uint32_t k) {
+  if (!station.plain_from_buffer || stopped(station)) return false;
+  BufferRun& buffer = buffers_[station.first_input.index];
+  if (buffer.queue.empty()) return false;
+  const Part part = take_head(buffer);
+  start_service(station, k, part);
+  if (!waiting_[buffer.element].empty()) admit_waiting(buffer);
+  return true;
 }
 
 void LineRun::refill_all(StationRun& station) {
@@ -1153,7 +1156,10 @@ void LineRun::update_starvation(StationRun& station) {
     station.time_to_failure_s -= kernel_.now() - station.operating_since_s;
   }
   if (offer(station.output.single, server.part)) {
-    refill(station, k);
+    // A server that takes its next part at once leaves the station's busy servers, and so its
+    // active period, as they were: nothing to refresh.
+    if (refill_from_buffer(station, k)) return;
+    refill_other(station, k);
   } else {
     move_server<ServerState::kIdle, ServerState::kBlocked, true>(station, server);
     wait_on(station.output.single.element,

@@ -342,6 +342,7 @@ class LineRun {
 
   // Stations.
   void refill(StationRun& station, std::uint32_t server);
+  bool refill_from_buffer(StationRun& station, std::uint32_t server);
   void refill_other(StationRun& station, std::uint32_t server);
   void refill_all(StationRun& station);
   bool pull_part(StationRun& station, Part& part);
