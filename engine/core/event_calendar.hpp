@@ -260,10 +260,11 @@ inline ScheduledEvent EventCalendar::pop() {
 
 inline bool EventCalendar::begin_due(double until, ScheduledEvent& event) {
   assert(!top_taken_);
-  if (heap_.empty() || heap_.front().time_key > key_of_time(until)) return false;
+  if (heap_.empty()) return false;
   const std::uint32_t slot = heap_.front().slot;
   assert(!is_orphan(heap_.front()));
   Slot& s = slots_[slot];
+  if (s.time > until) return false;  // the slot's time is read anyway: no key to make of `until`
   event = ScheduledEvent{s.time, s.payload};
   // The event's handle is stale at once, as after pop(); its slot stays off the free list, for
   // the next schedule() to take over with the place at the top, or end_event() to free.
