@@ -392,7 +392,6 @@ void LineRun::leave(ElementIndex element, Part& part) {
   return false;
 }
 
-// Parts waiting or in process at a target, for the shortest-queue rule.
 std::uint64_t LineRun::parts_at(ElementIndex element) const {
   const Node& node = nodes_[element];
   switch (node.type) {
@@ -419,6 +418,7 @@ std::uint64_t LineRun::parts_at(ElementIndex element) const {
   }
 }
 
+// Parts waiting or in process at a target, for the shortest-queue rule.
 std::uint64_t LineRun::load_of(const Link& target) const {
   switch (target.type) {
     case ElementType::kBuffer:

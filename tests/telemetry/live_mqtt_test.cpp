@@ -9,16 +9,10 @@
 // (`date -u -d 2024-03-04T06:00:00Z +%s`).
 #include <doctest/doctest.h>
 
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -34,9 +28,8 @@
 #include "telemetry/mqtt_message_writer.hpp"
 #include "telemetry/mqtt_subscriber.hpp"
 #include "telemetry/mqtt_twin_feed.hpp"
+#include "test_broker.hpp"
 #include "test_files.hpp"
-
-extern char** environ;
 
 namespace linetwin {
 namespace {
@@ -307,26 +300,10 @@ TEST_CASE("live MQTT, MqttSubscriber: options are checked before anything connec
   rejects(bad, "tls.cert_file");
 }
 
-namespace {
-
-int unused_port() {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t size = sizeof address;
-  ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &size);
-  ::close(s);
-  return ntohs(address.sin_port);
-}
-
-}  // namespace
-
 TEST_CASE("live MQTT, MqttSubscriber: an unreachable broker is retried with doubling back-off") {
   MqttOptions o;
   o.host = "127.0.0.1";
-  o.port = unused_port();
+  o.port = test::unused_port();
   o.reconnect_min = std::chrono::milliseconds(20);
   o.reconnect_max = std::chrono::milliseconds(80);
   MqttSubscriber subscriber(o);
@@ -351,7 +328,7 @@ TEST_CASE("live MQTT, MqttSubscriber: an unreachable broker is retried with doub
 TEST_CASE("live MQTT, MqttSubscriber: request_stop() from another thread ends a poll at once") {
   MqttOptions o;
   o.host = "127.0.0.1";
-  o.port = unused_port();
+  o.port = test::unused_port();
   o.reconnect_min = std::chrono::seconds(30);  // a long back-off wait after the first failure
   o.reconnect_max = std::chrono::seconds(30);
   MqttSubscriber subscriber(o);
@@ -373,71 +350,15 @@ TEST_CASE("live MQTT, MqttSubscriber: request_stop() from another thread ends a 
   CHECK(subscriber.poll(std::chrono::seconds(1), {}, {}) == 0);
 }
 
-namespace {
-
-// A mosquitto broker of the test's own, on a free loopback port, killed when the test ends.
-class TestBroker {
- public:
-  explicit TestBroker(const test::TempDir& dir) : port_(unused_port()) {
-    const std::string config =
-        dir.write("mosquitto.conf",
-                  "listener " + std::to_string(port_) +
-                      " 127.0.0.1\nallow_anonymous true\nset_tcp_nodelay true\n"
-                      "max_queued_messages 0\nuser " +
-                      std::string(std::getenv("USER") ? std::getenv("USER") : "root") + "\n");
-    const char* argv[] = {kBinary, "-c", config.c_str(), nullptr};
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    started_ =
-        posix_spawn(&pid_, kBinary, &actions, nullptr, const_cast<char**>(argv), environ) == 0;
-    posix_spawn_file_actions_destroy(&actions);
-    // Ready when it accepts a connection.
-    for (int i = 0; started_ && i < 200 && !accepts(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-  }
-  ~TestBroker() {
-    if (started_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  TestBroker(const TestBroker&) = delete;
-  TestBroker& operator=(const TestBroker&) = delete;
-
-  static bool installed() { return ::access(kBinary, X_OK) == 0; }
-  bool ready() const { return started_ && accepts(); }
-  int port() const { return port_; }
-
- private:
-  static constexpr const char* kBinary = "/usr/sbin/mosquitto";
-  bool accepts() const {
-    const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = htons(static_cast<std::uint16_t>(port_));
-    const bool ok = ::connect(s, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
-    ::close(s);
-    return ok;
-  }
-  int port_;
-  pid_t pid_ = 0;
-  bool started_ = false;
-};
-
-}  // namespace
-
 TEST_CASE(
     "live MQTT, MqttSubscriber: a stream through a real broker arrives whole and in order, "
     "also when the consumer is slower than the network") {
-  if (!TestBroker::installed() || ::access("/usr/bin/mosquitto_pub", X_OK) != 0) {
+  if (!test::TestBroker::installed() || ::access("/usr/bin/mosquitto_pub", X_OK) != 0) {
     MESSAGE("skipped: mosquitto and mosquitto_pub are not installed");
     return;
   }
   const test::TempDir dir;
-  const TestBroker broker(dir);
+  const test::TestBroker broker(dir);
   REQUIRE(broker.ready());
   MqttOptions o;
   o.host = "127.0.0.1";
