@@ -11,6 +11,11 @@ packages=(
   doctest-dev libeigen3-dev libbenchmark-dev
   libsimdjson-dev libmosquitto-dev libhdf5-dev
   python3
+  # The desktop viewer (-DLINETWIN_VIEWER=ON, the default): Dear ImGui with its GLFW and OpenGL 3
+  # backends, GLFW, Assimp for 3D models, GLM, stb for PNGs, the GL headers; Mesa's software
+  # renderer and Xvfb for its screenshot tests, doc images and frame benchmark without a GPU.
+  libimgui-dev libglfw3-dev libassimp-dev libglm-dev libstb-dev libgl-dev libgl1-mesa-dri
+  xvfb xauth
 )
 if [ "${1:-}" = "--ci" ]; then
   packages+=(clang clang-format mosquitto mosquitto-clients python3-h5py python3-pandas)

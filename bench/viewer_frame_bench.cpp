@@ -1,0 +1,153 @@
+// Frame time of linetwin-viewer: 100, 1,000 and 3,000 stations, each drawn with a real
+// 1,874-triangle model (link 3 of the ABB IRB 2400 robot from ../shared/data, COLLADA), animated
+// by a running simulation, with the usual panels open (and, for comparison, none), the whole
+// line framed as the viewer opens it.
+// One iteration is one whole frame as ViewerApp draws it (simulation step, view update, 3D view,
+// labels, panels) into an offscreen 1280x720 target, timed to glFinish() so that the software
+// rasteriser's work is inside. Reports the mean frame time and the 95th percentile of the frames
+// of a repetition, and the triangles sent per frame (after culling and level of detail).
+//
+// Needs a display with OpenGL 3.3: run under xvfb-run (Mesa llvmpipe), as CI does; without one
+// the benchmarks are skipped with the reason.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+#include <fmt/format.h>
+
+#include "bench_options.hpp"
+#include "gl_window.hpp"
+#include "io/scene_file.hpp"
+#include "model/layout_view.hpp"
+#include "model/simulation_source.hpp"
+#include "offscreen_target.hpp"
+#include "panel_selection.hpp"
+#include "viewer_app.hpp"
+
+namespace {
+
+using namespace linetwin;
+using namespace linetwin::viewer;
+
+const std::filesystem::path kModel =
+    LINETWIN_SOURCE_DIR "/../shared/data/models/abb_irb2400/meshes/visual/link_3.dae";
+constexpr glm::ivec2 kFrameSize{1280, 720};
+constexpr int kStationsPerRow = 50;
+// Simulated seconds per second of wall-clock time: stations change state several times a second.
+constexpr double kSimulationSpeed = 600.0;
+constexpr double kFrameWallS = 1.0 / 30.0;
+
+// GLFW and ImGui are set up once per process; the window is hidden.
+GlWindow& shared_window() {
+  static GlWindow window(WindowOptions{kFrameSize, false, std::nullopt});
+  return window;
+}
+
+// A serial line of `stations` stations in rows of kStationsPerRow, 3.5 m apart along a row and
+// 4 m between rows, with random processing times and breakdowns, so all states show.
+std::string line_scene(int stations) {
+  std::string yaml = fmt::format(
+      "linetwin_scene: 1\nname: frame benchmark, {} stations\nseed: 11\nrun: {{duration: 1000h}}\n"
+      "elements:\n  - {{id: supply, type: source, supply: unlimited, to: OP1, pose: {{x: -4}}}}\n",
+      stations);
+  for (int k = 1; k <= stations; ++k) {
+    const int row = (k - 1) / kStationsPerRow;
+    const int column = (k - 1) % kStationsPerRow;
+    const std::string next = k < stations ? fmt::format("OP{}", k + 1) : "shipped";
+    yaml += fmt::format(
+        "  - {{id: OP{}, type: station, to: {}, pose: {{x: {}, y: {}}}, model: '{}',\n"
+        "     processing: {{distribution: exponential, mean: 30s}},\n"
+        "     breakdowns: {{time_to_failure: {{distribution: exponential, mean: 40min}},\n"
+        "                  time_to_repair: {{distribution: exponential, mean: 5min}}}}}}\n",
+        k, next, 3.5 * column, 4.0 * row, kModel.string());
+  }
+  yaml += "  - {id: shipped, type: sink, pose: {x: -4, y: -4}}\n";
+  return yaml;
+}
+
+void BM_ViewerFrame(benchmark::State& state) {
+  const auto stations = static_cast<int>(state.range(0));
+  const bool panels = state.range(1) != 0;
+  if (!std::filesystem::exists(kModel)) {
+    state.SkipWithError("needs ../shared/data/models (the ABB IRB 2400 meshes)");
+    return;
+  }
+  GlWindow* window = nullptr;
+  try {
+    window = &shared_window();
+  } catch (const NoGlContext& e) {
+    state.SkipWithError(e.what());
+    return;
+  }
+  const std::filesystem::path scene_path = std::filesystem::temp_directory_path() /
+                                           fmt::format("linetwin_frame_bench_{}.yaml", stations);
+  std::ofstream(scene_path) << line_scene(stations);
+  const Scene scene = load_scene_file(scene_path.string());
+  SimulationSource source(scene, scene.seed());
+  source.set_speed(kSimulationSpeed);
+  source.play();
+  ViewerApp app(*window, layout_view(scene, scene_path.parent_path()), source, "benchmark", scene,
+                scene_path);
+  // The panels a production engineer keeps open (PanelVisibility's defaults), or none: the
+  // difference is what the panels cost.
+  app.show(parse_panel_list(panels ? "controls,kpi,states,inspector,events,legend" : "none"));
+  const OffscreenTarget target(kFrameSize);
+  // Settles the panels' layout and fills the KPI history a little before timing.
+  for (int k = 0; k < 5; ++k)
+    app.draw_offscreen(target, kFrameWallS);
+  glFinish();
+
+  std::vector<double> frame_ms;
+  for (auto _ : state) {
+    const auto start = std::chrono::steady_clock::now();
+    app.draw_offscreen(target, kFrameWallS);
+    glFinish();
+    frame_ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+            .count());
+  }
+  std::sort(frame_ms.begin(), frame_ms.end());
+  double sum = 0.0;
+  for (const double ms : frame_ms)
+    sum += ms;
+  const auto p95_index =
+      static_cast<std::size_t>(std::ceil(0.95 * static_cast<double>(frame_ms.size()))) - 1;
+  state.counters["mean_ms"] = sum / static_cast<double>(frame_ms.size());
+  state.counters["p95_ms"] = frame_ms[std::min(p95_index, frame_ms.size() - 1)];
+  state.counters["fps"] = 1000.0 * static_cast<double>(frame_ms.size()) / sum;
+  const FrameStats& last = app.renderer().stats();
+  state.counters["triangles"] = static_cast<double>(last.triangles);
+  state.counters["drawn"] = static_cast<double>(last.elements_drawn);
+  state.counters["draw_calls"] = static_cast<double>(last.draw_calls);
+  std::filesystem::remove(scene_path);
+}
+
+void register_benchmarks(bool smoke) {
+  auto* b = benchmark::RegisterBenchmark("viewer_frame", BM_ViewerFrame)
+                ->Unit(benchmark::kMillisecond)
+                ->UseRealTime();
+  b->ArgNames({"stations", "panels"});
+  if (smoke) {
+    b->Args({100, 1})->Iterations(3);
+  } else {
+    for (const std::int64_t stations : {100, 1000, 3000}) {
+      for (const std::int64_t panels : {1, 0})
+        b->Args({stations, panels});
+    }
+    b->Iterations(120)->Repetitions(3)->ReportAggregatesOnly(true);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return linetwin::bench::run_main(argc, argv, register_benchmarks);
+}

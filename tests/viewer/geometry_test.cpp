@@ -1,0 +1,370 @@
+// The renderer's geometry without a GL context: the camera's projection, frustum culling, mouse
+// picking, levels of detail and where elements are placed. Each expectation follows from the
+// geometry itself (a framed box is on screen, a ray through a pixel projects back onto it, a
+// simplified mesh keeps its size), not from numbers the code printed.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <numbers>
+#include <string>
+#include <variant>
+
+#include <glm/geometric.hpp>
+
+#include "element_placement.hpp"
+#include "mesh_lod.hpp"
+#include "model_file.hpp"
+#include "orbit_camera.hpp"
+#include "picking.hpp"
+#include "view_frustum.hpp"
+
+using namespace linetwin;
+using namespace linetwin::viewer;
+
+namespace {
+
+constexpr glm::vec2 kViewport{1280.0f, 720.0f};
+constexpr float kAspect = kViewport.x / kViewport.y;
+
+glm::mat4 view_projection(const OrbitCamera& camera) {
+  return camera.projection(kAspect) * camera.view();
+}
+
+bool inside_viewport(glm::vec2 p) {
+  return p.x >= 0.0f && p.y >= 0.0f && p.x <= kViewport.x && p.y <= kViewport.y;
+}
+
+// A UV sphere of radius 1 centred at (0, 0, 1): a smooth mesh with many small triangles, the kind
+// that vertex clustering simplifies well: 2 * (rings - 1) * segments triangles.
+TriangleMesh make_sphere(int rings, int segments) {
+  TriangleMesh mesh;
+  for (int r = 0; r <= rings; ++r) {
+    const float polar =
+        std::numbers::pi_v<float> * static_cast<float>(r) / static_cast<float>(rings);
+    for (int s = 0; s <= segments; ++s) {
+      const float azimuth =
+          2.0f * std::numbers::pi_v<float> * static_cast<float>(s) / static_cast<float>(segments);
+      const glm::vec3 n{std::sin(polar) * std::cos(azimuth), std::sin(polar) * std::sin(azimuth),
+                        std::cos(polar)};
+      mesh.positions.push_back(n + glm::vec3(0.0f, 0.0f, 1.0f));
+      mesh.normals.push_back(n);
+    }
+  }
+  const auto at = [&](int r, int s) { return static_cast<std::uint32_t>(r * (segments + 1) + s); };
+  for (int r = 0; r < rings; ++r) {
+    for (int s = 0; s < segments; ++s) {
+      if (r > 0) mesh.indices.insert(mesh.indices.end(), {at(r, s), at(r + 1, s), at(r, s + 1)});
+      if (r < rings - 1) {
+        mesh.indices.insert(mesh.indices.end(), {at(r, s + 1), at(r + 1, s), at(r + 1, s + 1)});
+      }
+    }
+  }
+  return mesh;
+}
+
+ElementView station_at(double x_m, double y_m, double yaw_deg = 0.0) {
+  ElementView station;
+  station.type = ElementType::kStation;
+  station.id = "OP";
+  station.pose = {x_m, y_m, 0.0, yaw_deg};
+  station.state = ViewState::kWorking;
+  return station;
+}
+
+}  // namespace
+
+TEST_CASE("camera: a framed layout is wholly on screen, its centre in the middle") {
+  const Box3 layout{{-40.0f, -6.0f, 0.0f}, {25.0f, 9.0f, 3.0f}};
+  OrbitCamera camera;
+  camera.frame(layout, kAspect);
+  const glm::mat4 vp = view_projection(camera);
+  // A long, flat line fills the view: some corner is near an edge, not only inside.
+  float widest = 0.0f;
+  for (int k = 0; k < 8; ++k) {
+    const glm::vec3 corner{(k & 1) ? layout.max.x : layout.min.x,
+                           (k & 2) ? layout.max.y : layout.min.y,
+                           (k & 4) ? layout.max.z : layout.min.z};
+    const glm::vec4 clip = vp * glm::vec4(corner, 1.0f);
+    widest = std::max({widest, std::abs(clip.x / clip.w), std::abs(clip.y / clip.w)});
+  }
+  CHECK(widest > 0.8f);
+  CHECK(widest < 1.0f);
+  for (int k = 0; k < 8; ++k) {
+    const glm::vec3 corner{(k & 1) ? layout.max.x : layout.min.x,
+                           (k & 2) ? layout.max.y : layout.min.y,
+                           (k & 4) ? layout.max.z : layout.min.z};
+    const auto pixel = project_to_pixel(corner, kViewport, vp);
+    REQUIRE(pixel.has_value());
+    CHECK(inside_viewport(*pixel));
+  }
+  const auto centre = project_to_pixel(camera.target(), kViewport, vp);
+  REQUIRE(centre.has_value());
+  CHECK(centre->x == doctest::Approx(kViewport.x / 2).epsilon(1e-3));
+  CHECK(centre->y == doctest::Approx(kViewport.y / 2).epsilon(1e-3));
+}
+
+TEST_CASE("camera: orbit keeps the distance, zoom scales it, pan moves the target on the floor") {
+  OrbitCamera camera;
+  camera.frame({{-5.0f, -5.0f, 0.0f}, {5.0f, 5.0f, 2.0f}}, kAspect);
+  const float distance = camera.distance_m();
+  const glm::vec3 target = camera.target();
+
+  camera.orbit(37.0f, -12.0f);
+  CHECK(glm::length(camera.eye() - camera.target()) == doctest::Approx(distance).epsilon(1e-4));
+  CHECK(camera.eye().z > camera.target().z);  // never below the floor
+
+  camera.zoom(2.0f);
+  const float closer = camera.distance_m();
+  CHECK(closer < distance);
+  camera.zoom(-2.0f);
+  CHECK(camera.distance_m() == doctest::Approx(distance).epsilon(1e-4));
+
+  camera.pan(100.0f, 0.0f, kViewport.y);
+  CHECK(camera.target().z == doctest::Approx(target.z));
+  CHECK(glm::length(camera.target() - target) > 0.0f);
+  // Dragging right by 100 px moves the floor right: the old target now appears right of centre.
+  const auto old_target = project_to_pixel(target, kViewport, view_projection(camera));
+  REQUIRE(old_target.has_value());
+  CHECK(old_target->x > kViewport.x / 2 + 50.0f);
+}
+
+TEST_CASE("picking: the ray through a pixel projects back onto that pixel") {
+  OrbitCamera camera;
+  camera.frame({{-10.0f, -4.0f, 0.0f}, {10.0f, 4.0f, 2.0f}}, kAspect);
+  const glm::mat4 vp = view_projection(camera);
+  for (const glm::vec2 pixel :
+       {glm::vec2(10.0f, 20.0f), glm::vec2(640.0f, 360.0f), glm::vec2(1200.0f, 700.0f)}) {
+    const Ray ray = ray_through_pixel(pixel, kViewport, vp);
+    CHECK(glm::length(ray.direction) == doctest::Approx(1.0f).epsilon(1e-4));
+    for (const float t : {1.0f, 10.0f, 30.0f}) {
+      const auto back = project_to_pixel(ray.origin + t * ray.direction, kViewport, vp);
+      REQUIRE(back.has_value());
+      CHECK(back->x == doctest::Approx(pixel.x).epsilon(1e-3));
+      CHECK(back->y == doctest::Approx(pixel.y).epsilon(1e-3));
+    }
+  }
+}
+
+TEST_CASE("picking: the nearest box under the mouse wins, turned boxes by their yaw") {
+  // Looking straight down the x axis at two boxes in a row: the nearer one is picked.
+  const Ray along_x{{-20.0f, 0.0f, 0.5f}, {1.0f, 0.0f, 0.0f}};
+  const OrientedBox far_box{{10.0f, 0.0f, 0.5f}, {1.0f, 1.0f, 0.5f}, 0.0f};
+  const OrientedBox near_box{{0.0f, 0.0f, 0.5f}, {1.0f, 1.0f, 0.5f}, 0.0f};
+  const std::vector<OrientedBox> boxes{far_box, near_box};
+  const auto picked = pick_nearest(along_x, boxes);
+  REQUIRE(picked.has_value());
+  CHECK(*picked == 1);
+  CHECK(*ray_hits(along_x, near_box) == doctest::Approx(19.0f));
+
+  // A long thin box (4 m by 0.4 m) turned by 90 degrees lies along y: a vertical ray at
+  // (0, 1.5) hits it only when it is turned.
+  const Ray down{{0.0f, 1.5f, 10.0f}, {0.0f, 0.0f, -1.0f}};
+  OrientedBox bar{{0.0f, 0.0f, 0.5f}, {2.0f, 0.2f, 0.5f}, 0.0f};
+  CHECK_FALSE(ray_hits(down, bar).has_value());
+  bar.yaw_rad = std::numbers::pi_v<float> / 2;
+  REQUIRE(ray_hits(down, bar).has_value());
+  CHECK(*ray_hits(down, bar) == doctest::Approx(9.0f));
+  // A ray that starts inside a box hits it at once.
+  const Ray inside{{0.0f, 0.0f, 0.5f}, {1.0f, 0.0f, 0.0f}};
+  CHECK(*ray_hits(inside, near_box) == doctest::Approx(0.0f));
+}
+
+TEST_CASE("frustum: what is in front is kept, what is behind or beside is culled") {
+  OrbitCamera camera;
+  camera.frame({{-5.0f, -5.0f, 0.0f}, {5.0f, 5.0f, 2.0f}}, kAspect);
+  const ViewFrustum frustum(view_projection(camera));
+  CHECK(frustum.may_see(camera.target(), 0.5f));
+  // Behind the eye, along the line of sight.
+  const glm::vec3 behind = camera.eye() + (camera.eye() - camera.target());
+  CHECK_FALSE(frustum.may_see(behind, 0.5f));
+  // Far to the side at the target's depth.
+  const glm::vec3 right_of_view = camera.target() + glm::vec3(1000.0f, 0.0f, 0.0f);
+  CHECK_FALSE(frustum.may_see(right_of_view, 1.0f));
+  // A sphere whose centre is outside but which reaches into the view is kept.
+  CHECK(frustum.may_see(right_of_view, 1000.0f));
+  // Every element of a framed layout is kept.
+  for (float x = -5.0f; x <= 5.0f; x += 2.5f) {
+    CHECK(frustum.may_see({x, 0.0f, 1.0f}, 0.1f));
+  }
+}
+
+TEST_CASE("levels of detail: clustering removes triangles and keeps the model's extent") {
+  const TriangleMesh sphere = make_sphere(32, 33);
+  REQUIRE(sphere.triangle_count() == 2 * 31 * 33);
+  const Box3 full = sphere.bounds();
+  std::size_t previous = sphere.triangle_count();
+  for (const int cells : {16, 6, 2}) {
+    const TriangleMesh coarse = cluster_vertices(sphere, cells);
+    CAPTURE(cells);
+    CHECK(coarse.triangle_count() > 0);
+    CHECK(coarse.triangle_count() < previous);
+    previous = coarse.triangle_count();
+    // Vertices move to the mean of their cell: the extent shrinks by less than a cell per side
+    // and never grows.
+    const float cell = 2.0f / static_cast<float>(cells);
+    const Box3 box = coarse.bounds();
+    for (int axis = 0; axis < 3; ++axis) {
+      CHECK(box.min[axis] >= full.min[axis] - 1e-5f);
+      CHECK(box.max[axis] <= full.max[axis] + 1e-5f);
+      CHECK(box.min[axis] <= full.min[axis] + cell);
+      CHECK(box.max[axis] >= full.max[axis] - cell);
+    }
+    // Every vertex is used by a triangle (a software renderer shades all of them), none is out
+    // of range.
+    std::vector<bool> used(coarse.positions.size(), false);
+    for (const std::uint32_t index : coarse.indices) {
+      REQUIRE(index < coarse.positions.size());
+      used[index] = true;
+    }
+    CHECK(std::count(used.begin(), used.end(), false) == 0);
+  }
+
+  const std::vector<TriangleMesh> levels = build_levels_of_detail(sphere);
+  REQUIRE(levels.size() >= 3);
+  CHECK(levels.front().triangle_count() == sphere.triangle_count());
+  for (std::size_t k = 1; k < levels.size(); ++k) {
+    CHECK(levels[k].triangle_count() < levels[k - 1].triangle_count());
+  }
+  // A box has nothing to simplify: one level.
+  CHECK(build_levels_of_detail(make_box_mesh({1.0f, 1.0f, 1.0f})).size() == 1);
+}
+
+TEST_CASE("levels of detail: smaller on screen, coarser level, never past the last") {
+  int previous = 0;
+  for (float radius_px = 2000.0f; radius_px > 0.5f; radius_px /= 1.5f) {
+    const int level = choose_level_of_detail(radius_px, 4);
+    CHECK(level >= previous);
+    CHECK(level < 4);
+    previous = level;
+  }
+  CHECK(choose_level_of_detail(2000.0f, 4) == 0);
+  CHECK(previous == 3);
+  CHECK(choose_level_of_detail(0.5f, 2) == 1);
+  CHECK(choose_level_of_detail(0.5f, 1) == 0);
+}
+
+TEST_CASE("placement: a model fits the station's footprint, turned by its yaw, marker above") {
+  // A model twice as large as a station's footprint in every direction, standing on z = 0.
+  const glm::vec3 footprint = footprint_m(station_at(0, 0));
+  const Box3 model{{-footprint.x, -footprint.y, 0.0f}, {footprint.x, footprint.y, 2 * footprint.z}};
+  const ElementPlacement placed = place_element(station_at(10.0, -3.0), model);
+  CHECK(placed.box.centre.x == doctest::Approx(10.0f));
+  CHECK(placed.box.centre.y == doctest::Approx(-3.0f));
+  CHECK(placed.box.half_size.x == doctest::Approx(footprint.x / 2));
+  CHECK(placed.box.half_size.z == doctest::Approx(footprint.z / 2));
+  CHECK(placed.box.centre.z == doctest::Approx(footprint.z / 2));  // standing on the floor
+  // The marker floats above the model, over the element's position.
+  CHECK(placed.marker_top.x == doctest::Approx(10.0f));
+  CHECK(placed.marker_top.z ==
+        doctest::Approx(footprint.z + kMarkerGapM + kMarkerSizeM.z).epsilon(1e-4));
+  // The bounding sphere holds the box and the marker.
+  CHECK(glm::length(placed.marker_top - placed.sphere_centre) <= placed.sphere_radius_m + 1e-4f);
+
+  // A model corner, mapped by model_to_world, lies on the box's corner; turned by 90 degrees,
+  // the model's x runs along the world's y.
+  const ElementPlacement turned = place_element(station_at(0.0, 0.0, 90.0), model);
+  const glm::vec3 corner = glm::vec3(turned.model_to_world * glm::vec4(model.max, 1.0f));
+  CHECK(corner.x == doctest::Approx(-footprint.y / 2).epsilon(1e-4));
+  CHECK(corner.y == doctest::Approx(footprint.x / 2).epsilon(1e-4));
+  CHECK(turned.box.yaw_rad == doctest::Approx(std::numbers::pi_v<float> / 2));
+}
+
+TEST_CASE("placement: conveyors stretch to their length, parts sit in buffers and on belts") {
+  ElementView conveyor;
+  conveyor.type = ElementType::kConveyor;
+  conveyor.conveyor_length_m = 12.0;
+  conveyor.part_positions_m = {11.0, 4.0, 0.5};
+  const ElementPlacement belt =
+      place_element(conveyor, make_box_mesh({1.0f, 1.0f, 1.0f}).bounds(), FootprintFit::kStretch);
+  CHECK(2.0f * belt.box.half_size.x == doctest::Approx(12.0f));
+  CHECK_FALSE(has_status_marker(conveyor));
+  std::vector<glm::vec3> parts;
+  place_parts(conveyor, belt, parts);
+  REQUIRE(parts.size() == 3);
+  // Positions are metres from the entry, which is at -length / 2.
+  CHECK(parts[0].x == doctest::Approx(5.0f));
+  CHECK(parts[2].x == doctest::Approx(-5.5f));
+  CHECK(parts[0].z == doctest::Approx(2.0f * belt.box.half_size.z));
+
+  ElementView buffer;
+  buffer.type = ElementType::kBuffer;
+  buffer.parts = 5;
+  const ElementPlacement bin =
+      place_element(buffer, make_box_mesh({1.0f, 1.0f, 1.0f}).bounds(), FootprintFit::kStretch);
+  place_parts(buffer, bin, parts);
+  CHECK(parts.size() == 5);
+  buffer.parts = 10 * kMaxPartsDrawnInBuffer;
+  place_parts(buffer, bin, parts);
+  CHECK(parts.size() == kMaxPartsDrawnInBuffer);
+  for (const glm::vec3& p : parts) {
+    CHECK(std::abs(p.x) <= bin.box.half_size.x);
+    CHECK(std::abs(p.y) <= bin.box.half_size.y);
+  }
+}
+
+TEST_CASE("placement: a conveyor model that runs along y is turned to run along the belt") {
+  ElementView conveyor;
+  conveyor.type = ElementType::kConveyor;
+  conveyor.conveyor_length_m = 9.0;
+  // A belt model 9 m long along its y axis, 0.8 m wide, 0.9 m high.
+  const Box3 model{{-0.4f, -4.5f, 0.0f}, {0.4f, 4.5f, 0.9f}};
+  const ElementPlacement placed = place_element(conveyor, model);
+  CHECK(2.0f * placed.box.half_size.x == doctest::Approx(9.0f));
+  CHECK(2.0f * placed.box.half_size.y == doctest::Approx(0.8f).epsilon(1e-3));
+  const glm::vec3 head = glm::vec3(placed.model_to_world * glm::vec4(0.0f, 4.5f, 0.0f, 1.0f));
+  CHECK(std::abs(head.x) == doctest::Approx(4.5f));
+  CHECK(head.y == doctest::Approx(0.0f).epsilon(1e-4));
+}
+
+TEST_CASE("layout bounds: every element's sphere and the floor are inside") {
+  std::vector<ElementPlacement> placements;
+  const Box3 unit = make_box_mesh({1.0f, 1.0f, 1.0f}).bounds();
+  for (const double x : {-30.0, 0.0, 45.0}) {
+    placements.push_back(place_element(station_at(x, x / 3), unit, FootprintFit::kStretch));
+  }
+  const Box3 bounds = layout_bounds(placements);
+  CHECK(bounds.min.z <= 0.0f);
+  for (const ElementPlacement& placed : placements) {
+    for (int axis = 0; axis < 3; ++axis) {
+      CHECK(bounds.min[axis] <= placed.sphere_centre[axis] - placed.sphere_radius_m + 1e-4f);
+      CHECK(bounds.max[axis] >= placed.sphere_centre[axis] + placed.sphere_radius_m - 1e-4f);
+    }
+  }
+}
+
+TEST_CASE("model files: an OBJ from assets/ stands on the floor, centred, at its size") {
+  const auto read = read_model_file(LINETWIN_SOURCE_DIR "/assets/models/station.obj");
+  REQUIRE(std::holds_alternative<TriangleMesh>(read));
+  const TriangleMesh& mesh = std::get<TriangleMesh>(read);
+  CHECK(mesh.triangle_count() == 12);  // six quads, triangulated
+  const Box3 box = mesh.bounds();
+  CHECK(box.min.z == doctest::Approx(0.0f));
+  CHECK(box.size().x == doctest::Approx(2.0f));
+  CHECK(box.size().y == doctest::Approx(1.5f));
+  CHECK(box.size().z == doctest::Approx(1.8f));
+  CHECK(box.min.x + box.max.x == doctest::Approx(0.0f));
+
+  const auto missing = read_model_file(LINETWIN_SOURCE_DIR "/assets/models/no_such_model.glb");
+  REQUIRE(std::holds_alternative<std::string>(missing));
+  CHECK_FALSE(std::get<std::string>(missing).empty());
+}
+
+TEST_CASE(
+    "model files: real glTF and COLLADA models from ../shared/data read (needs shared data)") {
+  const std::filesystem::path models = LINETWIN_SOURCE_DIR "/../shared/data/models";
+  if (!std::filesystem::exists(models)) {
+    MESSAGE("skipped: ../shared/data/models is absent");
+    return;
+  }
+  for (const char* file : {"converted/stacklights.glb", "nist_ariac_conveyor/conveyor.dae"}) {
+    CAPTURE(file);
+    const auto read = read_model_file((models / file).string());
+    REQUIRE(std::holds_alternative<TriangleMesh>(read));
+    const TriangleMesh& mesh = std::get<TriangleMesh>(read);
+    CHECK(mesh.triangle_count() > 12);  // more than a box
+    CHECK(mesh.bounds().min.z == doctest::Approx(0.0f));
+    CHECK(mesh.bounds().size().z > 0.0f);
+  }
+}

@@ -1,0 +1,276 @@
+// linetwin-viewer's headless capture, checked pixel by pixel. The viewer renders a bundled scene
+// at a time where the scene alone fixes each station's state; the test places the elements and
+// frames the camera with the same geometry code (element_placement, orbit_camera, picking), so
+// it knows where each station's status marker must appear, and reads the exact state colour
+// there (markers are drawn unlit, without dithering or blending).
+//
+// The screenshots need a display with OpenGL 3.3 (CI runs ctest under xvfb-run with Mesa's
+// llvmpipe): without one, those cases say so and return. The last case checks what happens
+// without OpenGL 3.3: a message that says what to do, and exit status 1.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <stb_image.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "element_placement.hpp"
+#include "io/scene_file.hpp"
+#include "model/layout_view.hpp"
+#include "model/state_colours.hpp"
+#include "model_file.hpp"
+#include "orbit_camera.hpp"
+#include "picking.hpp"
+
+using namespace linetwin;
+using namespace linetwin::viewer;
+
+namespace {
+
+const std::filesystem::path kScenes = LINETWIN_SOURCE_DIR "/tests/viewer/scenes";
+constexpr glm::ivec2 kImageSize{960, 600};
+// The clear colour of the 3D view and the floor grid's colour (line_renderer.cpp), as bytes.
+constexpr Rgb8 kBackground{33, 36, 41};
+constexpr Rgb8 kGrid{70, 76, 84};
+
+struct Image {
+  int width = 0;
+  int height = 0;
+  std::vector<std::uint8_t> rgb;
+  Rgb8 at(glm::vec2 pixel) const {
+    const auto x = static_cast<std::size_t>(pixel.x);
+    const auto y = static_cast<std::size_t>(pixel.y);
+    const std::size_t k = 3 * (y * static_cast<std::size_t>(width) + x);
+    return {rgb[k], rgb[k + 1], rgb[k + 2]};
+  }
+};
+
+// Compared outside doctest's expression capture, which would look for operator== elsewhere.
+bool same(Rgb8 a, Rgb8 b) {
+  return a.r == b.r && a.g == b.g && a.b == b.b;
+}
+
+std::string to_text(Rgb8 c) {
+  std::ostringstream text;
+  text << '(' << int{c.r} << ", " << int{c.g} << ", " << int{c.b} << ')';
+  return text.str();
+}
+
+struct Capture {
+  std::optional<Image> image;  // nullopt: no display or no OpenGL 3.3 (the case is skipped)
+  std::string errors;          // the viewer's stderr
+};
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Runs linetwin-viewer --screenshot on a scene at `time_s` with no panels open.
+Capture capture(const std::string& scene, double time_s) {
+  Capture result;
+  const char* display = std::getenv("DISPLAY");
+  if (display == nullptr || *display == '\0') {
+    MESSAGE("skipped: no DISPLAY (run under xvfb-run for the screenshot tests)");
+    return result;
+  }
+  const std::filesystem::path out =
+      std::filesystem::temp_directory_path() /
+      ("linetwin_viewer_test_" + std::to_string(getpid()) + "_" + scene + ".png");
+  const std::filesystem::path err = out.string() + ".stderr";
+  std::filesystem::remove(out);
+  const std::string command = std::string("'") + LINETWIN_VIEWER_EXE + "' '" +
+                              (kScenes / scene).string() + "' --screenshot '" + out.string() +
+                              "' --time " + std::to_string(time_s) + " --size " +
+                              std::to_string(kImageSize.x) + "x" + std::to_string(kImageSize.y) +
+                              " --panels none 2> '" + err.string() + "'";
+  const int status = std::system(command.c_str());
+  result.errors = read_text(err);
+  if (status != 0 && result.errors.find("OpenGL 3.3") != std::string::npos) {
+    MESSAGE("skipped: the display has no OpenGL 3.3: " << result.errors);
+    return result;
+  }
+  INFO("viewer stderr: " << result.errors);
+  REQUIRE(status == 0);
+  int channels = 0;
+  Image image;
+  std::uint8_t* pixels = stbi_load(out.string().c_str(), &image.width, &image.height, &channels, 3);
+  REQUIRE(pixels != nullptr);
+  image.rgb.assign(pixels, pixels + 3 * image.width * image.height);
+  stbi_image_free(pixels);
+  std::filesystem::remove(out);
+  std::filesystem::remove(err);
+  result.image = std::move(image);
+  return result;
+}
+
+// Where the viewer places every element of a scene and how it frames the camera, from the same
+// functions it uses: models read for their bounds, the fallback box for elements without one.
+struct ExpectedView {
+  LineView layout;
+  std::vector<ElementPlacement> placements;
+  glm::mat4 view_projection{1.0f};
+};
+
+ExpectedView expected_view(const std::string& scene_file) {
+  const Scene scene = load_scene_file((kScenes / scene_file).string());
+  ExpectedView expected{layout_view(scene, kScenes), {}, {}};
+  const Box3 unit_box = make_box_mesh({1.0f, 1.0f, 1.0f}).bounds();
+  for (const ElementView& element : expected.layout.elements) {
+    const auto model = element.model.empty()
+                           ? std::variant<TriangleMesh, std::string>(std::string("no model"))
+                           : read_model_file(element.model);
+    const auto* mesh = std::get_if<TriangleMesh>(&model);
+    expected.placements.push_back(
+        mesh != nullptr ? place_element(element, mesh->bounds(), FootprintFit::kKeepProportions)
+                        : place_element(element, unit_box, FootprintFit::kStretch));
+  }
+  OrbitCamera camera;
+  const float aspect = static_cast<float>(kImageSize.x) / static_cast<float>(kImageSize.y);
+  camera.frame(layout_bounds(expected.placements), aspect);
+  expected.view_projection = camera.projection(aspect) * camera.view();
+  return expected;
+}
+
+glm::vec2 pixel_of(const ExpectedView& expected, glm::vec3 point) {
+  const auto pixel = project_to_pixel(point, glm::vec2(kImageSize), expected.view_projection);
+  REQUIRE(pixel.has_value());
+  REQUIRE(pixel->x >= 1.0f);
+  REQUIRE(pixel->y >= 1.0f);
+  REQUIRE(pixel->x < static_cast<float>(kImageSize.x) - 1.0f);
+  REQUIRE(pixel->y < static_cast<float>(kImageSize.y) - 1.0f);
+  return *pixel;
+}
+
+std::size_t index_of(const ExpectedView& expected, const std::string& id) {
+  for (std::size_t i = 0; i < expected.layout.elements.size(); ++i) {
+    if (expected.layout.elements[i].id == id) return i;
+  }
+  FAIL("no element " << id);
+  return 0;
+}
+
+// The status marker's colour around the centre of its top face: the pixel there and its eight
+// neighbours (a marker is tens of pixels wide, so a rounding of the projection cannot leave it).
+void check_marker(const Image& image, const ExpectedView& expected, const std::string& id,
+                  ViewState state) {
+  const glm::vec2 centre =
+      pixel_of(expected, expected.placements[index_of(expected, id)].marker_top);
+  const Rgb8 want = state_colour(state);
+  for (int dy = -1; dy <= 1; ++dy) {
+    for (int dx = -1; dx <= 1; ++dx) {
+      const Rgb8 got = image.at(centre + glm::vec2(dx, dy));
+      INFO(id << " marker at pixel (" << centre.x + static_cast<float>(dx) << ", "
+              << centre.y + static_cast<float>(dy) << "): expected " << state_name(state) << " "
+              << to_text(want) << ", found " << to_text(got));
+      CHECK(same(got, want));
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("screenshot: a down station and a working station in their state colours") {
+  const Capture shot = capture("down_and_working.yaml", 505.0);
+  if (!shot.image) return;
+  const Image& image = *shot.image;
+  REQUIRE(image.width == kImageSize.x);
+  REQUIRE(image.height == kImageSize.y);
+  // Not blank: besides the background and the grid there are the two marker colours and the
+  // lit faces of the models, and the background covers only part of the image.
+  std::set<std::uint32_t> colours;
+  std::size_t background = 0;
+  for (std::size_t k = 0; k + 2 < image.rgb.size(); k += 3) {
+    colours.insert((std::uint32_t{image.rgb[k]} << 16) | (std::uint32_t{image.rgb[k + 1]} << 8) |
+                   image.rgb[k + 2]);
+    if (same(Rgb8{image.rgb[k], image.rgb[k + 1], image.rgb[k + 2]}, kBackground)) ++background;
+  }
+  CHECK(colours.size() >= 5);
+  CHECK(background < image.rgb.size() / 3);
+
+  const ExpectedView expected = expected_view("down_and_working.yaml");
+  check_marker(image, expected, "OP10", ViewState::kDown);
+  check_marker(image, expected, "OP20", ViewState::kWorking);
+}
+
+TEST_CASE("screenshot: real glTF and COLLADA models are loaded and drawn (needs shared data)") {
+  if (!std::filesystem::exists(LINETWIN_SOURCE_DIR "/../shared/data/models/converted")) {
+    MESSAGE("skipped: ../shared/data/models is absent");
+    return;
+  }
+  const Capture shot = capture("real_model.yaml", 100.0);
+  if (!shot.image) return;
+  // A model that does not read is replaced by a box, with a warning on stderr.
+  CHECK(shot.errors.find("not drawn") == std::string::npos);
+
+  const ExpectedView expected = expected_view("real_model.yaml");
+  const std::size_t light = index_of(expected, "light");
+  const auto mesh = read_model_file(expected.layout.elements[light].model);
+  REQUIRE(std::holds_alternative<TriangleMesh>(mesh));
+  CHECK(std::get<TriangleMesh>(mesh).triangle_count() > 12);  // more than the fallback box
+
+  // The stack light is a slim column: scaled into the station's 2 m x 1.5 m x 1.8 m footprint it
+  // keeps its proportions, so its middle is drawn while the place where the fallback box would
+  // reach (0.8 m to its side) shows the floor behind.
+  const ElementPlacement& placed = expected.placements[light];
+  CHECK(placed.box.half_size.x < 0.5f);
+  const glm::vec3 middle = placed.box.centre;
+  const Rgb8 at_model = shot.image->at(pixel_of(expected, middle));
+  const Rgb8 beside = shot.image->at(pixel_of(expected, middle + glm::vec3(0.8f, 0.0f, 0.0f)));
+  INFO("at the model " << to_text(at_model) << ", beside it " << to_text(beside));
+  CHECK_FALSE(same(at_model, kBackground));
+  CHECK_FALSE(same(at_model, kGrid));
+  CHECK((same(beside, kBackground) || same(beside, kGrid)));
+
+  // The belt's model is drawn along its whole length: near both ends and in the middle.
+  const ElementPlacement& belt = expected.placements[index_of(expected, "belt")];
+  for (const float along : {-0.4f, 0.0f, 0.4f}) {
+    const glm::vec3 point = belt.box.centre + glm::vec3(along * 2.0f * belt.box.half_size.x, 0, 0);
+    CHECK_FALSE(same(shot.image->at(pixel_of(expected, point)), kBackground));
+  }
+}
+
+TEST_CASE("no OpenGL 3.3: a clear message and exit status 1, not a crash") {
+  const std::filesystem::path out = std::filesystem::temp_directory_path() /
+                                    ("linetwin_no_gl_" + std::to_string(getpid()) + ".png");
+  const std::filesystem::path err = out.string() + ".stderr";
+  const auto run_viewer = [&](const std::string& environment) {
+    const std::string command = environment + " '" + LINETWIN_VIEWER_EXE + "' '" +
+                                (kScenes / "down_and_working.yaml").string() + "' --screenshot '" +
+                                out.string() + "' 2> '" + err.string() + "'";
+    const int status = std::system(command.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  // No display at all: GLFW cannot start.
+  CHECK(run_viewer("env -u DISPLAY -u WAYLAND_DISPLAY") == 1);
+  std::string errors = read_text(err);
+  std::filesystem::remove(err);
+  CHECK(errors.find("OpenGL 3.3") != std::string::npos);
+  CHECK(errors.find("xvfb-run") != std::string::npos);
+
+  // A display whose OpenGL stops at 3.0 (Mesa's override; other drivers ignore it).
+  const char* display = std::getenv("DISPLAY");
+  if (display == nullptr || *display == '\0') return;
+  const int status = run_viewer("MESA_GL_VERSION_OVERRIDE=3.0");
+  if (status == 0) {
+    std::filesystem::remove(out);
+    MESSAGE("skipped the 3.0 display: the driver is not Mesa and ignores the override");
+    return;
+  }
+  CHECK(status == 1);
+  errors = read_text(err);
+  std::filesystem::remove(err);
+  CHECK(errors.find("cannot create an OpenGL 3.3 core context") != std::string::npos);
+}

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Makes the viewer images in docs/images/ with linetwin-viewer's headless capture, so that the
+# screenshots in docs/ always show what the current viewer draws (CI runs this script; nobody
+# takes them by hand). One image per panel, each with only that panel open over the 3D view of
+# the car final-assembly scene at 10:30 on its first Monday (37,800 s, mid-shift), plus one with
+# the usual panels.
+#
+# Usage: tools/doc-screenshots.sh [BIN_DIR] [OUT_DIR]
+#   BIN_DIR defaults to build-release/bin, OUT_DIR to docs/images. Without a display it runs
+#   itself under xvfb-run (Mesa's llvmpipe gives OpenGL 3.3 without a GPU).
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+bin_dir=${1:-$repo/build-release/bin}
+out_dir=${2:-$repo/docs/images}
+viewer=$bin_dir/linetwin-viewer
+if [[ ! -x $viewer ]]; then
+  echo "doc-screenshots.sh: $viewer not found; build it first (cmake --build build-release)" >&2
+  exit 2
+fi
+if [[ -z ${DISPLAY:-} ]]; then
+  exec xvfb-run -a -s "-screen 0 1920x1080x24" "$0" "$bin_dir" "$out_dir"
+fi
+mkdir -p "$out_dir"
+
+scene=$repo/scenes/final_assembly.yaml
+time_s=37800
+# The inspector shows the selected element; the door and cockpit marriage station is the one
+# the final-assembly scene is about.
+selected=T30_door_cockpit
+# IMAGE NAME -> --panels list
+shots=(
+  "overview:controls,kpi,states,inspector,events,legend"
+  "controls:controls"
+  "kpi:kpi"
+  "states:states"
+  "inspector:inspector"
+  "events:events"
+  "legend:legend"
+  "help:help"
+)
+for shot in "${shots[@]}"; do
+  name=${shot%%:*}
+  panels=${shot#*:}
+  "$viewer" "$scene" --screenshot "$out_dir/viewer-$name.png" --time "$time_s" \
+    --size 1600x900 --panels "$panels" --select "$selected"
+  echo "doc-screenshots.sh: wrote $out_dir/viewer-$name.png"
+done

@@ -1,0 +1,219 @@
+// linetwin-viewer: the line in 3D, simulated, replayed or live, with the panels around it.
+// This file parses the command line, builds the source and the window, and turns errors into
+// exit codes as `linetwin` does: 0 success, 2 bad input or flags, 1 no OpenGL 3.3 context or an
+// internal error. With --screenshot it draws one frame offscreen at --time and writes a PNG
+// (tests and the images in docs/ are made this way, under Xvfb).
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <exception>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "core/duration.hpp"
+#include "core/input_error.hpp"
+#include "gl_window.hpp"
+#include "io/scene_file.hpp"
+#include "model/layout_view.hpp"
+#include "model/live_source.hpp"
+#include "model/replay_source.hpp"
+#include "model/simulation_source.hpp"
+#include "panel_selection.hpp"
+#include "telemetry/mqtt_subscriber.hpp"
+#include "viewer_app.hpp"
+
+namespace {
+
+using namespace linetwin;
+using namespace linetwin::viewer;
+
+// Set by SIGINT and SIGTERM; the frame loop ends at the next frame and the window closes
+// normally (Dear ImGui writes imgui.ini then).
+volatile std::sig_atomic_t stop_requested = 0;
+
+extern "C" void request_stop(int /*signal*/) {
+  stop_requested = 1;
+}
+
+constexpr int kExitBadInput = 2;
+constexpr int kExitNoContext = 1;
+
+struct Options {
+  std::string scene;
+  std::string replay;
+  std::string live;  // HOST[:PORT]
+  std::string topic = "linetwin";
+  std::optional<std::uint64_t> seed;
+  std::string screenshot;
+  std::optional<std::string> time;  // a duration: 37800, 10.5h
+  std::string size = "1280x720";
+  std::optional<std::string> panels;
+  std::string select;
+};
+
+InputError bad_flag(const std::string& flag, const std::string& message) {
+  return InputError({}, flag + ": " + message);
+}
+
+glm::ivec2 parse_size(const std::string& text) {
+  int width = 0;
+  int height = 0;
+  char x = 0;
+  char rest = 0;
+  if (std::sscanf(text.c_str(), "%d%c%d%c", &width, &x, &height, &rest) != 3 || x != 'x' ||
+      width < 16 || height < 16 || width > 16384 || height > 16384) {
+    throw bad_flag("--size",
+                   "expected WIDTHxHEIGHT in pixels, 16 to 16384 each, found '" + text + "'");
+  }
+  return {width, height};
+}
+
+MqttOptions parse_broker(const std::string& host_port, const std::string& topic) {
+  MqttOptions options;
+  // The same forms as `linetwin live --broker`: HOST, HOST:PORT or [IPv6]:PORT.
+  parse_mqtt_broker(host_port, false, "--live", options);
+  if (topic.empty() || topic.find_first_of("+#") != std::string::npos || topic.back() == '/') {
+    throw bad_flag("--topic",
+                   "expected a topic prefix without wildcards (+ #) or a trailing '/', "
+                   "found '" +
+                       topic + "'");
+  }
+  options.topic_prefix = topic;
+  options.client_id = "linetwin-viewer-" + topic;
+  return options;
+}
+
+std::unique_ptr<ViewSource> make_source(const Options& o, const Scene& scene) {
+  if (!o.replay.empty()) return std::make_unique<ReplaySource>(scene, read_recording(o.replay));
+  if (!o.live.empty()) {
+    if (o.time) throw bad_flag("--time", "a live view shows the present; drop --time");
+    return std::make_unique<LiveSource>(scene, parse_broker(o.live, o.topic));
+  }
+  return std::make_unique<SimulationSource>(scene, o.seed.value_or(scene.seed()));
+}
+
+// How --time moves a source: a simulation runs up to it, a replay seeks to it; nothing moves a
+// live source.
+std::function<void(double)> time_control(ViewSource& source) {
+  if (auto* simulation = dynamic_cast<SimulationSource*>(&source)) {
+    return [simulation](double t_s) { simulation->run_until(t_s); };
+  }
+  if (auto* replay = dynamic_cast<ReplaySource*>(&source)) {
+    return [replay](double t_s) { replay->seek(t_s); };
+  }
+  return {};
+}
+
+int run(const Options& o) {
+  const Scene scene = load_scene_file(o.scene);
+  const std::filesystem::path scene_path = std::filesystem::absolute(o.scene);
+  const glm::ivec2 size = parse_size(o.size);
+  const PanelSelection panels = o.panels ? parse_panel_list(*o.panels) : PanelSelection{};
+  std::optional<double> time_s;
+  if (o.time) {
+    time_s = parse_duration_seconds(*o.time);
+    if (!time_s || *time_s < 0.0) {
+      throw bad_flag("--time",
+                     fmt::format("expected the time from the start as {}, >= 0, found '{}'",
+                                 kDurationSyntax, *o.time));
+    }
+  }
+  std::optional<ElementIndex> selected;
+  if (!o.select.empty()) {
+    selected = scene.find(o.select);
+    if (!selected) throw bad_flag("--select", "the scene has no element '" + o.select + "'");
+  }
+  std::unique_ptr<ViewSource> source = make_source(o, scene);
+
+  const bool headless = !o.screenshot.empty();
+  WindowOptions window_options;
+  window_options.size_px = size;
+  window_options.visible = !headless;
+  // A capture must not depend on (or change) the window layout someone saved on this machine.
+  if (!headless) window_options.settings_file = default_settings_file();
+  GlWindow window(window_options);
+
+  const std::string title = fmt::format("linetwin viewer: {} ({})", scene.name(), source->kind());
+  ViewerApp app(window, layout_view(scene, scene_path.parent_path()), *source, title, scene,
+                scene_path);
+  app.show(panels);
+  if (selected) app.select(*selected);
+  const std::function<void(double)> move_to = time_control(*source);
+  if (headless) {
+    app.capture(o.screenshot, move_to, time_s.value_or(0.0));
+  } else {
+    if (move_to && time_s) move_to(*time_s);
+    std::signal(SIGINT, request_stop);
+    std::signal(SIGTERM, request_stop);
+    app.run(&stop_requested);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  CLI::App cli{
+      "linetwin-viewer: the production line of a scene file in 3D, simulated, replayed from a\n"
+      "recording or live from an MQTT broker, with KPI, state, inspector, event log and what-if\n"
+      "panels. Press F1 in the window for the keyboard and mouse controls.\n"
+      "Exit codes: 0 success, 2 bad input or flags, 1 no OpenGL 3.3 context or internal error.",
+      "linetwin-viewer"};
+  cli.add_option("SCENE", o.scene, "Scene file (YAML, see docs/scene-format.md)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* replay = cli.add_option("--replay", o.replay,
+                                "Replay a recorded telemetry log (CSV or HDF5) instead of "
+                                "simulating")
+                     ->check(CLI::ExistingFile);
+  auto* live =
+      cli.add_option("--live", o.live,
+                     "Show live telemetry from the MQTT broker HOST[:PORT] (port 1883 by default)")
+          ->excludes(replay);
+  cli.add_option("--topic", o.topic,
+                 "Topic prefix for --live; subscribes to PREFIX/# "
+                 "(default linetwin)")
+      ->needs(live);
+  cli.add_option("--seed", o.seed, "Random seed of the simulation (default: the scene's)")
+      ->excludes(replay)
+      ->excludes(live);
+  cli.add_option("--screenshot", o.screenshot,
+                 "Draw one frame offscreen and write it to this PNG file, then exit");
+  cli.add_option("--time", o.time,
+                 "Start at this time from the start of the run (seconds, or 10.5h, 90min): "
+                 "simulated up to it, or the replay moved to it");
+  cli.add_option("--size", o.size, "Window or image size WIDTHxHEIGHT (default 1280x720)");
+  std::string panel_help = "Windows to open: all, none, or names separated by commas:";
+  for (const std::string_view name : kPanelNames)
+    panel_help += " " + std::string(name);
+  cli.add_option("--panels", o.panels, panel_help);
+  cli.add_option("--select", o.select, "Select this element at the start (the inspector shows it)");
+
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return cli.exit(e);
+  } catch (const CLI::ParseError& e) {
+    cli.exit(e);
+    return kExitBadInput;
+  }
+  try {
+    return run(o);
+  } catch (const InputError& e) {
+    fmt::print(stderr, "linetwin-viewer: error: {}\n", e.what());
+    return kExitBadInput;
+  } catch (const NoGlContext& e) {
+    fmt::print(stderr, "linetwin-viewer: error: {}\n", e.what());
+    return kExitNoContext;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "linetwin-viewer: internal error: {}\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,72 @@
+// ViewerApp: one window's frame loop. Each frame it moves the source on by the wall-clock time,
+// updates the LineView, draws the line (LineRenderer), the overlays (labels, selection, legend),
+// the panels and the help window, and turns mouse and keyboard input into camera moves, a
+// selection and source controls. Headless capture runs the same frame into an offscreen target,
+// so a screenshot shows exactly what a person would see.
+#pragma once
+
+#include <csignal>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <glm/vec2.hpp>
+
+#include "gl_window.hpp"
+#include "line_renderer.hpp"
+#include "model/line_view.hpp"
+#include "model/view_source.hpp"
+#include "offscreen_target.hpp"
+#include "orbit_camera.hpp"
+#include "panel_selection.hpp"
+#include "panels/viewer_panels.hpp"
+
+namespace linetwin::viewer {
+
+class ViewerApp {
+ public:
+  static constexpr int kCaptureSteps = 120;
+
+  // `layout` is layout_view() of `scene`, which `source` shows; the scene (read from
+  // `scene_path`) and the source must outlive the app.
+  ViewerApp(GlWindow& window, LineView layout, ViewSource& source, std::string title,
+            const Scene& scene, const std::filesystem::path& scene_path);
+
+  // Shows which windows are open (the panels, the legend, the help window).
+  void show(const PanelSelection& panels);
+  // Selects an element as a click on it would (the inspector shows it).
+  void select(ElementIndex element) { selected_ = element; }
+  // Runs until the window is closed or `*stop` becomes non-zero (set by a signal handler: Ctrl+C
+  // in the terminal ends the viewer as closing its window does, so the layout is saved).
+  void run(const volatile std::sig_atomic_t* stop);
+  // Moves the source to `time_s` with `move_to` in kCaptureSteps steps, drawing a frame after
+  // each (so the KPI charts and the event log hold the run's history, as if someone had watched
+  // it), then draws the line into an image the size of the window and writes it as a PNG. Without
+  // `move_to` (a live source) it shows the source as it is.
+  void capture(const std::filesystem::path& png, const std::function<void(double)>& move_to,
+               double time_s);
+  // One whole frame into `target`, the source moved on by `wall_s` first (the frame benchmark).
+  void draw_offscreen(const OffscreenTarget& target, double wall_s);
+
+  const LineRenderer& renderer() const { return renderer_; }
+  const OrbitCamera& camera() const { return camera_; }
+
+ private:
+  void frame(glm::ivec2 framebuffer_px);
+  void handle_mouse();
+  void handle_keys();
+  void draw_help();
+
+  GlWindow& window_;
+  LineView view_;
+  ViewSource& source_;
+  std::string title_;
+  LineRenderer renderer_;
+  OrbitCamera camera_;
+  ViewerPanels panels_;
+  PanelSelection shown_;
+  std::optional<ElementIndex> selected_;
+};
+
+}  // namespace linetwin::viewer

@@ -1,0 +1,30 @@
+#include "layout_view.hpp"
+
+namespace linetwin::viewer {
+
+LineView layout_view(const Scene& scene, const std::filesystem::path& scene_dir) {
+  LineView view;
+  view.elements.reserve(scene.elements().size());
+  for (ElementIndex i = 0; i < scene.elements().size(); ++i) {
+    const Element& e = scene.element(i);
+    ElementView v;
+    v.element = i;
+    v.type = e.type;
+    v.id = e.id;
+    v.pose = e.pose;
+    if (!e.model.empty()) {
+      const std::filesystem::path model(e.model);
+      v.model = (model.is_absolute() ? model : scene_dir / model).lexically_normal().string();
+    }
+    v.state = e.type == ElementType::kStation ? ViewState::kUnknown : ViewState::kPassive;
+    if (e.type == ElementType::kBuffer) {
+      const std::uint64_t capacity = scene.buffer_spec(e).capacity;
+      v.capacity = capacity == BufferSpec::kUnlimited ? 0 : capacity;
+    }
+    if (e.type == ElementType::kConveyor) v.conveyor_length_m = scene.conveyor_spec(e).length_m;
+    view.elements.push_back(std::move(v));
+  }
+  return view;
+}
+
+}  // namespace linetwin::viewer

@@ -1,0 +1,50 @@
+// LineView: what the viewer draws at one moment, whatever feeds it (a simulation, a replayed
+// recording, a live MQTT stream). One entry per scene element, in scene order, with its place on
+// the floor, its model and its state. It holds no GL type, so the sources that fill it and the
+// panels that read it are tested headless; the renderer only ever reads a LineView.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "plant/scene.hpp"
+
+namespace linetwin::viewer {
+
+// The states an element is coloured by. Stations take the activity the engine (or the twin)
+// reports; buffers, sources, sinks and conveyors are kPassive (drawn in their own colour, with
+// their parts shown); kUnknown is a twin that has not reported yet.
+enum class ViewState : std::uint8_t {
+  kWorking,
+  kStarved,
+  kBlocked,
+  kDown,
+  kSetup,
+  kOffShift,
+  kWaitingOperator,
+  kUnknown,
+  kPassive,
+};
+inline constexpr int kViewStateCount = 9;
+
+struct ElementView {
+  ElementIndex element = 0;
+  ElementType type = ElementType::kStation;
+  std::string id;
+  Pose pose;
+  std::string model;  // the model file resolved against the scene's folder; empty: a labelled box
+  ViewState state = ViewState::kPassive;
+  std::uint64_t parts = 0;     // parts at the element now (queued, in process, on the belt)
+  std::uint64_t capacity = 0;  // a buffer's capacity (0: unlimited), to draw its fill
+  // A conveyor's parts, metres from its entry, head first (empty for other elements).
+  std::vector<double> part_positions_m;
+  double conveyor_length_m = 0.0;
+};
+
+struct LineView {
+  double time_s = 0.0;
+  std::vector<ElementView> elements;  // Scene order: elements[i].element == i
+};
+
+}  // namespace linetwin::viewer

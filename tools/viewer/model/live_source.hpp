@@ -1,0 +1,61 @@
+// LiveSource: the scene's twins fed from an MQTT broker as `linetwin live` feeds them
+// (telemetry/mqtt_subscriber.hpp, telemetry/mqtt_twin_feed.hpp), polled once per frame without
+// waiting, so that a quiet or absent broker never holds up the window. It shows what has arrived:
+// time is the twins' observed period, up to the newest sample applied, as `linetwin live` reports
+// it (the machines' clocks, not ours, so a feed of old telemetry is shown at its own times).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "plant/scene.hpp"
+#include "telemetry/line_twins.hpp"
+#include "telemetry/mqtt_subscriber.hpp"
+#include "telemetry/mqtt_twin_feed.hpp"
+#include "twin_view.hpp"
+#include "view_source.hpp"
+
+namespace linetwin::viewer {
+
+class LiveSource final : public ViewSource {
+ public:
+  // Connects on the first advance(); connection problems are shown, never thrown (bad options
+  // are an InputError here). The scene must outlive the source.
+  LiveSource(const Scene& scene, MqttOptions options, std::int64_t reorder_window_us = 500000);
+  LiveSource(const LiveSource&) = delete;
+  LiveSource& operator=(const LiveSource&) = delete;
+  ~LiveSource() override;
+
+  std::string_view kind() const override { return "live"; }
+  // Takes what the broker has delivered, without waiting for more.
+  void advance(double wall_s) override;
+  double time_s() const override { return twins_time_s(twins_); }
+  void update(LineView& view) const override;
+  std::optional<ReplicationResult> kpis() const override { return twin_line_kpis(twins_); }
+  void take_reports(std::vector<StationReport>& out) override;
+
+  // One message as if it had just arrived: what advance() does with each message delivered.
+  void ingest(std::string_view topic, std::string_view payload, std::int64_t now_us);
+
+  bool connected() const { return connected_; }
+  // The last connection event as text ("connected to HOST:PORT", "connection refused: ...").
+  const std::string& connection_status() const { return status_; }
+  const MqttFeedStats& feed_stats() const { return feed_.stats(); }
+  const LineTwins& twins() const { return twins_; }
+  const MqttOptions& options() const { return subscriber_.options(); }
+
+ private:
+  LineTwins twins_;
+  MqttTwinFeed feed_;
+  MqttSubscriber subscriber_;
+  TwinReporter reporter_;
+  std::int64_t reorder_window_us_;
+  std::chrono::steady_clock::time_point last_message_;
+  bool connected_ = false;
+  std::string status_;
+};
+
+}  // namespace linetwin::viewer

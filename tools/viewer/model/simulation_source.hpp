@@ -1,0 +1,77 @@
+// SimulationSource: the scene simulated as the viewer watches, one replication (index 0) of the
+// engine's LineRun moved on by the frame's wall-clock time times a speed of 1 to 10,000.
+//
+// The run is the engine's own, so what the viewer shows at a time is exactly what a LineRun
+// driven to that time reports (tests/viewer_model checks it). Station reports reach the panels
+// through a StationObserver; they are held until take_reports() and, should nobody take them
+// (a headless capture of a long run), only the newest kMaxHeldReports are kept.
+//
+// step() moves to the next instant at which a station changes (its activity or its counters):
+// the instants a viewer can show. LineRun does not expose its event calendar, so the instant is
+// found on a copy of the run (a probe that runs ahead in doubling windows and notes the first
+// report), then the run itself advances to it; the copy costs one LineRun's memory per step.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "plant/line_run.hpp"
+#include "plant/scene.hpp"
+#include "view_source.hpp"
+
+namespace linetwin::viewer {
+
+class SimulationSource final : public ViewSource {
+ public:
+  static constexpr double kMinSpeed = 1.0;
+  static constexpr double kMaxSpeed = 10000.0;
+  static constexpr std::size_t kMaxHeldReports = 100000;
+
+  // Replication 0 of `scene` with `seed`, over the scene's run settings (warm-up included) or
+  // `settings`. The scene must outlive the source. Starts paused at time 0, at speed 1.
+  SimulationSource(const Scene& scene, std::uint64_t seed);
+  SimulationSource(const Scene& scene, std::uint64_t seed, const RunSettings& settings);
+  // The run reports to a member: the source stays where it was built.
+  SimulationSource(const SimulationSource&) = delete;
+  SimulationSource& operator=(const SimulationSource&) = delete;
+  ~SimulationSource() override;
+
+  std::string_view kind() const override { return "simulation"; }
+  // While playing: speed × wall_s seconds of simulated time, never beyond the end of the run.
+  void advance(double wall_s) override;
+  double time_s() const override { return run_.now(); }
+  void update(LineView& view) const override;
+  std::optional<ReplicationResult> kpis() const override { return run_.results(); }
+  void take_reports(std::vector<StationReport>& out) override;
+
+  void play() { playing_ = true; }
+  void pause() { playing_ = false; }
+  bool playing() const { return playing_; }
+  // Clamped to [kMinSpeed, kMaxSpeed].
+  void set_speed(double speed);
+  double speed() const { return speed_; }
+  // To the next instant (later than now) at which a station changes; to the end of the run when
+  // none does. Does not change playing().
+  void step();
+  // Simulates up to `t_s` (headless capture, tests); a time already passed changes nothing.
+  void run_until(double t_s);
+  double end_time_s() const { return run_.end_time(); }
+  bool finished() const { return run_.now() >= run_.end_time(); }
+
+ private:
+  class Collector final : public StationObserver {
+   public:
+    void on_station_report(const StationReport& report) override;
+    std::deque<StationReport> held;
+  };
+  const Scene& scene_;
+  LineRun run_;
+  Collector collector_;
+  bool playing_ = false;
+  double speed_ = 1.0;
+};
+
+}  // namespace linetwin::viewer

@@ -1,0 +1,42 @@
+// The colour and name of each ViewState: one table that the renderer, the legend, the panels and
+// the screenshot test all read, so a state is drawn and checked in the same colour everywhere.
+// Colours follow the convention of andon boards (green working, red down, yellow starved, blue
+// blocked) and stay distinct for the common forms of colour blindness in their brightness.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "line_view.hpp"
+
+namespace linetwin::viewer {
+
+struct Rgb8 {
+  std::uint8_t r, g, b;
+};
+
+inline constexpr std::array<Rgb8, kViewStateCount> kStateColours = {{
+    {46, 160, 67},    // working: green
+    {230, 190, 30},   // starved: yellow
+    {40, 110, 220},   // blocked: blue
+    {215, 40, 40},    // down: red
+    {150, 80, 200},   // setup: purple
+    {90, 90, 90},     // off shift: dark grey
+    {240, 130, 20},   // waiting for an operator: orange
+    {170, 170, 170},  // unknown: light grey
+    {120, 135, 150},  // passive (buffers, conveyors, sources, sinks): slate
+}};
+
+inline constexpr std::array<std::string_view, kViewStateCount> kStateNames = {
+    "working",          "starved", "blocked",          "down", "setup", "off shift",
+    "waiting operator", "unknown", "buffer / conveyor"};
+
+constexpr Rgb8 state_colour(ViewState state) {
+  return kStateColours[static_cast<int>(state)];
+}
+constexpr std::string_view state_name(ViewState state) {
+  return kStateNames[static_cast<int>(state)];
+}
+
+}  // namespace linetwin::viewer

@@ -1,0 +1,558 @@
+#include "viewer_panels.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "core/duration.hpp"
+#include "io/scene_file.hpp"
+#include "line_chart.hpp"
+#include "model/live_source.hpp"
+#include "model/replay_source.hpp"
+#include "model/simulation_source.hpp"
+#include "model/state_colours.hpp"
+
+namespace linetwin::viewer {
+namespace {
+
+ImU32 colour_of(ViewState state) {
+  const Rgb8 c = state_colour(state);
+  return IM_COL32(c.r, c.g, c.b, 255);
+}
+
+ImVec4 colour_vec(ViewState state) {
+  return ImGui::ColorConvertU32ToFloat4(colour_of(state));
+}
+
+// A KPI as text: "-" when undefined.
+std::string number(double value, const char* format = "%.2f") {
+  if (std::isnan(value)) return "-";
+  char text[32];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
+std::string interval_text(const Estimate& e) {
+  if (e.replications == 0) return "-";
+  if (!e.has_interval) return number(e.mean, "%.4g");
+  return number(e.mean, "%.4g") + " [" + number(e.ci_low, "%.4g") + ", " +
+         number(e.ci_high, "%.4g") + "]";
+}
+
+// The shares of a station's time, in the order drawn, with the state whose colour draws each.
+struct Share {
+  ViewState state;
+  double StationResult::*share;
+};
+constexpr Share kShares[] = {
+    {ViewState::kWorking, &StationResult::working},
+    {ViewState::kSetup, &StationResult::setup},
+    {ViewState::kWaitingOperator, &StationResult::waiting_operator},
+    {ViewState::kStarved, &StationResult::starved},
+    {ViewState::kBlocked, &StationResult::blocked},
+    {ViewState::kDown, &StationResult::down},
+    {ViewState::kOffShift, &StationResult::off_shift},
+};
+
+void share_bar(const StationResult& station, float width, float height) {
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  float x = origin.x;
+  for (const Share& s : kShares) {
+    const double share = station.*s.share;
+    if (!(share > 0.0)) continue;
+    const float w = static_cast<float>(share) * width;
+    draw->AddRectFilled(ImVec2(x, origin.y), ImVec2(x + w, origin.y + height), colour_of(s.state));
+    x += w;
+  }
+  draw->AddRect(origin, ImVec2(origin.x + width, origin.y + height),
+                ImGui::GetColorU32(ImGuiCol_Border));
+  ImGui::Dummy(ImVec2(width, height));
+  if (ImGui::IsItemHovered()) {
+    std::string text;
+    for (const Share& s : kShares) {
+      const double share = station.*s.share;
+      if (share > 0.0)
+        text += std::string(state_name(s.state)) + ": " + number(100.0 * share, "%.1f") + "%\n";
+    }
+    ImGui::SetTooltip("%s", text.c_str());
+  }
+}
+
+void state_swatch(ViewState state) {
+  ImGui::ColorButton(std::string(state_name(state)).c_str(), colour_vec(state),
+                     ImGuiColorEditFlags_NoTooltip, ImVec2(12, 12));
+  ImGui::SameLine();
+  ImGui::TextUnformatted(std::string(state_name(state)).c_str());
+}
+
+// Where a panel opens the first time (imgui.ini remembers it afterwards): the controls, KPIs and
+// legend down the left, the share bars, inspector and event log down the right, what-if at the
+// bottom, leaving the middle to the line. Sizes in multiples of the font size, so that they
+// scale with it on a high-DPI screen.
+enum class Slot : std::uint8_t {
+  kControls,
+  kKpis,
+  kLegend,
+  kStateShares,
+  kInspector,
+  kEvents,
+  kWhatIf
+};
+
+void place(Slot slot) {
+  const ImGuiViewport& screen = *ImGui::GetMainViewport();
+  const float em = ImGui::GetFontSize();
+  const float pad = 0.7f * em;
+  const float side = 30.0f * em;
+  const ImVec2 at = screen.WorkPos;
+  const ImVec2 size = screen.WorkSize;
+  const float right = at.x + size.x - side - pad;
+  ImVec2 pos;
+  ImVec2 extent;
+  switch (slot) {
+    case Slot::kControls:
+      pos = {at.x + pad, at.y + pad};
+      extent = {side, 11.0f * em};
+      break;
+    case Slot::kKpis:
+      pos = {at.x + pad, at.y + 12.0f * em};
+      extent = {side, 31.0f * em};
+      break;
+    case Slot::kLegend:
+      pos = {at.x + side + 2.0f * pad, at.y + pad};
+      extent = {0.0f, 0.0f};  // fits its contents
+      break;
+    case Slot::kStateShares:
+      pos = {right, at.y + pad};
+      extent = {side, 14.0f * em};
+      break;
+    case Slot::kInspector:
+      pos = {right, at.y + 15.0f * em};
+      extent = {side, 22.0f * em};
+      break;
+    case Slot::kEvents:
+      pos = {right, at.y + 38.0f * em};
+      extent = {side, std::max(10.0f * em, size.y - 38.0f * em - pad)};
+      break;
+    case Slot::kWhatIf:
+      pos = {at.x + side + 2.0f * pad, at.y + size.y - 24.0f * em - pad};
+      extent = {std::max(30.0f * em, size.x - 2.0f * side - 4.0f * pad), 24.0f * em};
+      break;
+  }
+  ImGui::SetNextWindowPos(pos, ImGuiCond_FirstUseEver);
+  if (extent.x > 0.0f) ImGui::SetNextWindowSize(extent, ImGuiCond_FirstUseEver);
+}
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream file(path);
+  std::ostringstream text;
+  text << file.rdbuf();
+  if (!file) throw std::runtime_error("cannot read " + path.string());
+  return text.str();
+}
+
+}  // namespace
+
+ViewerPanels::ViewerPanels(const Scene& scene, std::filesystem::path scene_path)
+    : scene_(scene), scene_path_(std::move(scene_path)), log_(scene) {
+  std::filesystem::path save = scene_path_;
+  save.replace_filename(scene_path_.stem().string() + ".whatif.yaml");
+  std::snprintf(save_path_, sizeof save_path_, "%s", save.string().c_str());
+}
+
+ViewerPanels::~ViewerPanels() = default;
+
+void ViewerPanels::take(ViewSource& source) {
+  reports_.clear();
+  source.take_reports(reports_);
+  log_.add(reports_);
+  kpis_ = source.kpis();
+  if (kpis_) history_.record(source.time_s(), *kpis_);
+}
+
+void ViewerPanels::draw(const LineView& view, ViewSource& source,
+                        std::optional<ElementIndex>& selected) {
+  take(source);
+
+  if (visible_.source_controls) draw_source_controls(source);
+  if (visible_.kpi_dashboard) draw_kpi_dashboard();
+  if (visible_.state_shares) draw_state_shares(source, selected);
+  if (visible_.inspector) draw_inspector(view, source, selected);
+  if (visible_.event_log) draw_event_log(selected);
+  if (visible_.what_if) draw_what_if();
+  if (visible_.legend) draw_legend();
+}
+
+void ViewerPanels::draw_source_controls(ViewSource& source) {
+  place(Slot::kControls);
+  if (!ImGui::Begin("Source", &visible_.source_controls)) {
+    ImGui::End();
+    return;
+  }
+  ImGui::Text("%s  |  t = %s", std::string(source.kind()).c_str(),
+              format_duration(source.time_s()).c_str());
+  if (auto* sim = dynamic_cast<SimulationSource*>(&source)) {
+    if (ImGui::Button(sim->playing() ? "Pause" : "Play"))
+      sim->playing() ? sim->pause() : sim->play();
+    ImGui::SameLine();
+    if (ImGui::Button("Step")) sim->step();
+    auto speed = static_cast<float>(sim->speed());
+    if (ImGui::SliderFloat("speed", &speed, static_cast<float>(SimulationSource::kMinSpeed),
+                           static_cast<float>(SimulationSource::kMaxSpeed), "x%.0f",
+                           ImGuiSliderFlags_Logarithmic))
+      sim->set_speed(speed);
+    const float done = static_cast<float>(sim->time_s() / sim->end_time_s());
+    const std::string of_run =
+        format_duration(sim->time_s()) + " of " + format_duration(sim->end_time_s());
+    ImGui::ProgressBar(done, ImVec2(-1, 0), of_run.c_str());
+  } else if (auto* replay = dynamic_cast<ReplaySource*>(&source)) {
+    if (ImGui::Button(replay->playing() ? "Pause" : "Play"))
+      replay->playing() ? replay->pause() : replay->play();
+    auto speed = static_cast<float>(replay->speed());
+    if (ImGui::SliderFloat("speed", &speed, static_cast<float>(ReplaySource::kMinSpeed),
+                           static_cast<float>(ReplaySource::kMaxSpeed), "x%.1f",
+                           ImGuiSliderFlags_Logarithmic))
+      replay->set_speed(speed);
+    auto t = static_cast<float>(replay->time_s());
+    if (ImGui::SliderFloat("timeline", &t, 0.0f, static_cast<float>(replay->duration_s()),
+                           "%.0f s"))
+      replay->seek(t);
+    ImGui::Text("%zu of %zu samples", replay->samples_applied(), replay->sample_count());
+  } else if (auto* live = dynamic_cast<LiveSource*>(&source)) {
+    ImGui::TextColored(colour_vec(live->connected() ? ViewState::kWorking : ViewState::kDown), "%s",
+                       live->connected() ? "connected" : "not connected");
+    ImGui::TextWrapped("%s", live->connection_status().c_str());
+    const MqttFeedStats& stats = live->feed_stats();
+    ImGui::Text("messages %llu, refused %llu, samples %llu",
+                static_cast<unsigned long long>(stats.messages),
+                static_cast<unsigned long long>(stats.faulty_messages),
+                static_cast<unsigned long long>(stats.samples));
+  }
+  ImGui::End();
+}
+
+void ViewerPanels::draw_kpi_dashboard() {
+  place(Slot::kKpis);
+  if (!ImGui::Begin("KPI dashboard", &visible_.kpi_dashboard)) {
+    ImGui::End();
+    return;
+  }
+  if (!kpis_) {
+    ImGui::TextUnformatted("No KPIs yet: the source has not reported.");
+    ImGui::End();
+    return;
+  }
+  ImGui::Text(
+      "throughput %s parts/h   WIP %s\nlead time %s   OEE %s",
+      number(kpis_->throughput_per_hour, "%.1f").c_str(), number(kpis_->wip_mean).c_str(),
+      std::isnan(kpis_->lead_time_mean_s) ? "-" : format_duration(kpis_->lead_time_mean_s).c_str(),
+      number(100.0 * line_oee(*kpis_), "%.1f%%").c_str());
+  const std::vector<KpiPoint>& points = history_.points();
+  std::vector<double> xs(points.size());
+  std::vector<double> ys(points.size());
+  for (std::size_t i = 0; i < points.size(); ++i)
+    xs[i] = points[i].time_s;
+  auto chart = [&](const char* label, double KpiPoint::*value, ViewState colour) {
+    for (std::size_t i = 0; i < points.size(); ++i)
+      ys[i] = points[i].*value;
+    line_chart(label, xs, ys, ImVec2(0, 6.0f * ImGui::GetFontSize()), colour_of(colour));
+  };
+  chart("throughput [parts/h]", &KpiPoint::throughput_per_hour, ViewState::kWorking);
+  chart("WIP [parts]", &KpiPoint::wip, ViewState::kBlocked);
+  chart("lead time [s]", &KpiPoint::lead_time_s, ViewState::kWaitingOperator);
+  chart("OEE", &KpiPoint::oee, ViewState::kSetup);
+  ImGui::End();
+}
+
+void ViewerPanels::draw_state_shares(const ViewSource& source,
+                                     std::optional<ElementIndex>& selected) {
+  place(Slot::kStateShares);
+  if (!ImGui::Begin("State shares", &visible_.state_shares)) {
+    ImGui::End();
+    return;
+  }
+  if (!kpis_ || kpis_->stations.size() != scene_.stations().size()) {
+    ImGui::Text("No state shares yet (t = %s).", format_duration(source.time_s()).c_str());
+    ImGui::End();
+    return;
+  }
+  const float label_width = ImGui::CalcTextSize("MMMMMMMMMM").x;
+  // Only the rows in sight are laid out, so a line of thousands of stations costs what a screenful
+  // does.
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(scene_.stations().size()));
+  while (clipper.Step()) {
+    for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+      const auto s = static_cast<std::size_t>(row);
+      const ElementIndex station = scene_.stations()[s];
+      ImGui::PushID(row);
+      if (ImGui::Selectable(scene_.element(station).id.c_str(), selected == station, 0,
+                            ImVec2(label_width, 0)))
+        selected = station;
+      ImGui::SameLine();
+      share_bar(kpis_->stations[s], std::max(ImGui::GetContentRegionAvail().x, 50.0f),
+                ImGui::GetTextLineHeight());
+      ImGui::PopID();
+    }
+  }
+  ImGui::End();
+}
+
+void ViewerPanels::draw_inspector(const LineView& view, const ViewSource& source,
+                                  std::optional<ElementIndex>& selected) {
+  place(Slot::kInspector);
+  if (!ImGui::Begin("Inspector", &visible_.inspector)) {
+    ImGui::End();
+    return;
+  }
+  if (!selected || *selected >= view.elements.size()) {
+    ImGui::TextWrapped("Click an element in the view, the share bars or the event log.");
+    ImGui::End();
+    return;
+  }
+  const ElementView& ev = view.elements[*selected];
+  const Element& e = scene_.element(*selected);
+  ImGui::Text("%s  (%s)", e.id.c_str(), std::string(to_string(e.type)).c_str());
+  state_swatch(ev.state);
+  // Telemetry says what machines do, not where the parts are: only a simulation knows.
+  if (dynamic_cast<const SimulationSource*>(&source) != nullptr)
+    ImGui::Text("parts here: %llu", static_cast<unsigned long long>(ev.parts));
+  ImGui::Text("at x %.1f m, y %.1f m, yaw %.0f deg", e.pose.x_m, e.pose.y_m, e.pose.yaw_deg);
+  if (!ev.model.empty()) ImGui::TextWrapped("model: %s", ev.model.c_str());
+  ImGui::Separator();
+
+  // Parameters, and the ones a what-if can change.
+  std::optional<WhatIfParameter> first_editable;
+  if (e.type == ElementType::kStation) {
+    const StationSpec& spec = scene_.station_spec(e);
+    ImGui::Text("servers: %u", spec.servers);
+    ImGui::Text("processing: %s", spec.processing.describe().c_str());
+    if (spec.breakdowns) {
+      ImGui::Text("time to failure: %s", spec.breakdowns->time_to_failure.describe().c_str());
+      ImGui::Text("time to repair: %s", spec.breakdowns->time_to_repair.describe().c_str());
+    }
+    first_editable = WhatIfParameter::kProcessingMean;
+  } else if (e.type == ElementType::kBuffer) {
+    const std::uint64_t capacity = scene_.buffer_spec(e).capacity;
+    ImGui::Text("capacity: %s", capacity == BufferSpec::kUnlimited
+                                    ? "unlimited"
+                                    : std::to_string(capacity).c_str());
+    first_editable = WhatIfParameter::kBufferCapacity;
+  } else if (e.type == ElementType::kConveyor) {
+    const ConveyorSpec& spec = scene_.conveyor_spec(e);
+    ImGui::Text("length %.1f m, speed %.2f m/s, spacing %.2f m, %s", spec.length_m,
+                spec.speed_m_per_s, spec.spacing_m,
+                spec.accumulating ? "accumulating" : "non-accumulating");
+  }
+
+  // Statistics so far, from the source's KPIs.
+  if (kpis_ && e.type == ElementType::kStation) {
+    const auto& stations = scene_.stations();
+    const auto s = static_cast<std::size_t>(std::find(stations.begin(), stations.end(), *selected) -
+                                            stations.begin());
+    if (s < kpis_->stations.size()) {
+      const StationResult& r = kpis_->stations[s];
+      ImGui::Separator();
+      ImGui::Text("good %llu, scrapped %llu, failures %llu",
+                  static_cast<unsigned long long>(r.parts_good),
+                  static_cast<unsigned long long>(r.parts_scrapped),
+                  static_cast<unsigned long long>(r.failures));
+      ImGui::TextWrapped(
+          "OEE %s (availability %s, performance %s, quality %s)", number(r.oee.oee, "%.3f").c_str(),
+          number(r.oee.availability, "%.3f").c_str(), number(r.oee.performance, "%.3f").c_str(),
+          number(r.oee.quality, "%.3f").c_str());
+      share_bar(r, std::max(ImGui::GetContentRegionAvail().x, 50.0f), ImGui::GetTextLineHeight());
+    }
+  }
+
+  if (first_editable) {
+    ImGui::Separator();
+    ImGui::TextUnformatted("What-if");
+    if (edited_element_ != selected ||
+        (e.type == ElementType::kBuffer) != (edit_parameter_ == WhatIfParameter::kBufferCapacity)) {
+      edited_element_ = selected;
+      edit_parameter_ = *first_editable;
+      edit_value_ = current_value(scene_, *selected, edit_parameter_);
+    }
+    if (e.type == ElementType::kStation) {
+      const char* names[] = {"processing mean [s]", "servers"};
+      int which = edit_parameter_ == WhatIfParameter::kServers ? 1 : 0;
+      if (ImGui::Combo("parameter", &which, names, 2)) {
+        edit_parameter_ = which == 1 ? WhatIfParameter::kServers : WhatIfParameter::kProcessingMean;
+        edit_value_ = current_value(scene_, *selected, edit_parameter_);
+      }
+    }
+    ImGui::InputDouble("new value", &edit_value_, 0.0, 0.0, "%.6g");
+    ImGui::InputInt("replications", &replications_);
+    replications_ = std::clamp(replications_, 2, 1000);
+    const bool running = what_if_ && !what_if_->finished();
+    if (running) ImGui::BeginDisabled();
+    if (ImGui::Button("Run what-if")) {
+      if (const auto error = start_what_if({e.id, edit_parameter_, edit_value_}))
+        what_if_message_ = *error;
+      visible_.what_if = true;
+    }
+    if (running) ImGui::EndDisabled();
+  }
+  ImGui::End();
+}
+
+void ViewerPanels::draw_event_log(std::optional<ElementIndex>& selected) {
+  place(Slot::kEvents);
+  if (!ImGui::Begin("Event log", &visible_.event_log)) {
+    ImGui::End();
+    return;
+  }
+  ImGui::SetNextItemWidth(160);
+  ImGui::InputTextWithHint("##filter", "filter: id or state", filter_text_, sizeof filter_text_);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(140);
+  const char* any = "any state";
+  const std::string current =
+      filter_state_ < 0 ? any : std::string(state_name(static_cast<ViewState>(filter_state_)));
+  if (ImGui::BeginCombo("##state", current.c_str())) {
+    if (ImGui::Selectable(any, filter_state_ < 0)) filter_state_ = -1;
+    for (int s = 0; s < kViewStateCount; ++s) {
+      if (ImGui::Selectable(std::string(state_name(static_cast<ViewState>(s))).c_str(),
+                            filter_state_ == s))
+        filter_state_ = s;
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  ImGui::Checkbox("selected only", &filter_selected_only_);
+
+  EventFilter filter;
+  filter.text = filter_text_;
+  if (filter_state_ >= 0) filter.state = static_cast<ViewState>(filter_state_);
+  if (filter_selected_only_) filter.element = selected;
+  const std::vector<std::size_t> shown = log_.matching(filter);
+  ImGui::Text("%zu of %zu events", shown.size(), log_.size());
+  ImGui::BeginChild("events");
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(shown.size()));
+  while (clipper.Step()) {
+    for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+      const EventLogEntry& entry = log_.entry(shown[static_cast<std::size_t>(row)]);
+      ImGui::PushID(row);
+      ImGui::ColorButton("##state", colour_vec(entry.state), ImGuiColorEditFlags_NoTooltip,
+                         ImVec2(10, 10));
+      ImGui::SameLine();
+      if (ImGui::Selectable(log_.describe(entry).c_str(), selected == entry.element))
+        selected = entry.element;
+      ImGui::PopID();
+    }
+  }
+  // Follow the newest events while the list is scrolled to its end.
+  if (ImGui::GetScrollY() >= ImGui::GetScrollMaxY()) ImGui::SetScrollHereY(1.0f);
+  ImGui::EndChild();
+  ImGui::End();
+}
+
+std::optional<std::string> ViewerPanels::start_what_if(const WhatIfChange& change) {
+  try {
+    const std::string changed_yaml =
+        apply_what_if(read_text(scene_path_), change, scene_path_.string());
+    auto changed = std::make_unique<Scene>(load_scene_text(changed_yaml, scene_path_.string()));
+    what_if_.reset();  // it refers to the changed scene it replaces
+    changed_scene_ = std::move(changed);
+    changed_yaml_ = changed_yaml;
+    change_ = change;
+    ExperimentSettings settings = settings_from_scene(scene_);
+    settings.run.replications = static_cast<std::uint32_t>(replications_);
+    // One core is left to the window, so that it stays responsive.
+    settings.threads = std::max(2u, std::thread::hardware_concurrency()) - 1;
+    what_if_ = std::make_unique<WhatIfRun>(scene_, *changed_scene_, settings);
+    what_if_message_.clear();
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
+}
+
+void ViewerPanels::draw_what_if() {
+  place(Slot::kWhatIf);
+  if (!ImGui::Begin("What-if", &visible_.what_if)) {
+    ImGui::End();
+    return;
+  }
+  if (!what_if_message_.empty()) ImGui::TextWrapped("%s", what_if_message_.c_str());
+  if (!what_if_) {
+    ImGui::TextWrapped("Choose an element and a new value in the inspector.");
+    ImGui::End();
+    return;
+  }
+  ImGui::Text("%s: %s = %.6g", change_.element.c_str(),
+              std::string(parameter_name(change_.parameter)).c_str(), change_.value);
+  const float progress = static_cast<float>(what_if_->done()) /
+                         static_cast<float>(std::max<std::size_t>(what_if_->total(), 1));
+  char overlay[48];
+  std::snprintf(overlay, sizeof overlay, "%zu / %zu replications", what_if_->done(),
+                what_if_->total());
+  ImGui::ProgressBar(progress, ImVec2(-1, 0), overlay);
+  if (!what_if_->finished()) {
+    if (ImGui::Button("Cancel")) what_if_->cancel();
+    ImGui::End();
+    return;
+  }
+  if (what_if_->cancelled()) {
+    ImGui::TextUnformatted("Cancelled.");
+  } else if (!what_if_->error().empty()) {
+    ImGui::TextWrapped("Failed: %s", what_if_->error().c_str());
+  } else if (ImGui::BeginTable(
+                 "comparison", 4,
+                 ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY,
+                 ImVec2(0, 300))) {
+    ImGui::TableSetupColumn("KPI");
+    ImGui::TableSetupColumn("baseline [95% CI]");
+    ImGui::TableSetupColumn("changed [95% CI]");
+    ImGui::TableSetupColumn("difference [95% CI]");
+    ImGui::TableHeadersRow();
+    for (const ComparisonRow& row : what_if_->rows()) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(row.kpi.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(interval_text(row.baseline).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(interval_text(row.changed).c_str());
+      ImGui::TableNextColumn();
+      if (row.differs) {
+        ImGui::TextColored(
+            colour_vec(row.difference.mean > 0 ? ViewState::kWorking : ViewState::kDown), "%s",
+            interval_text(row.difference).c_str());
+      } else {
+        ImGui::TextDisabled("%s (no difference)", interval_text(row.difference).c_str());
+      }
+    }
+    ImGui::EndTable();
+  }
+  ImGui::InputText("##save", save_path_, sizeof save_path_);
+  ImGui::SameLine();
+  if (ImGui::Button("Save changed scene")) {
+    std::ofstream out(save_path_);
+    out << changed_yaml_;
+    what_if_message_ =
+        out ? std::string("Saved ") + save_path_ : std::string("Cannot write ") + save_path_;
+  }
+  ImGui::End();
+}
+
+void ViewerPanels::draw_legend() {
+  place(Slot::kLegend);
+  if (!ImGui::Begin("Legend", &visible_.legend, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::End();
+    return;
+  }
+  for (int s = 0; s < kViewStateCount; ++s)
+    state_swatch(static_cast<ViewState>(s));
+  ImGui::End();
+}
+
+}  // namespace linetwin::viewer

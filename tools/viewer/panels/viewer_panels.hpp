@@ -1,0 +1,98 @@
+// ViewerPanels: the Dear ImGui windows around the 3D view: the source's controls, the KPI
+// dashboard with its charts, the stations' state shares, the element inspector, the event log and
+// the what-if window. It issues ImGui calls only (no GL), between the application's NewFrame and
+// Render, and reads the LineView and the source the renderer reads, so one frame shows one state.
+//
+// Each draw() takes the source's station reports (ViewSource::take_reports) into the event log
+// and samples its KPIs into the history: the panels are the one reader of the reports. The
+// inspector edits a copy of the selected element's parameters; "Run what-if" starts replications
+// of the changed scene against the baseline in the background (model/what_if.hpp), and the
+// what-if window shows their progress, then the comparison table, and saves the changed scene.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "model/event_log.hpp"
+#include "model/kpi_history.hpp"
+#include "model/line_view.hpp"
+#include "model/view_source.hpp"
+#include "model/what_if.hpp"
+#include "plant/scene.hpp"
+
+namespace linetwin::viewer {
+
+struct PanelVisibility {
+  bool source_controls = true;
+  bool kpi_dashboard = true;
+  bool state_shares = true;
+  bool inspector = true;
+  bool event_log = true;
+  bool what_if = false;  // opened by "Run what-if" in the inspector
+  bool legend = true;
+};
+
+class ViewerPanels {
+ public:
+  // `scene_path` is the scene's YAML file: what-if changes are made on its text. The scene must
+  // outlive the panels.
+  ViewerPanels(const Scene& scene, std::filesystem::path scene_path);
+  ~ViewerPanels();
+  ViewerPanels(const ViewerPanels&) = delete;
+  ViewerPanels& operator=(const ViewerPanels&) = delete;
+
+  // Draws the visible panels, after take(source). `selected` is the element picked in the 3D
+  // view (the inspector shows it; picking in the event log or the share bars sets it).
+  void draw(const LineView& view, ViewSource& source, std::optional<ElementIndex>& selected);
+  // Takes the source's station reports into the event log and samples its KPIs into the
+  // history, without drawing: for an application that moves a source on without frames (up to
+  // --time before a screenshot), in steps, so that the charts and the log cover that span.
+  void take(ViewSource& source);
+
+  PanelVisibility& visibility() { return visible_; }
+  const KpiHistory& kpi_history() const { return history_; }
+  const EventLog& event_log() const { return log_; }
+  // The what-if run under way or last finished, if any.
+  const WhatIfRun* what_if() const { return what_if_.get(); }
+  // Starts a what-if of `change` (as the inspector's button does); the error text when the
+  // change is refused (then nothing starts).
+  std::optional<std::string> start_what_if(const WhatIfChange& change);
+
+ private:
+  void draw_source_controls(ViewSource& source);
+  void draw_kpi_dashboard();
+  void draw_state_shares(const ViewSource& source, std::optional<ElementIndex>& selected);
+  void draw_inspector(const LineView& view, const ViewSource& source,
+                      std::optional<ElementIndex>& selected);
+  void draw_event_log(std::optional<ElementIndex>& selected);
+  void draw_what_if();
+  void draw_legend();
+
+  const Scene& scene_;
+  std::filesystem::path scene_path_;
+  PanelVisibility visible_;
+  KpiHistory history_;
+  EventLog log_;
+  std::vector<StationReport> reports_;  // reused each frame
+  std::optional<ReplicationResult> kpis_;
+  // Inspector: the parameter being edited and its value.
+  WhatIfParameter edit_parameter_ = WhatIfParameter::kProcessingMean;
+  double edit_value_ = 0.0;
+  std::optional<ElementIndex> edited_element_;
+  int replications_ = 10;
+  // Event log filter.
+  char filter_text_[64] = {};
+  int filter_state_ = -1;  // -1: any
+  bool filter_selected_only_ = false;
+  // What-if: the changed scene, its YAML and the run.
+  WhatIfChange change_;
+  std::string changed_yaml_;
+  std::unique_ptr<Scene> changed_scene_;
+  std::unique_ptr<WhatIfRun> what_if_;
+  std::string what_if_message_;
+  char save_path_[512] = {};
+};
+
+}  // namespace linetwin::viewer

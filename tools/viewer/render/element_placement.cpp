@@ -1,0 +1,126 @@
+#include "element_placement.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include <glm/common.hpp>
+#include <glm/gtc/matrix_transform.hpp>
+#include <glm/trigonometric.hpp>
+
+namespace linetwin::viewer {
+
+namespace {
+
+constexpr float kConveyorWidthM = 0.8f;
+constexpr float kConveyorHeightM = 0.9f;  // a usual working height for a belt's top
+constexpr int kPartsPerRow = 4;
+
+glm::mat4 pose_matrix(const Pose& pose) {
+  const glm::mat4 at = glm::translate(
+      glm::mat4(1.0f), glm::vec3(static_cast<float>(pose.x_m), static_cast<float>(pose.y_m),
+                                 static_cast<float>(pose.z_m)));
+  return glm::rotate(at, glm::radians(static_cast<float>(pose.yaw_deg)), glm::vec3(0, 0, 1));
+}
+
+}  // namespace
+
+glm::vec3 footprint_m(const ElementView& element) {
+  switch (element.type) {
+    case ElementType::kStation:
+      return {2.0f, 1.5f, 1.8f};
+    case ElementType::kBuffer:
+      return {1.2f, 1.2f, 0.3f};
+    case ElementType::kConveyor:
+      return {std::max(0.5f, static_cast<float>(element.conveyor_length_m)), kConveyorWidthM,
+              kConveyorHeightM};
+    case ElementType::kSource:
+    case ElementType::kSink:
+      return {1.0f, 1.0f, 0.5f};
+  }
+  return {1.0f, 1.0f, 1.0f};
+}
+
+ElementPlacement place_element(const ElementView& element, const Box3& model_bounds,
+                               FootprintFit fit_rule) {
+  const glm::vec3 footprint = footprint_m(element);
+  // A conveyor's model runs along its longest horizontal side, whichever axis its file used (the
+  // NIST ARIAC belt runs along y): turned a quarter, that side lies along the belt.
+  glm::vec3 extent = glm::max(model_bounds.size(), glm::vec3(1e-6f));
+  const bool quarter_turn = element.type == ElementType::kConveyor &&
+                            fit_rule == FootprintFit::kKeepProportions && extent.y > extent.x;
+  if (quarter_turn) std::swap(extent.x, extent.y);
+  const glm::vec3 fit = footprint / extent;
+  glm::vec3 scale{std::min({fit.x, fit.y, fit.z})};
+  if (fit_rule == FootprintFit::kStretch) {
+    scale = fit;
+  } else if (element.type == ElementType::kConveyor) {
+    scale = glm::vec3(fit.x, std::min(fit.y, fit.z), std::min(fit.y, fit.z));
+  }
+  const glm::vec3 size = extent * scale;
+  const glm::mat4 pose = pose_matrix(element.pose);
+
+  ElementPlacement placement;
+  placement.model_to_world = glm::scale(pose, scale);
+  if (quarter_turn) {
+    // (x, y) becomes (y, -x): the model's y axis runs along the element's x.
+    placement.model_to_world =
+        glm::rotate(placement.model_to_world, glm::radians(-90.0f), glm::vec3(0, 0, 1));
+  }
+  const glm::vec3 base = glm::vec3(pose[3]);
+  placement.box = {base + glm::vec3(0.0f, 0.0f, size.z / 2), size / 2.0f,
+                   glm::radians(static_cast<float>(element.pose.yaw_deg))};
+  const float marker_z = size.z + kMarkerGapM;
+  placement.marker_to_world =
+      glm::scale(glm::translate(pose, glm::vec3(0.0f, 0.0f, marker_z)), kMarkerSizeM);
+  placement.marker_top = base + glm::vec3(0.0f, 0.0f, marker_z + kMarkerSizeM.z);
+  const float top = has_status_marker(element) ? marker_z + kMarkerSizeM.z : size.z;
+  placement.sphere_centre = base + glm::vec3(0.0f, 0.0f, top / 2);
+  placement.sphere_radius_m = 0.5f * glm::length(glm::vec3(size.x, size.y, top));
+  return placement;
+}
+
+Box3 layout_bounds(std::span<const ElementPlacement> placements) {
+  Box3 bounds;
+  bool first = true;
+  for (const ElementPlacement& placed : placements) {
+    const glm::vec3 reach{placed.sphere_radius_m};
+    if (first) bounds = {placed.sphere_centre - reach, placed.sphere_centre + reach};
+    bounds.min = glm::min(bounds.min, placed.sphere_centre - reach);
+    bounds.max = glm::max(bounds.max, placed.sphere_centre + reach);
+    first = false;
+  }
+  bounds.min.z = std::min(bounds.min.z, 0.0f);
+  return bounds;
+}
+
+bool has_status_marker(const ElementView& element) {
+  return element.state != ViewState::kPassive;
+}
+
+void place_parts(const ElementView& element, const ElementPlacement& placement,
+                 std::vector<glm::vec3>& out) {
+  out.clear();
+  const glm::mat4 pose = pose_matrix(element.pose);
+  const float top = 2.0f * placement.box.half_size.z;
+  const auto at = [&](glm::vec3 local) { out.push_back(glm::vec3(pose * glm::vec4(local, 1.0f))); };
+  if (element.type == ElementType::kBuffer) {
+    // Rows of kPartsPerRow, rows side by side, then layers: the fill shows as a growing pile.
+    const std::uint64_t drawn = std::min(element.parts, kMaxPartsDrawnInBuffer);
+    const float pitch = kPartSizeM.x * 1.1f;
+    const float first = -0.5f * pitch * (kPartsPerRow - 1);
+    for (std::uint64_t k = 0; k < drawn; ++k) {
+      const auto column = static_cast<float>(k % kPartsPerRow);
+      const auto row = static_cast<float>((k / kPartsPerRow) % kPartsPerRow);
+      const auto layer = static_cast<float>(k / (kPartsPerRow * kPartsPerRow));
+      at({first + column * pitch, first + row * pitch, top + layer * kPartSizeM.z});
+    }
+  } else if (element.type == ElementType::kConveyor) {
+    const float length = 2.0f * placement.box.half_size.x;
+    for (const double position_m : element.part_positions_m) {
+      at({-length / 2 + static_cast<float>(position_m), 0.0f, top});
+    }
+  }
+}
+
+}  // namespace linetwin::viewer

@@ -1,0 +1,63 @@
+// Where each part of an element is drawn on the shop floor: its model (scaled into the element's
+// footprint and turned by its yaw), the box used to pick it, its status marker, and the parts it
+// holds. GL-free: the renderer, the picking, the screenshot's marker positions and the tests all
+// place elements through these functions, so what is drawn and what is checked cannot drift
+// apart.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include <glm/mat4x4.hpp>
+#include <glm/vec3.hpp>
+
+#include "model/line_view.hpp"
+#include "picking.hpp"
+#include "triangle_mesh.hpp"
+
+namespace linetwin::viewer {
+
+// The status marker: a flat slab floating above a station, drawn unlit in exactly its state's
+// colour, so it reads the same from any angle and can be checked pixel for pixel.
+inline constexpr glm::vec3 kMarkerSizeM{0.9f, 0.9f, 0.12f};
+inline constexpr float kMarkerGapM = 0.3f;  // between the top of the model and the marker
+inline constexpr glm::vec3 kPartSizeM{0.3f, 0.3f, 0.3f};
+// At most this many parts are drawn in a buffer; a fuller buffer looks full.
+inline constexpr std::uint64_t kMaxPartsDrawnInBuffer = 48;
+
+// The box an element of this kind occupies: x along its yaw, y across, z up (metres).
+glm::vec3 footprint_m(const ElementView& element);
+
+struct ElementPlacement {
+  glm::mat4 model_to_world{1.0f};  // for the element's mesh
+  OrientedBox box;                 // what the model occupies, for picking
+  glm::vec3 sphere_centre{0.0f};   // bounding sphere, for culling and level of detail
+  float sphere_radius_m = 0.0f;
+  glm::mat4 marker_to_world{1.0f};  // for a unit box mesh (make_box_mesh({1, 1, 1}))
+  glm::vec3 marker_top{0.0f};       // the centre of the marker's top face, seen from above
+};
+
+// How a mesh is scaled into the footprint: a model keeps its proportions (scaled uniformly to
+// fit), except that a conveyor's is stretched along its length to match the belt; the fallback
+// box for a missing model is stretched to fill the footprint.
+enum class FootprintFit : std::uint8_t { kKeepProportions, kStretch };
+
+// Places an element whose mesh has the bounds `model_bounds` (standing on z = 0, centred on
+// x = y = 0).
+ElementPlacement place_element(const ElementView& element, const Box3& model_bounds,
+                               FootprintFit fit_rule = FootprintFit::kKeepProportions);
+
+// What the camera frames: the bounding spheres of all placed elements, and the floor (z = 0).
+Box3 layout_bounds(std::span<const ElementPlacement> placements);
+
+// Whether the element shows a status marker: those with a state of their own (stations, twins).
+bool has_status_marker(const ElementView& element);
+
+// The centres of the bottoms of the part boxes to draw for an element: stacked in rows on a
+// buffer (as many as it holds, up to kMaxPartsDrawnInBuffer), along the belt of a conveyor at
+// their positions from its entry, none for other elements.
+void place_parts(const ElementView& element, const ElementPlacement& placement,
+                 std::vector<glm::vec3>& out);
+
+}  // namespace linetwin::viewer

@@ -1,0 +1,217 @@
+#include "line_renderer.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <glm/common.hpp>
+#include <glm/geometric.hpp>
+#include <glm/gtc/matrix_transform.hpp>
+#include <glm/gtc/type_ptr.hpp>
+#include <glm/trigonometric.hpp>
+
+#include "mesh_lod.hpp"
+#include "model/state_colours.hpp"
+#include "view_frustum.hpp"
+
+namespace linetwin::viewer {
+
+namespace {
+
+// One program for everything: lit (models, parts: a headlight-free sun from the front left, so
+// that faces read apart) or unlit (markers, grid: the instance colour exactly as given, which is
+// what the screenshot test compares with the state colour table).
+constexpr const char* kVertexShader = R"(#version 330 core
+layout(location = 0) in vec3 a_position;
+layout(location = 1) in vec3 a_normal;
+layout(location = 2) in mat4 a_model;
+layout(location = 6) in vec4 a_colour;
+uniform mat4 u_view_projection;
+out vec3 v_normal;
+out vec4 v_colour;
+void main() {
+  gl_Position = u_view_projection * (a_model * vec4(a_position, 1.0));
+  // The inverse transpose keeps normals perpendicular under a conveyor's stretched scale. Its
+  // columns are the cross products of the model matrix's columns divided by the determinant
+  // (positive here, and the length does not matter): three cross products per vertex instead of
+  // a matrix inverse, which a software renderer's vertex stage feels at 100,000 triangles.
+  mat3 m = mat3(a_model);
+  v_normal = mat3(cross(m[1], m[2]), cross(m[2], m[0]), cross(m[0], m[1])) * a_normal;
+  v_colour = a_colour;
+}
+)";
+constexpr const char* kFragmentShader = R"(#version 330 core
+in vec3 v_normal;
+in vec4 v_colour;
+uniform int u_lit;
+out vec4 frag_colour;
+void main() {
+  if (u_lit == 0) {
+    frag_colour = v_colour;
+    return;
+  }
+  vec3 n = normalize(v_normal);
+  if (!gl_FrontFacing) n = -n;  // models with open or inverted faces still shade
+  const vec3 sun = normalize(vec3(-0.35, -0.55, 0.75));
+  float light = 0.45 + 0.55 * max(dot(n, sun), 0.0);
+  frag_colour = vec4(v_colour.rgb * light, v_colour.a);
+}
+)";
+
+constexpr std::array<std::uint8_t, 4> kGridColour = {70, 76, 84, 255};
+constexpr std::array<std::uint8_t, 4> kPartColour = {222, 200, 160, 255};
+constexpr glm::vec3 kNeutralModel{0.78f, 0.79f, 0.80f};  // what a tint is mixed into
+constexpr float kTintShare = 0.55f;
+
+std::array<std::uint8_t, 4> rgba(Rgb8 c) {
+  return {c.r, c.g, c.b, 255};
+}
+
+// A model in the colour of its state, lightened toward a neutral grey so that shading stays
+// visible; the marker carries the exact colour.
+std::array<std::uint8_t, 4> tint(ViewState state) {
+  const Rgb8 c = state_colour(state);
+  const glm::vec3 mixed =
+      glm::mix(kNeutralModel, glm::vec3(c.r, c.g, c.b) / 255.0f, kTintShare) * 255.0f;
+  return {static_cast<std::uint8_t>(mixed.r), static_cast<std::uint8_t>(mixed.g),
+          static_cast<std::uint8_t>(mixed.b), 255};
+}
+
+// Lines every `pitch` metres over the layout and a margin around it, at most about 200 each way:
+// the pitch grows in 1-2-5 steps with the size of the floor.
+TriangleMesh make_floor_grid(const Box3& layout) {
+  constexpr float kMarginM = 6.0f;
+  const glm::vec3 low = glm::floor(layout.min - kMarginM);
+  const glm::vec3 high = glm::ceil(layout.max + kMarginM);
+  const float span = std::max(high.x - low.x, high.y - low.y);
+  float pitch = 1.0f;
+  for (int k = 0; span / pitch > 200.0f; ++k)
+    pitch *= (k % 3 == 1) ? 2.5f : 2.0f;
+  TriangleMesh grid;
+  const auto line = [&](glm::vec3 a, glm::vec3 b) {
+    const auto first = static_cast<std::uint32_t>(grid.positions.size());
+    grid.positions.insert(grid.positions.end(), {a, b});
+    grid.normals.insert(grid.normals.end(), 2, glm::vec3(0, 0, 1));
+    grid.indices.insert(grid.indices.end(), {first, first + 1});
+  };
+  const float x0 = std::floor(low.x / pitch) * pitch;
+  const float y0 = std::floor(low.y / pitch) * pitch;
+  for (float x = x0; x <= high.x; x += pitch)
+    line({x, low.y, 0.0f}, {x, high.y, 0.0f});
+  for (float y = y0; y <= high.y; y += pitch)
+    line({low.x, y, 0.0f}, {high.x, y, 0.0f});
+  return grid;
+}
+
+}  // namespace
+
+LineRenderer::LineRenderer() : program_(kVertexShader, kFragmentShader) {}
+
+void LineRenderer::set_layout(const LineView& view) {
+  model_of_element_.clear();
+  placements_.clear();
+  pick_boxes_.clear();
+  for (const ElementView& element : view.elements) {
+    const ModelId id = library_.model_for(element.model);
+    const LoadedModel& model = library_.model(id);
+    model_of_element_.push_back(id);
+    placements_.push_back(place_element(
+        element, model.bounds,
+        id == kFallbackBox ? FootprintFit::kStretch : FootprintFit::kKeepProportions));
+    pick_boxes_.push_back(placements_.back().box);
+  }
+  layout_bounds_ = viewer::layout_bounds(placements_);
+  grid_.emplace(make_floor_grid(layout_bounds_), GL_LINES);
+  batches_.assign(library_.size() * kMaxLevels, {});
+}
+
+void LineRenderer::draw(const LineView& view, const OrbitCamera& camera, glm::ivec2 size_px) {
+  stats_ = {};
+  const float aspect = static_cast<float>(size_px.x) / static_cast<float>(std::max(1, size_px.y));
+  view_projection_ = camera.projection(aspect) * camera.view();
+  const ViewFrustum frustum(view_projection_);
+  const glm::vec3 eye = camera.eye();
+  // Pixels per metre at one metre's distance, for an object's size on screen.
+  const float focal_px = static_cast<float>(size_px.y) /
+                         (2.0f * std::tan(glm::radians(OrbitCamera::kFieldOfViewYDeg) / 2.0f));
+
+  for (auto& batch : batches_)
+    batch.clear();
+  markers_.clear();
+  parts_.clear();
+  const std::size_t count = std::min(view.elements.size(), placements_.size());
+  for (std::size_t i = 0; i < count; ++i) {
+    const ElementView& element = view.elements[i];
+    const ElementPlacement& placed = placements_[i];
+    if (!frustum.may_see(placed.sphere_centre, placed.sphere_radius_m)) {
+      ++stats_.elements_culled;
+      continue;
+    }
+    ++stats_.elements_drawn;
+    const float distance = std::max(0.01f, glm::length(placed.sphere_centre - eye));
+    const ModelId id = model_of_element_[i];
+    const LoadedModel& model = library_.model(id);
+    const int level = choose_level_of_detail(placed.sphere_radius_m * focal_px / distance,
+                                             static_cast<int>(model.levels.size()));
+    batches_[id * kMaxLevels + static_cast<std::size_t>(level)].push_back(
+        {placed.model_to_world, tint(element.state)});
+    if (has_status_marker(element)) {
+      markers_.push_back({placed.marker_to_world, rgba(state_colour(element.state))});
+    }
+    place_parts(element, placed, part_scratch_);
+    for (const glm::vec3& at : part_scratch_) {
+      const glm::mat4 part = glm::scale(glm::translate(glm::mat4(1.0f), at), kPartSizeM);
+      parts_.push_back({part, kPartColour});
+    }
+  }
+
+  glViewport(0, 0, size_px.x, size_px.y);
+  glEnable(GL_DEPTH_TEST);
+  glDepthFunc(GL_LESS);
+  glDisable(GL_BLEND);
+  // Dithering would change the exact state colours of the markers.
+  glDisable(GL_DITHER);
+  glClearColor(0.13f, 0.14f, 0.16f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+  glUseProgram(program_.id());
+  glUniformMatrix4fv(program_.uniform("u_view_projection"), 1, GL_FALSE,
+                     glm::value_ptr(view_projection_));
+  const GLint lit = program_.uniform("u_lit");
+
+  glUniform1i(lit, 0);
+  // Boxes (markers, parts, fallback boxes) are closed and wound counter-clockwise: their back
+  // faces are culled, which halves what the rasteriser sets up. Models from files may be open or
+  // inconsistently wound, so they are drawn two-sided.
+  glCullFace(GL_BACK);
+  if (grid_) {
+    const MeshInstance floor{glm::mat4(1.0f), kGridColour};
+    grid_->draw({&floor, 1});
+    ++stats_.draw_calls;
+  }
+  GpuMesh& box = library_.model(kFallbackBox).levels.front();
+  glEnable(GL_CULL_FACE);
+  box.draw(markers_);
+  stats_.triangles += markers_.size() * box.triangle_count();
+  ++stats_.draw_calls;
+
+  glUniform1i(lit, 1);
+  box.draw(parts_);
+  stats_.triangles += parts_.size() * box.triangle_count();
+  ++stats_.draw_calls;
+  for (std::size_t b = 0; b < batches_.size(); ++b) {
+    if (batches_[b].empty()) continue;
+    const auto id = static_cast<ModelId>(b / kMaxLevels);
+    GpuMesh& mesh = library_.model(id).levels[b % kMaxLevels];
+    if (id == kFallbackBox) {
+      glEnable(GL_CULL_FACE);
+    } else {
+      glDisable(GL_CULL_FACE);
+    }
+    mesh.draw(batches_[b]);
+    stats_.triangles += batches_[b].size() * mesh.triangle_count();
+    ++stats_.draw_calls;
+  }
+  glDisable(GL_CULL_FACE);
+  glUseProgram(0);
+}
+
+}  // namespace linetwin::viewer

@@ -1,0 +1,73 @@
+// LineRenderer: draws a LineView in 3D. Per frame it walks the elements once: culls each by its
+// bounding sphere, picks a level of detail by its size on screen, and appends an instance to the
+// batch of its model and level; then each batch is one instanced draw call. Stations are tinted
+// by their state and carry a flat, unlit status marker in exactly the state's colour; buffers and
+// conveyors show their parts as small boxes. Models are read when the layout is set, not per
+// frame. Labels and the selection outline are drawn with Dear ImGui (overlay.hpp).
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include <glm/mat4x4.hpp>
+#include <glm/vec2.hpp>
+
+#include "element_placement.hpp"
+#include "gl_program.hpp"
+#include "gpu_mesh.hpp"
+#include "model/line_view.hpp"
+#include "model_library.hpp"
+#include "orbit_camera.hpp"
+
+namespace linetwin::viewer {
+
+struct FrameStats {
+  std::size_t elements_drawn = 0;
+  std::size_t elements_culled = 0;
+  std::size_t triangles = 0;  // submitted this frame, all batches
+  std::size_t draw_calls = 0;
+};
+
+class LineRenderer {
+ public:
+  LineRenderer();
+
+  // Reads the models of `view`'s elements and places them; call again when the layout changes.
+  void set_layout(const LineView& view);
+  // Draws into the framebuffer that is bound, over a viewport of `size_px` pixels.
+  void draw(const LineView& view, const OrbitCamera& camera, glm::ivec2 size_px);
+
+  const std::vector<ElementPlacement>& placements() const { return placements_; }
+  const std::vector<OrientedBox>& pick_boxes() const { return pick_boxes_; }
+  const LoadedModel& model_of(std::size_t element) const {
+    return library_.model(model_of_element_[element]);
+  }
+  const std::string& model_problem(const std::string& path) const {
+    return library_.problem_with(path);
+  }
+  Box3 layout_bounds() const { return layout_bounds_; }
+  const glm::mat4& view_projection() const { return view_projection_; }
+  const FrameStats& stats() const { return stats_; }
+
+ private:
+  void draw_batches(GLint lit);
+
+  ModelLibrary library_;
+  GlProgram program_;
+  std::optional<GpuMesh> grid_;
+  std::vector<ModelId> model_of_element_;
+  std::vector<ElementPlacement> placements_;
+  std::vector<OrientedBox> pick_boxes_;
+  Box3 layout_bounds_;
+  // Instances this frame: per model and level (index model * kMaxLevels + level), then markers
+  // and parts, which are drawn with the unit box of model kFallbackBox.
+  static constexpr std::size_t kMaxLevels = 4;
+  std::vector<std::vector<MeshInstance>> batches_;
+  std::vector<MeshInstance> markers_;
+  std::vector<MeshInstance> parts_;
+  std::vector<glm::vec3> part_scratch_;
+  glm::mat4 view_projection_{1.0f};
+  FrameStats stats_;
+};
+
+}  // namespace linetwin::viewer

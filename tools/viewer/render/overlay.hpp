@@ -1,0 +1,24 @@
+// What is drawn over the 3D view with Dear ImGui: element labels and the selection outline (the
+// state legend is one of the panels). Labels are drawn on ImGui's background list, under every
+// window, so panels stay readable over a crowded floor.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+
+#include <glm/vec2.hpp>
+
+#include "line_renderer.hpp"
+#include "model/line_view.hpp"
+
+namespace linetwin::viewer {
+
+// The id of each element that is near enough to read (and of the selected one), above its marker
+// or model; an element whose model did not load says so ("no model" boxes are labelled boxes).
+void draw_labels(const LineView& view, const LineRenderer& renderer, glm::vec2 viewport_px,
+                 std::optional<std::size_t> selected);
+// The twelve edges of the selected element's box, in a colour no state uses.
+void draw_selection_outline(const LineRenderer& renderer, glm::vec2 viewport_px,
+                            std::size_t selected);
+
+}  // namespace linetwin::viewer
