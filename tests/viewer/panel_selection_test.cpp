@@ -51,3 +51,16 @@ TEST_CASE("--panels: an unknown name is an input error that lists the accepted o
   CHECK_THROWS_AS(parse_panel_list(""), InputError);
   CHECK_THROWS_AS(parse_panel_list("kpi,"), InputError);
 }
+
+TEST_CASE("--panels: spaces around names are allowed; all and none stand alone") {
+  const PanelSelection spaced = parse_panel_list("kpi, states ,  help");
+  CHECK(open_count(spaced) == 3);
+  CHECK(spaced.panels.state_shares);
+  try {
+    parse_panel_list("all,kpi");
+    FAIL("expected an InputError");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("'all' stands alone") != std::string::npos);
+  }
+  CHECK_THROWS_AS(parse_panel_list("kpi,none"), InputError);
+}

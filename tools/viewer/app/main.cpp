@@ -3,6 +3,7 @@
 // exit codes as `linetwin` does: 0 success, 2 bad input or flags, 1 no OpenGL 3.3 context or an
 // internal error. With --screenshot it draws one frame offscreen at --time and writes a PNG
 // (tests and the images in docs/ are made this way, under Xvfb).
+#include <algorithm>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
@@ -12,6 +13,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -89,6 +92,19 @@ MqttOptions parse_broker(const std::string& host_port, const std::string& topic)
   return options;
 }
 
+// A capture that could not be written is bad input, found before the simulation runs.
+void check_png_path(const std::string& path) {
+  const std::filesystem::path file(path);
+  const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : ".";
+  std::error_code error;
+  if (!std::filesystem::is_directory(folder, error) || ::access(folder.c_str(), W_OK) != 0) {
+    throw bad_flag("--screenshot", "cannot write '" + path + "': the folder '" + folder.string() +
+                                       "' does not exist or is not writable");
+  }
+  if (std::filesystem::is_directory(file, error))
+    throw bad_flag("--screenshot", "'" + path + "' is a folder; expected a PNG file name");
+}
+
 std::unique_ptr<ViewSource> make_source(const Options& o, const Scene& scene) {
   if (!o.replay.empty()) return std::make_unique<ReplaySource>(scene, read_recording(o.replay));
   if (!o.live.empty()) {
@@ -114,6 +130,7 @@ int run(const Options& o) {
   const Scene scene = load_scene_file(o.scene);
   const std::filesystem::path scene_path = std::filesystem::absolute(o.scene);
   const glm::ivec2 size = parse_size(o.size);
+  if (!o.screenshot.empty()) check_png_path(o.screenshot);
   const PanelSelection panels = o.panels ? parse_panel_list(*o.panels) : PanelSelection{};
   std::optional<double> time_s;
   if (o.time) {
@@ -145,6 +162,14 @@ int run(const Options& o) {
   app.show(panels);
   if (selected) app.select(*selected);
   const std::function<void(double)> move_to = time_control(*source);
+  // A time past the end shows the end, and a capture's history (the KPI charts, the event log)
+  // is spread over the run, not over the time asked for.
+  if (time_s) {
+    if (const auto* simulation = dynamic_cast<const SimulationSource*>(source.get()))
+      time_s = std::min(*time_s, simulation->end_time_s());
+    if (const auto* replay = dynamic_cast<const ReplaySource*>(source.get()))
+      time_s = std::min(*time_s, replay->duration_s());
+  }
   if (headless) {
     app.capture(o.screenshot, move_to, time_s.value_or(0.0));
   } else {
@@ -184,8 +209,14 @@ int main(int argc, char** argv) {
   cli.add_option("--seed", o.seed, "Random seed of the simulation (default: the scene's)")
       ->excludes(replay)
       ->excludes(live);
+  // An empty value is a mistake (a shell variable left unset), not "no screenshot": without the
+  // check, a script would open a window and wait for a person.
+  const CLI::Validator not_empty(
+      [](const std::string& value) { return value.empty() ? "expected a value, found ''" : ""; },
+      "NOT EMPTY");
   cli.add_option("--screenshot", o.screenshot,
-                 "Draw one frame offscreen and write it to this PNG file, then exit");
+                 "Draw one frame offscreen and write it to this PNG file, then exit")
+      ->check(not_empty);
   cli.add_option("--time", o.time,
                  "Start at this time from the start of the run (seconds, or 10.5h, 90min): "
                  "simulated up to it, or the replay moved to it");
@@ -194,7 +225,8 @@ int main(int argc, char** argv) {
   for (const std::string_view name : kPanelNames)
     panel_help += " " + std::string(name);
   cli.add_option("--panels", o.panels, panel_help);
-  cli.add_option("--select", o.select, "Select this element at the start (the inspector shows it)");
+  cli.add_option("--select", o.select, "Select this element at the start (the inspector shows it)")
+      ->check(not_empty);
 
   try {
     cli.parse(argc, argv);

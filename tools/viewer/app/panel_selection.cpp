@@ -32,9 +32,18 @@ PanelSelection parse_panel_list(std::string_view list) {
   // Every name between commas must be known: "", "kpi," and "kpi,,help" are mistakes too.
   for (std::size_t start = 0;;) {
     const std::size_t comma = list.find(',', start);
-    const std::string_view name =
+    std::string_view name =
         list.substr(start, comma == std::string_view::npos ? comma : comma - start);
+    // "kpi, states" as the docs write lists: spaces around a name do not count.
+    while (!name.empty() && name.front() == ' ')
+      name.remove_prefix(1);
+    while (!name.empty() && name.back() == ' ')
+      name.remove_suffix(1);
     bool* flag = flag_of(selection, name);
+    if (flag == nullptr && (name == "all" || name == "none")) {
+      throw InputError({}, "--panels: '" + std::string(name) +
+                               "' stands alone; name the panels instead, separated by commas");
+    }
     if (flag == nullptr) {
       std::string accepted = "all, none";
       for (const std::string_view known : kPanelNames)

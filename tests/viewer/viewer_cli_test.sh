@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# linetwin-viewer's command line: every bad flag is exit status 2 with a message naming the flag,
+# found before any window or simulation (so this needs no display). An empty --screenshot must
+# not fall back to opening a window, which would leave a script waiting for a person.
+# Usage: viewer_cli_test.sh VIEWER SCENE
+set -uo pipefail
+viewer=$1
+scene=$2
+failures=0
+expect_bad() {  # expect_bad FLAG-NAME ARGS...: exit 2 and FLAG-NAME in the message
+  local name=$1
+  shift
+  local err
+  err=$(timeout 20 "$viewer" "$@" 2>&1 >/dev/null)
+  local rc=$?
+  if [[ $rc -ne 2 || $err != *"$name"* ]]; then
+    echo "FAIL: $* -> exit $rc, message: $err"
+    failures=$((failures + 1))
+  fi
+}
+expect_bad --screenshot "$scene" --screenshot ""
+expect_bad --select "$scene" --select "" --screenshot /tmp/unused.png
+expect_bad --select "$scene" --select no_such_element --screenshot /tmp/unused.png
+expect_bad --screenshot "$scene" --screenshot /nonexistent-folder/out.png
+expect_bad --screenshot "$scene" --screenshot /tmp
+expect_bad --time "$scene" --time soon --screenshot /tmp/unused.png
+expect_bad --time "$scene" --time -5 --screenshot /tmp/unused.png
+expect_bad --size "$scene" --size 100 --screenshot /tmp/unused.png
+expect_bad --panels "$scene" --panels all,kpi --screenshot /tmp/unused.png
+expect_bad --live "$scene" --live localhost:99999
+expect_bad --topic "$scene" --live localhost:1883 --topic "plant/#"
+expect_bad SCENE "$scene.missing"
+echo "viewer CLI: $failures failure(s)"
+exit $((failures > 0))
