@@ -231,6 +231,31 @@ TEST_CASE("levels of detail: clustering removes triangles and keeps the model's 
   CHECK(build_levels_of_detail(make_box_mesh({1.0f, 1.0f, 1.0f})).size() == 1);
 }
 
+TEST_CASE("levels of detail: a long, thin model keeps its cross-section") {
+  // Two rails of a conveyor 10 m long, 0.6 m apart across its width: cubic cells of a sixteenth
+  // of the length (0.625 m) would merge them into one; the cells across keep them apart.
+  TriangleMesh rails;
+  for (const float y : {0.0f, 0.6f}) {
+    TriangleMesh rail = make_box_mesh({10.0f, 0.05f, 0.1f});
+    const auto first = static_cast<std::uint32_t>(rails.positions.size());
+    for (glm::vec3 p : rail.positions)
+      rails.positions.push_back(p + glm::vec3(0.0f, y, 0.0f));
+    rails.normals.insert(rails.normals.end(), rail.normals.begin(), rail.normals.end());
+    for (const std::uint32_t index : rail.indices)
+      rails.indices.push_back(first + index);
+  }
+  const TriangleMesh coarse = cluster_vertices(rails, 16);
+  bool near_first = false;
+  bool near_second = false;
+  for (const glm::vec3& p : coarse.positions) {
+    near_first = near_first || std::abs(p.y) < 0.1f;
+    near_second = near_second || std::abs(p.y - 0.6f) < 0.1f;
+  }
+  CHECK(near_first);
+  CHECK(near_second);
+  CHECK(coarse.triangle_count() > 0);
+}
+
 TEST_CASE("levels of detail: smaller on screen, coarser level, never past the last") {
   int previous = 0;
   for (float radius_px = 2000.0f; radius_px > 0.5f; radius_px /= 1.5f) {

@@ -29,6 +29,7 @@ expect_bad --size "$scene" --size 100 --screenshot /tmp/unused.png
 expect_bad --panels "$scene" --panels all,kpi --screenshot /tmp/unused.png
 expect_bad --live "$scene" --live localhost:99999
 expect_bad --topic "$scene" --live localhost:1883 --topic "plant/#"
+expect_bad --seed "$scene" --seed -1 --screenshot /tmp/unused.png
 expect_bad SCENE "$scene.missing"
 echo "viewer CLI: $failures failure(s)"
 exit $((failures > 0))

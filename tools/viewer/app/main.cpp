@@ -206,7 +206,16 @@ int main(int argc, char** argv) {
                  "Topic prefix for --live; subscribes to PREFIX/# "
                  "(default linetwin)")
       ->needs(live);
+  // As `linetwin run --seed`: CLI11 alone would take -1 as 2^64 - 1.
+  const CLI::Validator whole_number(
+      [](const std::string& value) {
+        return !value.empty() && value.find_first_not_of("0123456789") == std::string::npos
+                   ? std::string()
+                   : "expected a whole number >= 0, found '" + value + "'";
+      },
+      "UINT");
   cli.add_option("--seed", o.seed, "Random seed of the simulation (default: the scene's)")
+      ->check(whole_number)
       ->excludes(replay)
       ->excludes(live);
   // An empty value is a mistake (a shell variable left unset), not "no screenshot": without the

@@ -63,12 +63,21 @@ void share_bar(const StationResult& station, float width, float height) {
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   ImDrawList* draw = ImGui::GetWindowDrawList();
   float x = origin.x;
+  double known = 0.0;
   for (const Share& s : kShares) {
     const double share = station.*s.share;
     if (!(share > 0.0)) continue;
+    known += share;
     const float w = static_cast<float>(share) * width;
     draw->AddRectFilled(ImVec2(x, origin.y), ImVec2(x + w, origin.y + height), colour_of(s.state));
     x += w;
+  }
+  // A twin's time before its first report (or reported as unknown) is in no state: the rest of
+  // the bar, in the legend's colour for unknown. A simulated station's shares add up to 1.
+  const double unknown = 1.0 - known;
+  if (unknown > 1e-6) {
+    draw->AddRectFilled(ImVec2(x, origin.y), ImVec2(origin.x + width, origin.y + height),
+                        colour_of(ViewState::kUnknown));
   }
   draw->AddRect(origin, ImVec2(origin.x + width, origin.y + height),
                 ImGui::GetColorU32(ImGuiCol_Border));
@@ -79,6 +88,10 @@ void share_bar(const StationResult& station, float width, float height) {
       const double share = station.*s.share;
       if (share > 0.0)
         text += std::string(state_name(s.state)) + ": " + number(100.0 * share, "%.1f") + "%\n";
+    }
+    if (unknown > 1e-6) {
+      text += std::string(state_name(ViewState::kUnknown)) + ": " +
+              number(100.0 * unknown, "%.1f") + "%\n";
     }
     ImGui::SetTooltip("%s", text.c_str());
   }

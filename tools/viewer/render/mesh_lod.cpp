@@ -32,7 +32,17 @@ TriangleMesh cluster_vertices(const TriangleMesh& mesh, int cells) {
   const Box3 bounds = mesh.bounds();
   const glm::vec3 size = bounds.size();
   const float longest = std::max({size.x, size.y, size.z});
-  const float cell = longest > 0.0f ? longest / static_cast<float>(cells) : 1.0f;
+  // Cubic cells, except that a thin side keeps a few cells of its own: a long conveyor cut into
+  // cubes of a sixteenth of its length would have its belt, frame and legs averaged into one
+  // twisted strip.
+  const int thin_side_cells = std::min(cells, 4);
+  const auto cell_along = [&](float side) {
+    if (longest <= 0.0f || side <= 0.0f) return 1.0f;
+    const int n = std::max(thin_side_cells,
+                           static_cast<int>(std::ceil(static_cast<float>(cells) * side / longest)));
+    return side / static_cast<float>(std::min(n, cells));
+  };
+  const glm::vec3 cell{cell_along(size.x), cell_along(size.y), cell_along(size.z)};
 
   // Each vertex's cell, as one integer key; the clusters in the order their cells first appear.
   const auto cell_of = [&](const glm::vec3& p) {
