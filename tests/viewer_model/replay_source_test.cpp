@@ -5,9 +5,13 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <optional>
 #include <sstream>
 
+#include "core/input_error.hpp"
 #include "io/recording/simulation_recording.hpp"
+#include "io/recording/telemetry_log_file.hpp"
 #include "io/scene_file.hpp"
 #include "layout_view.hpp"
 #include "plant/line_run.hpp"
@@ -133,7 +137,7 @@ TEST_CASE("a replay reports the state changes the simulation reported, at their 
   }
 }
 
-TEST_CASE("read_recording reads CSV logs and HDF5 recordings alike") {
+TEST_CASE("a replay reads CSV logs and HDF5 recordings alike (read_telemetry_log)") {
   const TelemetryLog log = simulate_telemetry(viewer_test_scene(), kSeed, 0, whole_run(), kStartUs);
   const test::TempDir dir;
   std::ostringstream csv;
@@ -147,9 +151,33 @@ TEST_CASE("read_recording reads CSV logs and HDF5 recordings alike") {
                     settings);
   for (const auto& path : {csv_path, h5_path}) {
     CAPTURE(path);
-    ReplaySource replay(viewer_test_scene(), read_recording(path));
+    CHECK(detect_log_format(path) == (path == csv_path ? "csv" : "hdf5"));
+    ReplaySource replay(viewer_test_scene(), read_telemetry_log(viewer_test_scene(), path));
     CHECK(replay.sample_count() == log.samples.size());
     replay.seek(2400.3);
     check_states_at(replay, 2400.3);
   }
+}
+
+TEST_CASE("a replay reads a real MTConnect export, as linetwin replay does (needs shared data)") {
+  const std::string log_path = LINETWIN_SOURCE_DIR
+      "/../shared/data/telemetry/nist_dtl_pocketnc/"
+      "pocketnc_mtconnect_2023-07-24.csv";
+  if (!std::filesystem::exists(log_path)) {
+    MESSAGE("skipped: ../shared/data/telemetry is absent");
+    return;
+  }
+  const Scene scene = load_scene_file(LINETWIN_SOURCE_DIR "/scenes/pocketnc_cell.yaml");
+  CHECK(detect_log_format(log_path) == "mtconnect");
+  // The cell's only station is the machine the export is about.
+  ReplaySource replay(scene, read_telemetry_log(scene, log_path));
+  REQUIRE(replay.sample_count() > 1000);
+  CHECK(replay.duration_s() > 600.0);
+  replay.seek(replay.duration_s());
+  const std::optional<ReplicationResult> kpis = replay.kpis();
+  REQUIRE(kpis);
+  REQUIRE(kpis->stations.size() == 1);
+  CHECK(kpis->stations[0].working > 0.5);  // the log is mostly the machine cutting
+  // A scene with several stations must be told which one the export is about.
+  CHECK_THROWS_AS(read_telemetry_log(viewer_test_scene(), log_path), InputError);
 }

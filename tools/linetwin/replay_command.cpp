@@ -5,7 +5,6 @@
 // (drift_options.hpp), so that drift can be looked for offline.
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -18,12 +17,10 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "drift_options.hpp"
-#include "io/recording/telemetry_recording.hpp"
+#include "io/recording/telemetry_log_file.hpp"
 #include "io/scene_file.hpp"
-#include "telemetry/csv_telemetry_log.hpp"
 #include "telemetry/drift_report.hpp"
 #include "telemetry/line_twins.hpp"
-#include "telemetry/mtconnect_log.hpp"
 #include "telemetry/twin_report.hpp"
 
 namespace linetwin::cli {
@@ -41,57 +38,6 @@ struct ReplayOptions {
   DriftOptions drift;
 };
 
-// The format of a log from its first bytes: HDF5's signature, or a header row with the columns
-// that each CSV form needs.
-std::string detect_format(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::string header;
-  if (!file || !std::getline(file, header)) return "csv";  // the reader says what is wrong
-  if (header.starts_with("\x89HDF\r")) return "hdf5";
-  std::vector<std::string> columns;
-  std::istringstream fields(header);
-  for (std::string column; std::getline(fields, column, ',');) {
-    column.erase(0, column.find_first_not_of(" \t\""));
-    column.erase(column.find_last_not_of(" \t\"\r") + 1);
-    columns.push_back(column);
-  }
-  auto has = [&](std::string_view name) {
-    return std::find(columns.begin(), columns.end(), name) != columns.end();
-  };
-  if (has("machine") && has("kind")) return "csv";
-  if (has("exec")) return "mtconnect";
-  throw InputError({path, 1, 0, ""},
-                   "cannot tell the log's format from its header; expected a linetwin CSV log "
-                   "(columns timestamp, machine, kind, ...), an MTConnect CSV (columns timestamp, "
-                   "exec, ...) or an HDF5 recording, or give --format");
-}
-
-// The machine an MTConnect log is about: --machine, or else the scene's only station.
-std::string mtconnect_machine(const Scene& scene, const ReplayOptions& options) {
-  if (!options.machine.empty()) {
-    if (!scene.find(options.machine)) {
-      throw InputError(
-          {"", 0, 0, "--machine"},
-          fmt::format("expected the id of an element of the scene, found '{}'", options.machine));
-    }
-    return options.machine;
-  }
-  if (scene.stations().size() != 1) {
-    throw InputError({"", 0, 0, "--machine"},
-                     fmt::format("an MTConnect log is one machine's and the scene has {} "
-                                 "stations; expected --machine ID to say which",
-                                 scene.stations().size()));
-  }
-  return scene.element(scene.stations().front()).id;
-}
-
-TelemetryLog read_log(const Scene& scene, const ReplayOptions& options, const std::string& format) {
-  if (format == "csv") return read_telemetry_csv(options.log);
-  if (format == "mtconnect")
-    return read_mtconnect_csv(options.log, mtconnect_machine(scene, options));
-  return read_telemetry_hdf5(options.log);
-}
-
 int replay_command(const ReplayOptions& options) {
   if (options.json_path == "-" && options.csv_path == "-") {
     throw InputError({"", 0, 0, "--csv"},
@@ -100,8 +46,9 @@ int replay_command(const ReplayOptions& options) {
   const Scene scene = load_scene_file(options.scene);
   check_writable(options.json_path, "--json");
   check_writable(options.csv_path, "--csv");
-  const std::string format = options.format == "auto" ? detect_format(options.log) : options.format;
-  TelemetryLog log = read_log(scene, options, format);
+  const std::string format =
+      options.format == "auto" ? detect_log_format(options.log, "--format") : options.format;
+  TelemetryLog log = read_telemetry_log(scene, options.log, format, options.machine);
   // A recorded file is put in time order as a whole; ties keep the order of the file.
   std::stable_sort(log.samples.begin(), log.samples.end(),
                    [](const TelemetrySample& a, const TelemetrySample& b) {

@@ -22,6 +22,7 @@
 #include "core/duration.hpp"
 #include "core/input_error.hpp"
 #include "gl_window.hpp"
+#include "io/recording/telemetry_log_file.hpp"
 #include "io/scene_file.hpp"
 #include "model/layout_view.hpp"
 #include "model/live_source.hpp"
@@ -50,7 +51,8 @@ constexpr int kExitNoContext = 1;
 struct Options {
   std::string scene;
   std::string replay;
-  std::string live;  // HOST[:PORT]
+  std::string machine;  // the element an MTConnect log is about
+  std::string live;     // HOST[:PORT]
   std::string topic = "linetwin";
   std::optional<std::uint64_t> seed;
   std::string screenshot;
@@ -106,7 +108,11 @@ void check_png_path(const std::string& path) {
 }
 
 std::unique_ptr<ViewSource> make_source(const Options& o, const Scene& scene) {
-  if (!o.replay.empty()) return std::make_unique<ReplaySource>(scene, read_recording(o.replay));
+  if (!o.replay.empty()) {
+    // The files `linetwin replay` reads: HDF5 recordings, linetwin CSV logs, MTConnect exports.
+    return std::make_unique<ReplaySource>(
+        scene, read_telemetry_log(scene, o.replay, "auto", o.machine, "--machine"));
+  }
   if (!o.live.empty()) {
     if (o.time) throw bad_flag("--time", "a live view shows the present; drop --time");
     return std::make_unique<LiveSource>(scene, parse_broker(o.live, o.topic));
@@ -198,6 +204,10 @@ int main(int argc, char** argv) {
                                 "Replay a recorded telemetry log (CSV or HDF5) instead of "
                                 "simulating")
                      ->check(CLI::ExistingFile);
+  cli.add_option("--machine", o.machine,
+                 "For an MTConnect log: the element it is about (default: the scene's only "
+                 "station)")
+      ->needs(replay);
   auto* live =
       cli.add_option("--live", o.live,
                      "Show live telemetry from the MQTT broker HOST[:PORT] (port 1883 by default)")

@@ -2,22 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-
-#include "io/recording/telemetry_recording.hpp"
-#include "telemetry/csv_telemetry_log.hpp"
 
 namespace linetwin::viewer {
-
-TelemetryLog read_recording(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  char signature[8] = {};
-  file.read(signature, sizeof signature);
-  // HDF5's format signature; anything else is read as CSV, whose reader says what is wrong.
-  if (file && std::string_view(signature, sizeof signature) == "\x89HDF\r\n\x1a\n")
-    return read_telemetry_hdf5(path);
-  return read_telemetry_csv(path);
-}
 
 ReplaySource::ReplaySource(const Scene& scene, TelemetryLog log)
     : scene_(scene), log_(std::move(log)), reporter_(scene) {

@@ -22,9 +22,6 @@
 
 namespace linetwin::viewer {
 
-// Reads a recording: HDF5 when the file starts with HDF5's signature, else linetwin's CSV log.
-TelemetryLog read_recording(const std::string& path);
-
 class ReplaySource final : public ViewSource {
  public:
   static constexpr double kMinSpeed = 0.1;
