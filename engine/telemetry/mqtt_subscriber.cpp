@@ -106,6 +106,15 @@ struct MqttSubscriber::Impl {
   void on_message_received(const mosquitto_message& message);
 };
 
+void check_mqtt_topic_prefix(std::string_view prefix, const std::string& field) {
+  if (prefix.empty() || prefix.find_first_of("+#") != std::string_view::npos ||
+      prefix.back() == '/') {
+    throw bad_option(field, fmt::format("expected a topic prefix without wildcards (+ #) or a "
+                                        "trailing '/', found '{}'",
+                                        prefix));
+  }
+}
+
 void MqttSubscriber::Impl::configure() {
   const MqttOptions& o = options;
   if (o.host.empty()) throw bad_option("host", "expected a broker host name or address");
@@ -115,13 +124,7 @@ void MqttSubscriber::Impl::configure() {
   if (o.qos != 0 && o.qos != 1) {
     throw bad_option("qos", fmt::format("expected QoS 0 or 1, found {}", o.qos));
   }
-  if (o.topic_prefix.empty() || o.topic_prefix.find_first_of("+#") != std::string::npos ||
-      o.topic_prefix.back() == '/') {
-    throw bad_option("topic_prefix",
-                     fmt::format("expected a topic prefix without wildcards (+ #) or a trailing "
-                                 "'/', found '{}'",
-                                 o.topic_prefix));
-  }
+  check_mqtt_topic_prefix(o.topic_prefix, "topic_prefix");
   if (o.qos == 1 && o.client_id.empty()) {
     throw bad_option("client_id",
                      "QoS 1 needs a fixed client id so that the broker keeps the session");

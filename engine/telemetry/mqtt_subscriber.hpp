@@ -127,6 +127,10 @@ class MqttSubscriber {
 void parse_mqtt_broker(std::string_view text, bool tls, const std::string& flag,
                        MqttOptions& options);
 
+// A topic prefix the subscriber can take (it subscribes to PREFIX/#): not empty, no wildcard (+ #),
+// no trailing '/'. Anything else is an InputError naming `field`.
+void check_mqtt_topic_prefix(std::string_view prefix, const std::string& field);
+
 // The text form of a connection event for logs: "connected to HOST:PORT (session resumed)".
 std::string describe(const MqttConnectionEvent& event, const MqttOptions& options);
 

@@ -25,6 +25,27 @@ MachineState machine_state_of(StationActivity activity) {
   return MachineState::kUnknown;
 }
 
+std::optional<StationActivity> station_activity_of(MachineState state, std::string_view reason) {
+  switch (state) {
+    case MachineState::kProducing:
+      return StationActivity::kWorking;
+    case MachineState::kIdle:
+      return reason == kWaitingOperatorReason ? StationActivity::kWaitingOperator
+                                              : StationActivity::kIdle;
+    case MachineState::kBlocked:
+      return StationActivity::kBlocked;
+    case MachineState::kDown:
+      return StationActivity::kDown;
+    case MachineState::kSetup:
+      return StationActivity::kSetup;
+    case MachineState::kOffShift:
+      return StationActivity::kOffShift;
+    case MachineState::kUnknown:
+      break;
+  }
+  return std::nullopt;
+}
+
 SimulatedTelemetry::SimulatedTelemetry(const Scene& scene, TelemetryLog& log, std::int64_t start_us)
     : log_(log), start_us_(start_us) {
   for (const Element& e : scene.elements())
@@ -32,8 +53,8 @@ SimulatedTelemetry::SimulatedTelemetry(const Scene& scene, TelemetryLog& log, st
   next_sequence_.assign(log_.names.machines().size(), 1);
   good_name_ = log_.names.intern_name(kGoodPartsCounter);
   scrap_name_ = log_.names.intern_name(kScrapPartsCounter);
-  breakdown_name_ = log_.names.intern_name("breakdown");
-  waiting_operator_name_ = log_.names.intern_name("waiting_operator");
+  breakdown_name_ = log_.names.intern_name(kBreakdownReason);
+  waiting_operator_name_ = log_.names.intern_name(kWaitingOperatorReason);
 }
 
 void SimulatedTelemetry::on_station_report(const StationReport& report) {

@@ -11,6 +11,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 #include "plant/scene.hpp"
 #include "plant/station_observer.hpp"
@@ -34,7 +36,16 @@ class SimulatedTelemetry final : public StationObserver {
   std::uint16_t waiting_operator_name_;
 };
 
+// The reasons simulated telemetry gives with a state: why a station is down, and that an idle
+// station waits for an operator (the one activity a machine state cannot say plainly).
+inline constexpr std::string_view kBreakdownReason = "breakdown";
+inline constexpr std::string_view kWaitingOperatorReason = "waiting_operator";
+
 MachineState machine_state_of(StationActivity activity);
+// The inverse, for twins that stand in for stations (a replayed or live line shown as a simulated
+// one): `reason` is the text of the twin's reason, empty when none; nullopt for kUnknown, which no
+// simulated station is ever in.
+std::optional<StationActivity> station_activity_of(MachineState state, std::string_view reason);
 
 // Simulates one replication of `scene` (its warm-up and observed period, or `settings`) and
 // returns its stations' telemetry.

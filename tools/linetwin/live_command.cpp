@@ -149,13 +149,7 @@ MqttOptions mqtt_options(const LiveOptions& o) {
   MqttOptions m;
   const bool tls = !o.tls_ca.empty() || !o.tls_capath.empty();
   parse_mqtt_broker(o.broker, tls, "--broker", m);
-  if (o.topic.empty() || o.topic.find_first_of("+#") != std::string::npos ||
-      o.topic.back() == '/') {
-    throw bad_flag("--topic",
-                   fmt::format("expected a topic prefix without wildcards (+ #) or a trailing '/', "
-                               "found '{}'",
-                               o.topic));
-  }
+  check_mqtt_topic_prefix(o.topic, "--topic");
   m.topic_prefix = o.topic;
   m.qos = o.qos;
   // QoS 1 needs the same client id on every start for the broker to keep the session; a

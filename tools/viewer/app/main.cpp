@@ -83,12 +83,7 @@ MqttOptions parse_broker(const std::string& host_port, const std::string& topic)
   MqttOptions options;
   // The same forms as `linetwin live --broker`: HOST, HOST:PORT or [IPv6]:PORT.
   parse_mqtt_broker(host_port, false, "--live", options);
-  if (topic.empty() || topic.find_first_of("+#") != std::string::npos || topic.back() == '/') {
-    throw bad_flag("--topic",
-                   "expected a topic prefix without wildcards (+ #) or a trailing '/', "
-                   "found '" +
-                       topic + "'");
-  }
+  check_mqtt_topic_prefix(topic, "--topic");
   options.topic_prefix = topic;
   options.client_id = "linetwin-viewer-" + topic;
   return options;

@@ -81,7 +81,7 @@ void TwinReporter::note(const LineTwins& twins, std::uint32_t machine) {
   if (!state_changed && !counters_changed) return;
   seen = {twin.state(), twin.reason(), twin.good_parts(), twin.scrap_parts()};
   const std::optional<StationActivity> activity =
-      station_activity(twin.state(), reason_of(twins, twin));
+      station_activity_of(twin.state(), reason_of(twins, twin));
   StationReport report;
   report.time_s = static_cast<double>(twin.last_message_us() - twins.observed_from_us()) * 1e-6;
   report.station = machine;

@@ -5,20 +5,18 @@
 // "waiting_operator" (telemetry/simulated_telemetry.hpp), which the second overload recognises.
 #pragma once
 
-#include <optional>
 #include <string_view>
 
 #include "line_view.hpp"
 #include "plant/station_observer.hpp"
 #include "telemetry/machine_state.hpp"
+#include "telemetry/simulated_telemetry.hpp"
 
 namespace linetwin::viewer {
 
 ViewState view_state(StationActivity activity);
-// `reason` is the text of the twin's reason (empty when none).
+// `reason` is the text of the twin's reason (empty when none); the state is read as the station
+// activity it stands for (telemetry/simulated_telemetry.hpp, station_activity_of).
 ViewState view_state(MachineState state, std::string_view reason = {});
-// The activity a twin's state stands for, for the station reports a twin-fed source produces;
-// nullopt for kUnknown, which no simulated station is ever in.
-std::optional<StationActivity> station_activity(MachineState state, std::string_view reason = {});
 
 }  // namespace linetwin::viewer
