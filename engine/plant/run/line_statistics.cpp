@@ -1,0 +1,62 @@
+#include "plant/run/line_statistics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace linetwin::line_run {
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+}  // namespace
+
+LineStatistics::LineStatistics(std::size_t products)
+    : completed_by_product_(products, 0),
+      scrapped_by_product_(products, 0),
+      lead_time_sum_by_product_(products, 0.0) {
+  lead_times_s_.reserve(1024);
+}
+
+void LineStatistics::reset(double now) {
+  observed_from_s_ = now;
+  wip_.reset(now);
+  completed_ = 0;
+  std::fill(completed_by_product_.begin(), completed_by_product_.end(), 0);
+  std::fill(scrapped_by_product_.begin(), scrapped_by_product_.end(), 0);
+  std::fill(lead_time_sum_by_product_.begin(), lead_time_sum_by_product_.end(), 0.0);
+  lead_times_s_.clear();
+}
+
+std::uint64_t LineStatistics::parts_in_line() const {
+  return static_cast<std::uint64_t>(std::llround(wip_.value()));
+}
+
+void LineStatistics::write(double now, ReplicationResult& r) const {
+  r.observed_s = now - observed_from_s_;
+  r.parts_completed = completed_;
+  r.parts_in_line_at_end = parts_in_line();
+  const double observed = r.observed_s > 0.0 ? r.observed_s : kNaN;
+  r.throughput_per_hour = static_cast<double>(completed_) / observed * 3600.0;
+  r.wip_mean = wip_.mean(now);
+  // Reordering the samples in place changes no statistic of them, and saves copying them.
+  r.lead_time_mean_s = sample_mean(lead_times_s_);
+  const double probabilities[] = {0.50, 0.95};
+  double lead_time_quantiles[2];
+  quantiles(lead_times_s_, probabilities, lead_time_quantiles);
+  r.lead_time_p50_s = lead_time_quantiles[0];
+  r.lead_time_p95_s = lead_time_quantiles[1];
+  for (std::size_t p = 0; p < completed_by_product_.size(); ++p) {
+    ProductResult out;
+    out.completed = completed_by_product_[p];
+    out.scrapped = scrapped_by_product_[p];
+    out.throughput_per_hour = static_cast<double>(out.completed) / observed * 3600.0;
+    out.lead_time_mean_s = out.completed > 0
+                               ? lead_time_sum_by_product_[p] / static_cast<double>(out.completed)
+                               : kNaN;
+    r.products.push_back(out);
+  }
+  r.ledger = ledger_;
+  r.ledger.in_line = parts_in_line();
+}
+
+}  // namespace linetwin::line_run

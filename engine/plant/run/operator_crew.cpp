@@ -1,0 +1,138 @@
+#include "plant/run/operator_crew.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "plant/run/line.hpp"
+#include "plant/run/station_flow_inline.hpp"
+
+namespace linetwin::line_run {
+
+void OperatorCrew::build(const Scene& scene) {
+  for (const Element& e : scene.elements())
+    poses_.push_back(e.pose);
+  for (std::uint32_t k = 0; k < scene.operator_pools().size(); ++k) {
+    const OperatorPoolSpec& pool = scene.operator_pools()[k];
+    const Pose home = pool.home == kNoElement ? Pose{} : scene.element(pool.home).pose;
+    pools_.push_back(PoolRun{.spec = &pool,
+                             .first_operator = static_cast<std::uint32_t>(operators_.size()),
+                             .walking = {},
+                             .working = {},
+                             .assignments = 0});
+    for (std::uint32_t i = 0; i < pool.count; ++i)
+      operators_.push_back(OperatorRun{.pool = k, .x_m = home.x_m, .y_m = home.y_m, .busy = false});
+  }
+}
+
+bool OperatorCrew::belongs_to(std::uint32_t op, const std::vector<std::uint32_t>& pools) const {
+  return std::find(pools.begin(), pools.end(), operators_[op].pool) != pools.end();
+}
+
+// The nearest free operator of a pool with the skill comes; with none free, the request waits
+// its turn.
+bool OperatorCrew::request(Line& line, const StationRun& station, std::uint16_t server,
+                           OperatorTask task) {
+  const Request request{station.index, server, task};
+  const Pose& at = poses_[station.element];
+  std::uint32_t best = kNoOperator;
+  double best_distance = std::numeric_limits<double>::infinity();
+  for (std::uint32_t pool : station.spec->operator_pools[static_cast<int>(task)]) {
+    const PoolRun& p = pools_[pool];
+    for (std::uint32_t op = p.first_operator; op < p.first_operator + p.spec->count; ++op) {
+      if (operators_[op].busy) continue;
+      const double distance = std::hypot(operators_[op].x_m - at.x_m, operators_[op].y_m - at.y_m);
+      if (distance < best_distance) {
+        best_distance = distance;
+        best = op;
+      }
+    }
+  }
+  if (best == kNoOperator) {
+    requests_.push_back(request);
+    return false;
+  }
+  assign(line, best, request, station);
+  return true;
+}
+
+void OperatorCrew::assign(Line& line, std::uint32_t op, const Request& request,
+                          const StationRun& station) {
+  OperatorRun& worker = operators_[op];
+  PoolRun& pool = pools_[worker.pool];
+  worker.busy = true;
+  ++pool.assignments;
+  if (request.server == kRepairTask) {
+    line.stations.at(request.station).repair_operator = op;
+  } else {
+    line.stations.server(station, request.server).operator_id = op;
+  }
+  const Pose& at = poses_[station.element];
+  const double walk_s =
+      std::hypot(worker.x_m - at.x_m, worker.y_m - at.y_m) / pool.spec->walking_speed_m_per_s;
+  pool.walking.add(line.kernel.now(), 1.0);
+  // Always through an event, even without a walk, so that a task never starts in the middle of
+  // the hand-over that freed the operator.
+  line.kernel.schedule_in(walk_s,
+                          event(RunEvent::kOperatorArrives, request.station, request.server));
+}
+
+void OperatorCrew::release(Line& line, std::uint32_t op) {
+  OperatorRun& worker = operators_[op];
+  pools_[worker.pool].working.add(line.kernel.now(), -1.0);
+  worker.busy = false;
+  for (std::size_t i = 0; i < requests_.size(); ++i) {
+    const Request request = requests_[i];
+    const StationRun& station = line.stations.at(request.station);
+    const auto& pools = station.spec->operator_pools[static_cast<int>(request.task)];
+    if (std::find(pools.begin(), pools.end(), worker.pool) == pools.end()) continue;
+    requests_.erase(requests_.begin() + static_cast<std::ptrdiff_t>(i));
+    assign(line, op, request, station);
+    return;
+  }
+}
+
+void OperatorCrew::on_arrives(Line& line, StationRun& station, std::uint16_t k) {
+  const std::uint32_t op =
+      k == kRepairTask ? station.repair_operator : line.stations.server(station, k).operator_id;
+  OperatorRun& worker = operators_[op];
+  PoolRun& pool = pools_[worker.pool];
+  const double now = line.kernel.now();
+  pool.walking.add(now, -1.0);
+  pool.working.add(now, 1.0);
+  worker.x_m = poses_[station.element].x_m;
+  worker.y_m = poses_[station.element].y_m;
+  if (k == kRepairTask) {
+    line.stops.start_repair(line, station);
+    return;
+  }
+  if (line.stations.server(station, k).waiting_for == OperatorTask::kSetup) {
+    line.stations.start_setup(line, station, k);
+  } else {
+    line.stations.start_processing<false>(line, station, k);
+  }
+  line.stations.refresh_active(now, station);
+}
+
+void OperatorCrew::reset(double now) {
+  for (PoolRun& pool : pools_) {
+    pool.walking.reset(now);
+    pool.working.reset(now);
+    pool.assignments = 0;
+  }
+}
+
+void OperatorCrew::write(double now, double observed_s, ReplicationResult& r) const {
+  constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+  for (const PoolRun& pool : pools_) {
+    const double total = pool.spec->count * observed_s;
+    OperatorPoolResult out;
+    out.walking = total > 0.0 ? pool.walking.integral(now) / total : kNaN;
+    out.working = total > 0.0 ? pool.working.integral(now) / total : kNaN;
+    out.utilisation = out.walking + out.working;
+    out.assignments = pool.assignments;
+    r.operators.push_back(out);
+  }
+}
+
+}  // namespace linetwin::line_run

@@ -1,0 +1,42 @@
+// The events of a line run, registered in one place: each part of the run owns its kinds, and
+// LineRun's dispatch hands an event to its owner. A new part adds its kinds here and one case to
+// the dispatch; the event calendar orders events by time, priority and insertion only, so the
+// values themselves never change a run.
+#pragma once
+
+#include <cstdint>
+
+#include "core/event_calendar.hpp"
+
+namespace linetwin::line_run {
+
+enum class RunEvent : std::uint16_t {
+  // Stations (StationFlow). The target is the station's index, the detail its server.
+  kServiceEnd,
+  kSetupEnd,
+  // Sources (SourceFlow). The target is the source's index.
+  kArrival,
+  // Operators (OperatorCrew). The target is the station, the detail its server or kRepairTask.
+  kOperatorArrives,
+  // Breakdowns and shifts (StationStops). The target is the station or the calendar.
+  kFailure,
+  kRepairEnd,
+  kShiftChange,
+  // Conveyors (ConveyorFlow). The target is the conveyor's index.
+  kConveyorHead,
+  kConveyorEntry,
+  // WIP limits (WipLimits). The target is the limit.
+  kCardFreed,
+  // Statistics (LineStatistics): the end of the warm-up.
+  kWarmupEnd,
+};
+
+inline constexpr EventPayload event(RunEvent kind, std::uint32_t target, std::uint16_t detail = 0) {
+  return EventPayload{target, static_cast<std::uint16_t>(kind), detail};
+}
+
+inline constexpr RunEvent kind_of(const EventPayload& payload) {
+  return static_cast<RunEvent>(payload.kind);
+}
+
+}  // namespace linetwin::line_run

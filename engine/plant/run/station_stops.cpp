@@ -1,0 +1,170 @@
+#include "plant/run/station_stops.hpp"
+
+#include <algorithm>
+
+#include "plant/run/line.hpp"
+#include "plant/run/station_flow_inline.hpp"
+
+namespace linetwin::line_run {
+
+void StationStops::build(const Scene& scene, std::vector<StationRun>& stations) {
+  for (const NamedCalendar& named : scene.calendars())
+    calendars_.push_back(CalendarRun{ShiftCalendar(named.spec), {}, true});
+  for (const StationRun& station : stations) {
+    if (station.spec->calendar >= 0)
+      calendars_[static_cast<std::size_t>(station.spec->calendar)].stations.push_back(
+          station.index);
+  }
+}
+
+void StationStops::start(Line& line) {
+  for (std::uint32_t c = 0; c < calendars_.size(); ++c) {
+    CalendarRun& calendar = calendars_[c];
+    if (calendar.stations.empty()) continue;
+    calendar.on_shift = calendar.calendar.on_shift(0.0);
+    if (!calendar.on_shift) {
+      for (std::uint32_t s : calendar.stations)
+        set_stop(line, line.stations.at(s), false, true);
+    }
+    const double next = calendar.calendar.next_change_after(0.0);
+    if (next <= line.end_time()) line.kernel.schedule_at(next, event(RunEvent::kShiftChange, c));
+  }
+  for (StationRun& station : line.stations.all()) {
+    if (!station.spec->breakdowns) continue;
+    station.time_to_failure_s =
+        station.spec->breakdowns->time_to_failure.sample(station.failure_rng);
+    if (station.failure_mode == FailureMode::kOnCalendarTime) {
+      station.failure_event = line.kernel.schedule_at(station.time_to_failure_s,
+                                                      event(RunEvent::kFailure, station.index));
+      station.failure_pending = true;
+    }
+  }
+}
+
+void StationStops::add_state_integrals(double now, StationRun& station, double sign) {
+  if (!station.stopped()) {
+    for (int s = 0; s < kServerStates; ++s) {
+      if (is_timed(static_cast<ServerState>(s)))
+        station.in_state[s].add(now, sign * station.count[s]);
+    }
+  } else if (station.off_shift) {
+    station.off_shift_servers.add(now, sign * station.servers);
+  } else {
+    station.down_servers.add(now, sign * station.servers);
+  }
+}
+
+void StationStops::set_stop(Line& line, StationRun& station, bool down, bool off_shift) {
+  const double now = line.kernel.now();
+  const bool was_stopped = station.stopped();
+  add_state_integrals(now, station, -1.0);
+  station.down = down;
+  station.off_shift = off_shift;
+  station.halted = down || off_shift;
+  line.reports.touch(station);
+  add_state_integrals(now, station, +1.0);
+  if (!was_stopped && station.stopped()) {
+    if (station.failure_mode == FailureMode::kOnOperatingTime && !station.down) {
+      // Off shift: the operating time so far counts, and a failure armed for this busy spell
+      // will not come.
+      if (station.in(ServerState::kWorking) > 0)
+        station.time_to_failure_s -= now - station.operating_since_s;
+      if (station.failure_pending) {
+        line.kernel.calendar().cancel(station.failure_event);
+        station.failure_pending = false;
+      }
+    }
+    for (std::uint32_t k = 0; k < station.servers; ++k) {
+      ServerRun& server = line.stations.server(station, k);
+      if ((server.state != ServerState::kWorking && server.state != ServerState::kSetup) ||
+          server.paused)
+        continue;
+      line.kernel.calendar().cancel(server.completion);
+      server.remaining_s = server.end_s - now;
+      server.paused = true;
+    }
+  } else if (was_stopped && !station.stopped()) {
+    if (station.failure_mode == FailureMode::kOnOperatingTime) station.operating_since_s = now;
+    station.busy_until_s = 0.0;
+    for (std::uint32_t k = 0; k < station.servers; ++k) {
+      ServerRun& server = line.stations.server(station, k);
+      if (!server.paused) continue;
+      server.paused = false;
+      server.end_s = now + server.remaining_s;
+      const bool working = server.state == ServerState::kWorking;
+      if (working) station.busy_until_s = std::max(station.busy_until_s, server.end_s);
+      server.completion = line.kernel.schedule_at(
+          server.end_s, event(working ? RunEvent::kServiceEnd : RunEvent::kSetupEnd, station.index,
+                              static_cast<std::uint16_t>(k)));
+    }
+    if (station.failure_mode == FailureMode::kOnOperatingTime) arm_failure_if_due(line, station);
+    line.stations.refill_all(line, station);
+  }
+  if (station.spec->assembly) line.stations.update_starvation(line, station);
+  line.stations.refresh_active(now, station);
+}
+
+void StationStops::arm_failure_if_due(Line& line, StationRun& station) {
+  if (station.failure_pending || station.stopped() || station.in(ServerState::kWorking) == 0)
+    return;
+  const double due = station.operating_since_s + station.time_to_failure_s;
+  if (due <= station.busy_until_s) {
+    station.failure_event = line.kernel.schedule_at(due, event(RunEvent::kFailure, station.index));
+    station.failure_pending = true;
+  }
+}
+
+void StationStops::on_failure(Line& line, StationRun& station) {
+  station.failure_pending = false;
+  ++station.failures;
+  set_stop(line, station, true, station.off_shift);
+  if (!station.spec->needs_operator(OperatorTask::kRepair)) {
+    start_repair(line, station);
+    return;
+  }
+  // An operator who stays with the station through the breakdown and has the skill repairs it
+  // at once (otherwise a crew of one that runs and repairs a machine would wait for itself).
+  const auto& repair_pools = station.spec->operator_pools[static_cast<int>(OperatorTask::kRepair)];
+  for (std::uint32_t k = 0; k < station.servers; ++k) {
+    const std::uint32_t op = line.stations.server(station, k).operator_id;
+    if (op == kNoOperator || !line.operators.belongs_to(op, repair_pools)) continue;
+    start_repair(line, station);
+    return;
+  }
+  line.operators.request(line, station, kRepairTask, OperatorTask::kRepair);
+}
+
+void StationStops::start_repair(Line& line, StationRun& station) {
+  line.kernel.schedule_in(station.spec->breakdowns->time_to_repair.sample(station.repair_rng),
+                          event(RunEvent::kRepairEnd, station.index));
+}
+
+void StationStops::on_repair(Line& line, StationRun& station) {
+  if (station.repair_operator != kNoOperator) {
+    const std::uint32_t op = station.repair_operator;
+    station.repair_operator = kNoOperator;
+    line.operators.release(line, op);
+  }
+  const BreakdownSpec& breakdowns = *station.spec->breakdowns;
+  station.time_to_failure_s = breakdowns.time_to_failure.sample(station.failure_rng);
+  if (breakdowns.counted_on == FailureClock::kCalendarTime) {
+    station.failure_event = line.kernel.schedule_in(station.time_to_failure_s,
+                                                    event(RunEvent::kFailure, station.index));
+    station.failure_pending = true;
+  }
+  set_stop(line, station, false, station.off_shift);
+}
+
+void StationStops::on_shift_change(Line& line, std::uint32_t c) {
+  CalendarRun& calendar = calendars_[c];
+  const double now = line.kernel.now();
+  calendar.on_shift = calendar.calendar.on_shift(now);
+  for (std::uint32_t s : calendar.stations) {
+    StationRun& station = line.stations.at(s);
+    set_stop(line, station, station.down, !calendar.on_shift);
+  }
+  const double next = calendar.calendar.next_change_after(now);
+  if (next <= line.end_time()) line.kernel.schedule_at(next, event(RunEvent::kShiftChange, c));
+}
+
+}  // namespace linetwin::line_run
