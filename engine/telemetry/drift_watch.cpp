@@ -3,8 +3,52 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "core/duration.hpp"
 
 namespace linetwin {
+
+namespace {
+
+// Microseconds rounded up to a whole number with at most four significant digits (6766654 to
+// 6767000), so that a bound reads short and the value read is accepted.
+std::int64_t round_up_us(double us) {
+  constexpr auto kMost = std::numeric_limits<std::int64_t>::max();
+  if (!(us < 1e18)) return kMost / 10 * 10;  // over 30,000 years: no spacing passes
+  auto whole = static_cast<std::int64_t>(std::ceil(us));
+  std::int64_t scale = 1;
+  while (whole / scale >= 10'000)
+    scale *= 10;
+  return (whole + scale - 1) / scale * scale;
+}
+
+}  // namespace
+
+CheckSpacingBound min_check_spacing(double window_s,
+                                    const std::optional<TelemetryExtent>& telemetry) {
+  CheckSpacingBound bound{1, "the resolution of telemetry timestamps"};
+  auto raise = [&](double us, auto&& reason) {
+    const std::int64_t rounded = round_up_us(us);
+    if (rounded > bound.min_us) bound = {rounded, reason()};
+  };
+  raise(window_s * 1e6 / static_cast<double>(kMaxOverlappingWindows), [&] {
+    return fmt::format("a thousandth of the {} window: at most {} windows overlap",
+                       format_duration(window_s), kMaxOverlappingWindows);
+  });
+  if (telemetry && telemetry->samples > 0) {
+    // Unsigned: a file's timestamps may lie anywhere in the int64 range.
+    const double span_us = static_cast<double>(static_cast<std::uint64_t>(telemetry->last_us) -
+                                               static_cast<std::uint64_t>(telemetry->first_us));
+    raise(span_us / static_cast<double>(telemetry->samples), [&] {
+      return fmt::format("the log's {} over its {} samples: at most one check per sample",
+                         format_duration(span_us * 1e-6), telemetry->samples);
+    });
+  }
+  return bound;
+}
 
 DriftWatch::DriftWatch(const Scene& scene, const TelemetryNames& names,
                        const DriftSettings& settings, std::optional<double> check_every_s)

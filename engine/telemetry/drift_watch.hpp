@@ -17,10 +17,15 @@
 //
 // It keeps every alert (a few per window at most: the stations times six KPIs) and, per station,
 // the checks of the last window in which it was judged.
+//
+// Checks closer together cost more and tell no more: min_check_spacing() gives the least time
+// between them that a command accepts (docs/calibration.md, "Drift").
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "plant/scene.hpp"
@@ -29,12 +34,35 @@
 
 namespace linetwin {
 
+// The telemetry a watch will be handed, where it is known beforehand (a recorded log).
+struct TelemetryExtent {
+  std::int64_t first_us = 0;
+  std::int64_t last_us = 0;
+  std::size_t samples = 0;
+};
+
+// Checks closer than a thousandth of the window would judge each moment of telemetry in more than
+// this many windows that barely differ, at a cost that grows without bound as they close in.
+inline constexpr std::int64_t kMaxOverlappingWindows = 1000;
+
+struct CheckSpacingBound {
+  std::int64_t min_us = 1;  // rounded up to four significant digits, so that it reads as checked
+  std::string reason;       // which bound binds, e.g. "the log's 44h over its 23414 samples: ..."
+};
+
+// The least message time between checks: 1 us (the resolution of timestamps); a thousandth of
+// the window (kMaxOverlappingWindows); and for telemetry known beforehand, its span over its
+// samples, so that checks are no more than samples: a check between two samples judges no new
+// telemetry, and a long log checked every millisecond would take billions of them.
+CheckSpacingBound min_check_spacing(double window_s,
+                                    const std::optional<TelemetryExtent>& telemetry = std::nullopt);
+
 class DriftWatch {
  public:
   // Simulates the model's windows now (predict_station_windows), which takes a moment for a few
   // hundred replications. `check_every_s` (> 0; default: the window) is the message time between
-  // checks; shorter than the window, the windows overlap. The scene and the names (the twins')
-  // must outlive the watch.
+  // checks; shorter than the window, the windows overlap; at least 1 us (commands hold it to
+  // min_check_spacing). The scene and the names (the twins') must outlive the watch.
   DriftWatch(const Scene& scene, const TelemetryNames& names, const DriftSettings& settings,
              std::optional<double> check_every_s = std::nullopt);
 

@@ -3,7 +3,8 @@
 scenes/breakdown_line.yaml (tests/telemetry/drift_support.py): a log of the line as modelled
 raises at most the false alarms that the bands' coverage allows; a log of the line with OP30
 slowed by 30% is flagged at OP30 and at the neighbours it holds up, each KPI moving the way a
-slower OP30 moves it; bad --drift flags exit 2 naming the flag.
+slower OP30 moves it; checks are accepted down to the least time between them that the log
+allows, and no closer; bad --drift flags exit 2 naming the flag.
 
 Every run has a fixed seed (the recording's, and the scene's for the model), so the outcome is
 the same on every machine; the bounds below are what the bands guarantee, not this outcome.
@@ -12,6 +13,7 @@ Usage: drift_replay_test.py LINETWIN
 """
 import datetime
 import json
+import math
 import subprocess
 import sys
 import tempfile
@@ -146,16 +148,56 @@ with tempfile.TemporaryDirectory(prefix="linetwin-drift-") as tmp:
     print(f"OP30 slowed: {len(drift['alerts'])} alerts, OP20-OP40 flagged in {len(near)} windows "
           f"of {WINDOWS}")
 
+    # Checks closer than the least time between them: a thousandth of the window, and one check
+    # per sample of the log, its span over its samples rounded up to four significant digits.
+    with open(base) as f:
+        stamps = [parse_iso(line.split(",")[0]) for line in f.readlines()[1:]]
+    span_us = (stamps[-1] - stamps[0]) // datetime.timedelta(microseconds=1)
+    whole, scale = math.ceil(span_us / len(stamps)), 1
+    while whole // scale >= 10_000:
+        scale *= 10
+    per_sample_us = -(-whole // scale) * scale
+
+    def seconds(us):
+        return f"{us // 10**6}.{us % 10**6:06d}".rstrip("0").rstrip(".") + "s"
+
+    per_sample = (f"expected checks at least {seconds(per_sample_us)} apart (the log's ",
+                  f" over its {len(stamps)} samples: at most one check per sample), found ")
+    if not 3_600_000 < per_sample_us < 28_800_000:
+        fail(f"expected a log whose bound lies between those of 1 h and 8 h windows: "
+             f"{per_sample_us} us")
+    # At the bound, checks an hour long run from the end of the first window to the end of the
+    # log, one every bound; a microsecond less is refused.
+    FAST = ["--drift-coverage", "0.9", "--drift-replications", "19"]
+    report, _ = replay(base, "--drift", "--drift-window", "1h", "--drift-every",
+                       seconds(per_sample_us), *FAST)
+    expected_checks = (span_us - 3_600_000_000) // per_sample_us + 1
+    if (report["drift"]["checks"], report["drift"]["silent_windows"]) != (expected_checks, 0):
+        fail(f"expected {expected_checks} checks {per_sample_us} us apart, found {report['drift']}")
+    print(f"checks every {seconds(per_sample_us)}: {expected_checks} of them")
+
     # Bad flags: exit 2, the flag named.
-    for flags, pattern in (
-            (["--drift", "--drift-coverage", "1"], "'--drift-coverage': expected a probability"),
+    below = seconds(per_sample_us - 1)
+    for flags, patterns in (
+            (["--drift", "--drift-coverage", "1"], ["'--drift-coverage': expected a probability"]),
             (["--drift", "--drift-replications", "50"],
-             "'--drift-replications': expected at least 199 replications"),
-            (["--drift", "--drift-window", "0s"], "'--drift-window': expected a duration"),
-            (["--drift-window", "1h"], "--drift-window requires --drift")):
+             ["'--drift-replications': expected at least 199 replications"]),
+            (["--drift", "--drift-window", "0s"], ["'--drift-window': expected a duration"]),
+            (["--drift-window", "1h"], ["--drift-window requires --drift"]),
+            (["--drift", "--drift-window", "0.0001ms"],
+             ["'--drift-window': expected at least 0.000001s (the resolution of telemetry "
+              "timestamps), found '0.0001ms'"]),
+            (["--drift", "--drift-every", "28.799999s"],
+             ["'--drift-every': expected checks at least 28.8s apart (a thousandth of the 8h "
+              "window: at most 1000 windows overlap), found '28.799999s'"]),
+            (["--drift", "--drift-window", "1h", "--drift-every", below, *FAST],
+             ["'--drift-every': " + per_sample[0], per_sample[1] + f"'{below}'"]),
+            (["--drift", "--drift-window", "1ms"],
+             ["'--drift-window': " + per_sample[0],
+              per_sample[1] + "'1ms', which --drift-every leaves as the time between checks"])):
         out = subprocess.run([linetwin, "replay", str(SCENE), str(base), "-q", *flags],
                              capture_output=True, text=True, timeout=60)
-        if out.returncode != 2 or pattern not in out.stderr:
-            fail(f"replay {' '.join(flags)}: expected exit 2 and '{pattern}', found "
+        if out.returncode != 2 or any(pattern not in out.stderr for pattern in patterns):
+            fail(f"replay {' '.join(flags)}: expected exit 2 and {patterns}, found "
                  f"{out.returncode}: {out.stderr}")
     print("bad --drift flags: exit 2")

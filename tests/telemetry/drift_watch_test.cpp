@@ -1,12 +1,15 @@
 // DriftWatch: the drift monitor fed by the live feed (MqttTwinFeed's applied samples) and
 // checked at the end of each window of message time: a check at t runs once a sample newer than t
 // arrives or the stream ends at or after t, never earlier; duplicates are not observed twice; a
-// window in which the station was down all along is flagged on the KPIs that being down moves.
+// window in which the station was down all along is flagged on the KPIs that being down moves;
+// the least time between checks is the largest of its three bounds.
 //
 // Times are worked out by hand: 2024-03-04T06:00:00Z is 1,709,532,000 s after the epoch.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -157,6 +160,31 @@ TEST_CASE("drift watch: windows in which the whole line was silent are skipped, 
   op10.send(far, R"("state":"producing")");
   CHECK(watch.checks_run() == 2);
   CHECK(watch.silent_windows() == 9 + 1000ULL * 8766 - 12);  // 18:00 up to an hour before it
+}
+
+TEST_CASE("drift watch: the least time between checks") {
+  // 1 us, the resolution of timestamps, for windows up to a millisecond.
+  CHECK(min_check_spacing(1e-3).min_us == 1);
+  CHECK(min_check_spacing(1e-3).reason == "the resolution of telemetry timestamps");
+  // A thousandth of the window: 8 h / 1000 = 28.8 s.
+  const CheckSpacingBound eight_hours = min_check_spacing(8 * 3600.0);
+  CHECK(eight_hours.min_us == 28'800'000);
+  CHECK(eight_hours.reason == "a thousandth of the 8h window: at most 1000 windows overlap");
+  // A log known beforehand: 44 h over 23,414 samples is 6,765,183.2 us a sample, rounded up to
+  // four significant digits (whole milliseconds here), which binds over a thousandth of 1 h.
+  const TelemetryExtent log{k0600, k0600 + 44 * kHour, 23'414};
+  const CheckSpacingBound logged = min_check_spacing(3600.0, log);
+  CHECK(logged.min_us == static_cast<std::int64_t>(std::ceil(44 * 3600e6 / 23'414 / 1000) * 1000));
+  CHECK(logged.min_us == 6'766'000);
+  CHECK(logged.reason == "the log's 44h over its 23414 samples: at most one check per sample");
+  // ... but not over a thousandth of 8 h.
+  CHECK(min_check_spacing(8 * 3600.0, log).min_us == 28'800'000);
+  // A log without samples bounds nothing; one whose clock spans the whole int64 range refuses
+  // every spacing a clock can hold.
+  CHECK(min_check_spacing(3600.0, TelemetryExtent{k0600, k0600, 0}).min_us == 3'600'000);
+  const TelemetryExtent everything{std::numeric_limits<std::int64_t>::min(),
+                                   std::numeric_limits<std::int64_t>::max(), 2};
+  CHECK(min_check_spacing(3600.0, everything).min_us > std::int64_t{9'000'000'000'000'000'000});
 }
 
 }  // namespace linetwin

@@ -39,15 +39,48 @@ CLI::Option* add_drift_options(CLI::App& command, DriftOptions& options) {
   return drift;
 }
 
+namespace {
+
+// Whole microseconds as seconds that the duration flags read back exactly: 6767000 as "6.767s".
+std::string seconds_text(std::int64_t us) {
+  std::string text = fmt::format("{}.{:06}", us / 1'000'000, us % 1'000'000);
+  text.erase(text.find_last_not_of('0') + 1);
+  if (text.back() == '.') text.pop_back();
+  return text + "s";
+}
+
+}  // namespace
+
 std::unique_ptr<DriftWatch> make_drift_watch(const DriftOptions& options, const Scene& scene,
                                              const TelemetryNames& names, std::string_view command,
-                                             bool quiet) {
+                                             bool quiet,
+                                             const std::optional<TelemetryExtent>& telemetry) {
   if (!options.enabled) return nullptr;
   DriftSettings settings;
   settings.window_s = flag_duration("--drift-window", options.window, false);
   const std::optional<double> every =
       options.every ? std::optional(flag_duration("--drift-every", *options.every, false))
                     : std::nullopt;
+  // The watch counts in whole microseconds, rounded to nearest: a window that rounds to none
+  // judges nothing.
+  if (settings.window_s * 1e6 < 0.5) {
+    throw InputError({"", 0, 0, "--drift-window"},
+                     fmt::format("expected at least {} (the resolution of telemetry timestamps), "
+                                 "found '{}'",
+                                 seconds_text(1), options.window));
+  }
+  // Without --drift-every the checks are a window apart: then the window is what is too short.
+  const CheckSpacingBound bound = min_check_spacing(settings.window_s, telemetry);
+  const double every_s = every.value_or(settings.window_s);
+  if (every_s * 1e6 < static_cast<double>(bound.min_us) - 0.5) {
+    throw InputError({"", 0, 0, every ? "--drift-every" : "--drift-window"},
+                     fmt::format("expected checks at least {} apart ({}), found '{}'{}",
+                                 seconds_text(bound.min_us), bound.reason,
+                                 every ? *options.every : options.window,
+                                 every ? ""
+                                       : ", which --drift-every leaves as the time between "
+                                         "checks"));
+  }
   if (!(options.coverage > 0.0 && options.coverage < 1.0)) {
     throw InputError({"", 0, 0, "--drift-coverage"},
                      fmt::format("expected a probability between 0 and 1 (exclusive), found {}",

@@ -30,10 +30,13 @@ struct DriftOptions {
 CLI::Option* add_drift_options(CLI::App& command, DriftOptions& options);
 
 // Null without --drift. Otherwise simulates the model's windows now, saying so on stderr unless
-// `quiet` ("linetwin COMMAND: ..."). Bad values are an InputError naming the flag.
-std::unique_ptr<DriftWatch> make_drift_watch(const DriftOptions& options, const Scene& scene,
-                                             const TelemetryNames& names, std::string_view command,
-                                             bool quiet);
+// `quiet` ("linetwin COMMAND: ..."). Bad values are an InputError naming the flag, checks closer
+// than min_check_spacing (for `telemetry`, a log known beforehand) among them, before anything is
+// simulated.
+std::unique_ptr<DriftWatch> make_drift_watch(
+    const DriftOptions& options, const Scene& scene, const TelemetryNames& names,
+    std::string_view command, bool quiet,
+    const std::optional<TelemetryExtent>& telemetry = std::nullopt);
 
 // Prints the alerts found since the first `shown` on stderr, one line each, and counts them in.
 void print_new_drift_alerts(const DriftWatch& watch, std::size_t& shown, std::string_view command);

@@ -57,8 +57,12 @@ int replay_command(const ReplayOptions& options) {
 
   LineTwins twins(scene);
   LogBinding binding(log.names, twins);
-  const std::unique_ptr<DriftWatch> drift =
-      make_drift_watch(options.drift, scene, twins.names(), "replay", options.quiet);
+  const std::unique_ptr<DriftWatch> drift = make_drift_watch(
+      options.drift, scene, twins.names(), "replay", options.quiet,
+      log.samples.empty()
+          ? std::nullopt
+          : std::optional(TelemetryExtent{log.samples.front().timestamp_us,
+                                          log.samples.back().timestamp_us, log.samples.size()}));
   std::size_t drift_alerts_shown = 0;
   const auto wall_start = std::chrono::steady_clock::now();
   for (const TelemetrySample& sample : log.samples) {
