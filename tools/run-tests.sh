@@ -26,9 +26,33 @@ git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
 echo "== release build (g++, -Werror) and all tests"
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DLINETWIN_WERROR=ON >/dev/null
 cmake --build build-release -j "$jobs"
+# CI installs everything the tests need, so a test that CTest reports skipped (no ../shared/data,
+# no broker, no display) did not run here: that fails the run. The JUnit report each ctest writes
+# names the skipped tests and holds their output, which says what was missing.
+fail_on_skipped_tests() {
+  /usr/bin/python3 - "$1" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+
+skipped = [case for case in ET.parse(sys.argv[1]).iter("testcase")
+           if case.find("skipped") is not None or case.get("status") in ("notrun", "disabled")]
+for case in skipped:
+    output = case.findtext("system-out") or ""
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    # The line that says why: "SKIP: ..." (scripts), the skip marker (doctest), else the last.
+    reason = next((line for line in lines if "SKIP" in line), lines[-1] if lines else "")
+    print(f"skipped: {case.get('name')}: {reason}", file=sys.stderr)
+if skipped:
+    print(f"{len(skipped)} test(s) skipped: everything they need is installed here, so they must "
+          "run", file=sys.stderr)
+    sys.exit(1)
+PY
+}
 # One X server for the whole run; the viewer's tests read DISPLAY from it.
 xvfb-run -a -s "-screen 0 1920x1080x24" \
-  ctest --test-dir build-release -j "$jobs" --output-on-failure
+  ctest --test-dir build-release -j "$jobs" --output-on-failure \
+  --output-junit "$PWD/build-release/ctest-junit.xml"
+fail_on_skipped_tests build-release/ctest-junit.xml
 
 echo "== viewer images for docs/ (headless capture)"
 bash tools/doc-screenshots.sh build-release/bin docs/images
@@ -57,4 +81,6 @@ fi
 cmake --build build-sanitize -j "$jobs"
 # The statistical validation runs are long and already ran optimised above; everything else runs
 # again under the sanitizers.
-ctest --test-dir build-sanitize -j "$jobs" --output-on-failure -E '^validation_tests'
+ctest --test-dir build-sanitize -j "$jobs" --output-on-failure -E '^validation_tests' \
+  --output-junit "$PWD/build-sanitize/ctest-junit.xml"
+fail_on_skipped_tests build-sanitize/ctest-junit.xml

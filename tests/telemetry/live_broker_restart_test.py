@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Acceptance: the broker is killed (kill -9) in the middle of a stream and restarted on the same
-port a second later; publishing continues, and no twin state is lost: the final KPIs equal
-`linetwin replay` of the whole log, field by field, and the reconnects are counted.
+port once both clients have noticed; publishing continues, and no twin state is lost: the final
+KPIs equal `linetwin replay` of the whole log, field by field, and the reconnects are counted.
 
 Why the equality can be exact: the subscriber uses QoS 1 with a persistent session, and the
 broker saves its sessions every second, so the restarted broker still has the subscription and
@@ -10,17 +10,22 @@ have acknowledged messages it never passed on; the publisher therefore sends its
 messages again after reconnecting (--resend-on-reconnect), and the twins recognise what they
 already have as duplicates (or as out of order) and leave their state alone.
 
+Every step waits for a signal: the broker's log for the subscription and for a save of the
+sessions made after it; a third subscriber (mosquitto_sub -C, which exits after that many
+messages) for "a third of the stream has passed the broker"; the two clients' stderr for the lost
+connection.
+
 Usage: live_broker_restart_test.py LINETWIN LINETWIN_PUBLISH
 """
 import json
 import subprocess
 import sys
-import time
 
-from live_support import (SCENE, Broker, Output, expect_same_twins, fail, replay, start, workdir,
-                          write_log)
+from live_support import (SCENE, TIMEOUT, Broker, Output, expect_same_twins, fail, replay,
+                          require_programs, start, workdir, write_log)
 
 linetwin, publisher = sys.argv[1:3]
+mosquitto_sub = require_programs("mosquitto_sub")["mosquitto_sub"]
 with workdir() as tmp:
     broker = Broker(tmp, persistent=True)
     try:
@@ -29,22 +34,27 @@ with workdir() as tmp:
         rows = write_log(log, minutes=240)
         replayed = replay(linetwin, log)
         report_path = f"{tmp}/live.json"
+        # Idle for longer than the wait for two of the broker's saves (2 s apart) below.
         live = start([linetwin, "live", str(SCENE), "--broker", broker.address, "--qos", "1",
-                      "--until-idle", "3s", "--json", report_path, "-q"],
+                      "--until-idle", "10s", "--json", report_path, "-q"],
                      stderr=subprocess.PIPE, text=True)
         live_err = Output(live.stderr)
-        live_err.wait_for("connected to")
-        time.sleep(1.5)  # the broker's autosave has stored the session and its subscription
+        # The restarted broker must find the session and its subscription in its saved state.
+        broker.wait_for_saved_subscription("linetwin/#")
+        watcher = start([mosquitto_sub, "-h", "127.0.0.1", "-p", str(broker.port), "-i",
+                         "third-of-the-stream", "-t", "linetwin/#", "-C", str(rows // 3)],
+                        stdout=subprocess.DEVNULL)
+        broker.wait_for_subscription("linetwin/#", client="third-of-the-stream")
         rate = 500  # messages per second: the stream lasts about rows / rate seconds
         pub = start([publisher, log, "--broker", broker.address, "--qos", "1", "--rate",
                      str(rate), "--resend-on-reconnect", "400", "--json", f"{tmp}/published.json"],
                     stderr=subprocess.PIPE, text=True)
         pub_err = Output(pub.stderr)
-        time.sleep(rows / rate / 3)  # a third of the way through
+        if watcher.wait(timeout=TIMEOUT) != 0:  # a third of the way through
+            fail(f"mosquitto_sub exited with {watcher.returncode}")
         broker.kill()
-        killed_at = time.monotonic()
-        live_err.wait_for("lost the connection", timeout=5)
-        time.sleep(max(0.0, 1.0 - (time.monotonic() - killed_at)))
+        live_err.wait_for("lost the connection")
+        pub_err.wait_for("lost the connection")
         broker.start()
         if pub.wait(timeout=120) != 0:
             fail(f"linetwin-publish exited with {pub.returncode}:\n{pub_err.text()}")

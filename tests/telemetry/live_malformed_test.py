@@ -8,18 +8,14 @@ them.
 Usage: live_malformed_test.py LINETWIN LINETWIN_PUBLISH
 """
 import json
-import shutil
 import subprocess
 import sys
 
-from live_support import (SCENE, SKIP, Broker, Output, expect_same_twins, fail, replay, start,
-                          workdir, write_log)
+from live_support import (SCENE, Broker, Output, expect_same_twins, fail, replay, require_programs,
+                          start, workdir, write_log)
 
 linetwin, publisher = sys.argv[1:3]
-mosquitto_pub = shutil.which("mosquitto_pub")
-if not mosquitto_pub:
-    print("SKIP: no mosquitto_pub (package mosquitto-clients)")
-    sys.exit(SKIP)
+mosquitto_pub = require_programs("mosquitto_pub")["mosquitto_pub"]
 
 # (topic's machine, payload, the fault kind it must be counted under)
 MALFORMED = [
@@ -51,7 +47,7 @@ with workdir() as tmp, Broker(tmp) as broker:
                   "--until-idle", "2s", "--json", report_path],
                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     err = Output(live.stderr)
-    err.wait_for("connected to")
+    broker.wait_for_subscription("linetwin/#")
 
     def publish_log(path):
         done = subprocess.run([publisher, path, "--broker", broker.address, "--qos", "1", "-q"],

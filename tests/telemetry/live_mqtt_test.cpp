@@ -1,22 +1,21 @@
 // The live MQTT path in process: messages written by MqttMessageWriter decode to the very same
 // samples; MqttTwinFeed counts faults by kind and leaves the twins alone, reorders and flushes;
 // the sample-age histogram's quantiles; broker addresses; MqttSubscriber's option checks, its
-// back-off against an unreachable port, and (where mosquitto is installed) a stream through a
-// real broker to a slow consumer. The end-to-end acceptance tests with processes and brokers
-// are the live_*_test.py scripts next to this file.
+// back-off against an unreachable port, and a stream through a real broker to a slow consumer
+// (reported skipped where mosquitto is not installed). The end-to-end acceptance tests with
+// processes and brokers are the live_*_test.py scripts next to this file.
 //
 // Times are worked out by hand: 2024-03-04T06:00:00Z is 1,709,532,000 s after the epoch
 // (`date -u -d 2024-03-04T06:00:00Z +%s`).
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <limits>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,6 +29,7 @@
 #include "telemetry/mqtt_twin_feed.hpp"
 #include "test_broker.hpp"
 #include "test_files.hpp"
+#include "test_wait.hpp"
 
 namespace linetwin {
 namespace {
@@ -308,16 +308,17 @@ TEST_CASE("live MQTT, MqttSubscriber: an unreachable broker is retried with doub
   o.reconnect_max = std::chrono::milliseconds(80);
   MqttSubscriber subscriber(o);
   std::vector<std::chrono::milliseconds> delays;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (delays.size() < 5 && std::chrono::steady_clock::now() < deadline) {
-    subscriber.poll(
-        std::chrono::milliseconds(50), [](std::string_view, std::string_view) { FAIL("message"); },
-        [&](const MqttConnectionEvent& e) {
-          CHECK(e.kind == MqttConnectionEvent::Kind::kConnectFailed);
-          CHECK(e.reason == "Connection refused");
-          delays.push_back(e.retry_in);
-        });
-  }
+  test::wait_until([&] { return delays.size() >= 5; },
+                   [&] {
+                     subscriber.poll(
+                         std::chrono::milliseconds(50),
+                         [](std::string_view, std::string_view) { FAIL("message"); },
+                         [&](const MqttConnectionEvent& e) {
+                           CHECK(e.kind == MqttConnectionEvent::Kind::kConnectFailed);
+                           CHECK(e.reason == "Connection refused");
+                           delays.push_back(e.retry_in);
+                         });
+                   });
   using std::chrono::milliseconds;
   CHECK(delays == std::vector{milliseconds(20), milliseconds(40), milliseconds(80),
                               milliseconds(80), milliseconds(80)});
@@ -332,19 +333,28 @@ TEST_CASE("live MQTT, MqttSubscriber: request_stop() from another thread ends a 
   o.reconnect_min = std::chrono::seconds(30);  // a long back-off wait after the first failure
   o.reconnect_max = std::chrono::seconds(30);
   MqttSubscriber subscriber(o);
+  // The stopper waits for the first failed attempt: from then on poll() is in its back-off wait.
+  std::mutex mutex;
+  std::condition_variable failed;
+  int failures = 0;
+  std::chrono::steady_clock::time_point stop_requested_at;
   std::thread stopper([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::unique_lock lock(mutex);
+    failed.wait(lock, [&] { return failures > 0; });
+    stop_requested_at = std::chrono::steady_clock::now();
     subscriber.request_stop();
   });
-  int failures = 0;
-  const auto before = std::chrono::steady_clock::now();
   subscriber.poll(
       std::chrono::seconds(20), [](std::string_view, std::string_view) {},
-      [&](const MqttConnectionEvent&) { ++failures; });
-  const auto took = std::chrono::steady_clock::now() - before;
+      [&](const MqttConnectionEvent&) {
+        const std::lock_guard lock(mutex);
+        ++failures;
+        failed.notify_one();
+      });
+  const auto returned_at = std::chrono::steady_clock::now();
   stopper.join();
   CHECK(failures == 1);
-  CHECK(took < std::chrono::milliseconds(500));
+  CHECK(returned_at - stop_requested_at < std::chrono::milliseconds(500));
   subscriber.stop();
   subscriber.stop();  // a second stop is harmless
   CHECK(subscriber.poll(std::chrono::seconds(1), {}, {}) == 0);
@@ -353,10 +363,7 @@ TEST_CASE("live MQTT, MqttSubscriber: request_stop() from another thread ends a 
 TEST_CASE(
     "live MQTT, MqttSubscriber: a stream through a real broker arrives whole and in order, "
     "also when the consumer is slower than the network") {
-  if (!test::TestBroker::installed() || ::access("/usr/bin/mosquitto_pub", X_OK) != 0) {
-    MESSAGE("skipped: mosquitto and mosquitto_pub are not installed");
-    return;
-  }
+  if (!test::TestBroker::available_or_skip()) return;
   const test::TempDir dir;
   const test::TestBroker broker(dir);
   REQUIRE(broker.ready());
@@ -368,15 +375,17 @@ TEST_CASE(
   o.topic_prefix = "plant";
   MqttSubscriber subscriber(o);
   bool connected = false;
-  for (int i = 0; i < 100 && !connected; ++i) {
-    subscriber.poll(
-        std::chrono::milliseconds(50), [](std::string_view, std::string_view) {},
-        [&](const MqttConnectionEvent& e) {
-          connected = e.kind == MqttConnectionEvent::Kind::kConnected;
-        });
-  }
+  // Polled until the broker has the subscription: a message published before would reach nobody.
+  REQUIRE(test::wait_until([&] { return broker.has_subscribed(o.client_id, "plant/#"); },
+                           [&] {
+                             subscriber.poll(
+                                 std::chrono::milliseconds(50),
+                                 [](std::string_view, std::string_view) {},
+                                 [&](const MqttConnectionEvent& e) {
+                                   connected = e.kind == MqttConnectionEvent::Kind::kConnected;
+                                 });
+                           }));
   REQUIRE(connected);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the SUBSCRIBE is through
 
   // mosquitto_pub -l sends each line of its input as one message.
   constexpr int kMessages = 2000;
@@ -386,26 +395,27 @@ TEST_CASE(
       text += std::to_string(i) + "\n";
     return text;
   }());
-  const std::string command = "/usr/bin/mosquitto_pub -h 127.0.0.1 -p " +
+  const std::string command = *test::TestBroker::publisher() + " -h 127.0.0.1 -p " +
                               std::to_string(broker.port()) + " -q 1 -t plant/OP10 -l < " +
                               lines_path;
   REQUIRE(std::system(command.c_str()) == 0);
 
   std::vector<int> received;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (received.size() < kMessages && std::chrono::steady_clock::now() < deadline) {
-    subscriber.poll(
-        std::chrono::milliseconds(50),
-        [&](std::string_view topic, std::string_view payload) {
-          CHECK(topic == "plant/OP10");
-          received.push_back(std::stoi(std::string(payload)));
-          // A slow consumer: the socket is not read meanwhile, and TCP makes the broker wait.
-          if (received.size() % 100 == 0) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-          }
-        },
-        [](const MqttConnectionEvent&) {});
-  }
+  test::wait_until([&] { return received.size() >= kMessages; },
+                   [&] {
+                     subscriber.poll(
+                         std::chrono::milliseconds(50),
+                         [&](std::string_view topic, std::string_view payload) {
+                           CHECK(topic == "plant/OP10");
+                           received.push_back(std::stoi(std::string(payload)));
+                           // A slow consumer: the socket is not read meanwhile, and TCP makes
+                           // the broker wait.
+                           if (received.size() % 100 == 0) {
+                             std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                           }
+                         },
+                         [](const MqttConnectionEvent&) {});
+                   });
   REQUIRE(received.size() == kMessages);
   for (int i = 0; i < kMessages; ++i) {
     if (received[static_cast<std::size_t>(i)] != i) {

@@ -2,8 +2,9 @@
 """Acceptance: a recorded log published to a real mosquitto broker by a separate process
 (linetwin-publish) gives the twins exactly the KPIs that `linetwin replay` computes from the same
 log, field by field: sample by sample with QoS 0, and in batches of 20 samples of one machine with
-QoS 1 and a reorder window wide enough to put the batches back into time order. The first session
-is also recorded (--record), and the HDF5 recording holds every sample received.
+QoS 1 and a reorder window wide enough to put the batches back into time order. Each session is
+also recorded (--record), and the HDF5 recording holds every sample received (read with h5py:
+without it, that check is left out and the test reports itself skipped at the end).
 
 Usage: live_replay_equal_test.py LINETWIN LINETWIN_PUBLISH
 """
@@ -11,8 +12,13 @@ import json
 import subprocess
 import sys
 
-from live_support import (SCENE, Broker, Output, expect_same_twins, fail, replay, start, workdir,
-                          write_log)
+from live_support import (SCENE, Broker, Output, expect_same_twins, fail, replay, skip, start,
+                          workdir, write_log)
+
+try:
+    import h5py
+except ImportError:
+    h5py = None
 
 linetwin, publisher = sys.argv[1:3]
 with workdir() as tmp, Broker(tmp) as broker:
@@ -28,7 +34,7 @@ with workdir() as tmp, Broker(tmp) as broker:
                       "--json", report_path, "--record", recording, "-q"],
                      stderr=subprocess.PIPE, text=True)
         err = Output(live.stderr)
-        err.wait_for("connected to")
+        broker.wait_for_subscription(f"{topic}/#")
         published = subprocess.run([publisher, log, "--broker", broker.address, "--topic", topic,
                                     "--qos", str(qos), "--batch", str(batch), "--json", "-", "-q"],
                                    capture_output=True, text=True, timeout=60)
@@ -49,10 +55,6 @@ with workdir() as tmp, Broker(tmp) as broker:
                 fail(f"batch {batch}: ingestion.{key} is {ingestion[key]}, expected {value}")
         if sent["samples"] != rows:
             fail(f"the publisher sent {sent['samples']} samples of the log's {rows}")
-        try:
-            import h5py
-        except ImportError:
-            h5py = None  # the recording's own tests need it; here it is only a second look
         if h5py:
             with h5py.File(recording, "r") as f:
                 if f.attrs["source"] != "live" or f["samples"].shape[0] != rows:
@@ -60,3 +62,6 @@ with workdir() as tmp, Broker(tmp) as broker:
                          f"{f.attrs['source']} with {f['samples'].shape[0]}")
         print(f"batch {batch}, QoS {qos}: {sent['messages']} messages, {rows} samples: "
               "live equals replay")
+if not h5py:
+    skip("python3-h5py is not installed: the recordings were not checked (tools/install-deps.sh "
+         "installs it)")

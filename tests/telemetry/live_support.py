@@ -6,6 +6,12 @@ Each test starts its own broker on a free loopback port with a temporary configu
 nothing installed globally but the mosquitto package. Every process a test starts gets
 PR_SET_PDEATHSIG, so that it dies with the test even when CTest kills the test on a timeout, and
 the brokers are killed at the end of the `with` block however the test ends.
+
+A test waits for signals, never for a fixed time: the broker's log says when a subscription is in
+place (a message published before it reaches nobody) and when the broker has saved its sessions;
+a process's output says when it connected or lost its connection. Without mosquitto (or with
+$LINETWIN_MOSQUITTO naming a program that is not there) or another program a test needs, the test
+exits with SKIP, which CTest reports as skipped.
 """
 import ctypes
 import getpass
@@ -13,6 +19,7 @@ import json
 import os
 import pathlib
 import random
+import re
 import shutil
 import signal
 import socket
@@ -23,6 +30,7 @@ import threading
 import time
 
 SKIP = 77  # CTest's SKIP_RETURN_CODE for these tests
+TIMEOUT = 60  # seconds to wait for a signal: generous, as tests run in parallel on busy machines
 REPO = pathlib.Path(__file__).resolve().parents[2]
 SCENE = REPO / "scenes" / "balanced_line.yaml"
 STATIONS = ["OP10", "OP20", "OP30", "OP40", "OP50"]  # the scene's stations
@@ -45,6 +53,29 @@ def fail(message):
     sys.exit(1)
 
 
+def skip(reason):
+    print(f"SKIP: {reason}")
+    sys.exit(SKIP)
+
+
+def require_programs(*names):
+    """The paths of the programs `names` on PATH; the test is skipped if any is missing."""
+    found = {name: shutil.which(name) for name in names}
+    missing = [name for name, path in found.items() if not path]
+    if missing:
+        skip(f"needs {', '.join(missing)} on PATH (tools/install-deps.sh installs them)")
+    return found
+
+
+def wait_until(condition, what, timeout=TIMEOUT):
+    """Polls `condition` every 20 ms until it holds; fails naming `what` after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            fail(f"{what}: not within {timeout} s")
+        time.sleep(0.02)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -52,16 +83,20 @@ def free_port():
 
 
 class Broker:
-    """A mosquitto broker on a free loopback port; `persistent` keeps sessions across a restart."""
+    """A mosquitto broker on a free loopback port; `persistent` keeps sessions across a restart;
+    `log_packets` logs every packet (mosquitto's debug log), which says what each client has
+    acknowledged."""
 
-    def __init__(self, workdir, persistent=False):
-        self.binary = shutil.which("mosquitto") or shutil.which("mosquitto", path="/usr/sbin")
-        if not self.binary:
-            print("SKIP: no mosquitto broker installed (tools/install-deps.sh installs it)")
-            sys.exit(SKIP)
+    def __init__(self, workdir, persistent=False, log_packets=False):
+        self.binary = (os.environ.get("LINETWIN_MOSQUITTO") or shutil.which("mosquitto")
+                       or shutil.which("mosquitto", path="/usr/sbin"))
+        if not self.binary or not os.access(self.binary, os.X_OK):
+            skip(f"no mosquitto broker ({self.binary or 'not on PATH or in /usr/sbin'}; "
+                 "tools/install-deps.sh installs it, $LINETWIN_MOSQUITTO names another)")
         self.port = free_port()
         self.workdir = pathlib.Path(workdir)
         self.config = self.workdir / "mosquitto.conf"
+        self.log = self.workdir / "mosquitto.log"
         lines = [
             f"listener {self.port} 127.0.0.1",
             "allow_anonymous true",
@@ -71,11 +106,15 @@ class Broker:
             f"user {getpass.getuser()}",
             # A QoS 1 subscriber that is away may miss any number of messages: keep them all.
             "max_queued_messages 0",
-            f"log_dest file {self.workdir / 'mosquitto.log'}",
+            f"log_dest file {self.log}",
             "log_type error",
             "log_type warning",
             "log_type notice",
+            "log_type information",  # "Saving in-memory database"
+            "log_type subscribe",  # "<client id> <QoS> <topic filter>"
         ]
+        if log_packets:
+            lines.append("log_type debug")
         if persistent:
             # Saved every second, so that a kill -9 loses at most the last second of sessions.
             lines += ["persistence true", f"persistence_location {self.workdir}/",
@@ -86,7 +125,7 @@ class Broker:
     def start(self):
         self.process = start([self.binary, "-c", str(self.config)], stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 fail(f"mosquitto exited with {self.process.returncode}; see {self.config}")
@@ -95,7 +134,7 @@ class Broker:
                     return self
             except OSError:
                 time.sleep(0.05)
-        fail(f"mosquitto did not listen on port {self.port} within 10 s")
+        fail(f"mosquitto did not listen on port {self.port} within {TIMEOUT} s")
 
     def kill(self):
         if self.process and self.process.poll() is None:
@@ -105,6 +144,47 @@ class Broker:
     @property
     def address(self):
         return f"127.0.0.1:{self.port}"
+
+    def log_lines(self):
+        try:
+            return self.log.read_text().splitlines()
+        except FileNotFoundError:
+            return []
+
+    def count_in_log(self, text):
+        return sum(text in line for line in self.log_lines())
+
+    def wait_for_log(self, text, count=1):
+        """Until `count` lines of the broker's log contain `text`."""
+        wait_until(lambda: self.count_in_log(text) >= count,
+                   f"{count} line(s) with '{text}' in {self.log}")
+
+    def subscriptions(self, topic_filter, client=None):
+        """The indices of the log lines that say a client (any, or `client`) subscribed to
+        `topic_filter`."""
+        found = []
+        for i, line in enumerate(self.log_lines()):
+            m = re.fullmatch(r"\d+: (\S+) [012] (\S+)", line)
+            if m and m[2] == topic_filter and client in (None, m[1]):
+                found.append(i)
+        return found
+
+    def wait_for_subscription(self, topic_filter, client=None, count=1):
+        """Until the broker has handled `count` subscriptions to `topic_filter`. It handles one
+        packet at a time, so a message published afterwards reaches the subscriber."""
+        wait_until(lambda: len(self.subscriptions(topic_filter, client)) >= count,
+                   f"{count} subscription(s) to {topic_filter} in {self.log}")
+
+    def wait_for_saved_subscription(self, topic_filter):
+        """Until the broker has saved its sessions to disk since the (last) subscription to
+        `topic_filter`: the first save that began after it is finished once the next one begins,
+        as the broker does one thing at a time."""
+        def saved():
+            subscribed = self.subscriptions(topic_filter)
+            return subscribed and sum("Saving in-memory database" in line for line in
+                                      self.log_lines()[subscribed[-1]:]) >= 2
+        wait_until(saved, f"two saves of the broker's sessions after the subscription to "
+                   f"{topic_filter}, in {self.log}")
 
     def __enter__(self):
         return self.start()
@@ -128,7 +208,7 @@ class Output:
                 self.lines.append(line)
                 self._cond.notify_all()
 
-    def wait_for(self, text, timeout=10, count=1):
+    def wait_for(self, text, timeout=TIMEOUT, count=1):
         deadline = time.monotonic() + timeout
         with self._cond:
             while sum(text in line for line in self.lines) < count:

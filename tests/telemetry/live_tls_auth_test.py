@@ -10,17 +10,13 @@ certificate, and a second CA that signed none of them.
 Usage: live_tls_auth_test.py LINETWIN LINETWIN_PUBLISH
 """
 import json
-import shutil
 import subprocess
 import sys
 
-from live_support import SCENE, SKIP, Broker, Output, fail, start, workdir
+from live_support import SCENE, Broker, Output, fail, require_programs, start, workdir
 
 linetwin = sys.argv[1]
-tools = {name: shutil.which(name) for name in ("openssl", "mosquitto_pub", "mosquitto_passwd")}
-if not all(tools.values()):
-    print(f"SKIP: needs {', '.join(n for n, p in tools.items() if not p)}")
-    sys.exit(SKIP)
+tools = require_programs("openssl", "mosquitto_pub", "mosquitto_passwd")
 
 
 def openssl(*args, cwd):
@@ -70,7 +66,7 @@ require_certificate true"""))
                       "--password-file", f"{tmp}/password", "--until-idle", "1s", "--json",
                       report_path, "-q"], stderr=subprocess.PIPE, text=True)
         err = Output(live.stderr)
-        err.wait_for("connected to")
+        broker.wait_for_subscription("linetwin/#")
         for seq, state in enumerate(["producing", "idle", "down"], start=1):
             subprocess.run([tools["mosquitto_pub"], "-h", "127.0.0.1", "-p", str(broker.port),
                             "--cafile", f"{tmp}/plant-ca.pem", "--cert", f"{tmp}/twin.pem",

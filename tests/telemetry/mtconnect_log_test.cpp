@@ -1,11 +1,11 @@
 // MTConnect CSV to telemetry: the mapping on small hand-made files, and the conversion of the real
-// NIST PocketNC log (../shared/data, read in place; skipped when absent), checked against facts
-// read off the file with other tools (grep, pandas), each noted where it is used.
+// NIST PocketNC log (../shared/data, read in place; the case is reported skipped without it),
+// checked against facts read off the file with other tools (grep, pandas), each noted where it is
+// used.
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -15,14 +15,14 @@
 #include "telemetry/mtconnect_log.hpp"
 #include "telemetry/timestamp.hpp"
 #include "test_files.hpp"
+#include "test_skip.hpp"
 
 namespace linetwin {
 
 namespace {
 
-const std::string kNistLog = std::string(LINETWIN_SOURCE_DIR) +
-                             "/../shared/data/telemetry/nist_dtl_pocketnc/"
-                             "pocketnc_mtconnect_2023-07-24.csv";
+constexpr const char* kNistLog =
+    "telemetry/nist_dtl_pocketnc/pocketnc_mtconnect_2023-07-24.csv";  // in ../shared/data
 
 std::int64_t us(const char* iso) {
   return *parse_timestamp_us(iso);
@@ -111,11 +111,9 @@ TEST_CASE("MTConnect: values outside the vocabulary are errors naming line and c
 }
 
 TEST_CASE("MTConnect: the NIST PocketNC log (real data, rows out of time order)") {
-  if (!std::filesystem::exists(kNistLog)) {
-    MESSAGE("skipped: ../shared/data is absent (" << kNistLog << ")");
-    return;
-  }
-  const TelemetryLog log = read_mtconnect_csv(kNistLog, "pocketnc");
+  const auto nist_log = test::shared_data_or_skip(kNistLog);
+  if (!nist_log) return;
+  const TelemetryLog log = read_mtconnect_csv(nist_log->string(), "pocketnc");
   REQUIRE(!log.samples.empty());
   // The earliest and latest timestamps in the file (pandas: min and max of the column; the
   // rows are not sorted, the first row is 14:54:30.547868).

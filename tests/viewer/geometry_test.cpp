@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <numbers>
 #include <string>
 #include <variant>
@@ -18,6 +17,7 @@
 #include "model_file.hpp"
 #include "orbit_camera.hpp"
 #include "picking.hpp"
+#include "test_skip.hpp"
 #include "view_frustum.hpp"
 
 using namespace linetwin;
@@ -378,14 +378,12 @@ TEST_CASE("model files: an OBJ from assets/ stands on the floor, centred, at its
 
 TEST_CASE(
     "model files: real glTF and COLLADA models from ../shared/data read (needs shared data)") {
-  const std::filesystem::path models = LINETWIN_SOURCE_DIR "/../shared/data/models";
-  if (!std::filesystem::exists(models)) {
-    MESSAGE("skipped: ../shared/data/models is absent");
-    return;
-  }
-  for (const char* file : {"converted/stacklights.glb", "nist_ariac_conveyor/conveyor.dae"}) {
+  for (const char* file :
+       {"models/converted/stacklights.glb", "models/nist_ariac_conveyor/conveyor.dae"}) {
     CAPTURE(file);
-    const auto read = read_model_file((models / file).string());
+    const auto path = test::shared_data_or_skip(file);
+    if (!path) return;
+    const auto read = read_model_file(path->string());
     REQUIRE(std::holds_alternative<TriangleMesh>(read));
     const TriangleMesh& mesh = std::get<TriangleMesh>(read);
     CHECK(mesh.triangle_count() > 12);  // more than a box

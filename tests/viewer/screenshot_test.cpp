@@ -5,8 +5,8 @@
 // there (markers are drawn unlit, without dithering or blending).
 //
 // The screenshots need a display with OpenGL 3.3 (CI runs ctest under xvfb-run with Mesa's
-// llvmpipe): without one, those cases say so and return. The last case checks what happens
-// without OpenGL 3.3: a message that says what to do, and exit status 1.
+// llvmpipe): without one, those cases are reported skipped (test_skip.hpp). The last cases check
+// what happens without OpenGL 3.3: a message that says what to do, and exit status 1.
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -17,6 +17,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -31,6 +32,8 @@
 #include "model_file.hpp"
 #include "orbit_camera.hpp"
 #include "picking.hpp"
+#include "test_files.hpp"
+#include "test_skip.hpp"
 
 using namespace linetwin;
 using namespace linetwin::viewer;
@@ -78,28 +81,32 @@ std::string read_text(const std::filesystem::path& path) {
   return text.str();
 }
 
-// Runs linetwin-viewer --screenshot on a scene at `time_s` with no panels open.
-Capture capture(const std::string& scene, double time_s) {
-  Capture result;
+bool have_display() {
   const char* display = std::getenv("DISPLAY");
-  if (display == nullptr || *display == '\0') {
-    MESSAGE("skipped: no DISPLAY (run under xvfb-run for the screenshot tests)");
+  return display != nullptr && *display != '\0';
+}
+
+// Runs linetwin-viewer --screenshot on a scene at `time_s` with no panels open.
+Capture capture(const std::filesystem::path& scene, double time_s) {
+  Capture result;
+  if (!have_display()) {
+    test::skip_test("no DISPLAY (run under xvfb-run for the screenshot tests)");
     return result;
   }
   const std::filesystem::path out =
       std::filesystem::temp_directory_path() /
-      ("linetwin_viewer_test_" + std::to_string(getpid()) + "_" + scene + ".png");
+      ("linetwin_viewer_test_" + std::to_string(getpid()) + "_" + scene.stem().string() + ".png");
   const std::filesystem::path err = out.string() + ".stderr";
   std::filesystem::remove(out);
-  const std::string command = std::string("'") + LINETWIN_VIEWER_EXE + "' '" +
-                              (kScenes / scene).string() + "' --screenshot '" + out.string() +
-                              "' --time " + std::to_string(time_s) + " --size " +
-                              std::to_string(kImageSize.x) + "x" + std::to_string(kImageSize.y) +
-                              " --panels none 2> '" + err.string() + "'";
+  const std::string command = std::string("'") + LINETWIN_VIEWER_EXE + "' '" + scene.string() +
+                              "' --screenshot '" + out.string() + "' --time " +
+                              std::to_string(time_s) + " --size " + std::to_string(kImageSize.x) +
+                              "x" + std::to_string(kImageSize.y) + " --panels none 2> '" +
+                              err.string() + "'";
   const int status = std::system(command.c_str());
   result.errors = read_text(err);
   if (status != 0 && result.errors.find("OpenGL 3.3") != std::string::npos) {
-    MESSAGE("skipped: the display has no OpenGL 3.3: " << result.errors);
+    test::skip_test("the display has no OpenGL 3.3: " + result.errors);
     return result;
   }
   INFO("viewer stderr: " << result.errors);
@@ -124,8 +131,8 @@ struct ExpectedView {
   glm::mat4 view_projection{1.0f};
 };
 
-ExpectedView expected_view(const std::string& scene_file) {
-  const Scene scene = load_scene_file((kScenes / scene_file).string());
+ExpectedView expected_view(const std::filesystem::path& scene_file) {
+  const Scene scene = load_scene_file(scene_file.string());
   ExpectedView expected{layout_view(scene, kScenes), {}, {}};
   const Box3 unit_box = make_box_mesh({1.0f, 1.0f, 1.0f}).bounds();
   for (const ElementView& element : expected.layout.elements) {
@@ -180,10 +187,21 @@ void check_marker(const Image& image, const ExpectedView& expected, const std::s
   }
 }
 
+// Runs linetwin-viewer --screenshot with `environment` (an `env` prefix) into a temporary
+// directory: its exit status and its stderr.
+std::pair<int, std::string> run_viewer_without_gl(const std::string& environment) {
+  const test::TempDir dir;
+  const std::string command = environment + " '" + LINETWIN_VIEWER_EXE + "' '" +
+                              (kScenes / "down_and_working.yaml").string() + "' --screenshot '" +
+                              dir.path() + "/shot.png' 2> '" + dir.path() + "/stderr'";
+  const int status = std::system(command.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text(dir.path() + "/stderr")};
+}
+
 }  // namespace
 
 TEST_CASE("screenshot: a down station and a working station in their state colours") {
-  const Capture shot = capture("down_and_working.yaml", 505.0);
+  const Capture shot = capture(kScenes / "down_and_working.yaml", 505.0);
   if (!shot.image) return;
   const Image& image = *shot.image;
   REQUIRE(image.width == kImageSize.x);
@@ -200,22 +218,31 @@ TEST_CASE("screenshot: a down station and a working station in their state colou
   CHECK(colours.size() >= 5);
   CHECK(background < image.rgb.size() / 3);
 
-  const ExpectedView expected = expected_view("down_and_working.yaml");
+  const ExpectedView expected = expected_view(kScenes / "down_and_working.yaml");
   check_marker(image, expected, "OP10", ViewState::kDown);
   check_marker(image, expected, "OP20", ViewState::kWorking);
 }
 
 TEST_CASE("screenshot: real glTF and COLLADA models are loaded and drawn (needs shared data)") {
-  if (!std::filesystem::exists(LINETWIN_SOURCE_DIR "/../shared/data/models/converted")) {
-    MESSAGE("skipped: ../shared/data/models is absent");
-    return;
+  // The scene names its models where ../shared/data lies beside the repository; a copy of it
+  // names them in the shared data folder the test was given.
+  for (const char* model :
+       {"models/converted/stacklights.glb", "models/nist_ariac_conveyor/conveyor.dae"}) {
+    if (!test::shared_data_or_skip(model)) return;
   }
-  const Capture shot = capture("real_model.yaml", 100.0);
+  std::string yaml = read_text(kScenes / "real_model.yaml");
+  const std::string usual_place = "../../../../shared/data/";
+  for (auto at = yaml.find(usual_place); at != std::string::npos; at = yaml.find(usual_place)) {
+    yaml.replace(at, usual_place.size(), test::shared_data_dir().string() + "/");
+  }
+  const test::TempDir dir;
+  const std::filesystem::path scene = dir.write("real_model.yaml", yaml);
+  const Capture shot = capture(scene, 100.0);
   if (!shot.image) return;
   // A model that does not read is replaced by a box, with a warning on stderr.
   CHECK(shot.errors.find("not drawn") == std::string::npos);
 
-  const ExpectedView expected = expected_view("real_model.yaml");
+  const ExpectedView expected = expected_view(scene);
   const std::size_t light = index_of(expected, "light");
   const auto mesh = read_model_file(expected.layout.elements[light].model);
   REQUIRE(std::holds_alternative<TriangleMesh>(mesh));
@@ -242,35 +269,25 @@ TEST_CASE("screenshot: real glTF and COLLADA models are loaded and drawn (needs 
   }
 }
 
-TEST_CASE("no OpenGL 3.3: a clear message and exit status 1, not a crash") {
-  const std::filesystem::path out = std::filesystem::temp_directory_path() /
-                                    ("linetwin_no_gl_" + std::to_string(getpid()) + ".png");
-  const std::filesystem::path err = out.string() + ".stderr";
-  const auto run_viewer = [&](const std::string& environment) {
-    const std::string command = environment + " '" + LINETWIN_VIEWER_EXE + "' '" +
-                                (kScenes / "down_and_working.yaml").string() + "' --screenshot '" +
-                                out.string() + "' 2> '" + err.string() + "'";
-    const int status = std::system(command.c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  };
-  // No display at all: GLFW cannot start.
-  CHECK(run_viewer("env -u DISPLAY -u WAYLAND_DISPLAY") == 1);
-  std::string errors = read_text(err);
-  std::filesystem::remove(err);
+TEST_CASE("no display: a clear message and exit status 1, not a crash") {
+  // GLFW cannot start.
+  const auto [status, errors] = run_viewer_without_gl("env -u DISPLAY -u WAYLAND_DISPLAY");
+  CHECK(status == 1);
   CHECK(errors.find("OpenGL 3.3") != std::string::npos);
   CHECK(errors.find("xvfb-run") != std::string::npos);
+}
 
+TEST_CASE("a display without OpenGL 3.3: a clear message and exit status 1, not a crash") {
+  if (!have_display()) {
+    test::skip_test("no DISPLAY (run under xvfb-run for the screenshot tests)");
+    return;
+  }
   // A display whose OpenGL stops at 3.0 (Mesa's override; other drivers ignore it).
-  const char* display = std::getenv("DISPLAY");
-  if (display == nullptr || *display == '\0') return;
-  const int status = run_viewer("MESA_GL_VERSION_OVERRIDE=3.0");
+  const auto [status, errors] = run_viewer_without_gl("MESA_GL_VERSION_OVERRIDE=3.0");
   if (status == 0) {
-    std::filesystem::remove(out);
-    MESSAGE("skipped the 3.0 display: the driver is not Mesa and ignores the override");
+    test::skip_test("the driver is not Mesa and ignores MESA_GL_VERSION_OVERRIDE=3.0");
     return;
   }
   CHECK(status == 1);
-  errors = read_text(err);
-  std::filesystem::remove(err);
   CHECK(errors.find("cannot create an OpenGL 3.3 core context") != std::string::npos);
 }

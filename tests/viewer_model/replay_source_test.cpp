@@ -5,7 +5,6 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
-#include <filesystem>
 #include <optional>
 #include <sstream>
 
@@ -20,6 +19,7 @@
 #include "telemetry/csv_telemetry_log.hpp"
 #include "telemetry/simulated_telemetry.hpp"
 #include "test_files.hpp"
+#include "test_skip.hpp"
 #include "view_states.hpp"
 #include "viewer_test_scene.hpp"
 
@@ -160,13 +160,10 @@ TEST_CASE("a replay reads CSV logs and HDF5 recordings alike (read_telemetry_log
 }
 
 TEST_CASE("a replay reads a real MTConnect export, as linetwin replay does (needs shared data)") {
-  const std::string log_path = LINETWIN_SOURCE_DIR
-      "/../shared/data/telemetry/nist_dtl_pocketnc/"
-      "pocketnc_mtconnect_2023-07-24.csv";
-  if (!std::filesystem::exists(log_path)) {
-    MESSAGE("skipped: ../shared/data/telemetry is absent");
-    return;
-  }
+  const auto nist_log =
+      test::shared_data_or_skip("telemetry/nist_dtl_pocketnc/pocketnc_mtconnect_2023-07-24.csv");
+  if (!nist_log) return;
+  const std::string log_path = nist_log->string();
   const Scene scene = load_scene_file(LINETWIN_SOURCE_DIR "/scenes/pocketnc_cell.yaml");
   CHECK(detect_log_format(log_path) == "mtconnect");
   // The cell's only station is the machine the export is about.

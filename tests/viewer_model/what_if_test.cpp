@@ -8,6 +8,7 @@
 #include "experiment/replications.hpp"
 #include "io/scene_file.hpp"
 #include "plant/line_run.hpp"
+#include "test_wait.hpp"
 #include "viewer_test_scene.hpp"
 #include "what_if.hpp"
 
@@ -21,8 +22,8 @@ Scene changed_scene(const WhatIfChange& change) {
 }
 
 void wait_for(const WhatIfRun& run) {
-  while (!run.finished())
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  REQUIRE(test::wait_until([&] { return run.finished(); },
+                           [] { std::this_thread::sleep_for(std::chrono::milliseconds(5)); }));
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "model/replay_source.hpp"
 #include "model/simulation_source.hpp"
 #include "telemetry/simulated_telemetry.hpp"
+#include "test_wait.hpp"
 #include "viewer_panels.hpp"
 
 using namespace linetwin;
@@ -87,10 +88,11 @@ TEST_CASE("every panel draws for a simulation, with an element selected, and run
   // The what-if the inspector's button starts, drawn while it runs and once it has finished.
   CHECK(!panels.start_what_if({"OP30", WhatIfParameter::kProcessingMean, 30.0}));
   REQUIRE(panels.what_if() != nullptr);
-  while (!panels.what_if()->finished()) {
-    CHECK(draw_frame(panels, view, source, selected) > 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  REQUIRE(test::wait_until([&] { return panels.what_if()->finished(); },
+                           [&] {
+                             CHECK(draw_frame(panels, view, source, selected) > 0);
+                             std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                           }));
   CHECK(panels.what_if()->error().empty());
   CHECK(!panels.what_if()->rows().empty());
   CHECK(draw_frame(panels, view, source, selected) > 0);
