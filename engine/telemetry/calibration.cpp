@@ -1,15 +1,9 @@
 #include "telemetry/calibration.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <filesystem>
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
-
-#include "io/scene_file.hpp"
 
 namespace linetwin {
 
@@ -25,9 +19,42 @@ std::string_view to_string(DurationQuantity quantity) {
   return "unknown";
 }
 
+std::string_view to_string(FitUse use) {
+  switch (use) {
+    case FitUse::kReplaced:
+      return "replaced";
+    case FitUse::kNoObservations:
+      return "no_observations";
+    case FitUse::kTooFewObservations:
+      return "too_few_observations";
+    case FitUse::kNoSpread:
+      return "no_spread";
+    case FitUse::kNotTimed:
+      return "not_timed";
+    case FitUse::kNotFitted:
+      return "not_fitted";
+    case FitUse::kNoBreakdowns:
+      return "no_breakdowns";
+  }
+  return "unknown";
+}
+
+bool is_warning(FitUse use) {
+  return use == FitUse::kTooFewObservations || use == FitUse::kNoSpread;
+}
+
 namespace {
 
 constexpr double kMicrosecond = 1e-6;
+
+// Seconds from `from_us` to `to_us`, which is not earlier (the samples are sorted). Unsigned
+// arithmetic gives the exact difference even where the signed one would overflow: a file's
+// timestamps may lie anywhere in the int64 range.
+double seconds_between(std::int64_t from_us, std::int64_t to_us) {
+  return static_cast<double>(static_cast<std::uint64_t>(to_us) -
+                             static_cast<std::uint64_t>(from_us)) *
+         kMicrosecond;
+}
 
 bool is_working(MachineState state) {
   return state == MachineState::kProducing || state == MachineState::kIdle ||
@@ -48,9 +75,11 @@ class DurationReader {
   void read(const TelemetrySample& sample) {
     if (sample.kind == SampleKind::kState) {
       on_state(sample.timestamp_us, sample.state);
-    } else if (sample.kind == SampleKind::kCounter &&
+    } else if (sample.kind == SampleKind::kCounter && std::isfinite(sample.value) &&
                std::find(part_counters_.begin(), part_counters_.end(), sample.name) !=
                    part_counters_.end()) {
+      // A reading that is not a number counts no parts, and must not become the base that the
+      // next reading is compared with (every comparison with NaN is false).
       on_counter(sample.timestamp_us, sample.name, sample.value);
     }
   }
@@ -67,7 +96,7 @@ class DurationReader {
   // Producing time (seconds) from the first sample to t.
   double producing_at(std::int64_t t) const {
     const bool producing = state_ == MachineState::kProducing;
-    return producing_s_ + (producing ? static_cast<double>(t - since_us_) * kMicrosecond : 0.0);
+    return producing_s_ + (producing ? seconds_between(since_us_, t) : 0.0);
   }
   void censor(DurationQuantity q) { ++out_.censored[static_cast<int>(q)]; }
   void record(DurationQuantity q, double seconds) {
@@ -111,7 +140,7 @@ class DurationReader {
       if (repair_end_known_) {
         const double elapsed = out_.failure_clock == FailureClock::kOperatingTime
                                    ? producing - producing_at_repair_end_
-                                   : static_cast<double>(t - repair_end_us_) * kMicrosecond;
+                                   : seconds_between(repair_end_us_, t);
         record(DurationQuantity::kTimeToFailure, elapsed);
       } else {
         censor(DurationQuantity::kTimeToFailure);  // no repair seen since the log began
@@ -122,8 +151,7 @@ class DurationReader {
       repair_end_known_ = false;
     } else if (down_ && is_working(state)) {
       if (down_start_known_) {
-        record(DurationQuantity::kTimeToRepair,
-               static_cast<double>(t - down_since_us_) * kMicrosecond);
+        record(DurationQuantity::kTimeToRepair, seconds_between(down_since_us_, t));
       } else {
         censor(DurationQuantity::kTimeToRepair);
       }
@@ -204,6 +232,8 @@ std::optional<std::string> processing_not_timed(const StationSpec& spec) {
   return std::nullopt;
 }
 
+// Fits one quantity. `use` comes back kReplaced when the chosen fit may go into the scene;
+// calibrate() decides whether it does.
 QuantityCalibration fit_quantity(DurationQuantity q, const StationDurations& durations,
                                  const CalibrationSettings& settings) {
   QuantityCalibration out;
@@ -211,16 +241,30 @@ QuantityCalibration fit_quantity(DurationQuantity q, const StationDurations& dur
   const std::vector<double>& x = durations.of(q);
   out.observations = x.size();
   out.censored = durations.censored[static_cast<int>(q)];
+  if (x.empty()) return out;
+  const auto [smallest, largest] = std::minmax_element(x.begin(), x.end());
+  const bool no_spread = *largest - *smallest <= settings.fit.constant_tolerance_s;
   if (x.size() < settings.min_observations) {
-    out.note = fmt::format("{} observations, fewer than the {} needed to fit", x.size(),
-                           settings.min_observations);
-    return out;
+    out.use = FitUse::kTooFewObservations;
+    out.note = fmt::format("{} observation{}, fewer than the minimum of {}", x.size(),
+                           x.size() == 1 ? "" : "s", settings.min_observations);
+  } else if (no_spread) {
+    out.use = FitUse::kNoSpread;
+    out.note = fmt::format("every one of the {} observations is {:.6g} s: no spread to fit",
+                           x.size(), *smallest);
+  } else {
+    out.use = FitUse::kReplaced;
   }
+  // A constant is no fit worth reporting: the note says what the durations were.
+  if (no_spread) return out;
   FitSettings fit = settings.fit;
   // Each quantity of each station draws its own bootstrap streams.
   fit.seed = settings.fit.seed ^ stable_hash(durations.station) ^ stable_hash(to_string(q));
   out.fits = compare_families(x, fit);
-  if (!out.chosen()) out.note = "no family could be fitted";
+  if (!out.chosen() && out.use == FitUse::kReplaced) {
+    out.use = FitUse::kNotFitted;
+    out.note = "no family could be fitted";
+  }
   return out;
 }
 
@@ -294,6 +338,7 @@ CalibrationReport calibrate(const Scene& scene, const TelemetryLog& log,
         // What such counters measure is not one part's processing time: not worth a fit.
         st.quantities[q].observations = durations.of(quantity).size();
         st.quantities[q].censored = durations.censored[q];
+        st.quantities[q].use = FitUse::kNotTimed;
         st.quantities[q].note = "kept: " + *untimed;
       } else {
         st.quantities[q] = fit_quantity(quantity, durations, settings);
@@ -301,118 +346,38 @@ CalibrationReport calibrate(const Scene& scene, const TelemetryLog& log,
     }
 
     QuantityCalibration& processing = st.quantities[0];
-    if (!untimed && processing.chosen()) {
-      processing.replaced = true;
-      if (spec.quality && std::any_of(spec.quality->rework.begin(), spec.quality->rework.end(),
-                                      [](double share) { return share > 0.0; })) {
-        processing.note =
-            "reworked parts count as neither good nor scrap: their processing time is added to "
-            "the next part's";
-      }
+    if (processing.replaced() && spec.quality &&
+        std::any_of(spec.quality->rework.begin(), spec.quality->rework.end(),
+                    [](double share) { return share > 0.0; })) {
+      processing.note =
+          "reworked parts count as neither good nor scrap: their processing time is added to the "
+          "next part's";
     }
     QuantityCalibration& ttf = st.quantities[1];
     QuantityCalibration& ttr = st.quantities[2];
-    if (st.breakdowns_in_scene) {
-      ttf.replaced = ttf.chosen() != nullptr;
-      ttr.replaced = ttr.chosen() != nullptr;
-    } else if (ttf.chosen() && ttr.chosen()) {
-      ttf.replaced = ttr.replaced = st.breakdowns_added = true;
-      ttf.note = "the scene had no breakdowns for this station: added, counted on operating time";
-    } else if (st.failures > 0) {
-      ttf.note =
-          "the scene has no breakdowns for this station, and the log too few failures and "
-          "repairs to add them";
-    } else {
-      ttf.note.clear();  // no breakdowns in the scene and none in the log: nothing to say
-      ttr.note.clear();
+    if (!st.breakdowns_in_scene) {
+      if (ttf.replaced() && ttr.replaced()) {
+        st.breakdowns_added = true;
+        ttf.note = "the scene had no breakdowns for this station: added, counted on operating time";
+      } else {
+        // Both are needed to add breakdowns; a warning already says what the other lacks.
+        constexpr std::string_view kNotAdded =
+            "the scene has no breakdowns for this station, and the log too few failures and "
+            "repairs to add them";
+        for (QuantityCalibration* q : {&ttf, &ttr}) {
+          if (q->replaced()) {
+            q->use = FitUse::kNoBreakdowns;
+            q->note = kNotAdded;
+          } else if (is_warning(q->use)) {
+            q->note += fmt::format(" ({})", kNotAdded);
+          }
+        }
+      }
     }
     report.stations.push_back(std::move(st));
   }
   report.samples_elsewhere = report.samples - matched;
   return report;
-}
-
-namespace {
-
-// Six significant digits: far finer than any interval calibration gives, and readable.
-std::string number_text(double value) {
-  return fmt::format("{}", std::stod(fmt::format("{:.6g}", value)));
-}
-
-YAML::Node distribution_node(const DistributionFit& fit) {
-  YAML::Node node(YAML::NodeType::Map);
-  node["distribution"] = std::string(to_string(fit.kind));
-  for (const FittedParameter& p : fit.parameters)
-    node[std::string(p.name)] = number_text(p.value);
-  node.SetStyle(YAML::EmitterStyle::Flow);
-  return node;
-}
-
-// A path in the original scene, relative to its folder, made relative to the output's folder.
-std::string moved_path(const std::string& path, const std::filesystem::path& from_dir,
-                       const std::filesystem::path& to_dir) {
-  const std::filesystem::path p(path);
-  if (p.is_absolute()) return path;
-  const std::filesystem::path target = std::filesystem::absolute(from_dir / p).lexically_normal();
-  const std::filesystem::path relative =
-      target.lexically_relative(std::filesystem::absolute(to_dir).lexically_normal());
-  return relative.empty() ? target.string() : relative.string();
-}
-
-}  // namespace
-
-std::string calibrated_scene_yaml(const std::string& scene_path, const CalibrationReport& report,
-                                  const std::string& output_path, std::string_view provenance) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(scene_path);
-  } catch (const YAML::BadFile&) {
-    throw InputError({scene_path, 0, 0, ""},
-                     fmt::format("cannot open the scene file: {}", std::strerror(errno)));
-  } catch (const YAML::ParserException& e) {
-    throw InputError({scene_path, e.mark.line + 1, e.mark.column + 1, ""},
-                     "not valid YAML: " + e.msg);
-  }
-  const std::filesystem::path from_dir = std::filesystem::path(scene_path).parent_path();
-  const std::filesystem::path to_dir = std::filesystem::path(output_path).parent_path();
-  YAML::Node elements = root["elements"];
-  for (YAML::Node element : elements) {
-    if (element["orders"] && element["orders"].IsScalar())
-      element["orders"] = moved_path(element["orders"].Scalar(), from_dir, to_dir);
-    if (element["model"] && element["model"].IsScalar())
-      element["model"] = moved_path(element["model"].Scalar(), from_dir, to_dir);
-    if (!element["id"] || !element["id"].IsScalar()) continue;
-    const std::string id = element["id"].Scalar();
-    const auto station = std::find_if(report.stations.begin(), report.stations.end(),
-                                      [&](const StationCalibration& s) { return s.station == id; });
-    if (station == report.stations.end()) continue;
-    const QuantityCalibration& processing = station->of(DurationQuantity::kProcessing);
-    if (processing.replaced) element["processing"] = distribution_node(*processing.chosen());
-    const QuantityCalibration& ttf = station->of(DurationQuantity::kTimeToFailure);
-    const QuantityCalibration& ttr = station->of(DurationQuantity::kTimeToRepair);
-    if (station->breakdowns_added) {
-      YAML::Node breakdowns(YAML::NodeType::Map);
-      breakdowns["time_to_failure"] = distribution_node(*ttf.chosen());
-      breakdowns["time_to_repair"] = distribution_node(*ttr.chosen());
-      breakdowns["counted_on"] = "operating_time";
-      element["breakdowns"] = breakdowns;
-    } else if (element["breakdowns"]) {
-      YAML::Node breakdowns = element["breakdowns"];
-      if (ttf.replaced) breakdowns["time_to_failure"] = distribution_node(*ttf.chosen());
-      if (ttr.replaced) breakdowns["time_to_repair"] = distribution_node(*ttr.chosen());
-    }
-  }
-  YAML::Emitter emitter;
-  emitter << root;
-  std::string text = "# Calibrated by linetwin calibrate from " + scene_path;
-  if (!provenance.empty()) text += " and " + std::string(provenance);
-  text +=
-      ".\n# Comments of the original are not kept; the calibration report gives each fit's "
-      "intervals.\n";
-  text += emitter.c_str();
-  text += '\n';
-  load_scene_text(text, output_path);  // throws InputError if the result is not a valid scene
-  return text;
 }
 
 }  // namespace linetwin

@@ -1,7 +1,7 @@
 // Calibration: the processing, failure and repair times of a scene's stations fitted to a
-// telemetry log, and the scene file rewritten with them, so that a what-if starts from the line
-// as it really runs. `linetwin calibrate` is this file on the command line; docs/calibration.md
-// describes the method and the report.
+// telemetry log, so that a what-if starts from the line as it really runs; calibration_scene.hpp
+// writes them into the scene file. `linetwin calibrate` is these files on the command line;
+// docs/calibration.md describes the method and the report.
 //
 // From each station's samples (its machine id is the element id; samples sorted by timestamp,
 // then sequence) three kinds of durations are read, the way the simulator produces them
@@ -21,7 +21,14 @@
 // the machine reported itself `unknown`; so is the time taken by a counter reading that counted
 // several parts at once, and the part in progress when a counter is reset or first read. All of
 // them are counted in the report. Leaving out the right-censored time to failure biases it low
-// when a log holds only a few failures; docs/calibration.md says by how much.
+// when a log holds only a few failures; docs/calibration.md says by how much. A counter reading
+// that is not a finite number (an HDF5 file may hold one) is ignored, and timestamps anywhere in
+// the int64 range are differenced without overflow, so every duration is finite and >= 0.
+//
+// Durations with no spread (all equal, all 0 s included) are not fitted: a constant read from a
+// log is an artefact of how it was stamped far more often than a machine without variation, and
+// a zero processing or repair time would make the model meaningless. They are kept, with a
+// warning, as are fits from fewer than CalibrationSettings::min_observations durations.
 #pragma once
 
 #include <cstdint>
@@ -66,19 +73,38 @@ std::vector<StationDurations> extract_station_durations(const Scene& scene,
 
 struct CalibrationSettings {
   FitSettings fit;
-  // Fewer durations than this leave the scene's distribution as it is.
+  // Fewer durations than this leave the scene's distribution as it is, with a warning (the fits
+  // are still made and reported, so that a reviewer sees what the few observations suggest).
   std::size_t min_observations = 10;
 };
+
+// What became of a quantity in the calibrated scene.
+enum class FitUse : std::uint8_t {
+  kReplaced,            // the chosen fit is in the calibrated scene
+  kNoObservations,      // nothing was timed: nothing to say
+  kTooFewObservations,  // fewer than min_observations: kept, with a warning
+  kNoSpread,            // every duration the same (all 0 s included): no fit, kept, with a warning
+  kNotTimed,            // processing at a station whose counters cannot time one part: kept
+  kNotFitted,           // no family fits these durations: kept
+  kNoBreakdowns,        // failures of a station the scene gives no breakdowns: too few to add them
+};
+// "replaced", "no_observations", "too_few_observations", "no_spread", "not_timed",
+// "not_fitted", "no_breakdowns": the report's `status`.
+std::string_view to_string(FitUse use);
+// Too few observations or no spread: the calibrated scene keeps a value the log does not support.
+bool is_warning(FitUse use);
 
 struct QuantityCalibration {
   DurationQuantity quantity = DurationQuantity::kProcessing;
   std::size_t observations = 0;
   std::size_t censored = 0;
-  std::optional<FamilyComparison> fits;  // when there were enough observations
-  bool replaced = false;                 // the calibrated scene takes the chosen fit
+  // Every family fitted to the observations; none when there were none or they have no spread.
+  std::optional<FamilyComparison> fits;
+  FitUse use = FitUse::kNoObservations;
   std::string note;  // why it was not replaced, or what else to know; empty if nothing
 
   const DistributionFit* chosen() const { return fits ? fits->best() : nullptr; }
+  bool replaced() const { return use == FitUse::kReplaced; }
 };
 
 struct StationCalibration {
@@ -116,14 +142,5 @@ struct CalibrationReport {
 // enough failures and repairs, counted on operating time.
 CalibrationReport calibrate(const Scene& scene, const TelemetryLog& log,
                             const CalibrationSettings& settings = {});
-
-// The scene file at `scene_path` with the distributions that calibration replaced written in, as
-// YAML text for `output_path`: the original is loaded with yaml-cpp and only those fields change
-// (yaml-cpp does not keep comments, so the original's comments are lost; a header comment says
-// where the numbers came from). Relative paths in it (order files, models) are rewritten to stay
-// valid from the output's folder. The text is checked to load as a scene before it is returned;
-// a problem is an InputError.
-std::string calibrated_scene_yaml(const std::string& scene_path, const CalibrationReport& report,
-                                  const std::string& output_path, std::string_view provenance = {});
 
 }  // namespace linetwin

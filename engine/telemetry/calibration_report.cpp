@@ -1,6 +1,7 @@
 #include "telemetry/calibration_report.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -59,7 +60,11 @@ void write_quantity(std::ostream& out, const QuantityCalibration& q, bool show_e
     if (!others.empty()) out << "    others  AIC difference: " << others << '\n';
     if (!unfitted.empty()) out << "    not fitted: " << unfitted << '\n';
   }
-  out << "    " << (q.replaced ? "written to the scene" : "scene unchanged");
+  if (is_warning(q.use)) {
+    out << "    warning: not calibrated, " << q.note << '\n';
+    return;
+  }
+  out << "    " << (q.replaced() ? "written to the scene" : "scene unchanged");
   if (!q.note.empty()) out << " (" << q.note << ')';
   out << '\n';
 }
@@ -94,7 +99,8 @@ nlohmann::ordered_json quantity_json(const QuantityCalibration& q) {
   nlohmann::ordered_json j;
   j["observations"] = q.observations;
   j["censored"] = q.censored;
-  j["replaced"] = q.replaced;
+  j["status"] = to_string(q.use);
+  j["replaced"] = q.replaced();
   j["note"] = q.note;
   const DistributionFit* best = q.chosen();
   j["chosen"] = best ? fit_json(*best) : nlohmann::ordered_json(nullptr);
@@ -114,8 +120,10 @@ nlohmann::ordered_json quantity_json(const QuantityCalibration& q) {
 }  // namespace
 
 void write_calibration_table(std::ostream& out, const CalibrationReport& report) {
-  const double hours =
-      static_cast<double>(report.last_timestamp_us - report.first_timestamp_us) / 3.6e9;
+  // Unsigned: a file's timestamps may lie anywhere in the int64 range.
+  const double hours = static_cast<double>(static_cast<std::uint64_t>(report.last_timestamp_us) -
+                                           static_cast<std::uint64_t>(report.first_timestamp_us)) /
+                       3.6e9;
   out << fmt::format(
       "Calibration of {} from {} samples over {:.4g} h ({:g}% intervals; families chosen by "
       "AIC)\n",

@@ -13,8 +13,9 @@ namespace linetwin {
 inline constexpr std::string_view kCalibrationSchema = "linetwin.calibration/1";
 
 // Per station and quantity: observations, the chosen family with its parameters and 95%
-// intervals, the Kolmogorov-Smirnov distance and p-value, and the other families' AIC as a
-// difference to the chosen one.
+// intervals, the Kolmogorov-Smirnov distance and p-value, the other families' AIC as a
+// difference to the chosen one, and whether the scene took it: a quantity with too few
+// observations or no spread says "warning: not calibrated" and why.
 void write_calibration_table(std::ostream& out, const CalibrationReport& report);
 
 // The whole report; numbers that are not defined (an interval the method does not give) are null.

@@ -2,7 +2,9 @@
 # Checks `linetwin calibrate` from the outside: a log written here with known durations (OP20's
 # parts take exactly 30 s, OP10's follow a fixed pattern, OP10 breaks down and is repaired), the
 # report's maximum-likelihood estimates against the closed forms computed here in Python, the
-# calibrated scene running, and exit codes for bad input.
+# scene's text kept but for the fitted values, warnings for values the log cannot support, the
+# calibrated scene running, exit codes for bad input, and output files written whole or not at
+# all.
 set -u
 linetwin=$1
 # shellcheck source=../cli/cli_checks.sh
@@ -73,9 +75,12 @@ PY
   && pass || fail "calibrate: $(cat "$work/err")"
 grep -q "written to the scene" "$work/table" && grep -q "Calibrated scene written to" "$work/table" \
   && pass || fail "table: $(cat "$work/table")"
-/usr/bin/python3 - "$work/report.json" "$work/expected.json" "$work/result/calibrated.yaml" <<'PY' \
-  && pass || fail "report against the closed forms"
-import json, math, sys
+# OP20's parts all take 30 s: no spread, so no fit, and a warning.
+[ "$(cat "$work/err")" = "linetwin calibrate: warning: OP20 processing not calibrated: every one of\
+ the 40 observations is 30 s: no spread to fit" ] && pass || fail "warnings: $(cat "$work/err")"
+/usr/bin/python3 - "$work/report.json" "$work/expected.json" "$work/result/calibrated.yaml" \
+  "$work/in/line.yaml" <<'PY' && pass || fail "report against the closed forms"
+import json, math, re, sys
 report = json.load(open(sys.argv[1]))
 expected = json.load(open(sys.argv[2]))
 assert report["schema"] == "linetwin.calibration/1"
@@ -86,8 +91,8 @@ def family(quantity, name):
     fits = [quantity["chosen"]] + quantity["alternatives"]
     return next(f for f in fits if f["distribution"] == name)
 
-def close(a, b):
-    return abs(a - b) <= 1e-6 * max(1.0, abs(b))
+def close(a, b, tolerance=1e-6):
+    return abs(a - b) <= tolerance * max(1.0, abs(b))
 
 for key, truth in (("processing", expected["processing"]),
                    ("time_to_repair", expected["repairs"]),
@@ -111,18 +116,68 @@ for key, truth in (("processing", expected["processing"]),
     assert close(ln["parameters"]["mean"]["value"], math.exp(mu + s2 / 2))
     # The chosen family has the lowest AIC, and the report says it was written.
     assert all(a.get("aic") is None or a["aic"] >= q["chosen"]["aic"] for a in q["alternatives"])
-    assert q["replaced"] is True, key
+    assert q["replaced"] is True and q["status"] == "replaced", key
     assert 0 < q["chosen"]["ks_p_value"] <= 1
 
-# OP20: every part 30 s: a constant, and nothing else fits.
+# OP20: every part 30 s. No distribution is fitted to durations without spread.
 q = op20["processing"]
-assert q["chosen"]["distribution"] == "constant", q["chosen"]
-assert close(q["chosen"]["parameters"]["value"]["value"], 30.0)
+assert q["status"] == "no_spread" and q["replaced"] is False and q["chosen"] is None, q
+assert q["observations"] == 40 and q["alternatives"] == [], q
+assert q["note"] == "every one of the 40 observations is 30 s: no spread to fit", q
 assert op20["time_to_failure"]["observations"] == 0
+assert op20["time_to_failure"]["status"] == "no_observations"
 
-text = open(sys.argv[3]).read()
-assert text.startswith("# Calibrated by linetwin calibrate")
-assert "processing: {distribution: constant, value: 30}" in text, text
+# The scene: a header, then the original line for line, except the three values fitted for OP10,
+# each written with the chosen fit's parameters in place of the old value on its line.
+text = open(sys.argv[3]).read().splitlines()
+original = open(sys.argv[4]).read().splitlines()
+header = [line for line in text if line.startswith("# linetwin calibrate:")]
+assert text[:len(header)] == header and len(header) == 2, header
+assert "calibrated from" in header[0] and "log.csv (" in header[0], header
+assert header[1] == ("# linetwin calibrate: not calibrated: OP20 processing (every one of the 40 "
+                     "observations is 30 s: no spread to fit)"), header
+body = text[len(header):]
+assert len(body) == len(original), (body, original)
+changed = [(old, new) for old, new in zip(original, body) if old != new]
+values = {"    processing: 45s": op10["processing"],
+          "      time_to_failure: {distribution: exponential, mean: 1h}": op10["time_to_failure"],
+          "      time_to_repair: {distribution: exponential, mean: 1min}": op10["time_to_repair"]}
+assert sorted(old for old, _ in changed) == sorted(values), changed
+for old, new in changed:
+    key = old[:old.index(":") + 2]
+    assert new.startswith(key), (old, new)
+    fit = values[old]["chosen"]
+    written = re.fullmatch(r"\{distribution: (\w+)((?:, \w+: [-+.e\d]+)*)\}", new[len(key):])
+    assert written and written.group(1) == fit["distribution"], (new, fit)
+    parameters = dict(p.split(": ") for p in written.group(2)[2:].split(", "))
+    assert parameters.keys() == fit["parameters"].keys(), (new, fit)
+    for name, value in parameters.items():
+        assert close(float(value), fit["parameters"][name]["value"], 1e-5), (name, new, fit)
+PY
+
+# Fewer observations than --min-observations: OP10's 14 times to failure and 15 repairs are kept
+# in the scene, with a warning each; its 60 parts are enough.
+"$linetwin" calibrate "$work/in/line.yaml" "$work/in/log.csv" -o "$work/result/min50.yaml" \
+  --json "$work/min50.json" --bootstrap 0 --min-observations 50 -q 2>"$work/err" \
+  && pass || fail "calibrate --min-observations 50: $(cat "$work/err")"
+grep -q "^linetwin calibrate: warning: OP10 time_to_failure not calibrated: 14 observations, fewer\
+ than the minimum of 50$" "$work/err" \
+  && grep -q "^linetwin calibrate: warning: OP10 time_to_repair not calibrated: 15 observations" \
+    "$work/err" && pass || fail "warnings with --min-observations 50: $(cat "$work/err")"
+/usr/bin/python3 - "$work/min50.json" "$work/result/min50.yaml" <<'PY' \
+  && pass || fail "--min-observations 50: report and scene"
+import json, sys
+op10 = json.load(open(sys.argv[1]))["stations"][0]
+assert op10["processing"]["status"] == "replaced", op10["processing"]
+for key, n in (("time_to_failure", 14), ("time_to_repair", 15)):
+    q = op10[key]
+    # Still fitted, for what the few observations suggest, but not written.
+    assert q["status"] == "too_few_observations" and not q["replaced"], q
+    assert q["observations"] == n and q["chosen"] is not None, q
+text = open(sys.argv[2]).read()
+assert "time_to_failure: {distribution: exponential, mean: 1h}\n" in text, text
+assert "time_to_repair: {distribution: exponential, mean: 1min}\n" in text, text
+assert "    processing: 45s" not in text, text
 PY
 
 # The calibrated scene runs.
@@ -138,5 +193,29 @@ expect_error 2 "output" -- calibrate "$work/in/line.yaml" "$work/in/log.csv"
 expect_error 2 "at most one" -- calibrate "$work/in/line.yaml" "$work/in/log.csv" -o - --json -
 expect_error 2 "log.csv" -- calibrate "$work/in/line.yaml" "$work/in/log.csv" \
   -o "$work/result/x.yaml" --format hdf5
+expect_error 2 "'--output': cannot write the results file: No such file or directory" -- \
+  calibrate "$work/in/line.yaml" "$work/in/log.csv" -o "$work/nowhere/x.yaml"
+expect_error 2 "'--output': cannot write the results file: Is a directory" -- \
+  calibrate "$work/in/line.yaml" "$work/in/log.csv" -o "$work/result"
+# A value that an alias shares cannot be rewritten alone: found after the fits, at the end.
+sed -e 's/^    processing: 45s$/    processing: \&guess 45s/' \
+  -e 's/processing: {distribution: exponential, mean: 10s}/processing: *guess/' \
+  "$work/in/line.yaml" >"$work/in/anchored.yaml"
+expect_error 2 "anchored.yaml:7:17: field 'elements\[OP10\].processing': expected a value of its \
+own" -- calibrate "$work/in/anchored.yaml" "$work/in/log.csv" -o "$work/result/x.yaml" \
+  --json "$work/result/x.json"
+# None of these failures left a file behind, empty, partial or temporary.
+[ ! -e "$work/result/x.yaml" ] && [ ! -e "$work/result/x.json" ] \
+  && [ -z "$(find "$work" -name '*.tmp')" ] && pass || fail "files left: $(ls -a "$work/result")"
+# A failure leaves a file that was there as it was; a success replaces it whole, mode kept.
+printf 'old\n' >"$work/result/kept.yaml"
+chmod 600 "$work/result/kept.yaml"
+expect_error 2 "missing.csv" -- calibrate "$work/in/line.yaml" "$work/in/missing.csv" \
+  -o "$work/result/kept.yaml"
+[ "$(cat "$work/result/kept.yaml")" = old ] && pass || fail "a failed run changed kept.yaml"
+"$linetwin" calibrate "$work/in/line.yaml" "$work/in/log.csv" -o "$work/result/kept.yaml" \
+  --bootstrap 0 -q 2>/dev/null && head -1 "$work/result/kept.yaml" | grep -q "^# linetwin" \
+  && [ "$(stat -c %a "$work/result/kept.yaml")" = 600 ] && pass \
+  || fail "kept.yaml not replaced whole with its mode: $(stat -c %a "$work/result/kept.yaml")"
 
 finish_checks "calibrate CLI"

@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
+#include <limits>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -20,6 +23,7 @@
 #include "synthetic_station_log.hpp"
 #include "telemetry/calibration.hpp"
 #include "telemetry/calibration_report.hpp"
+#include "telemetry/calibration_scene.hpp"
 #include "telemetry/simulated_telemetry.hpp"
 #include "test_files.hpp"
 
@@ -92,6 +96,56 @@ void check_covers(const DistributionFit& fit, std::string_view name, double trut
                            << p.ci_high << "], truth " << truth);
   CHECK(p.ci_low <= truth);
   CHECK(truth <= p.ci_high);
+}
+
+// The text written for a fit, read back as YAML (indented as it stands in the scene, for a block
+// mapping): the fit's family and its parameters to the six significant digits written.
+void check_fit_text(const std::string& text, const DistributionFit& fit, std::size_t indent = 0) {
+  INFO("written: '" << text << "'");
+  const YAML::Node node = YAML::Load(std::string(indent, ' ') + text);
+  REQUIRE(node.IsMap());
+  CHECK(node["distribution"].as<std::string>() == to_string(fit.kind));
+  CHECK(node.size() == fit.parameters.size() + 1);
+  for (const FittedParameter& p : fit.parameters)
+    CHECK(node[std::string(p.name)].as<double>() == doctest::Approx(p.value).epsilon(1e-5));
+}
+
+// The calibrated scene's text after its header (the lines that begin with the prefix).
+std::string without_header(const std::string& text) {
+  std::size_t at = 0;
+  while (text.compare(at, kCalibrationHeaderPrefix.size(), kCalibrationHeaderPrefix) == 0)
+    at = text.find('\n', at) + 1;
+  return text.substr(at);
+}
+
+std::vector<std::string> header_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  for (std::size_t at = 0;
+       text.compare(at, kCalibrationHeaderPrefix.size(), kCalibrationHeaderPrefix) == 0;) {
+    const std::size_t end = text.find('\n', at);
+    lines.push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  return lines;
+}
+
+// Splits `text` at the pieces of `kept` (in order, each found after the one before it): every
+// piece must be there, the text must begin with the first and end with the last, and what lies
+// between two pieces is returned.
+std::vector<std::string> between_kept(const std::string& text,
+                                      const std::vector<std::string>& kept) {
+  std::vector<std::string> between;
+  REQUIRE(text.starts_with(kept.front()));
+  std::size_t at = kept.front().size();
+  for (std::size_t i = 1; i < kept.size(); ++i) {
+    const std::size_t found = text.find(kept[i], at);
+    INFO("piece " << i << ": '" << kept[i] << "'");
+    REQUIRE(found != std::string::npos);
+    between.push_back(text.substr(at, found - at));
+    at = found + kept[i].size();
+  }
+  CHECK(at == text.size());
+  return between;
 }
 
 }  // namespace
@@ -217,7 +271,7 @@ TEST_CASE("calibration: fits recover the distributions of a synthetic log and wr
   REQUIRE(processing.chosen() != nullptr);
   CHECK(processing.observations > 10000);
   CHECK(processing.chosen()->kind == DistributionKind::kGamma);  // 10,000 parts leave no doubt
-  CHECK(processing.replaced);
+  CHECK(processing.replaced());
   check_covers(*processing.chosen(), "shape", 4.0);
   check_covers(*processing.chosen(), "scale", 15.0);
   CHECK(processing.chosen()->ks_resamples == 50);
@@ -225,8 +279,8 @@ TEST_CASE("calibration: fits recover the distributions of a synthetic log and wr
   const QuantityCalibration& ttf = op10.of(DurationQuantity::kTimeToFailure);
   const QuantityCalibration& ttr = op10.of(DurationQuantity::kTimeToRepair);
   CHECK(ttf.observations > 300);
-  CHECK(ttf.replaced);
-  CHECK(ttr.replaced);
+  CHECK(ttf.replaced());
+  CHECK(ttr.replaced());
   check_covers(family(ttf, DistributionKind::kExponential), "mean", 1800.0);
   check_covers(family(ttr, DistributionKind::kLognormal), "mean", 300.0);
   check_covers(family(ttr, DistributionKind::kLognormal), "sd", 150.0);
@@ -255,7 +309,7 @@ TEST_CASE("calibration: fits recover the distributions of a synthetic log and wr
   const YAML::Node root = YAML::Load(text);
   CHECK(root["elements"][1]["model"].as<std::string>() == "../models/op10.obj");
   CHECK(root["elements"][1]["to"].as<std::string>() == "done");
-  CHECK(text.rfind("# Calibrated by linetwin calibrate", 0) == 0);
+  CHECK(text.starts_with(kCalibrationHeaderPrefix));
 
   // The report names every family compared.
   const std::string json = calibration_report_json(report);
@@ -282,7 +336,7 @@ elements:
   const std::string path = dir.write("two.yaml", yaml);
   const CalibrationReport report = calibrate(load_scene_file(path), log);
   const StationCalibration& op10 = report.stations.at(0);
-  CHECK_FALSE(op10.of(DurationQuantity::kProcessing).replaced);
+  CHECK_FALSE(op10.of(DurationQuantity::kProcessing).replaced());
   CHECK(op10.of(DurationQuantity::kProcessing).note.find("2 servers") != std::string::npos);
   CHECK(op10.breakdowns_added);
   const Scene calibrated = load_scene_text(calibrated_scene_yaml(path, report, path), path);
@@ -374,12 +428,294 @@ elements:
   CHECK(op20.of(DurationQuantity::kProcessing).chosen()->kind == DistributionKind::kWeibull);
   for (const StationCalibration& st : report.stations) {
     for (const QuantityCalibration& q : st.quantities)
-      CHECK(q.replaced);
+      CHECK(q.replaced());
   }
   const std::string out_path = dir.path() + "/calibrated.yaml";
   const Scene calibrated =
       load_scene_text(calibrated_scene_yaml(scene_path, report, out_path), out_path);
   CHECK(calibrated.stations().size() == 2);
+}
+
+TEST_CASE("calibration: the calibrated scene is the original text with only the fitted values") {
+  // Pieces of the scene that calibration must leave as they are, byte for byte; between them the
+  // values it replaces (OP10's processing as a block mapping, its breakdowns in a flow mapping,
+  // the model path, OP30's processing) and where it adds breakdowns (to OP20 in flow style, to
+  // OP30 in block style). OP20's two servers keep its processing.
+  const std::vector<std::string> kept = {
+      "# A line as an engineer keeps it: comments, blank lines and both YAML styles.\n"
+      "linetwin_scene: 1\n"
+      "name: \"text kept: every byte but the calibrated values\"\n"
+      "\n"
+      "elements:\n"
+      "  - {id: supply, type: source, supply: unlimited, to: OP10}   # parts never run out\n"
+      "\n"
+      "  # The first station, its processing as a block mapping.\n"
+      "  - id: OP10\n"
+      "    type: station\n"
+      "    processing:\n"
+      "      ",
+      "   # from the datasheet\n    model: ",
+      "\n    breakdowns: {time_to_failure: ",
+      ", time_to_repair: ",
+      "}\n"
+      "    to: B1\n"
+      "  - {id: B1, type: buffer, capacity: 5, to: OP20}\n"
+      "  - {id: OP20, type: station, servers: 2, processing: 10s, ",
+      "to: OP30}   # a flow mapping\n"
+      "  - id: OP30\n"
+      "    type: station\n"
+      "    processing: ",
+      "   # a guess\n    ",
+      "to: done\n"
+      "  - {id: done, type: sink}\n"};
+  const std::vector<std::string> replaced = {
+      "distribution: exponential   # a first guess\n      mean: 45s",
+      "models/op10.obj",
+      "{distribution: exponential, mean: 1h}",
+      "1min",
+      "",
+      "30s",
+      ""};
+  std::string original = kept.front();
+  for (std::size_t i = 0; i < replaced.size(); ++i)
+    original += replaced[i] + kept[i + 1];
+
+  TelemetryLog log;
+  for (const char* id : {"OP10", "OP20", "OP30"}) {
+    SyntheticStation st;
+    st.id = id;
+    st.processing = Distribution::gamma(4.0, 15.0);
+    st.horizon_s = 100 * 3600.0;
+    synthesize_station(st, log);
+  }
+  const test::TempDir dir;
+  const std::string scene_path = dir.write("line.yaml", original);
+  const Scene scene = load_scene_file(scene_path);
+  CalibrationSettings settings;
+  settings.fit.bootstrap_resamples = 20;
+  const CalibrationReport report = calibrate(scene, log, settings);
+  const StationCalibration& op10 = report.stations.at(0);
+  const StationCalibration& op20 = report.stations.at(1);
+  const StationCalibration& op30 = report.stations.at(2);
+  REQUIRE(op10.of(DurationQuantity::kProcessing).replaced());
+  REQUIRE(op10.of(DurationQuantity::kTimeToFailure).replaced());
+  REQUIRE(op10.of(DurationQuantity::kTimeToRepair).replaced());
+  REQUIRE_FALSE(op20.of(DurationQuantity::kProcessing).replaced());
+  REQUIRE(op20.breakdowns_added);
+  REQUIRE(op30.of(DurationQuantity::kProcessing).replaced());
+  REQUIRE(op30.breakdowns_added);
+
+  std::filesystem::create_directories(dir.path() + "/out");
+  const std::string out_path = dir.path() + "/out/calibrated.yaml";
+  const std::string text = calibrated_scene_yaml(scene_path, report, out_path, "a test log");
+  const std::vector<std::string> header = header_lines(text);
+  REQUIRE(header.size() == 1);  // no warnings: every quantity had enough observations
+  CHECK(header[0] == std::string(kCalibrationHeaderPrefix) + " calibrated from " + scene_path +
+                         " and a test log; the calibration report gives each fit's intervals");
+
+  const std::vector<std::string> written = between_kept(without_header(text), kept);
+  REQUIRE(written.size() == replaced.size());
+  const auto fit = [](const StationCalibration& st, DurationQuantity q) -> const DistributionFit& {
+    return *st.of(q).chosen();
+  };
+  // A block mapping stays one, its lines at the column of its first key.
+  CHECK(written[0].find('\n') != std::string::npos);
+  check_fit_text(written[0], fit(op10, DurationQuantity::kProcessing), 6);
+  // The model, from the output's folder one level down.
+  CHECK(written[1] == "\"../models/op10.obj\"");
+  check_fit_text(written[2], fit(op10, DurationQuantity::kTimeToFailure));
+  check_fit_text(written[3], fit(op10, DurationQuantity::kTimeToRepair));
+  // Breakdowns added to a flow mapping: an entry and its separator, before the key after
+  // processing; to a block mapping: lines at the mapping's column, its values two further in.
+  REQUIRE(written[4].ends_with(", "));
+  const YAML::Node added_flow = YAML::Load("{" + written[4].substr(0, written[4].size() - 2) + "}");
+  const YAML::Node added_block = YAML::Load("    " + written[6]);
+  CHECK(written[6].starts_with("breakdowns:\n      time_to_failure: "));
+  CHECK(written[6].ends_with("\n    "));
+  for (const auto& [added, st] : {std::pair{added_flow, &op20}, std::pair{added_block, &op30}}) {
+    const YAML::Node b = added["breakdowns"];
+    REQUIRE(b.IsMap());
+    CHECK(b.size() == 3);
+    check_fit_text(YAML::Dump(b["time_to_failure"]), fit(*st, DurationQuantity::kTimeToFailure));
+    check_fit_text(YAML::Dump(b["time_to_repair"]), fit(*st, DurationQuantity::kTimeToRepair));
+    CHECK(b["counted_on"].as<std::string>() == "operating_time");
+  }
+  check_fit_text(written[5], fit(op30, DurationQuantity::kProcessing));
+
+  // The calibrated scene, calibrated again from the same log in the same folder: the same fits
+  // in the same places, and one header, the new one.
+  const std::string first = dir.write("out/calibrated.yaml", text);
+  const CalibrationReport again = calibrate(load_scene_file(first), log, settings);
+  CHECK(again.stations.at(1).of(DurationQuantity::kTimeToFailure).replaced());
+  const std::string second_path = dir.path() + "/out/again.yaml";
+  const std::string second = calibrated_scene_yaml(first, again, second_path, "a test log");
+  CHECK(header_lines(second).size() == 1);
+  CHECK(header_lines(second)[0].find("calibrated from " + first) != std::string::npos);
+  CHECK(without_header(second) == without_header(text));
+}
+
+TEST_CASE("calibration: too few observations and durations without spread are kept and marked") {
+  // OP10 makes a few parts in the log; every part of OP20 takes 30 s; OP30 counts parts without
+  // ever producing (a counter that runs while the state says idle), so each takes 0 s.
+  TelemetryLog log;
+  SyntheticStation few;
+  few.id = "OP10";
+  few.breakdowns = false;
+  few.horizon_s = 300.0;
+  const test::SyntheticTruth few_truth = synthesize_station(few, log);
+  SyntheticStation constant;
+  constant.id = "OP20";
+  constant.breakdowns = false;
+  constant.processing = Distribution::constant(30.0);
+  constant.horizon_s = 3600.0;
+  const test::SyntheticTruth constant_truth = synthesize_station(constant, log);
+  const std::uint32_t counting = log.names.intern_machine("OP30");
+  const std::uint16_t good = log.names.intern_name(kGoodPartsCounter);
+  log.samples.push_back(
+      {test::kSyntheticStartUs, 1, 0.0, counting, 0, SampleKind::kState, MachineState::kIdle});
+  for (std::uint64_t part = 0; part <= 20; ++part) {
+    log.samples.push_back({test::kSyntheticStartUs + static_cast<std::int64_t>(part) * 1'000'000,
+                           2 + part, static_cast<double>(part), counting, good,
+                           SampleKind::kCounter, MachineState::kUnknown});
+  }
+  REQUIRE(few_truth.processing_s.size() >= 2);
+  REQUIRE(few_truth.processing_s.size() < 10);
+  REQUIRE(constant_truth.processing_s.size() >= 10);
+
+  const std::string yaml = R"(linetwin_scene: 1
+elements:
+  - {id: supply, type: source, supply: unlimited, to: OP10}
+  - {id: OP10, type: station, processing: 45s, to: OP20}   # kept: too few parts
+  - {id: OP20, type: station, processing: {distribution: exponential, mean: 10s}, to: OP30}
+  - {id: OP30, type: station, processing: 20s, to: done}
+  - {id: done, type: sink}
+)";
+  const test::TempDir dir;
+  const std::string path = dir.write("line.yaml", yaml);
+  CalibrationSettings settings;
+  settings.fit.bootstrap_resamples = 20;
+  const CalibrationReport report = calibrate(load_scene_file(path), log, settings);
+  const QuantityCalibration& op10 = report.stations.at(0).of(DurationQuantity::kProcessing);
+  const QuantityCalibration& op20 = report.stations.at(1).of(DurationQuantity::kProcessing);
+  const QuantityCalibration& op30 = report.stations.at(2).of(DurationQuantity::kProcessing);
+
+  // Too few: fitted, for what the few observations suggest, but kept.
+  CHECK(op10.use == FitUse::kTooFewObservations);
+  CHECK(op10.observations == few_truth.processing_s.size());
+  CHECK(op10.chosen() != nullptr);
+  CHECK(op10.note == fmt::format("{} observations, fewer than the minimum of 10",
+                                 few_truth.processing_s.size()));
+  // No spread: nothing fitted, not even a constant.
+  CHECK(op20.use == FitUse::kNoSpread);
+  CHECK_FALSE(op20.fits.has_value());
+  CHECK(op20.note == fmt::format("every one of the {} observations is 30 s: no spread to fit",
+                                 constant_truth.processing_s.size()));
+  CHECK(op30.use == FitUse::kNoSpread);
+  CHECK(op30.observations == 20);
+  CHECK(op30.note == "every one of the 20 observations is 0 s: no spread to fit");
+  for (const QuantityCalibration* q : {&op10, &op20, &op30}) {
+    CHECK_FALSE(q->replaced());
+    CHECK(is_warning(q->use));
+  }
+
+  // The scene: the same text under a header that names each value kept.
+  const std::string text = calibrated_scene_yaml(path, report, path);
+  CHECK(without_header(text) == yaml);
+  const std::vector<std::string> header = header_lines(text);
+  REQUIRE(header.size() == 4);
+  CHECK(header[1] == std::string(kCalibrationHeaderPrefix) + " not calibrated: OP10 processing (" +
+                         op10.note + ")");
+  CHECK(header[2].find("not calibrated: OP20 processing (every one of") != std::string::npos);
+  CHECK(header[3].find("not calibrated: OP30 processing (every one of the 20") !=
+        std::string::npos);
+
+  // The report: the status, and a warning in the table.
+  const auto json = nlohmann::json::parse(calibration_report_json(report));
+  CHECK(json["stations"][0]["processing"]["status"] == "too_few_observations");
+  CHECK(json["stations"][0]["processing"]["replaced"] == false);
+  CHECK(json["stations"][0]["processing"]["chosen"].is_object());
+  CHECK(json["stations"][1]["processing"]["status"] == "no_spread");
+  CHECK(json["stations"][1]["processing"]["chosen"].is_null());
+  CHECK(json["stations"][2]["processing"]["status"] == "no_spread");
+  std::ostringstream table;
+  write_calibration_table(table, report);
+  CHECK(table.str().find("    warning: not calibrated, " + op10.note + "\n") != std::string::npos);
+}
+
+TEST_CASE("calibration: counter readings that are not numbers and extreme timestamps") {
+  // An HDF5 file may hold NaN or infinite readings and any int64 timestamp: the durations stay
+  // exact, finite and >= 0. Times from the smallest and to the largest int64.
+  constexpr std::int64_t kFirst = std::numeric_limits<std::int64_t>::min();
+  constexpr std::int64_t kLast = std::numeric_limits<std::int64_t>::max();
+  constexpr std::int64_t kSecond = 1'000'000;
+  TelemetryLog log;
+  const std::uint32_t m = log.names.intern_machine("OP10");
+  const std::uint16_t good = log.names.intern_name(kGoodPartsCounter);
+  std::uint64_t seq = 0;
+  auto state = [&](std::int64_t t, MachineState s) {
+    log.samples.push_back({t, ++seq, 0.0, m, 0, SampleKind::kState, s});
+  };
+  auto count = [&](std::int64_t t, double value) {
+    log.samples.push_back({t, ++seq, value, m, good, SampleKind::kCounter, MachineState::kUnknown});
+  };
+  state(kFirst, MachineState::kIdle);
+  count(kFirst, 0);
+  state(kFirst + 10 * kSecond, MachineState::kProducing);
+  count(kFirst + 20 * kSecond, std::numeric_limits<double>::quiet_NaN());  // ignored
+  count(kFirst + 40 * kSecond, 1);                                         // 30 s of producing
+  state(kFirst + 40 * kSecond, MachineState::kIdle);
+  state(kLast - 100 * kSecond, MachineState::kProducing);
+  count(kLast - 75 * kSecond, std::numeric_limits<double>::infinity());  // ignored
+  count(kLast - 50 * kSecond, 2);  // 50 s of producing since the last part
+  state(kLast - 50 * kSecond, MachineState::kDown);
+  state(kLast, MachineState::kIdle);  // a repair of 50 s
+
+  const Scene scene = load_scene_text(one_station_scene(kOperatingBreakdowns), "test.yaml");
+  const StationDurations d = extract_station_durations(scene, log).at(0);
+  CHECK(d.of(DurationQuantity::kProcessing) == std::vector<double>{30.0, 50.0});
+  CHECK(d.of(DurationQuantity::kTimeToRepair) == std::vector<double>{50.0});
+  CHECK(d.of(DurationQuantity::kTimeToFailure).empty());  // no repair seen before the failure
+  CHECK(d.counter_resets == 0);
+
+  const CalibrationReport report = calibrate(scene, log);
+  std::ostringstream table;
+  write_calibration_table(table, report);
+  // 2^64 - 1 us between the first and the last sample.
+  CHECK(table.str().find(fmt::format("over {:.4g} h", 18446744073709551615.0 / 3.6e9)) !=
+        std::string::npos);
+}
+
+TEST_CASE("calibration: a value shared through a YAML anchor is not rewritten behind its back") {
+  const std::string yaml = R"(linetwin_scene: 1
+elements:
+  - {id: supply, type: source, supply: unlimited, to: OP10}
+  - id: OP10
+    type: station
+    processing: &guess {distribution: exponential, mean: 45s}
+    to: OP20
+  - {id: OP20, type: station, processing: *guess, to: done}
+  - {id: done, type: sink}
+)";
+  TelemetryLog log;
+  SyntheticStation st;
+  st.breakdowns = false;
+  synthesize_station(st, log);
+  const test::TempDir dir;
+  const std::string path = dir.write("line.yaml", yaml);
+  CalibrationSettings settings;
+  settings.fit.bootstrap_resamples = 0;
+  const CalibrationReport report = calibrate(load_scene_file(path), log, settings);
+  REQUIRE(report.stations.at(0).of(DurationQuantity::kProcessing).replaced());
+  try {
+    calibrated_scene_yaml(path, report, path);
+    FAIL("expected an InputError");
+  } catch (const InputError& error) {
+    CHECK(error.where().file == path);
+    CHECK(error.where().line == 6);
+    CHECK(error.where().column == 17);
+    CHECK(error.where().field_path == "elements[OP10].processing");
+    CHECK(error.message().find("shared through a YAML anchor or alias") != std::string::npos);
+  }
 }
 
 }  // namespace linetwin
