@@ -82,6 +82,14 @@ class EventCalendar {
   }
 
   bool empty() const { return size() == 0; }
+  // Calls f(time, payload) for every pending event, in no particular order (for checks that look
+  // at what is still to come, never on the event path).
+  template <class F>
+  void for_each_pending(F&& f) const {
+    for (const Slot& s : slots_) {
+      if (s.state == SlotState::kPending) f(s.time, s.payload);
+    }
+  }
   // Pending events (cancelled ones, and one taken by begin_due(), not counted).
   std::size_t size() const { return heap_.size() - orphans_ - (top_taken_ ? 1 : 0); }
   // Precondition: not between begin_due() and end_event().

@@ -16,11 +16,17 @@
 namespace linetwin {
 
 enum class StopReason : std::uint8_t {
-  kTimeReached,   // the next event lies after the stop time; the clock stands at the stop time
-  kEventLimit,    // the requested number of events has been executed
-  kCondition,     // the stop condition became true after an event
-  kCalendarEmpty  // nothing left to happen before the stop time
+  kTimeReached,    // the next event lies after the stop time; the clock stands at the stop time
+  kEventLimit,     // the requested number of events has been executed
+  kCondition,      // the stop condition became true after an event
+  kCalendarEmpty,  // nothing left to happen before the stop time
+  kStopped         // the handler threw StopRun: the model ended the run (a deadlock, say)
 };
+
+// Thrown by a handler to end the run at the event in progress: the event is ended, the clock
+// stays at its time, and run() returns StopReason::kStopped. An exception costs the event loop
+// nothing until it is thrown, unlike a flag tested after every event.
+struct StopRun {};
 
 struct RunLimits {
   double until = std::numeric_limits<double>::infinity();
@@ -46,7 +52,8 @@ class SimulationKernel {
     return calendar_.schedule(time, payload, priority);
   }
 
-  // `handler(const ScheduledEvent&)` is called once per event with the clock already advanced.
+  // `handler(const ScheduledEvent&)` is called once per event with the clock already advanced;
+  // it may end the run by throwing StopRun.
   template <class Handler>
   StopReason run(Handler&& handler, RunLimits limits = {}) {
     return run_while(handler, limits, [] { return false; });
@@ -55,6 +62,16 @@ class SimulationKernel {
   // As run(), and also stops as soon as `stop_condition()` is true after an event.
   template <class Handler, class Condition>
   StopReason run_while(Handler&& handler, RunLimits limits, Condition&& stop_condition) {
+    try {
+      return loop(handler, limits, stop_condition);
+    } catch (const StopRun&) {
+      return StopReason::kStopped;
+    }
+  }
+
+ private:
+  template <class Handler, class Condition>
+  StopReason loop(Handler& handler, const RunLimits& limits, Condition& stop_condition) {
     std::uint64_t executed = 0;
     ScheduledEvent event;
     for (;;) {
@@ -77,7 +94,6 @@ class SimulationKernel {
     }
   }
 
- private:
   struct EventInProgress {
     EventCalendar& calendar;
     ~EventInProgress() { calendar.end_event(); }

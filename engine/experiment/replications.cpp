@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -62,12 +63,13 @@ std::vector<ReplicationResult> run_replications(const Scene& scene,
 
 namespace {
 // Summarises one number per replication, skipping replications where it is undefined (NaN),
-// such as a lead time when no part came out.
+// such as a lead time when no part came out, and replications that deadlocked.
 template <class Get>
 Estimate over(const std::vector<ReplicationResult>& reps, double confidence, Get get) {
   std::vector<double> values;
   values.reserve(reps.size());
   for (const ReplicationResult& r : reps) {
+    if (r.deadlock) continue;
     const double v = get(r);
     if (!std::isnan(v)) values.push_back(v);
   }
@@ -85,8 +87,15 @@ ExperimentSummary summarize(const std::vector<ReplicationResult>& reps, double c
   s.lead_time_mean_s = over(reps, confidence, [](auto& r) { return r.lead_time_mean_s; });
   s.lead_time_p50_s = over(reps, confidence, [](auto& r) { return r.lead_time_p50_s; });
   s.lead_time_p95_s = over(reps, confidence, [](auto& r) { return r.lead_time_p95_s; });
-  for (const ReplicationResult& r : reps)
+  std::size_t running = 0;  // replications that did not deadlock
+  for (const ReplicationResult& r : reps) {
     s.events += r.events;
+    if (r.deadlock) {
+      s.deadlocks.emplace_back(r.replication, *r.deadlock);
+    } else {
+      ++running;
+    }
+  }
 
   const std::size_t stations = reps.front().stations.size();
   double longest = 0.0;  // a station never active is nobody's bottleneck
@@ -125,9 +134,10 @@ ExperimentSummary summarize(const std::vector<ReplicationResult>& reps, double c
     st.active_period_mean_s = field(&StationResult::active_period_mean_s);
     std::size_t times_bottleneck = 0;
     for (const ReplicationResult& r : reps) {
-      if (r.bottleneck_station == static_cast<std::int64_t>(i)) ++times_bottleneck;
+      if (!r.deadlock && r.bottleneck_station == static_cast<std::int64_t>(i)) ++times_bottleneck;
     }
-    st.bottleneck_share = static_cast<double>(times_bottleneck) / static_cast<double>(reps.size());
+    st.bottleneck_share = running > 0 ? static_cast<double>(times_bottleneck) / running
+                                      : std::numeric_limits<double>::quiet_NaN();
     if (st.active_period_mean_s.mean > longest) {
       longest = st.active_period_mean_s.mean;
       s.bottleneck_station = i;

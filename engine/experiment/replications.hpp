@@ -77,6 +77,10 @@ struct ExperimentSummary {
   // average active period method); empty for a scene without stations.
   std::optional<std::size_t> bottleneck_station;
   std::uint64_t events = 0;
+  // The replications whose line deadlocked, by index, with what stopped them. Their KPIs are left
+  // out of every estimate above (each Estimate's n says how many replications it covers): a
+  // replication that stopped is no sample of how the line runs.
+  std::vector<std::pair<std::uint32_t, DeadlockResult>> deadlocks;
 };
 
 ExperimentSummary summarize(const std::vector<ReplicationResult>& replications,

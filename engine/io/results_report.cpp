@@ -29,6 +29,24 @@ ordered_json to_json(const Estimate& e) {
   return j;
 }
 
+ordered_json to_json(const Scene& scene, std::uint32_t replication, const DeadlockResult& d) {
+  ordered_json j;
+  j["replication"] = replication;
+  j["time_s"] = number(d.time_s);
+  j["kind"] = d.cycle ? "cycle" : "stuck";
+  j["parts_in_line"] = d.parts_in_line;
+  ordered_json elements = ordered_json::array();
+  for (const DeadlockResult::Element& e : d.elements) {
+    ordered_json row;
+    row["id"] = scene.element(e.element).id;
+    row["parts"] = e.parts;
+    row["state"] = e.state;
+    elements.push_back(row);
+  }
+  j["elements"] = elements;
+  return j;
+}
+
 std::string capacity_text(const BufferSpec& spec) {
   return spec.capacity == BufferSpec::kUnlimited ? std::string("unlimited")
                                                  : std::to_string(spec.capacity);
@@ -172,6 +190,11 @@ void write_json(std::ostream& out, const RunReport& report) {
   }
   j["wip_limits"] = limits;
   j["events"] = s.events;
+  j["deadlocked_replications"] = s.deadlocks.size();
+  ordered_json deadlocks = ordered_json::array();
+  for (const auto& [replication, deadlock] : s.deadlocks)
+    deadlocks.push_back(to_json(scene, replication, deadlock));
+  j["deadlocks"] = deadlocks;
   out << j.dump(2) << '\n';
 }
 
@@ -250,6 +273,40 @@ void write_csv(std::ostream& out, const RunReport& report) {
   }
   for (std::size_t i = 0; i < s.wip_limits.size(); ++i) {
     csv_row(out, "wip_limit", scene.wip_limits()[i].name, "cards_in_use_mean", s.wip_limits[i]);
+  }
+  // Deadlocks: their count, then per deadlocked replication its time, the parts in the line and
+  // the parts each listed element held (id "r<replication>" and "r<replication>:<element>").
+  fmt::print(out, "line,,deadlocked_replications,{},,,,{}\n", s.deadlocks.size(), s.replications);
+  for (const auto& [replication, deadlock] : s.deadlocks) {
+    fmt::print(out, "deadlock,r{},time_s,{},,,,1\n", replication, csv_number(deadlock.time_s));
+    fmt::print(out, "deadlock,r{},parts_in_line,{},,,,1\n", replication, deadlock.parts_in_line);
+    fmt::print(out, "deadlock,r{},cycle,{},,,,1\n", replication, deadlock.cycle ? 1 : 0);
+    for (const DeadlockResult::Element& e : deadlock.elements) {
+      fmt::print(out, "deadlock,r{}:{},parts_held,{},,,,1\n", replication,
+                 scene.element(e.element).id, e.parts);
+    }
+  }
+}
+
+void write_deadlocks(std::ostream& out, const RunReport& report) {
+  const Scene& scene = report.scene;
+  const ExperimentSummary& s = report.summary;
+  for (const auto& [replication, d] : s.deadlocks) {
+    std::string what;
+    if (d.cycle) {
+      for (const DeadlockResult::Element& e : d.elements)
+        what += scene.element(e.element).id + " -> ";
+      what += scene.element(d.elements.front().element).id;
+    }
+    fmt::print(out, "deadlock in replication {} at t = {:.1f} s ({}): {}; {} part{} in the line\n",
+               replication, d.time_s, format_duration(d.time_s),
+               d.cycle ? "a cycle of elements each blocked on the next, " + what
+                       : std::string("parts that nothing can move any more"),
+               d.parts_in_line, d.parts_in_line == 1 ? "" : "s");
+    for (const DeadlockResult::Element& e : d.elements) {
+      fmt::print(out, "  {:<16} {:>6} part{}  {}\n", scene.element(e.element).id, e.parts,
+                 e.parts == 1 ? " " : "s", e.state);
+    }
   }
 }
 

@@ -22,5 +22,8 @@ struct RunReport {
 void write_json(std::ostream& out, const RunReport& report);
 void write_csv(std::ostream& out, const RunReport& report);
 void write_table(std::ostream& out, const RunReport& report);
+// One paragraph per deadlocked replication: when, the cycle or the stuck parts, and what each
+// element listed holds and waits for. Writes nothing when no replication deadlocked.
+void write_deadlocks(std::ostream& out, const RunReport& report);
 
 }  // namespace linetwin

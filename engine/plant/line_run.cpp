@@ -33,6 +33,7 @@ void build_parts(Line& line, const Scene& scene, std::uint64_t seed) {
   line.sources.build(scene, seed, line.replication);
   line.operators.build(scene);
   line.stops.build(scene, line.stations.all());
+  line.deadlocks.build(scene);
 }
 
 // Time zero: calendars set who is on shift, failure clocks start, the first arrivals are
@@ -46,6 +47,7 @@ void start(Line& line) {
   if (line.settings.warmup_s > 0.0) {
     // Runs after everything else due at the same instant: the observed window is
     // (warm-up, end], so an event at exactly the warm-up time belongs to the warm-up.
+    line.deadlocks.passive_scheduled();
     line.kernel.schedule_at(line.settings.warmup_s, line_run::event(RunEvent::kWarmupEnd, 0),
                             EventCalendar::kMaxPriority);
   }
@@ -67,6 +69,7 @@ void on_warmup_end(Line& line) {
 [[gnu::noinline]] void dispatch_other(Line& line, const ScheduledEvent& event) {
   const std::uint32_t target = event.payload.target;
   const std::uint16_t detail = event.payload.detail;
+  if (!line_run::moves_parts(line_run::kind_of(event.payload))) line.deadlocks.passive_gone();
   switch (line_run::kind_of(event.payload)) {
     case RunEvent::kServiceEnd:  // handled by EventDispatch
       break;
@@ -101,6 +104,17 @@ void on_warmup_end(Line& line) {
       on_warmup_end(line);
       break;
   }
+  line.deadlocks.after_event(line);
+}
+
+// The end of an event that needs more than its own part's work (Line::attention): reports to an
+// observer, and the end of the run at a deadlock.
+[[gnu::noinline]] void end_of_event(Line& line) {
+  if (line.reports.observing() && line.reports.changes_pending()) line.reports.report_changes(line);
+  if (!line.deadlocks.found()) return;
+  // A deadlock in the warm-up leaves nothing to observe: the observed period starts and ends here.
+  if (line.kernel.now() < line.settings.warmup_s) on_warmup_end(line);
+  throw StopRun{};
 }
 
 // The kernel's handler, inlined into its run loop, so that an event costs no call and no saving
@@ -115,8 +129,8 @@ struct EventDispatch {
     } else {
       dispatch_other(line, event);
     }
-    if (line.reports.observing() && line.reports.changes_pending()) [[unlikely]]
-      line.reports.report_changes(line);
+    if (line.attention) [[unlikely]]
+      end_of_event(line);
   }
 };
 
@@ -140,6 +154,9 @@ LineRun::~LineRun() = default;
 
 double LineRun::now() const {
   return line_->kernel.now();
+}
+const std::optional<DeadlockResult>& LineRun::deadlock() const {
+  return line_->deadlocks.report();
 }
 double LineRun::end_time() const {
   return line_->end_time();
@@ -165,7 +182,9 @@ void LineRun::conveyor_positions(std::size_t conveyor, std::vector<double>& out)
 
 StopReason LineRun::advance_to(double time) {
   Line& line = *line_;
-  // The clock never goes back: a time already passed leaves the run where it is.
+  // The clock never goes back: a time already passed leaves the run where it is; a deadlock
+  // ended it.
+  if (line.deadlocks.found()) return StopReason::kStopped;
   if (time <= line.kernel.now()) return StopReason::kTimeReached;
   RunLimits limits;
   limits.until = std::min(time, line.end_time());
@@ -204,6 +223,7 @@ ReplicationResult LineRun::results() const {
   line.conveyors.write(now, observed, r);
   line.operators.write(now, r.observed_s, r);
   line.limits.write(now, r);
+  r.deadlock = line.deadlocks.report();
   return r;
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "core/simulation_kernel.hpp"
@@ -43,6 +44,9 @@ class LineRun {
   double end_time() const;
   // What has been measured so far in the observed period.
   ReplicationResult results() const;
+  // Set once the line could no longer move (docs/architecture.md, "Deadlocks"): the run stopped
+  // at that instant, and advance_to() returns StopReason::kStopped from then on.
+  const std::optional<DeadlockResult>& deadlock() const;
 
   // Reports each station's activity and part counters to `observer` from now on (nullptr to
   // stop); the observer must outlive the run or be detached first. Reports every station at once.

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace linetwin {
@@ -94,6 +96,25 @@ struct PartLedger {
   std::uint64_t in_line = 0;
 };
 
+// A replication that stopped because its line could no longer move. Either a cycle of elements
+// each blocked on the next (a station whose every server holds a finished part refused by a full
+// buffer whose only takers are such stations, and so round), or parts in the line and nothing
+// that could ever move them (no event to come can start a processing, release an arrival or
+// bring a part anywhere). The run stops at that instant.
+struct DeadlockResult {
+  struct Element {
+    std::uint32_t element = 0;  // index in Scene::elements()
+    std::uint64_t parts = 0;    // parts it holds
+    std::string state;          // what it waits for, in words: "blocked by B2", "short of C_doors"
+  };
+  double time_s = 0.0;
+  bool cycle = false;  // a cycle of blocked elements, listed in order; else parts that are stuck
+  // The cycle in order (each waits on the next, the last on the first), or every element that
+  // holds parts or cannot start.
+  std::vector<Element> elements;
+  std::uint64_t parts_in_line = 0;
+};
+
 struct ReplicationResult {
   std::uint32_t replication = 0;
   double observed_s = 0.0;
@@ -115,6 +136,9 @@ struct ReplicationResult {
   PartLedger ledger;
   std::int64_t bottleneck_station = -1;  // position in stations, longest mean active period
   std::uint64_t events = 0;              // events executed, warm-up included
+  // Set when the line could no longer move; the run stopped there, and the KPIs above cover the
+  // observed period up to that instant.
+  std::optional<DeadlockResult> deadlock;
 };
 
 }  // namespace linetwin

@@ -13,6 +13,8 @@ namespace linetwin::cli {
 constexpr int kExitSuccess = 0;
 constexpr int kExitInternal = 1;
 constexpr int kExitBadInput = 2;
+// The line failed a check: a replication deadlocked (later, a failed gate).
+constexpr int kExitLineFailed = 3;
 
 // A duration flag such as --duration 8h, in seconds.
 double flag_duration(const std::string& flag, const std::string& text, bool allow_zero);

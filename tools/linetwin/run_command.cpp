@@ -93,6 +93,16 @@ int run_command(const RunOptions& options) {
   }
   const bool stdout_taken = options.json_path == "-" || options.csv_path == "-";
   if (!options.quiet && !stdout_taken) write_table(std::cout, report);
+  if (!summary.deadlocks.empty()) {
+    // Always on stderr, also with -q: a deadlocked line is never a plain result.
+    std::ostringstream text;
+    write_deadlocks(text, report);
+    fmt::print(stderr,
+               "linetwin: the line deadlocked in {} of {} replications; their KPIs are left "
+               "out of the results\n{}",
+               summary.deadlocks.size(), summary.replications, text.str());
+    return kExitLineFailed;
+  }
   return 0;
 }
 

@@ -85,6 +85,7 @@ void ConveyorFlow::on_head_at_exit(Line& line, ConveyorRun& conveyor) {
   } else {
     conveyor.head_waiting = true;
     conveyor.belt.head_blocked(now);
+    line.deadlocks.conveyor_jammed(line, conveyor.element);
   }
 }
 

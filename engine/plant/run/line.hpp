@@ -13,6 +13,7 @@
 #include "core/simulation_kernel.hpp"
 #include "plant/run/buffer_flow.hpp"
 #include "plant/run/conveyor_flow.hpp"
+#include "plant/run/deadlock_watch.hpp"
 #include "plant/run/line_statistics.hpp"
 #include "plant/run/operator_crew.hpp"
 #include "plant/run/part_flow.hpp"
@@ -51,6 +52,11 @@ struct Line {
   StationStops stops;
   LineStatistics statistics;
   StationReports reports;
+  DeadlockWatch deadlocks;
+  // Work at the end of an event beyond its own part's: reports to an observer, or a deadlock
+  // that ends the run. One flag, so that the run loop tests one byte per event.
+  bool attention = false;
+  void update_attention() { attention = reports.observing() || deadlocks.found(); }
 };
 
 }  // namespace linetwin::line_run

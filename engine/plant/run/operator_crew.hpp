@@ -29,6 +29,7 @@ class OperatorCrew {
   void release(Line& line, std::uint32_t op);
   void on_arrives(Line& line, StationRun& station, std::uint16_t server);
   bool belongs_to(std::uint32_t op, const std::vector<std::uint32_t>& pools) const;
+  bool requests_pending() const { return !requests_.empty(); }
 
   void reset(double now);
   void write(double now, double observed_s, ReplicationResult& r) const;

@@ -31,6 +31,28 @@ enum class RunEvent : std::uint16_t {
   kWarmupEnd,
 };
 
+// Whether an event of this kind can move a part by itself. The others (stops, arrivals that may be
+// refused, the end of the warm-up) are looked at one by one when the deadlock watch asks whether
+// the line can still move (DeadlockWatch).
+constexpr bool moves_parts(RunEvent kind) {
+  switch (kind) {
+    case RunEvent::kServiceEnd:
+    case RunEvent::kSetupEnd:
+    case RunEvent::kOperatorArrives:
+    case RunEvent::kConveyorHead:
+    case RunEvent::kConveyorEntry:
+    case RunEvent::kCardFreed:
+      return true;
+    case RunEvent::kArrival:
+    case RunEvent::kFailure:
+    case RunEvent::kRepairEnd:
+    case RunEvent::kShiftChange:
+    case RunEvent::kWarmupEnd:
+      return false;
+  }
+  return true;
+}
+
 inline constexpr EventPayload event(RunEvent kind, std::uint32_t target, std::uint16_t detail = 0) {
   return EventPayload{target, static_cast<std::uint16_t>(kind), detail};
 }

@@ -74,11 +74,13 @@ void SourceFlow::schedule_arrival(Line& line, SourceRun& source) {
   const std::vector<OrderRelease>& orders = source.spec->orders;
   if (!orders.empty()) {
     if (source.next_order < orders.size()) {
+      line.deadlocks.passive_scheduled();
       line.kernel.schedule_at(std::max(line.kernel.now(), orders[source.next_order].release_s),
                               event(RunEvent::kArrival, target));
     }
     return;
   }
+  line.deadlocks.passive_scheduled();
   line.kernel.schedule_in(source.spec->interarrival.sample(source.interarrival_rng),
                           event(RunEvent::kArrival, target));
 }

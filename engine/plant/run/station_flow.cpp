@@ -221,6 +221,8 @@ void StationFlow::hand_out(Line& line, StationRun& station, std::uint32_t k) {
         line, load.to_rework[load.next_out] ? station.rework : station.output, part, self);
     if (!placed) {
       set_state(line, station, server, ServerState::kBlocked);
+      if (station.in(ServerState::kBlocked) == station.servers)
+        line.deadlocks.station_jammed(line, station);
       return;
     }
     ++load.next_out;

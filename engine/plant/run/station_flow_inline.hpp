@@ -7,6 +7,7 @@
 #include <cassert>
 
 #include "plant/run/buffer_flow_inline.hpp"
+#include "plant/run/deadlock_watch_inline.hpp"
 #include "plant/run/line.hpp"
 #include "plant/run/part_flow_inline.hpp"
 #include "plant/run/station_flow.hpp"
@@ -98,6 +99,7 @@ template <bool kPlain>
     }
     if (!station.failure_pending &&
         station.operating_since_s + station.time_to_failure_s <= station.busy_until_s) {
+      line.deadlocks.passive_scheduled();
       station.failure_event =
           line.kernel.schedule_at(station.operating_since_s + station.time_to_failure_s,
                                   event(RunEvent::kFailure, station.index));
@@ -158,6 +160,7 @@ template <bool kPlain>
   assert(server.state == ServerState::kWorking && !station.stopped());
   if (!station.plain()) {
     finish(line, station, k);
+    line.deadlocks.after_event(line);
     return;
   }
   ++station.processed;
@@ -180,9 +183,12 @@ template <bool kPlain>
     move_server<ServerState::kIdle, ServerState::kBlocked, true>(line, station, server);
     line.flow.wait_on(station.output.single.element,
                       Holder{station.element, k, ++server.ticket, now});
+    if (station.in(ServerState::kBlocked) == station.servers)
+      line.deadlocks.station_jammed(line, station);
   }
   // After the refill: a station that took its next part at once never left its active period.
   refresh_active(now, station);
+  line.deadlocks.after_event(line);
 }
 
 }  // namespace linetwin::line_run

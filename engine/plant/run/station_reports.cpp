@@ -8,6 +8,7 @@ namespace linetwin::line_run {
 
 void StationReports::observe(Line& line, StationObserver* observer) {
   observer_ = observer;
+  line.update_attention();
   changed_stations_.clear();
   reported_.assign(observer ? line.stations.size() : 0, ReportedState{});
   if (!observer) return;

@@ -27,13 +27,17 @@ void StationStops::start(Line& line) {
         set_stop(line, line.stations.at(s), false, true);
     }
     const double next = calendar.calendar.next_change_after(0.0);
-    if (next <= line.end_time()) line.kernel.schedule_at(next, event(RunEvent::kShiftChange, c));
+    if (next <= line.end_time()) {
+      line.deadlocks.passive_scheduled();
+      line.kernel.schedule_at(next, event(RunEvent::kShiftChange, c));
+    }
   }
   for (StationRun& station : line.stations.all()) {
     if (!station.spec->breakdowns) continue;
     station.time_to_failure_s =
         station.spec->breakdowns->time_to_failure.sample(station.failure_rng);
     if (station.failure_mode == FailureMode::kOnCalendarTime) {
+      line.deadlocks.passive_scheduled();
       station.failure_event = line.kernel.schedule_at(station.time_to_failure_s,
                                                       event(RunEvent::kFailure, station.index));
       station.failure_pending = true;
@@ -70,6 +74,7 @@ void StationStops::set_stop(Line& line, StationRun& station, bool down, bool off
       if (station.in(ServerState::kWorking) > 0)
         station.time_to_failure_s -= now - station.operating_since_s;
       if (station.failure_pending) {
+        line.deadlocks.passive_gone();
         line.kernel.calendar().cancel(station.failure_event);
         station.failure_pending = false;
       }
@@ -109,6 +114,7 @@ void StationStops::arm_failure_if_due(Line& line, StationRun& station) {
     return;
   const double due = station.operating_since_s + station.time_to_failure_s;
   if (due <= station.busy_until_s) {
+    line.deadlocks.passive_scheduled();
     station.failure_event = line.kernel.schedule_at(due, event(RunEvent::kFailure, station.index));
     station.failure_pending = true;
   }
@@ -135,6 +141,7 @@ void StationStops::on_failure(Line& line, StationRun& station) {
 }
 
 void StationStops::start_repair(Line& line, StationRun& station) {
+  line.deadlocks.passive_scheduled();
   line.kernel.schedule_in(station.spec->breakdowns->time_to_repair.sample(station.repair_rng),
                           event(RunEvent::kRepairEnd, station.index));
 }
@@ -148,6 +155,7 @@ void StationStops::on_repair(Line& line, StationRun& station) {
   const BreakdownSpec& breakdowns = *station.spec->breakdowns;
   station.time_to_failure_s = breakdowns.time_to_failure.sample(station.failure_rng);
   if (breakdowns.counted_on == FailureClock::kCalendarTime) {
+    line.deadlocks.passive_scheduled();
     station.failure_event = line.kernel.schedule_in(station.time_to_failure_s,
                                                     event(RunEvent::kFailure, station.index));
     station.failure_pending = true;
@@ -164,7 +172,10 @@ void StationStops::on_shift_change(Line& line, std::uint32_t c) {
     set_stop(line, station, station.down, !calendar.on_shift);
   }
   const double next = calendar.calendar.next_change_after(now);
-  if (next <= line.end_time()) line.kernel.schedule_at(next, event(RunEvent::kShiftChange, c));
+  if (next <= line.end_time()) {
+    line.deadlocks.passive_scheduled();
+    line.kernel.schedule_at(next, event(RunEvent::kShiftChange, c));
+  }
 }
 
 }  // namespace linetwin::line_run
