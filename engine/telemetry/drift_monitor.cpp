@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/input_error.hpp"
+#include "core/line_check_failed.hpp"
 #include "experiment/replications.hpp"
 
 namespace linetwin {
@@ -79,6 +80,17 @@ ModelPrediction predict_station_windows(const Scene& scene, const DriftSettings&
   if (settings.seed) experiment.seed = *settings.seed;
   experiment.threads = settings.threads;
   const std::vector<ReplicationResult> reps = run_replications(scene, experiment);
+  // A model that deadlocks predicts nothing about a line that runs: its windows stop short.
+  const ExperimentSummary summary = summarize(reps);
+  if (!summary.deadlocks.empty()) {
+    const auto& [replication, deadlock] = summary.deadlocks.front();
+    throw LineCheckFailed(fmt::format(
+        "the model deadlocks in {} of {} replications of the drift prediction (replication {} at "
+        "t = {} s, {}); a prediction of a line that stops means nothing: run `linetwin run` on "
+        "the scene to see where",
+        summary.deadlocks.size(), r, replication, deadlock.time_s,
+        deadlock.cycle ? "a cycle of blocked elements" : "parts that nothing can move"));
+  }
 
   ModelPrediction prediction;
   prediction.window_s = settings.window_s;

@@ -38,6 +38,17 @@ done
 grep -q '^deadlock,r0:OP20,parts_held,1,,,,1$' "$work/deadlock_rework_loop.csv" && pass ||
   fail "rework loop: CSV lacks OP20's parts"
 
+# replay --drift compares a log with the model's prediction, which a deadlocking model cannot
+# make: exit 3, saying so.
+cat >"$work/log.csv" <<'CSV'
+timestamp,machine,seq,kind,name,state,value
+2024-03-04T06:00:00.000Z,OP20,1,state,,producing,
+2024-03-04T07:00:00.000Z,OP20,2,state,,idle,
+CSV
+expect_error 3 "the model deadlocks in 20 of 20 replications of the drift prediction" -- \
+  replay "$scenes/deadlock_rework_loop.yaml" "$work/log.csv" --drift --drift-window 30min \
+  --drift-replications 20 --drift-coverage 0.9 -q
+
 # A line that runs on: exit 0, no deadlock anywhere.
 "$linetwin" run "$2/scenes/breakdown_line.yaml" --reps 2 -q --json "$work/ok.json" 2>"$work/err"
 rc=$?

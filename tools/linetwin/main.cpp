@@ -1,6 +1,7 @@
 // The `linetwin` command line: headless runs for people at a terminal and for CI pipelines.
 // Each subcommand lives in its own <name>_command.cpp; this file parses the command line and
-// turns errors into exit codes (cli_support.hpp): 0 success, 2 bad input, 1 internal error.
+// turns errors into exit codes (cli_support.hpp): 0 success, 2 bad input, 1 internal error, 3 the
+// line failed a check (a deadlock).
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 
 #include "cli_support.hpp"
 #include "commands.hpp"
+#include "core/line_check_failed.hpp"
 #include "linetwin_version.hpp"
 
 int main(int argc, char** argv) {
@@ -18,7 +20,8 @@ int main(int argc, char** argv) {
       "linetwin: simulate production lines as digital twins.\n"
       "Runs a scene file (YAML, see docs/scene-format.md) and reports throughput, WIP, lead\n"
       "time, station states and the bottleneck with 95% confidence intervals.\n"
-      "Exit codes: 0 success, 2 bad input or flags, 1 internal error.",
+      "Exit codes: 0 success, 2 bad input or flags, 1 internal error, 3 the line failed a check\n"
+      "(a replication deadlocked).",
       "linetwin"};
   app.set_version_flag("--version", std::string("linetwin ") + linetwin::kLinetwinVersion);
   app.require_subcommand(1);
@@ -55,6 +58,9 @@ int main(int argc, char** argv) {
   } catch (const linetwin::InputError& e) {
     fmt::print(stderr, "linetwin: error: {}\n", e.what());
     return kExitBadInput;
+  } catch (const linetwin::LineCheckFailed& e) {
+    fmt::print(stderr, "linetwin: {}\n", e.what());
+    return kExitLineFailed;
   } catch (const std::exception& e) {
     fmt::print(stderr, "linetwin: internal error: {}\n", e.what());
     return kExitInternal;
