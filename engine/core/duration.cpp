@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 #include <fmt/format.h>
@@ -27,25 +28,54 @@ std::string_view trim(std::string_view text) {
     text.remove_suffix(1);
   return text;
 }
-}  // namespace
 
-std::optional<double> parse_duration_seconds(std::string_view text) {
+// A number with a unit, in seconds; infinite when it is one but too large for a double.
+std::optional<double> parse_seconds(std::string_view text) {
   text = trim(text);
   double value = 0.0;
   const char* begin = text.data();
   const char* end = text.data() + text.size();
   if (begin != end && *begin == '+') ++begin;
   auto [stop, error] = std::from_chars(begin, end, value);
-  if (error != std::errc{} || stop == begin || !std::isfinite(value)) return std::nullopt;
+  if (stop == begin || (error != std::errc{} && error != std::errc::result_out_of_range) ||
+      std::isnan(value))
+    return std::nullopt;
+  const std::string_view number(begin, static_cast<std::size_t>(stop - begin));
+  if (error == std::errc::result_out_of_range) {
+    // Too close to zero for a double (1e-400) is zero; too far from it, infinite.
+    const bool tiny = number.find("e-") != number.npos || number.find("E-") != number.npos;
+    value = tiny ? 0.0 : std::numeric_limits<double>::infinity();
+    if (number.front() == '-') value = -value;
+  }
   std::string_view unit = trim(std::string_view(stop, static_cast<std::size_t>(end - stop)));
   for (const auto& [name, factor] : kUnits) {
-    if (unit == name) {
-      const double seconds = value * factor;
-      if (!std::isfinite(seconds)) return std::nullopt;  // e.g. 1e306w overflows
-      return seconds;
-    }
+    if (unit == name) return value * factor;
   }
   return std::nullopt;
+}
+}  // namespace
+
+std::optional<double> parse_duration_seconds(std::string_view text) {
+  const std::optional<double> seconds = parse_seconds(text);
+  if (!seconds || !std::isfinite(*seconds)) return std::nullopt;  // e.g. 1e306w overflows
+  return seconds;
+}
+
+double read_duration(std::string_view text, bool allow_zero, const InputLocation& where,
+                     const DurationLimit& limit) {
+  const std::optional<double> seconds = parse_seconds(text);
+  if (!seconds) {
+    throw InputError(where, fmt::format("expected {}, found '{}'", kDurationSyntax, text));
+  }
+  if (*seconds < 0.0 || (!allow_zero && *seconds == 0.0)) {
+    throw InputError(
+        where, fmt::format("expected a duration {} 0, found '{}'", allow_zero ? ">=" : ">", text));
+  }
+  if (!(*seconds <= limit.max_s)) {
+    throw InputError(where, fmt::format("expected a duration of at most {:.0f}s ({}), found '{}'",
+                                        limit.max_s, limit.reason, text));
+  }
+  return *seconds;
 }
 
 std::string format_duration(double seconds) {

@@ -8,7 +8,6 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
-#include <optional>
 #include <string_view>
 #include <unordered_map>
 
@@ -123,18 +122,17 @@ std::vector<Order> load_order_file(const std::string& path) {
       }
 
       const std::string release = trimmed(release_field);
-      const std::optional<double> seconds = parse_duration_seconds(release);
-      if (!seconds) {
+      if (release.empty()) {
         fail(path, line, kReleaseColumn,
-             fmt::format("expected {}, found {}", kDurationSyntax,
-                         release.empty() ? "nothing" : "'" + release + "'"));
+             fmt::format("expected {}, found nothing", kDurationSyntax));
       }
-      if (*seconds < 0.0) {
-        fail(path, line, kReleaseColumn,
-             fmt::format("expected a release time >= 0 (from the start of the run), found '{}'",
-                         release));
+      // A release time from the start of the run, no later than a run can last.
+      order.release_s = read_duration(release, true, {path, line, 0, std::string(kReleaseColumn)});
+      if (orders.size() == kMaxOrders) {
+        fail(path, line, "",
+             fmt::format("more than {} orders; expected at most {} in one order file", kMaxOrders,
+                         kMaxOrders));
       }
-      order.release_s = *seconds;
       orders.push_back(std::move(order));
     }
   } catch (const io::error::base&) {

@@ -1,6 +1,7 @@
 #include "io/scene_file.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -11,11 +12,13 @@
 #include <initializer_list>
 #include <limits>
 #include <sstream>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include "core/duration.hpp"
+#include "core/whole_number.hpp"
 #include "io/order_file.hpp"
 
 namespace linetwin {
@@ -27,11 +30,15 @@ class SceneReader {
  public:
   explicit SceneReader(std::string file) : file_(std::move(file)) {}
 
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& path,
-                         const std::string& what) const {
+  InputLocation where(const YAML::Node& node, const std::string& path) const {
     const YAML::Mark mark = node.Mark();
     const bool known = mark.line >= 0 && !mark.is_null();
-    throw InputError({file_, known ? mark.line + 1 : 0, known ? mark.column + 1 : 0, path}, what);
+    return {file_, known ? mark.line + 1 : 0, known ? mark.column + 1 : 0, path};
+  }
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& path,
+                         const std::string& what) const {
+    throw InputError(where(node, path), what);
   }
 
   static std::string join(const std::string& path, std::string_view key) {
@@ -106,39 +113,36 @@ class SceneReader {
   std::uint64_t whole_number(const YAML::Node& node, const std::string& path,
                              std::string_view what) const {
     if (node.IsScalar()) {
-      const std::string& text = node.Scalar();
-      std::size_t used = 0;
-      bool ok = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
-      if (ok) {
-        try {
-          const unsigned long long value = std::stoull(text, &used);
-          if (used == text.size()) return value;
-        } catch (const std::out_of_range&) {
-        }
-      }
+      if (auto value = parse_whole_number(node.Scalar())) return *value;
     }
     fail(node, path, fmt::format("expected {}, found {}", what, describe(node)));
   }
 
   double duration(const YAML::Node& node, const std::string& path, bool allow_zero) const {
-    if (node.IsScalar()) {
-      if (auto seconds = parse_duration_seconds(node.Scalar())) {
-        if (*seconds > 0.0 || (allow_zero && *seconds == 0.0)) return *seconds;
-        fail(node, path,
-             fmt::format("expected a duration {} 0, found '{}'", allow_zero ? ">=" : ">",
-                         node.Scalar()));
-      }
+    if (!node.IsScalar())
+      fail(node, path, fmt::format("expected {}, found {}", kDurationSyntax, describe(node)));
+    return read_duration(node.Scalar(), allow_zero, where(node, path));
+  }
+
+  // Values per product are allocated as they are read, so the budget for them
+  // (kMaxProductValues) is counted before each allocation, not after the scene is built.
+  void count_product_values(const YAML::Node& node, const std::string& path,
+                            std::size_t values) const {
+    product_values_ += values;
+    if (product_values_ > kMaxProductValues) {
+      fail(node, path,
+           fmt::format("the scene's values per product would pass {} here; expected fewer "
+                       "products, or fewer elements with values per product "
+                       "(docs/scene-format.md#limits)",
+                       kMaxProductValues));
     }
-    fail(node, path, fmt::format("expected {}, found {}", kDurationSyntax, describe(node)));
   }
 
   Distribution distribution(const YAML::Node& node, const std::string& path) const {
     // A bare duration is a constant.
     if (node.IsScalar()) {
-      if (auto seconds = parse_duration_seconds(node.Scalar())) {
-        Distribution d = Distribution::constant(*seconds);
-        if (auto problem = d.problem()) fail(node, path, *problem);
-        return d;
+      if (parse_duration_seconds(node.Scalar())) {
+        return Distribution::constant(duration(node, path, true));
       }
       fail(node, path,
            "expected a distribution: a mapping with 'distribution' and its parameters, or a "
@@ -261,6 +265,7 @@ class SceneReader {
 
  private:
   std::string file_;
+  mutable std::size_t product_values_ = 0;  // counted by count_product_values
 };
 
 // Products are named in many places; each name must be one the scene declares.
@@ -278,6 +283,7 @@ ProductIndex product_ref(const SceneReader& in, const SceneBuilder& builder, con
 std::vector<double> per_product_share(const SceneReader& in, const SceneBuilder& builder,
                                       const YAML::Node& node, const std::string& path,
                                       const std::vector<std::string>& products) {
+  in.count_product_values(node, path, products.size());
   if (node.IsScalar()) return std::vector<double>(products.size(), in.probability(node, path));
   if (!node.IsMap())
     in.fail(node, path, "expected a share, or a mapping of products (and 'default') to shares");
@@ -313,6 +319,7 @@ SceneBuilder::RouteByIds read_route(const SceneReader& in, const SceneBuilder& b
     route.rule = RouteRule::kByProduct;
     if (!body.IsMap()) in.fail(body, body_path, "expected a mapping of products to element ids");
     constexpr std::uint32_t kUnset = std::numeric_limits<std::uint32_t>::max();
+    in.count_product_values(body, body_path, products.size());
     route.by_product.assign(products.size(), kUnset);
     for (const auto& entry : body) {
       const std::string key = entry.first.as<std::string>();
@@ -494,6 +501,7 @@ void read_source(const SceneReader& in, const YAML::Node& node, const std::strin
   if (node["mix"]) {
     const YAML::Node mix = node["mix"];
     if (!mix.IsMap()) in.fail(mix, path + ".mix", "expected a mapping of products to shares");
+    in.count_product_values(mix, path + ".mix", products.size());
     spec.mix.assign(products.size(), 0.0);
     double total = 0.0;
     for (const auto& entry : mix) {
@@ -531,11 +539,13 @@ void read_station(const SceneReader& in, const YAML::Node& node, const std::stri
                  "assembly", "operators", "calendar", "merge"});
   StationSpec spec;
   SceneBuilder::StationRefs refs;
-  if (node["servers"]) spec.servers = in.count(node["servers"], path + ".servers", 1, 65535);
+  if (node["servers"])
+    spec.servers = in.count(node["servers"], path + ".servers", 1, kMaxServersPerStation);
   if (node["processing_by_product"]) {
     const YAML::Node by = node["processing_by_product"];
     const std::string bp = path + ".processing_by_product";
     if (!by.IsMap()) in.fail(by, bp, "expected a mapping of products to processing times");
+    in.count_product_values(by, bp, products.size());
     spec.processing_by_product.resize(products.size());
     for (const auto& entry : by) {
       const std::string key = entry.first.as<std::string>();
@@ -546,11 +556,12 @@ void read_station(const SceneReader& in, const YAML::Node& node, const std::stri
   bool all_own = !spec.processing_by_product.empty();
   for (const auto& own : spec.processing_by_product)
     all_own = all_own && own.has_value();
-  if (node["processing"] || !all_own) {
+  if (node["processing"] || !node["processing_by_product"]) {
     spec.processing = in.distribution(in.require(node, path, "processing"), path + ".processing");
-  } else {
+  } else if (all_own) {
     spec.processing = *spec.processing_by_product.front();
   }
+  // Otherwise `processing` stays unset, and the builder names the product that has no time.
   if (node["breakdowns"]) {
     const YAML::Node b = node["breakdowns"];
     const std::string bpath = path + ".breakdowns";
@@ -593,6 +604,7 @@ void read_station(const SceneReader& in, const YAML::Node& node, const std::stri
                           "that product to each), found {1} rows",
                           names.size(), times.IsSequence() ? times.size() : 0));
     }
+    in.count_product_values(setup, sp, products.size() * products.size());
     spec.setup_s.assign(products.size() * products.size(), 0.0);
     for (std::size_t r = 0; r < names.size(); ++r) {
       const std::string rp = fmt::format("{}.times[{}]", sp, r);
@@ -611,6 +623,9 @@ void read_station(const SceneReader& in, const YAML::Node& node, const std::stri
     const std::string qp = path + ".quality";
     in.expect_map(quality, qp, {"scrap", "rework", "rework_to"});
     QualitySpec q;
+    // Both shares are kept per product, given or not.
+    if (!quality["scrap"]) in.count_product_values(quality, qp, products.size());
+    if (!quality["rework"]) in.count_product_values(quality, qp, products.size());
     q.scrap = quality["scrap"]
                   ? per_product_share(in, builder, quality["scrap"], qp + ".scrap", products)
                   : std::vector<double>(products.size(), 0.0);
@@ -623,10 +638,10 @@ void read_station(const SceneReader& in, const YAML::Node& node, const std::stri
   if (const YAML::Node batch = node["batch"]) {
     const std::string bp = path + ".batch";
     in.expect_map(batch, bp, {"min", "max"});
-    spec.batch_max = in.count(in.require(batch, bp, "max"), bp + ".max", 1, 100000);
-    spec.batch_min = batch["min"] ? in.count(batch["min"], bp + ".min", 1, 100000) : 1;
+    spec.batch_max = in.count(in.require(batch, bp, "max"), bp + ".max", 1, kMaxPartsAtOnce);
+    spec.batch_min = batch["min"] ? in.count(batch["min"], bp + ".min", 1, kMaxPartsAtOnce) : 1;
   }
-  if (node["split"]) spec.split_into = in.count(node["split"], path + ".split", 1, 100000);
+  if (node["split"]) spec.split_into = in.count(node["split"], path + ".split", 1, kMaxPartsAtOnce);
   if (const YAML::Node assembly = node["assembly"]) {
     const std::string ap = path + ".assembly";
     in.expect_map(assembly, ap, {"main", "components"});
@@ -640,7 +655,7 @@ void read_station(const SceneReader& in, const YAML::Node& node, const std::stri
       const std::string from = in.string(in.require(components[i], cp, "from"), cp + ".from");
       const std::uint32_t quantity =
           components[i]["quantity"]
-              ? in.count(components[i]["quantity"], cp + ".quantity", 1, 100000)
+              ? in.count(components[i]["quantity"], cp + ".quantity", 1, kMaxPartsAtOnce)
               : 1;
       refs.assembly_components.emplace_back(from, quantity);
     }
@@ -723,6 +738,31 @@ void read_element(const SceneReader& in, const YAML::Node& node, const std::stri
   }
 }
 
+// The path of each element in errors: elements[ID] by its id, or elements[i] by its place in the
+// list when it has no valid id. Ids are checked for duplicates here, before any element is read,
+// so that a duplicate is reported before an order file, perhaps a large one, is loaded.
+std::vector<std::string> element_paths(const SceneReader& in, const YAML::Node& elements) {
+  std::vector<std::string> paths;
+  std::unordered_map<std::string, int> line_of_id;
+  for (std::size_t i = 0; i < elements.size(); ++i) {
+    const YAML::Node element = elements[i];
+    const YAML::Node id = element.IsMap() ? element["id"] : YAML::Node();
+    if (!id || !id.IsScalar() || !is_valid_element_id(id.Scalar())) {
+      paths.push_back(fmt::format("elements[{}]", i));
+      continue;
+    }
+    paths.push_back(fmt::format("elements[{}]", id.Scalar()));
+    const auto [first, inserted] = line_of_id.emplace(id.Scalar(), element.Mark().line + 1);
+    if (!inserted) {
+      in.fail(id, paths.back() + ".id",
+              fmt::format("expected a unique id, but '{}' is already the id of the element on "
+                          "line {}",
+                          id.Scalar(), first->second));
+    }
+  }
+  return paths;
+}
+
 SceneBuilder::Origin origin_of(const YAML::Node& node, std::string path) {
   return {node.Mark().line + 1, node.Mark().column + 1, std::move(path)};
 }
@@ -749,8 +789,10 @@ Scene read_scene(const YAML::Node& root, const std::string& file) {
   if (root["product"]) products = {in.string(root["product"], "product")};
   if (root["products"]) products = in.strings(root["products"], "products");
   builder.products(products);
-  if (root["seed"])
-    builder.seed(in.whole_number(root["seed"], "seed", "a seed: a whole number >= 0"));
+  if (root["seed"]) {
+    builder.seed(in.whole_number(
+        root["seed"], "seed", "a seed: a whole number from 0 to 18446744073709551615 (2^64 - 1)"));
+  }
 
   RunSettings run;
   if (root["run"]) {
@@ -760,6 +802,11 @@ Scene read_scene(const YAML::Node& root, const std::string& file) {
     if (r["warmup"]) run.warmup_s = in.duration(r["warmup"], "run.warmup", true);
     if (r["replications"])
       run.replications = in.count(r["replications"], "run.replications", 1, 1000000);
+    // Each is within bounds on its own; together they may not be.
+    if (auto problem = run_settings_problem(run)) {
+      const YAML::Node at = r[problem->field] ? r[problem->field] : r;
+      in.fail(at, "run." + problem->field, problem->message);
+    }
   }
   builder.run_settings(run);
 
@@ -770,7 +817,8 @@ Scene read_scene(const YAML::Node& root, const std::string& file) {
       in.expect_map(pools[i], pp, {"pool", "count", "skills", "walking_speed_m_per_s", "home"});
       OperatorPoolSpec pool;
       pool.name = in.string(in.require(pools[i], pp, "pool"), pp + ".pool");
-      pool.count = in.count(in.require(pools[i], pp, "count"), pp + ".count", 1, 100000);
+      pool.count =
+          in.count(in.require(pools[i], pp, "count"), pp + ".count", 1, kMaxOperatorsPerPool);
       pool.skills = in.strings(in.require(pools[i], pp, "skills"), pp + ".skills");
       if (pools[i]["walking_speed_m_per_s"])
         pool.walking_speed_m_per_s =
@@ -801,7 +849,7 @@ Scene read_scene(const YAML::Node& root, const std::string& file) {
                             : fmt::format("limit {}", i + 1),
           in.string(in.require(limits[i], lp, "from"), lp + ".from"),
           in.string(in.require(limits[i], lp, "to"), lp + ".to"),
-          in.count(in.require(limits[i], lp, "cards"), lp + ".cards", 1, 100000000),
+          in.count(in.require(limits[i], lp, "cards"), lp + ".cards", 1, kMaxWipCards),
           origin_of(limits[i], lp));
     }
   }
@@ -812,15 +860,18 @@ Scene read_scene(const YAML::Node& root, const std::string& file) {
     in.fail(elements, "elements",
             "expected a non-empty list of elements, found " + SceneReader::describe(elements));
   }
+  if (elements.size() > kMaxElements) {
+    in.fail(elements, "elements",
+            fmt::format("expected at most {} elements, found {}", kMaxElements, elements.size()));
+  }
+  const std::vector<std::string> paths = element_paths(in, elements);
   for (std::size_t i = 0; i < elements.size(); ++i) {
-    read_element(in, elements[i], fmt::format("elements[{}]", i), builder, products);
+    read_element(in, elements[i], paths[i], builder, products);
   }
   return builder.build();
 }
 
-}  // namespace
-
-Scene load_scene_text(std::string_view yaml, const std::string& display_name) {
+Scene load_scene(std::string_view yaml, const std::string& display_name) {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml));
@@ -836,6 +887,24 @@ Scene load_scene_text(std::string_view yaml, const std::string& display_name) {
   }
 }
 
+// The limits keep what a scene asks for within bounds, but the machine may have less memory
+// than they allow. What was allocated is freed by the time this is caught.
+InputError out_of_memory(const std::string& display_name) {
+  return InputError({display_name, 0, 0, ""},
+                    "not enough memory to load this scene; expected a scene that fits in this "
+                    "machine's memory (docs/scene-format.md#limits says what a scene may ask for)");
+}
+
+}  // namespace
+
+Scene load_scene_text(std::string_view yaml, const std::string& display_name) {
+  try {
+    return load_scene(yaml, display_name);
+  } catch (const std::bad_alloc&) {
+    throw out_of_memory(display_name);
+  }
+}
+
 Scene load_scene_file(const std::string& path) {
   std::error_code error;
   if (std::filesystem::is_directory(path, error)) {
@@ -846,9 +915,16 @@ Scene load_scene_file(const std::string& path) {
     throw InputError({path, 0, 0, ""},
                      fmt::format("cannot open the scene file: {}", std::strerror(errno)));
   }
-  std::ostringstream text;
-  text << file.rdbuf();
-  return load_scene_text(text.str(), path);
+  try {
+    // Not `stream << file.rdbuf()`, which would turn a failed allocation into a short text.
+    std::string text;
+    std::array<char, 65536> chunk;
+    while (file.read(chunk.data(), chunk.size()) || file.gcount() > 0)
+      text.append(chunk.data(), static_cast<std::size_t>(file.gcount()));
+    return load_scene(text, path);
+  } catch (const std::bad_alloc&) {
+    throw out_of_memory(path);
+  }
 }
 
 }  // namespace linetwin

@@ -1,8 +1,8 @@
 // Scene files: the YAML format described in docs/scene-format.md, read into a validated Scene.
 //
 // Every problem is an InputError with the file, the 1-based line and column of the offending
-// node, and the path of the field (`elements[3].processing.mean`). Unknown keys are errors, so a
-// misspelt field never silently falls back to a default.
+// node, and the path of the field (`elements[OP10].processing.mean`: an element by its id). Unknown
+// keys are errors, so a misspelt field never silently falls back to a default.
 #pragma once
 
 #include <string>

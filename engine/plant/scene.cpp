@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "core/duration.hpp"
+
 namespace linetwin {
 
 std::string_view to_string(ElementType type) {
@@ -36,6 +38,32 @@ std::optional<ElementIndex> Scene::find(std::string_view id) const {
   return it->second;
 }
 
+std::optional<RunSettingsProblem> run_settings_problem(const RunSettings& run) {
+  // Written so that NaN fails every check.
+  if (!(run.duration_s > 0.0 && run.duration_s <= kMaxDurationS)) {
+    return RunSettingsProblem{"duration",
+                              fmt::format("expected a duration > 0 and at most {:.0f}s, "
+                                          "found {}s",
+                                          kMaxDurationS, run.duration_s)};
+  }
+  if (!(run.warmup_s >= 0.0 && run.warmup_s <= kMaxDurationS)) {
+    return RunSettingsProblem{"warmup", fmt::format("expected a duration >= 0 and at most {:.0f}s, "
+                                                    "found {}s",
+                                                    kMaxDurationS, run.warmup_s)};
+  }
+  if (!(run.warmup_s + run.duration_s <= kMaxDurationS)) {
+    return RunSettingsProblem{
+        "duration",
+        fmt::format("the run would end {}s after its start (warm-up {}s and duration {}s); "
+                    "expected at most {:.0f}s, the latest a recording of the run holds (from "
+                    "2026-01-05 to the end of the year 9999)",
+                    run.warmup_s + run.duration_s, run.warmup_s, run.duration_s, kMaxDurationS)};
+  }
+  if (run.replications < 1)
+    return RunSettingsProblem{"replications", "expected at least 1 replication, found 0"};
+  return std::nullopt;
+}
+
 SceneBuilder::SceneBuilder(std::string name) {
   scene_.name_ = std::move(name);
 }
@@ -64,28 +92,38 @@ SceneBuilder& SceneBuilder::run_settings(RunSettings settings) {
   return *this;
 }
 
+void SceneBuilder::add_pending(Common common, ElementType type, StationRefs refs) {
+  // Errors name an element by its id, which a reader finds in the file; by its place in the list
+  // only when it has no usable id.
+  if (common.origin.field_path.empty()) {
+    common.origin.field_path = is_valid_element_id(common.id)
+                                   ? fmt::format("elements[{}]", common.id)
+                                   : fmt::format("elements[{}]", pending_.size());
+  }
+  pending_.push_back({std::move(common), type, std::move(refs)});
+}
 SceneBuilder& SceneBuilder::add_source(Common common, SourceSpec spec) {
   scene_.source_specs_.push_back(std::move(spec));
-  pending_.push_back({std::move(common), ElementType::kSource, {}});
+  add_pending(std::move(common), ElementType::kSource, {});
   return *this;
 }
 SceneBuilder& SceneBuilder::add_buffer(Common common, BufferSpec spec) {
   scene_.buffer_specs_.push_back(spec);
-  pending_.push_back({std::move(common), ElementType::kBuffer, {}});
+  add_pending(std::move(common), ElementType::kBuffer, {});
   return *this;
 }
 SceneBuilder& SceneBuilder::add_station(Common common, StationSpec spec, StationRefs refs) {
   scene_.station_specs_.push_back(std::move(spec));
-  pending_.push_back({std::move(common), ElementType::kStation, std::move(refs)});
+  add_pending(std::move(common), ElementType::kStation, std::move(refs));
   return *this;
 }
 SceneBuilder& SceneBuilder::add_conveyor(Common common, ConveyorSpec spec) {
   scene_.conveyor_specs_.push_back(spec);
-  pending_.push_back({std::move(common), ElementType::kConveyor, {}});
+  add_pending(std::move(common), ElementType::kConveyor, {});
   return *this;
 }
 SceneBuilder& SceneBuilder::add_sink(Common common) {
-  pending_.push_back({std::move(common), ElementType::kSink, {}});
+  add_pending(std::move(common), ElementType::kSink, {});
   return *this;
 }
 SceneBuilder& SceneBuilder::add_operator_pool(OperatorPoolSpec pool, std::string home_id,
@@ -120,8 +158,7 @@ InputError SceneBuilder::error_at(const Origin& origin, std::string_view field,
   return InputError({scene_.source_file_, origin.line, origin.column, path}, what);
 }
 
-namespace {
-bool valid_id(std::string_view id) {
+bool is_valid_element_id(std::string_view id) {
   if (id.empty()) return false;
   for (char c : id) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -130,6 +167,8 @@ bool valid_id(std::string_view id) {
   }
   return true;
 }
+
+namespace {
 
 // Product names appear in reports and CSV files: any text without commas, quotes or line breaks.
 bool valid_product_name(std::string_view name) {
@@ -143,23 +182,35 @@ bool valid_product_name(std::string_view name) {
 bool is_probability(double p) {
   return p >= 0.0 && p <= 1.0;
 }
+
+// The words for a count bounded one by one and all together: "servers" of "stations", one
+// "station".
+struct CountWords {
+  std::string_view what, holders, holder;
+};
+
+// Adds `count` to `total` and says what is wrong, if anything: a count outside 1 to `most`, or a
+// total above `most_in_all`.
+std::optional<std::string> count_problem(std::uint64_t count, std::uint64_t most,
+                                         std::uint64_t& total, std::uint64_t most_in_all,
+                                         const CountWords& words) {
+  if (count < 1 || count > most)
+    return fmt::format("expected 1 to {} {}, found {}", most, words.what, count);
+  total += count;
+  if (total > most_in_all) {
+    return fmt::format(
+        "expected at most {} {} in all {} together; with this {}'s {} they come "
+        "to {}",
+        most_in_all, words.what, words.holders, words.holder, count, total);
+  }
+  return std::nullopt;
+}
 }  // namespace
 
 Scene SceneBuilder::build() const {
   Scene scene = scene_;
-  const RunSettings& run = scene.run_settings_;
-  if (!(std::isfinite(run.duration_s) && run.duration_s > 0.0)) {
-    throw InputError({scene.source_file_, 0, 0, "run.duration"},
-                     fmt::format("expected a duration > 0, found {}s", run.duration_s));
-  }
-  if (!(std::isfinite(run.warmup_s) && run.warmup_s >= 0.0)) {
-    throw InputError({scene.source_file_, 0, 0, "run.warmup"},
-                     fmt::format("expected a duration >= 0, found {}s", run.warmup_s));
-  }
-  if (run.replications < 1) {
-    throw InputError({scene.source_file_, 0, 0, "run.replications"},
-                     "expected at least 1 replication, found 0");
-  }
+  if (auto problem = run_settings_problem(scene.run_settings_))
+    throw InputError({scene.source_file_, 0, 0, "run." + problem->field}, problem->message);
   if (scene.products_.empty() || scene.products_.size() > kMaxProducts) {
     throw InputError(
         {scene.source_file_, 0, 0, "products"},
@@ -176,11 +227,16 @@ Scene SceneBuilder::build() const {
     }
   }
 
+  if (pending_.size() > kMaxElements) {
+    throw error_at(
+        elements_origin_, "",
+        fmt::format("expected at most {} elements, found {}", kMaxElements, pending_.size()));
+  }
   // Ids and types.
   std::uint32_t counts[kElementTypes] = {};
   for (const Pending& p : pending_) {
     const Origin& origin = p.common.origin;
-    if (!valid_id(p.common.id)) {
+    if (!is_valid_element_id(p.common.id)) {
       throw error_at(origin, "id",
                      fmt::format("expected a non-empty id of letters, digits, '_', '-' or '.', "
                                  "found '{}'",
@@ -189,10 +245,16 @@ Scene SceneBuilder::build() const {
     auto [it, inserted] =
         scene.by_id_.emplace(p.common.id, static_cast<ElementIndex>(scene.elements_.size()));
     if (!inserted) {
+      // Both have the same path, elements[ID]: say where the first one is.
+      const Origin& first = pending_[it->second].common.origin;
       throw error_at(origin, "id",
-                     fmt::format("expected a unique id, but '{}' is already used by "
-                                 "element {}",
-                                 p.common.id, it->second));
+                     first.line > 0
+                         ? fmt::format("expected a unique id, but '{}' is already the id of the "
+                                       "element on line {}",
+                                       p.common.id, first.line)
+                         : fmt::format("expected a unique id, but '{}' is already the id of "
+                                       "element {} in the list",
+                                       p.common.id, it->second + 1));
     }
     Element e;
     e.id = p.common.id;
@@ -216,12 +278,25 @@ Scene SceneBuilder::build() const {
 
 void SceneBuilder::check_parameters(Scene& scene) const {
   const std::size_t products = scene.products_.size();
+  std::uint64_t servers = 0;
+  std::size_t product_values = 0;
   for (std::size_t i = 0; i < pending_.size(); ++i) {
     const Element& e = scene.elements_[i];
     const Origin& origin = pending_[i].common.origin;
     auto check = [&](const Distribution& d, std::string_view field) {
       if (auto problem = d.problem()) throw error_at(origin, field, *problem);
     };
+    auto count_product_values = [&](std::size_t values, std::string_view field) {
+      product_values += values;
+      if (product_values > kMaxProductValues) {
+        throw error_at(origin, field,
+                       fmt::format("the scene's values per product would pass {} here ({} "
+                                   "products); expected fewer products, or fewer elements with "
+                                   "values per product (docs/scene-format.md#limits)",
+                                   kMaxProductValues, products));
+      }
+    };
+    count_product_values(pending_[i].common.to.by_product.size(), "to.by_product");
     if (e.type == ElementType::kSource) {
       const SourceSpec& spec = scene.source_specs_[e.type_index];
       if (!spec.unlimited_supply && spec.orders.empty()) {
@@ -234,6 +309,7 @@ void SceneBuilder::check_parameters(Scene& scene) const {
       if (spec.product >= products) {
         throw error_at(origin, "product", fmt::format("expected one of the {} products", products));
       }
+      count_product_values(spec.mix.size(), "mix");
       if (!spec.mix.empty()) {
         double total = 0.0;
         bool valid = spec.mix.size() == products;
@@ -250,9 +326,14 @@ void SceneBuilder::check_parameters(Scene& scene) const {
       }
     } else if (e.type == ElementType::kStation) {
       const StationSpec& spec = scene.station_specs_[e.type_index];
-      if (spec.servers < 1 || spec.servers > 65535) {
-        throw error_at(origin, "servers",
-                       fmt::format("expected 1 to 65535 servers, found {}", spec.servers));
+      if (auto problem = count_problem(spec.servers, kMaxServersPerStation, servers, kMaxServers,
+                                       {"servers", "stations", "station"}))
+        throw error_at(origin, "servers", *problem);
+      count_product_values(spec.processing_by_product.size(), "processing_by_product");
+      if (!spec.processing_by_product.empty() && spec.processing_by_product.size() != products) {
+        throw error_at(origin, "processing_by_product",
+                       fmt::format("expected one entry per product ({}), found {}", products,
+                                   spec.processing_by_product.size()));
       }
       for (std::size_t p = 0; p < products; ++p) {
         const Distribution& d = spec.processing_for(static_cast<ProductIndex>(p));
@@ -260,6 +341,16 @@ void SceneBuilder::check_parameters(Scene& scene) const {
         const std::string field =
             own ? "processing_by_product." + scene.products_[p] : std::string("processing");
         check(d, field);
+        if (!(d.mean() > 0.0) && !own && !spec.processing_by_product.empty()) {
+          // Most likely no processing time was given at all: processing_by_product left this
+          // product out.
+          throw error_at(origin, "processing_by_product",
+                         fmt::format("station '{}' has no processing time for product '{}': "
+                                     "expected an entry for '{}' in processing_by_product, or a "
+                                     "'processing' time with a mean > 0 for the products without "
+                                     "their own",
+                                     e.id, scene.products_[p], scene.products_[p]));
+        }
         if (!(d.mean() > 0.0)) {
           throw error_at(origin, field,
                          fmt::format("expected a processing time with a mean > 0 for product "
@@ -267,9 +358,6 @@ void SceneBuilder::check_parameters(Scene& scene) const {
                                      "the clock advance)",
                                      scene.products_[p]));
         }
-      }
-      if (!spec.processing_by_product.empty() && spec.processing_by_product.size() != products) {
-        throw error_at(origin, "processing_by_product", "expected one entry per product");
       }
       if (spec.breakdowns) {
         check(spec.breakdowns->time_to_failure, "breakdowns.time_to_failure");
@@ -279,6 +367,7 @@ void SceneBuilder::check_parameters(Scene& scene) const {
                          "expected a mean time to failure > 0, found 0");
         }
       }
+      count_product_values(spec.setup_s.size(), "setup");
       if (!spec.setup_s.empty()) {
         if (spec.setup_s.size() != products * products) {
           throw error_at(origin, "setup",
@@ -293,6 +382,7 @@ void SceneBuilder::check_parameters(Scene& scene) const {
       }
       if (spec.quality) {
         const QualitySpec& q = *spec.quality;
+        count_product_values(q.scrap.size() + q.rework.size(), "quality");
         if (q.scrap.size() != products || q.rework.size() != products) {
           throw error_at(origin, "quality", "expected scrap and rework shares for every product");
         }
@@ -306,15 +396,27 @@ void SceneBuilder::check_parameters(Scene& scene) const {
           }
         }
       }
-      if (spec.batch_min < 1 || spec.batch_min > spec.batch_max) {
+      if (spec.batch_min < 1 || spec.batch_min > spec.batch_max ||
+          spec.batch_max > kMaxPartsAtOnce) {
         throw error_at(origin, "batch",
-                       fmt::format("expected 1 <= min <= max, found min {} and max {}",
-                                   spec.batch_min, spec.batch_max));
+                       fmt::format("expected 1 <= min <= max <= {}, found min {} and max {}",
+                                   kMaxPartsAtOnce, spec.batch_min, spec.batch_max));
       }
-      if (spec.split_into < 1) throw error_at(origin, "split", "expected a count >= 1");
+      if (spec.split_into < 1 || spec.split_into > kMaxPartsAtOnce) {
+        throw error_at(origin, "split",
+                       fmt::format("expected a count from 1 to {}, found {}", kMaxPartsAtOnce,
+                                   spec.split_into));
+      }
     } else if (e.type == ElementType::kConveyor) {
-      if (auto problem = conveyor_problem(scene.conveyor_specs_[e.type_index]))
-        throw error_at(origin, "", *problem);
+      const ConveyorSpec& spec = scene.conveyor_specs_[e.type_index];
+      if (auto problem = conveyor_problem(spec)) throw error_at(origin, "", *problem);
+      if (spec.length_m / spec.spacing_m > kMaxConveyorParts) {
+        throw error_at(origin, "",
+                       fmt::format("expected a belt that holds at most {:.0f} parts "
+                                   "(length_m / spacing_m), found {:.6g} m / {:.6g} m = {:.6g}",
+                                   kMaxConveyorParts, spec.length_m, spec.spacing_m,
+                                   spec.length_m / spec.spacing_m));
+      }
     }
   }
 }
@@ -467,10 +569,13 @@ void SceneBuilder::resolve_station_refs(Scene& scene) const {
                                  line_calendar_));
     }
   }
+  std::uint64_t operators = 0;
   for (std::size_t k = 0; k < scene.operator_pools_.size(); ++k) {
     OperatorPoolSpec& pool = scene.operator_pools_[k];
     const Origin& origin = pool_homes_[k].second;
-    if (pool.count < 1) throw error_at(origin, "count", "expected at least 1 operator");
+    if (auto problem = count_problem(pool.count, kMaxOperatorsPerPool, operators, kMaxOperators,
+                                     {"operators", "pools", "pool"}))
+      throw error_at(origin, "count", *problem);
     if (!(std::isfinite(pool.walking_speed_m_per_s) && pool.walking_speed_m_per_s > 0.0)) {
       throw error_at(origin, "walking_speed_m_per_s", "expected a walking speed > 0");
     }
@@ -553,7 +658,11 @@ void SceneBuilder::resolve_station_refs(Scene& scene) const {
       for (std::size_t c = 0; c < refs.assembly_components.size(); ++c) {
         const auto& [id, quantity] = refs.assembly_components[c];
         const std::string field = fmt::format("assembly.components[{}]", c);
-        if (quantity < 1) throw error_at(origin, field + ".quantity", "expected a quantity >= 1");
+        if (quantity < 1 || quantity > kMaxPartsAtOnce) {
+          throw error_at(
+              origin, field + ".quantity",
+              fmt::format("expected a quantity from 1 to {}, found {}", kMaxPartsAtOnce, quantity));
+        }
         assembly.components.push_back({bom_input(id, quantity, field + ".from"), quantity});
       }
       for (ElementIndex input : e.inputs) {
@@ -648,7 +757,10 @@ void SceneBuilder::resolve_station_refs(Scene& scene) const {
       }
       *out = *found;
     }
-    if (limit.cards < 1) throw error_at(limit.origin, "cards", "expected at least 1 card");
+    if (limit.cards < 1 || limit.cards > kMaxWipCards) {
+      throw error_at(limit.origin, "cards",
+                     fmt::format("expected 1 to {} cards, found {}", kMaxWipCards, limit.cards));
+    }
     for (const WipLimitSpec& other : scene.wip_limits_) {
       if (other.from == spec.from) {
         throw error_at(

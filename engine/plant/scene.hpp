@@ -37,8 +37,30 @@ namespace linetwin {
 using ElementIndex = std::uint32_t;
 inline constexpr ElementIndex kNoElement = std::numeric_limits<ElementIndex>::max();
 using ProductIndex = std::uint16_t;
-inline constexpr std::size_t kMaxProducts = 4096;
 inline constexpr std::size_t kMaxWipLimits = 16;  // a part carries one bit per limit
+
+// What a scene may ask for (docs/scene-format.md#limits). A few lines of YAML can ask for more
+// memory than any machine has; these bounds refuse such a scene as bad input, before anything of
+// that size is allocated, rather than end in std::bad_alloc or the out-of-memory killer.
+inline constexpr std::size_t kMaxProducts = 4096;
+inline constexpr std::size_t kMaxElements = 100'000;
+inline constexpr std::uint32_t kMaxServersPerStation = 65'535;
+inline constexpr std::uint64_t kMaxServers = 1'000'000;  // all stations together
+inline constexpr std::uint32_t kMaxOperatorsPerPool = 100'000;
+inline constexpr std::uint64_t kMaxOperators = 100'000;  // all pools together
+// Batch sizes, split counts and bill-of-materials quantities: parts handled at once.
+inline constexpr std::uint32_t kMaxPartsAtOnce = 100'000;
+inline constexpr std::uint32_t kMaxWipCards = 100'000'000;
+// The most parts a conveyor holds, floor(length_m / spacing_m).
+inline constexpr double kMaxConveyorParts = 1'000'000;
+// Values held per product or per pair of products, all elements together: each per-product
+// processing time, scrap or rework share, mix share and by-product route target counts one, a
+// setup matrix products x products. 2^22 values are at most 320 MiB (a processing time by
+// product is the largest value, 80 bytes).
+inline constexpr std::size_t kMaxProductValues = std::size_t{1} << 22;
+
+// Letters, digits, '_', '-' and '.', at least one: an element id as scene files write it.
+bool is_valid_element_id(std::string_view id);
 
 enum class ElementType : std::uint8_t { kSource, kBuffer, kStation, kSink, kConveyor };
 inline constexpr int kElementTypes = 5;
@@ -208,6 +230,17 @@ struct RunSettings {
   std::uint32_t replications = 1;
 };
 
+// The first rule run settings break, as the field ("duration", "warmup" or "replications") and
+// what was expected; nothing when they are valid. A run ends at warm-up plus duration, which must
+// be at most kMaxDurationS (core/duration.hpp) so that every time it reaches can be recorded.
+// The builder checks the scene's settings; whatever overrides them (linetwin run --duration)
+// checks the result.
+struct RunSettingsProblem {
+  std::string field;
+  std::string message;
+};
+std::optional<RunSettingsProblem> run_settings_problem(const RunSettings& run);
+
 class Scene {
  public:
   const std::string& name() const { return name_; }
@@ -266,7 +299,7 @@ class SceneBuilder {
   struct Origin {
     int line = 0;
     int column = 0;
-    std::string field_path;  // e.g. "elements[4]"
+    std::string field_path;  // e.g. "elements[OP10]"; empty: elements[id] for an element
   };
 
   explicit SceneBuilder(std::string name = "unnamed line");
@@ -335,6 +368,7 @@ class SceneBuilder {
     std::uint32_t cards;
     Origin origin;
   };
+  void add_pending(Common common, ElementType type, StationRefs refs);
   InputError error_at(const Origin& origin, std::string_view field, const std::string& what) const;
   void check_parameters(Scene& scene) const;
   void connect(Scene& scene) const;

@@ -53,16 +53,23 @@ expect_error 2 "SCENE is required|required" -- run
 expect_error 2 "subcommand" --
 expect_error 2 "unknown command 'frobnicate'; expected one of: run" -- frobnicate
 
-expect_error 2 "--seed: expected a whole number >= 0, found '-1'" -- run "$scene" --seed -1
+expect_error 2 "--seed: expected a whole number from 0 to 18446744073709551615 \(2\^64 - 1\), found '-1'" -- run "$scene" --seed -1
+# CLI11 alone would read a seed beyond 2^64 - 1 as 2^64 - 1.
+expect_error 2 "--seed: expected a whole number .*found '18446744073709551616'" -- run "$scene" --seed 18446744073709551616
 expect_error 2 "at most one of --json and --csv" -- run "$scene" --json - --csv -
-expect_error 2 "--duration.*found '1e306w'" -- run "$scene" --duration 1e306w
+# No duration a run takes may pass what its recording could hold (from 2026-01-05 to the end of
+# the year 9999: 251,634,729,599 s), the warm-up and duration together neither: bad input, not
+# a run without end.
+expect_error 2 "field '--duration': expected a duration of at most 251634729599s.*found '1e306w'" -- run "$scene" --duration 1e306w
+expect_error 2 "field '--warmup': expected a duration of at most 251634729599s" -- run "$scene" --warmup 1e15w
+expect_error 2 "field '--duration': the run would end 251634729600s after its start \(warm-up 1s and duration 251634729599s\)" -- run "$scene" --duration 251634729599s --warmup 1s
 
 # Bad scenes: exit 2, message names the file and the field.
 cp "$scene" "$work/ok.yaml"
 sed 's/capacity: 3, to: OP20/capacity: -2, to: OP20/' "$scene" >"$work/negative.yaml"
-expect_error 2 "negative.yaml:[0-9]+:[0-9]+: field 'elements\[2\]\.capacity'" -- run "$work/negative.yaml"
+expect_error 2 "negative.yaml:[0-9]+:[0-9]+: field 'elements\[B1\]\.capacity'" -- run "$work/negative.yaml"
 sed 's/to: OP30/to: OP31/' "$scene" >"$work/dangling.yaml"
-expect_error 2 "dangling.yaml:[0-9]+.*elements\[4\]\.to.*'OP31'" -- run "$work/dangling.yaml"
+expect_error 2 "dangling.yaml:[0-9]+.*elements\[B2\]\.to.*'OP31'" -- run "$work/dangling.yaml"
 sed '0,/distribution: gamma/s//distribution: gammma/' "$scene" >"$work/unknown_dist.yaml"
 expect_error 2 "unknown_dist.yaml:[0-9]+.*processing\.distribution.*unknown distribution 'gammma'" -- run "$work/unknown_dist.yaml"
 sed 's/^product:/produkt:/' "$scene" >"$work/unknown_key.yaml"
@@ -71,8 +78,37 @@ printf 'linetwin_scene: 1\nelements: [ {id: a, type: sink\n' >"$work/syntax.yaml
 expect_error 2 "syntax.yaml:[0-9]+:[0-9]+: not valid YAML" -- run "$work/syntax.yaml"
 expect_error 2 "missing.yaml: cannot open the scene file" -- run "$work/missing.yaml"
 printf 'linetwin_scene: 1\nelements:\n  - {id: in, type: source, supply: unlimited, to: out}\n  - {id: out, type: sink}\n' >"$work/endless.yaml"
-expect_error 2 "endless.yaml:3:5: field 'elements\[0\]\.to': an unlimited supply must feed a station" -- run "$work/endless.yaml"
+expect_error 2 "endless.yaml:3:5: field 'elements\[in\]\.to': an unlimited supply must feed a station" -- run "$work/endless.yaml"
 expect_error 2 "is a directory" -- run "$work"
+
+# A scene that asks for more than a machine has: refused by its limits (docs/scene-format.md), with
+# the field, before anything is allocated.
+printf 'linetwin_scene: 1\nelements:\n  - {id: in, type: source, supply: unlimited, to: M}\n  - {id: M, type: station, servers: 1000000000000, processing: 1min, to: out}\n  - {id: out, type: sink}\n' >"$work/servers.yaml"
+expect_error 2 "servers.yaml:4:[0-9]+: field 'elements\[M\]\.servers': expected a whole number from 1 to 65535" -- run "$work/servers.yaml"
+printf 'linetwin_scene: 1\noperators: [{pool: crew, count: 1000000000000000, skills: [a]}]\nelements:\n  - {id: in, type: source, supply: unlimited, to: M}\n  - {id: M, type: station, processing: 1min, to: out}\n  - {id: out, type: sink}\n' >"$work/operators.yaml"
+expect_error 2 "operators.yaml:2:.*field 'operators\[0\]\.count': expected a whole number from 1 to 100000" -- run "$work/operators.yaml"
+printf 'linetwin_scene: 1\nelements:\n  - {id: in, type: source, supply: unlimited, to: belt}\n  - {id: belt, type: conveyor, length_m: 1e12, speed_m_per_s: 1, spacing_m: 0.001, to: out}\n  - {id: out, type: sink}\n' >"$work/belt.yaml"
+expect_error 2 "belt.yaml:4:5: field 'elements\[belt\]': expected a belt that holds at most 1000000 parts" -- run "$work/belt.yaml"
+
+# A scene within the limits that does not fit in the memory the process may have is bad input
+# too, with the scene's name: a setup matrix of 2048 x 2048 products (32 MiB, read and then built
+# into the scene), with the address space limited to 64 MiB, in which the balanced line runs. AddressSanitizer's operator new aborts
+# instead of throwing std::bad_alloc, so its build cannot check this.
+{
+  printf 'linetwin_scene: 1\nproducts: ['
+  seq -s ', ' -f 'p%g' 0 2047 | tr -d '\n'
+  printf ']\nelements:\n  - {id: in, type: source, supply: unlimited, to: M}\n'
+  printf '  - {id: M, type: station, processing: 1min, setup: {products: [p0, p1], times: [[0s, 1min], [1min, 0s]]}, to: out}\n'
+  printf '  - {id: out, type: sink}\n'
+} >"$work/setups.yaml"
+if grep -qa "AddressSanitizer" "$linetwin"; then
+  echo "note: not checked under AddressSanitizer: a scene that does not fit in memory"
+else
+  (ulimit -v 65536 && "$linetwin" run "$scene" --reps 1 --duration 1h --threads 1 -q) && pass || fail "the balanced line does not run in 64 MiB"
+  (ulimit -v 65536 && "$linetwin" run "$work/setups.yaml" --reps 1 --duration 1h --threads 1 -q) >/dev/null 2>"$work/err"
+  rc=$?
+  [ "$rc" -eq 2 ] && grep -q "setups.yaml: not enough memory to load this scene" "$work/err" && pass || fail "out of memory: exit $rc, $(cat "$work/err")"
+fi
 
 # A result file that cannot be written is reported before the run, with the reason, and an
 # existing results file is left alone until new results are ready.

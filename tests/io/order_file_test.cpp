@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/input_error.hpp"
+#include "input_error_check.hpp"
 #include "io/order_file.hpp"
 #include "test_files.hpp"
 
@@ -18,13 +19,7 @@ namespace {
 
 // Loads `path` and returns the error; fails the test if there is none.
 InputError load_error(const std::string& path) {
-  try {
-    load_order_file(path);
-  } catch (const InputError& e) {
-    return e;
-  }
-  FAIL("expected an InputError");
-  throw;  // unreachable
+  return linetwin::test::input_error([&] { load_order_file(path); });
 }
 
 bool contains(const std::string& text, const std::string& part) {
@@ -181,7 +176,7 @@ TEST_CASE("order file: an empty variant is rejected at its line and column") {
 TEST_CASE("order file: a release time that is not a duration >= 0 is rejected") {
   TempDir dir;
   for (const std::string bad :
-       {"A2,sedan,soon", "A2,sedan,5 parsecs", "A2,sedan,", "A2,sedan,1e999", "A2,sedan,12:00"}) {
+       {"A2,sedan,soon", "A2,sedan,5 parsecs", "A2,sedan,", "A2,sedan,12:00"}) {
     CAPTURE(bad);
     const InputError e = error_on_line_3(dir, bad);
     CHECK(e.where().line == 3);
@@ -195,6 +190,32 @@ TEST_CASE("order file: a release time that is not a duration >= 0 is rejected") 
   CHECK(negative.where().field_path == "release_time");
   CHECK(contains(negative.message(), ">= 0"));
   CHECK(contains(negative.message(), "'-5min'"));
+}
+
+TEST_CASE("order file: a release time later than a run can last is rejected") {
+  // A run lasts at most from 2026-01-05, where its recording starts, to the end of the year 9999:
+  // 251,634,729,599 s.
+  TempDir dir;
+  for (const std::string late : {"A2,sedan,251634729600", "A2,sedan,1e999", "A2,sedan,1e306w"}) {
+    CAPTURE(late);
+    const InputError e = error_on_line_3(dir, late);
+    CHECK(e.where().line == 3);
+    CHECK(e.where().field_path == "release_time");
+    CHECK(contains(e.message(), "expected a duration of at most 251634729599s"));
+  }
+  const std::vector<Order> orders = load_order_file(
+      dir.write("last.csv", "order_id,variant,release_time\nA1,sedan,251634729599\n"));
+  CHECK(orders.front().release_s == 251634729599.0);
+}
+
+TEST_CASE("order file: more orders than one file may hold are rejected at the first one too many") {
+  TempDir dir;
+  std::string text = "order_id,variant,release_time\n";
+  for (std::size_t i = 0; i <= kMaxOrders; ++i)
+    text.append("A").append(std::to_string(i)).append(",sedan,0\n");
+  const InputError e = load_error(dir.write("many.csv", text));
+  CHECK(e.where().line == static_cast<int>(kMaxOrders) + 2);  // after the header
+  CHECK(contains(e.message(), "more than 1000000 orders; expected at most 1000000"));
 }
 
 TEST_CASE("order file: too few or too many fields on a line are rejected at that line") {

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "input_error_check.hpp"
 #include "io/scene_file.hpp"
 
 using namespace linetwin;
@@ -33,13 +34,7 @@ elements:
 
 // Loads `text` and returns the error; fails the test if there is none.
 InputError load_error(const std::string& text) {
-  try {
-    load_scene_text(text, "bad.yaml");
-  } catch (const InputError& e) {
-    return e;
-  }
-  FAIL("expected an InputError");
-  throw;  // unreachable
+  return linetwin::test::input_error([&] { load_scene_text(text, "bad.yaml"); });
 }
 
 std::string replace(std::string text, const std::string& from, const std::string& to) {
@@ -85,7 +80,7 @@ TEST_CASE("a YAML syntax error names the file and line") {
 TEST_CASE("an unknown key is an error that lists the keys expected there") {
   const InputError e = load_error(replace(kGoodScene, "servers: 2", "serverz: 2"));
   CHECK(e.where().line == 10);
-  CHECK(e.where().field_path == "elements[2].serverz");
+  CHECK(e.where().field_path == "elements[M1].serverz");
   CHECK(e.message().find("unknown key 'serverz'") != std::string::npos);
   CHECK(e.message().find("servers") != std::string::npos);
   const InputError top = load_error(replace(kGoodScene, "seed: 7", "sead: 7"));
@@ -95,7 +90,7 @@ TEST_CASE("an unknown key is an error that lists the keys expected there") {
 
 TEST_CASE("a negative capacity is rejected at its field") {
   const InputError e = load_error(replace(kGoodScene, "capacity: 4", "capacity: -1"));
-  CHECK(e.where().field_path == "elements[1].capacity");
+  CHECK(e.where().field_path == "elements[Q].capacity");
   CHECK(e.where().line == 7);
   CHECK(e.message().find("whole number >= 0") != std::string::npos);
   CHECK(std::string(e.what()).rfind("bad.yaml:7:", 0) == 0);
@@ -104,29 +99,29 @@ TEST_CASE("a negative capacity is rejected at its field") {
 TEST_CASE("an unknown distribution is rejected with the list of known ones") {
   const InputError e =
       load_error(replace(kGoodScene, "distribution: triangular", "distribution: poisson"));
-  CHECK(e.where().field_path == "elements[2].processing.distribution");
+  CHECK(e.where().field_path == "elements[M1].processing.distribution");
   CHECK(e.message().find("unknown distribution 'poisson'") != std::string::npos);
   CHECK(e.message().find("lognormal") != std::string::npos);
 }
 
 TEST_CASE("bad distribution parameters name the parameter") {
   const InputError e = load_error(replace(kGoodScene, "mode: 30s", "mode: 3min"));
-  CHECK(e.where().field_path == "elements[2].processing");
+  CHECK(e.where().field_path == "elements[M1].processing");
   CHECK(e.message().find("min <= mode <= max") != std::string::npos);
   const InputError misspelt = load_error(replace(kGoodScene, "mean: 60s}", "average: 60s}"));
-  CHECK(misspelt.where().field_path == "elements[0].interarrival.average");
+  CHECK(misspelt.where().field_path == "elements[in].interarrival.average");
   CHECK(misspelt.message().find("expected one of: distribution, mean") != std::string::npos);
   const InputError missing = load_error(replace(kGoodScene, ", mean: 60s}", "}"));
-  CHECK(missing.where().field_path == "elements[0].interarrival.mean");
+  CHECK(missing.where().field_path == "elements[in].interarrival.mean");
   CHECK(missing.message().find("missing required key 'mean'") != std::string::npos);
   const InputError unit = load_error(replace(kGoodScene, "mean: 5min", "mean: 5 parsecs"));
-  CHECK(unit.where().field_path == "elements[2].breakdowns.time_to_repair.mean");
+  CHECK(unit.where().field_path == "elements[M1].breakdowns.time_to_repair.mean");
   CHECK(unit.message().find("90s") != std::string::npos);
 }
 
 TEST_CASE("a dangling connection names the missing element") {
   const InputError e = load_error(replace(kGoodScene, "to: M2", "to: M3"));
-  CHECK(e.where().field_path == "elements[2].to");
+  CHECK(e.where().field_path == "elements[M1].to");
   CHECK(e.where().line == 8);
   CHECK(e.message().find("'M3'") != std::string::npos);
 }
@@ -135,7 +130,11 @@ TEST_CASE("topology rules: no loops, ends in a sink") {
   const InputError back = load_error(replace(kGoodScene, "to: out}", "to: M1}"));
   CHECK(back.message().find("loop") != std::string::npos);
   const InputError duplicate = load_error(replace(kGoodScene, "{id: M2,", "{id: M1,"));
-  CHECK(duplicate.where().field_path == "elements[3].id");
+  // Both elements are elements[M1]: the message says where the first one is.
+  CHECK(duplicate.where().field_path == "elements[M1].id");
+  CHECK(duplicate.where().line == 19);
+  CHECK(duplicate.message() ==
+        "expected a unique id, but 'M1' is already the id of the element on line 8");
   const InputError no_type = load_error(replace(kGoodScene, "type: sink", "type: teleporter"));
   CHECK(no_type.message().find("unknown element type 'teleporter'") != std::string::npos);
   const InputError loop = load_error(R"(linetwin_scene: 1
@@ -154,7 +153,7 @@ elements:
   - {id: A, type: station, processing: 1s}
   - {id: out, type: sink}
 )");
-  CHECK(no_sink_link.where().field_path == "elements[1].to");
+  CHECK(no_sink_link.where().field_path == "elements[A].to");
 }
 
 TEST_CASE("run settings and version are checked") {
@@ -192,7 +191,7 @@ elements:
   - {id: in, type: source, supply: unlimited, to: out}
   - {id: out, type: sink}
 )");
-  CHECK(to_sink.where().field_path == "elements[0].to");
+  CHECK(to_sink.where().field_path == "elements[in].to");
   CHECK(to_sink.message().find("unlimited supply must feed a station") != std::string::npos);
   const InputError to_endless_buffer = load_error(R"(linetwin_scene: 1
 elements:
@@ -201,21 +200,21 @@ elements:
   - {id: M, type: station, processing: 1s, to: out}
   - {id: out, type: sink}
 )");
-  CHECK(to_endless_buffer.where().field_path == "elements[0].to");
+  CHECK(to_endless_buffer.where().field_path == "elements[in].to");
   const InputError zero_processing =
       load_error(replace(kGoodScene, "processing: 45s", "processing: 0s"));
-  CHECK(zero_processing.where().field_path == "elements[3].processing");
+  CHECK(zero_processing.where().field_path == "elements[M2].processing");
   CHECK(zero_processing.message().find("mean > 0") != std::string::npos);
   const InputError zero_arrivals =
       load_error(replace(kGoodScene, "{distribution: exponential, mean: 60s}",
                          "{distribution: uniform, min: 0s, max: 0s}"));
-  CHECK(zero_arrivals.where().field_path == "elements[0].interarrival");
+  CHECK(zero_arrivals.where().field_path == "elements[in].interarrival");
 }
 
 TEST_CASE("a key given twice is an error, not a silent first-one-wins") {
   const InputError e =
       load_error(replace(kGoodScene, "processing: 45s,", "processing: 45s, processing: 10s,"));
-  CHECK(e.where().field_path == "elements[3].processing");
+  CHECK(e.where().field_path == "elements[M2].processing");
   CHECK(e.message().find("appears twice") != std::string::npos);
   CHECK(load_error(replace(kGoodScene, "seed: 7", "seed: 7\nseed: 8")).where().field_path ==
         "seed");

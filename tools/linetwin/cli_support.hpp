@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include <CLI/CLI.hpp>
+
 #include "core/input_error.hpp"
 
 namespace linetwin::cli {
@@ -16,8 +18,26 @@ constexpr int kExitBadInput = 2;
 // The line failed a check: a replication deadlocked (later, a failed gate).
 constexpr int kExitLineFailed = 3;
 
-// A duration flag such as --duration 8h, in seconds.
+// A duration flag such as --duration 8h, in seconds: > 0 (>= 0 with `allow_zero`) and at most
+// kMaxDurationS, the longest duration a run can record.
 double flag_duration(const std::string& flag, const std::string& text, bool allow_zero);
+
+// The longest wall-clock duration a flag takes (linetwin live, linetwin-publish): half of what the
+// steady clock's int64 nanoseconds hold (2^62 ns, about 146 years), so that the time now plus it
+// cannot overflow.
+inline constexpr double kMaxWallDurationS = 4'611'686'018.0;
+
+// A flag that times the wall clock, such as --until-idle 10s: as flag_duration, and at most
+// kMaxWallDurationS.
+double flag_wall_duration(const std::string& flag, const std::string& text, bool allow_zero);
+
+// For --seed: a whole number from 0 to 2^64 - 1. CLI11 alone would take -1, and anything beyond
+// 2^64 - 1, as 2^64 - 1.
+CLI::Validator seed_validator();
+
+// For numbers that CLI::Range bounds: refuses NaN and infinities, which a range lets through or
+// reports as out of it without saying why.
+CLI::Validator finite_validator();
 
 InputError cannot_write(const std::string& path, const std::string& flag);
 

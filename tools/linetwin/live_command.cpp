@@ -179,9 +179,11 @@ MqttOptions mqtt_options(const LiveOptions& o) {
   return m;
 }
 
+// The session's times are on the wall clock, which bounds them (flag_wall_duration).
 std::chrono::milliseconds duration_flag(const std::string& flag, const std::string& text,
                                         bool allow_zero) {
-  return std::chrono::milliseconds(std::llround(flag_duration(flag, text, allow_zero) * 1000.0));
+  return std::chrono::milliseconds(
+      std::llround(flag_wall_duration(flag, text, allow_zero) * 1000.0));
 }
 
 // Status line for a person at a terminal; CI logs get none (see ProgressBar for the same rule).

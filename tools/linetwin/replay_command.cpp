@@ -70,9 +70,11 @@ int replay_command(const ReplayOptions& options) {
       // Each sample is applied when its message time, scaled, has passed since the first.
       const double message_s =
           static_cast<double>(sample.timestamp_us - log.samples.front().timestamp_us) / 1e6;
+      // At most what the clock can count: a very slow replay would otherwise overflow it.
+      const double wait_s = std::min(message_s / options.speed, kMaxWallDurationS);
       std::this_thread::sleep_until(wall_start +
                                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                        std::chrono::duration<double>(message_s / options.speed)));
+                                        std::chrono::duration<double>(wait_s)));
     }
     TelemetrySample translated;
     if (drift && binding.translate(sample, translated)) {
@@ -128,6 +130,7 @@ Command add_replay_command(CLI::App& app) {
   replay
       ->add_option("--speed", options->speed,
                    "Replay at this multiple of real time, e.g. 60 (default 0: as fast as possible)")
+      ->check(finite_validator())
       ->check(CLI::Range(0.0, 1e12));
   replay->add_option("--json", options->json_path,
                      "Write the twins' KPIs as JSON (schema linetwin.twins/1) to FILE, or - for "

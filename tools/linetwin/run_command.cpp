@@ -56,6 +56,10 @@ int run_command(const RunOptions& options) {
   if (options.duration)
     settings.run.duration_s = flag_duration("--duration", *options.duration, false);
   if (options.warmup) settings.run.warmup_s = flag_duration("--warmup", *options.warmup, true);
+  // Each flag is within bounds on its own; with the other, or the scene's, the run may end too
+  // late to be recorded.
+  if (auto problem = run_settings_problem(settings.run))
+    throw InputError({"", 0, 0, options.duration ? "--duration" : "--warmup"}, problem->message);
   settings.threads = options.threads;
 
   cli::ProgressBar progress(fmt::format("simulating {}", scene.name()));
@@ -117,13 +121,8 @@ Command add_run_command(CLI::App& app) {
                   "Number of replications (default: the scene's run.replications)")
       ->check(CLI::Range(1u, 1000000u));
   run->add_option("--seed", options->seed,
-                  "Random seed, a whole number >= 0 (default: the scene's)")
-      ->check(CLI::Validator(
-          [](std::string& text) -> std::string {
-            const bool digits = !text.empty() && text.find_first_not_of("0123456789") == text.npos;
-            return digits ? "" : "expected a whole number >= 0, found '" + text + "'";
-          },
-          "UINT"));
+                  "Random seed, a whole number from 0 to 2^64 - 1 (default: the scene's)")
+      ->check(seed_validator());
   run->add_option("--duration", options->duration,
                   "Observed period after warm-up, e.g. 8h, 90min (default: the scene's)");
   run->add_option("--warmup", options->warmup,

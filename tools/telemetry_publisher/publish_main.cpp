@@ -32,7 +32,7 @@
 #include <mosquitto.h>
 #include <CLI/CLI.hpp>
 
-#include "core/duration.hpp"
+#include "cli_support.hpp"
 #include "core/input_error.hpp"
 #include "io/recording/telemetry_recording.hpp"
 #include "io/scene_file.hpp"
@@ -70,15 +70,6 @@ struct PublishOptions {
 
 InputError bad_flag(const std::string& flag, const std::string& message) {
   return InputError({"", 0, 0, flag}, message);
-}
-
-double seconds_flag(const std::string& flag, const std::string& text) {
-  const std::optional<double> seconds = parse_duration_seconds(text);
-  if (!seconds || *seconds <= 0.0) {
-    throw bad_flag(flag,
-                   fmt::format("expected {} greater than zero, found '{}'", kDurationSyntax, text));
-  }
-  return *seconds;
 }
 
 std::int64_t wall_now_us() {
@@ -362,7 +353,7 @@ struct SyntheticLine {
 
 std::unique_ptr<SyntheticLine> prepare_synthetic(const PublishOptions& o) {
   auto line = std::make_unique<SyntheticLine>();
-  line->duration_s = seconds_flag("--duration", o.duration);
+  line->duration_s = cli::flag_wall_duration("--duration", o.duration, false);
   const Scene scene = load_scene_file(o.synthetic_scene);
   for (const ElementIndex e : scene.stations()) {
     line->machines.push_back(line->names.intern_machine(scene.element(e).id));
@@ -457,8 +448,8 @@ int run(const PublishOptions& o) {
     std::ofstream probe(o.json_path, std::ios::app);
     if (!probe) throw InputError({o.json_path, 0, 0, "--json"}, "cannot write the summary file");
   }
-  const auto connect_timeout = std::chrono::milliseconds(
-      std::llround(seconds_flag("--connect-timeout", o.connect_timeout) * 1000.0));
+  const auto connect_timeout = std::chrono::milliseconds(std::llround(
+      cli::flag_wall_duration("--connect-timeout", o.connect_timeout, false) * 1000.0));
 
   std::optional<LogMessages> log;
   std::unique_ptr<SyntheticLine> synthetic;
@@ -523,6 +514,7 @@ int main(int argc, char** argv) {
                  "Samples per message: batches of one machine's consecutive samples (default 1)")
       ->check(CLI::Range(std::size_t{1}, std::size_t{10000}));
   app.add_option("--rate", o.rate, "Messages per second (default 0: as fast as possible)")
+      ->check(cli::finite_validator())
       ->check(CLI::Range(0.0, 1e9));
   app.add_option("--resend-on-reconnect", o.resend,
                  "After a reconnect, publish the last N messages again (default 0)");

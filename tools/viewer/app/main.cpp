@@ -21,6 +21,7 @@
 
 #include "core/duration.hpp"
 #include "core/input_error.hpp"
+#include "core/whole_number.hpp"
 #include "gl_window.hpp"
 #include "io/recording/telemetry_log_file.hpp"
 #include "io/scene_file.hpp"
@@ -135,11 +136,10 @@ int run(const Options& o) {
   const PanelSelection panels = o.panels ? parse_panel_list(*o.panels) : PanelSelection{};
   std::optional<double> time_s;
   if (o.time) {
-    time_s = parse_duration_seconds(*o.time);
-    if (!time_s || *time_s < 0.0) {
-      throw bad_flag("--time",
-                     fmt::format("expected the time from the start as {}, >= 0, found '{}'",
-                                 kDurationSyntax, *o.time));
+    try {
+      time_s = read_duration(*o.time, true, {});
+    } catch (const InputError& e) {
+      throw bad_flag("--time", "the time from the start: " + e.message());
     }
   }
   std::optional<ElementIndex> selected;
@@ -148,6 +148,22 @@ int run(const Options& o) {
     if (!selected) throw bad_flag("--select", "the scene has no element '" + o.select + "'");
   }
   std::unique_ptr<ViewSource> source = make_source(o, scene);
+  // A time past the end shows the end, and says so: a capture's history (the KPI charts, the
+  // event log) is then spread over the run, not over the time asked for.
+  if (time_s) {
+    std::optional<double> end_s;
+    if (const auto* simulation = dynamic_cast<const SimulationSource*>(source.get()))
+      end_s = simulation->end_time_s();
+    if (const auto* replay = dynamic_cast<const ReplaySource*>(source.get()))
+      end_s = replay->duration_s();
+    if (end_s && *time_s > *end_s) {
+      fmt::print(stderr,
+                 "linetwin-viewer: note: --time {} is past the end of the {} at {}; showing the "
+                 "end\n",
+                 *o.time, source->kind(), format_duration(*end_s));
+      time_s = end_s;
+    }
+  }
 
   const bool headless = !o.screenshot.empty();
   WindowOptions window_options;
@@ -163,14 +179,6 @@ int run(const Options& o) {
   app.show(panels);
   if (selected) app.select(*selected);
   const std::function<void(double)> move_to = time_control(*source);
-  // A time past the end shows the end, and a capture's history (the KPI charts, the event log)
-  // is spread over the run, not over the time asked for.
-  if (time_s) {
-    if (const auto* simulation = dynamic_cast<const SimulationSource*>(source.get()))
-      time_s = std::min(*time_s, simulation->end_time_s());
-    if (const auto* replay = dynamic_cast<const ReplaySource*>(source.get()))
-      time_s = std::min(*time_s, replay->duration_s());
-  }
   if (headless) {
     app.capture(o.screenshot, move_to, time_s.value_or(0.0));
   } else {
@@ -211,14 +219,16 @@ int main(int argc, char** argv) {
                  "Topic prefix for --live; subscribes to PREFIX/# "
                  "(default linetwin)")
       ->needs(live);
-  // As `linetwin run --seed`: CLI11 alone would take -1 as 2^64 - 1.
+  // As `linetwin run --seed`: CLI11 alone would take -1, and anything beyond 2^64 - 1, as
+  // 2^64 - 1.
   const CLI::Validator whole_number(
       [](const std::string& value) {
-        return !value.empty() && value.find_first_not_of("0123456789") == std::string::npos
-                   ? std::string()
-                   : "expected a whole number >= 0, found '" + value + "'";
+        return parse_whole_number(value) ? std::string()
+                                         : "expected a whole number from 0 to "
+                                           "18446744073709551615 (2^64 - 1), found '" +
+                                               value + "'";
       },
-      "UINT");
+      "UINT64");
   cli.add_option("--seed", o.seed, "Random seed of the simulation (default: the scene's)")
       ->check(whole_number)
       ->excludes(replay)
