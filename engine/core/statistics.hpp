@@ -46,6 +46,28 @@ class TimeAverage {
   double value_ = 0.0;
 };
 
+// The integral over time of a piecewise-constant quantity whose value the caller keeps anyway (the
+// servers of a station in a state, the parts in a queue): TimeAverage's multiply-add per change,
+// without a second copy of the value to update on the hot path. The caller passes the value where
+// it is needed.
+class TimeIntegral {
+ public:
+  void reset(double now, double value) {
+    start_ = now;
+    area_ = -value * now;
+  }
+  void add(double now, double delta) { area_ -= delta * now; }
+  double integral(double now, double value) const { return area_ + value * now; }
+  double mean(double now, double value) const {
+    const double span = now - start_;
+    return span > 0.0 ? integral(now, value) / span : value;
+  }
+
+ private:
+  double start_ = 0.0;
+  double area_ = 0.0;
+};
+
 // Sample quantile with linear interpolation (numpy's default). Reorders `values`. NaN if empty.
 double quantile(std::vector<double>& values, double probability);
 // Several quantiles of the same values at once, each out[i] for probabilities[i]: cheaper than

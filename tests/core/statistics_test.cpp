@@ -32,6 +32,27 @@ TEST_CASE("a time average integrates a step function") {
   CHECK(wip.mean(30.0) == 0.0);
 }
 
+TEST_CASE("a time integral of a value kept elsewhere integrates it as a time average does") {
+  // A queue whose length the caller keeps: 0 until t = 1, 2 until t = 4, 1 until t = 10, with a
+  // reset at t = 2. The integral from 2 to 10 is 2 * 2 + 1 * 6 = 10, the mean 10 / 8.
+  TimeIntegral integral;
+  TimeAverage average;
+  double length = 0.0;
+  auto change = [&](double now, double delta) {
+    length += delta;
+    integral.add(now, delta);
+    average.add(now, delta);
+  };
+  change(1.0, 2.0);
+  integral.reset(2.0, length);
+  average.reset(2.0);
+  change(4.0, -1.0);
+  CHECK(integral.integral(10.0, length) == 10.0);
+  CHECK(integral.mean(10.0, length) == 10.0 / 8.0);
+  CHECK(integral.integral(10.0, length) == average.integral(10.0));
+  CHECK(integral.mean(2.0, length) == length);  // no time yet: the value itself
+}
+
 TEST_CASE("Student t intervals use the textbook critical values") {
   CHECK(student_t_critical(0.95, 9) == doctest::Approx(2.262157).epsilon(1e-6));
   CHECK(student_t_critical(0.99, 4) == doctest::Approx(4.604095).epsilon(1e-6));

@@ -75,14 +75,16 @@ void BufferFlow::admit(Line& line, BufferRun& buffer) {
 
 void BufferFlow::reset(double now) {
   for (BufferRun& buffer : buffers_) {
-    buffer.occupancy.reset(now);
+    buffer.occupancy.reset(now, static_cast<double>(buffer.queue.size()));
     buffer.occupancy_max = buffer.queue.size();
   }
 }
 
 void BufferFlow::write(double now, ReplicationResult& r) const {
   for (const BufferRun& buffer : buffers_)
-    r.buffers.push_back(BufferResult{buffer.occupancy.mean(now), buffer.occupancy_max});
+    r.buffers.push_back(
+        BufferResult{buffer.occupancy.mean(now, static_cast<double>(buffer.queue.size())),
+                     buffer.occupancy_max});
 }
 
 }  // namespace linetwin::line_run

@@ -29,7 +29,7 @@ struct BufferRun {
   // When each queued part arrived, kept only for a buffer in front of a station that merges
   // several inputs first come, first served (the plain line does without it).
   FifoQueue<double> arrived_s;
-  TimeAverage occupancy;
+  TimeIntegral occupancy;  // of queue.size()
   std::uint64_t occupancy_max = 0;
 
   bool full() const { return queue.size() >= capacity; }

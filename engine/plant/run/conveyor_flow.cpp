@@ -105,7 +105,7 @@ void ConveyorFlow::unloaded(Line& line, ConveyorRun& conveyor) {
 
 void ConveyorFlow::reset(double now) {
   for (ConveyorRun& conveyor : conveyors_) {
-    conveyor.occupancy.reset(now);
+    conveyor.occupancy.reset(now, static_cast<double>(conveyor.parts.size()));
     conveyor.transported = 0;
     conveyor.stopped_at_warmup_s = conveyor.belt.stopped_time_s(now);
   }
@@ -114,7 +114,8 @@ void ConveyorFlow::reset(double now) {
 void ConveyorFlow::write(double now, double observed_s, ReplicationResult& r) const {
   for (const ConveyorRun& conveyor : conveyors_) {
     r.conveyors.push_back(ConveyorResult{
-        conveyor.transported, conveyor.occupancy.mean(now),
+        conveyor.transported,
+        conveyor.occupancy.mean(now, static_cast<double>(conveyor.parts.size())),
         (conveyor.belt.stopped_time_s(now) - conveyor.stopped_at_warmup_s) / observed_s});
   }
 }

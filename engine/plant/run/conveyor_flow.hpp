@@ -29,7 +29,7 @@ struct ConveyorRun {
   EventHandle entry_event{};
   bool head_waiting = false;  // the head is at the exit, refused downstream
   std::uint32_t ticket = 0;
-  TimeAverage occupancy{};
+  TimeIntegral occupancy{};  // of parts.size()
   double stopped_at_warmup_s = 0.0;
   std::uint64_t transported = 0;
 

@@ -280,8 +280,8 @@ std::uint64_t StationFlow::parts_at(const StationRun& station) const {
 
 void StationFlow::reset(double now) {
   for (StationRun& station : stations_) {
-    for (TimeAverage& t : station.in_state)
-      t.reset(now);
+    for (int s = 0; s < kServerStates; ++s)
+      station.in_state[s].reset(now, station.timed_servers(s));
     station.down_servers.reset(now);
     station.off_shift_servers.reset(now);
     for (TimeAverage& t : station.starved_by)
@@ -289,7 +289,7 @@ void StationFlow::reset(double now) {
     station.processed = station.scrapped = station.reworked = 0;
     station.failures = station.setups = 0;
     station.ideal_work_s = 0.0;
-    station.active_time.reset(now);
+    station.active_time.reset(now, station.active ? 1.0 : 0.0);
     station.active_periods = station.active ? 1 : 0;  // one still running is observed from here
   }
 }
@@ -302,7 +302,8 @@ void StationFlow::write(double now, double observed_from_s, ReplicationResult& r
     const double total = s.servers * (now - observed_from_s);
     if (total > 0.0) {
       auto share = [&](ServerState state) {
-        return s.in_state[index_of(state)].integral(now) / total;
+        const int k = index_of(state);
+        return s.in_state[k].integral(now, s.timed_servers(k)) / total;
       };
       out.working = share(ServerState::kWorking);
       out.setup = share(ServerState::kSetup);
@@ -334,9 +335,10 @@ void StationFlow::write(double now, double observed_from_s, ReplicationResult& r
       out.starved_by.push_back(total > 0.0 ? t.integral(now) / total * s.servers : kNaN);
     // A period still running at the end counts with its length so far (censored).
     out.active_periods = s.active_periods;
-    out.active_period_mean_s =
-        s.active_periods > 0 ? s.active_time.integral(now) / static_cast<double>(s.active_periods)
-                             : 0.0;
+    out.active_period_mean_s = s.active_periods > 0
+                                   ? s.active_time.integral(now, s.active ? 1.0 : 0.0) /
+                                         static_cast<double>(s.active_periods)
+                                   : 0.0;
     if (out.active_period_mean_s > longest_active) {
       longest_active = out.active_period_mean_s;
       r.bottleneck_station = static_cast<std::int64_t>(r.stations.size());

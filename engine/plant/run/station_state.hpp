@@ -138,14 +138,14 @@ struct StationRun {
   // Statistics (StationFlow, StationStops). Server time per state, integrated (server-seconds);
   // while the station is stopped its servers count as down or off shift only. Starved (idle) is
   // the rest.
-  TimeAverage in_state[kServerStates];
+  TimeIntegral in_state[kServerStates];  // of timed_servers()
   TimeAverage down_servers;
   TimeAverage off_shift_servers;
   // Active periods: the time spent active, and the number of periods begun. A station that goes
   // inactive and active again at the same instant stays in the same period.
   bool active = false;
   double inactive_since_s = -std::numeric_limits<double>::infinity();
-  TimeAverage active_time;
+  TimeIntegral active_time;  // of `active`
   std::uint64_t active_periods = 0;
   std::uint64_t processed = 0;
   std::uint64_t scrapped = 0;
@@ -163,6 +163,8 @@ struct StationRun {
   bool plain() const { return path != StationPath::kGeneral; }
   bool stopped() const { return halted; }
   std::uint32_t in(ServerState state) const { return count[index_of(state)]; }
+  // The servers whose time in `state` is being integrated: none while the station is stopped.
+  double timed_servers(int state) const { return halted ? 0.0 : count[state]; }
   // Every part processed leaves good, scrapped or reworked; the good ones are not counted apart.
   std::uint64_t good_parts() const { return processed - scrapped - reworked; }
 };
