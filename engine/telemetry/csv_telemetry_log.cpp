@@ -1,18 +1,21 @@
 #include "telemetry/csv_telemetry_log.hpp"
 
+#include <algorithm>
 #include <charconv>
-#include <cmath>
 #include <filesystem>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <utility>
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
 
 #include "core/input_error.hpp"
 #include "io/csv_parser.hpp"
+#include "telemetry/sample_checks.hpp"
 #include "telemetry/timestamp.hpp"
 
 namespace linetwin {
@@ -35,11 +38,13 @@ std::string found(std::string_view text) {
   return text.empty() ? std::string("nothing") : fmt::format("'{}'", text);
 }
 
-std::optional<double> parse_number(std::string_view text) {
+// The number in a value field; NaN for anything else, which check_sample then refuses with what
+// the row's kind expects.
+double parse_value(std::string_view text) {
   double value = 0.0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value))
-    return std::nullopt;
+  if (error != std::errc() || end != text.data() + text.size())
+    return std::numeric_limits<double>::quiet_NaN();
   return value;
 }
 
@@ -96,9 +101,6 @@ TelemetryLog read_telemetry_csv(const std::string& path) {
       }
       sample.timestamp_us = *time;
 
-      if (*machine == '\0') fail(path, line, "machine", "expected a machine id, found nothing");
-      sample.machine = log.names.intern_machine(machine);
-
       const std::string_view seq_text = seq;
       if (!seq_text.empty()) {
         const auto [end, seq_error] =
@@ -135,24 +137,28 @@ TelemetryLog read_telemetry_csv(const std::string& path) {
           fail(path, line, "state",
                fmt::format("expected nothing in a {} row, found {}", kind_text, found(state_text)));
         }
-        if (name_text.empty()) {
-          fail(path, line, "name",
-               counter ? "expected the counter's name (good, scrap, ...), found nothing"
-                       : "expected the sensor channel, found nothing");
-        }
-        const std::optional<double> number = parse_number(value_text);
-        if (!number || (counter && *number < 0.0)) {
-          fail(path, line, "value",
-               fmt::format("expected {}, found {}",
-                           counter ? "the counter's cumulative reading, a number >= 0"
-                                   : "the sensor reading, a finite number",
-                           found(value_text)));
-        }
-        sample.value = *number;
+        sample.value = parse_value(value_text);
       } else {
         fail(path, line, "kind",
              fmt::format("expected state, counter or sensor, found {}", found(kind_text)));
       }
+      const std::string_view machine_text = machine;
+      for (const auto& [column, text] : {std::pair{"machine", machine_text}, {"name", name_text}}) {
+        if (const std::optional<std::string> fault = check_name_text(text))
+          fail(path, line, column, *fault);
+      }
+      // The rules every log reader applies (telemetry/sample_checks.hpp), reported with the text
+      // of the column that holds the field at fault.
+      if (const std::optional<SampleFault> fault = check_sample(sample, machine_text, name_text)) {
+        const std::pair<std::string_view, std::string_view> columns[] = {
+            {"timestamp", timestamp}, {"machine", machine_text}, {"kind", kind_text},
+            {"state", state_text},    {"name", name_text},       {"value", value_text}};
+        const auto column = std::find_if(std::begin(columns), std::end(columns),
+                                         [&](const auto& c) { return c.first == fault->field; });
+        fail(path, line, fault->field,
+             fmt::format("expected {}, found {}", fault->expected, found(column->second)));
+      }
+      sample.machine = log.names.intern_machine(machine_text);
       sample.name = intern_name(log.names, name_text, path, line, "name");
       log.samples.push_back(sample);
       timestamp = machine = seq = kind = name = state = value = "";

@@ -10,7 +10,7 @@
 // Columns are found by their header names, in any order; extra columns are ignored. Required:
 // timestamp, machine, kind. The others may be left out when no row needs them.
 //   timestamp  ISO 8601 with a time zone, or epoch milliseconds (telemetry/timestamp.hpp)
-//   machine    the machine id (the scene element's id)
+//   machine    the machine id (the scene element's id); like name, UTF-8 of at most 1024 bytes
 //   seq        the machine's sequence number, a whole number; empty or 0 when it sends none
 //   kind       state | counter | sensor
 //   name       state: the reason (optional; mostly for down); counter: its name (good, scrap,
@@ -19,8 +19,9 @@
 //   value      counter rows: the cumulative reading, >= 0; sensor rows: the reading (finite);
 //              empty for state rows
 // Fields may be double-quoted (a quote inside written twice), spaces around fields are ignored,
-// blank lines and lines starting with # are skipped. Rows need not be in time order.
-// docs/twins.md has the full description.
+// blank lines and lines starting with # are skipped. Rows need not be in time order. The rules on
+// values are those of every log reader (telemetry/sample_checks.hpp). docs/twins.md has the full
+// description.
 #pragma once
 
 #include <iosfwd>

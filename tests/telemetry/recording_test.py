@@ -1,17 +1,22 @@
 #!/usr/bin/python3
 """HDF5 recordings as a data scientist meets them: h5py and pandas, no linetwin.
 
-Usage: recording_test.py WRITE_RECORDING RECORDING_FORMAT_MD
+Usage: recording_test.py WRITE_RECORDING RECORDING_FORMAT_MD LINETWIN
 
 Runs the test-only writer (tests/telemetry/recording_fixture/write_recording.cpp), which writes a
 closed recording and one whose writer died after a flush, then checks both with h5py and numpy
 alone: the layout, the dtypes and every value, computed here from the same formulas as the
-writer's. Then it runs the ```python blocks of docs/recording-format.md as they are written, with
-`path` set to each recording, and checks what they produce, so the documented snippets work.
+writer's. Then it runs the ```python blocks of docs/recording-format.md's reading section as they
+are written, with `path` set to each recording, and checks what they produce, so the documented
+snippets work; and its block that converts a version 1 recording, on a recording made to look as
+version 1 wrote it, which `linetwin replay` refuses before and reads after.
 """
 
+import json
 import math
+import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -85,14 +90,21 @@ def check_layout(path):
         assert kpis.dtype.itemsize == 172, kpis.dtype.itemsize
         assert kpis.compression == "gzip" and kpis.maxshape == (None,)
         for table in ("machines", "names"):
-            assert f[table].dtype == np.dtype("S256"), f[table].dtype
+            assert f[table].dtype == np.dtype("S1024"), f[table].dtype
             assert h5py.check_string_dtype(f[table].dtype).encoding == "utf-8"
         attrs = dict(f.attrs)
-        assert attrs["schema"] == "linetwin.recording/1"
-        assert isinstance(attrs["linetwin_version"], str) and attrs["linetwin_version"]
-        assert pd.Timestamp(attrs["created"]).tzinfo is not None
+        # String attributes are fixed-length UTF-8, as long as their text.
+        for key in ("schema", "linetwin_version", "created", "source", "scene_file", "scene_text",
+                    "start_time"):
+            string = h5py.check_string_dtype(f.attrs.get_id(key).dtype)
+            assert string is not None and string.encoding == "utf-8", (key, string)
+            assert string.length == max(len(attrs[key]), 1), (key, string.length)
+        assert attrs["schema"] == b"linetwin.recording/2"
+        assert isinstance(attrs["linetwin_version"], bytes) and attrs["linetwin_version"]
+        assert pd.Timestamp(attrs["created"].decode()).tzinfo is not None
         assert attrs["start_time_us"] == START_US and attrs["start_time_us"].dtype == np.int64
-        assert pd.Timestamp(attrs["start_time"]) == pd.Timestamp(START_US, unit="us", tz="UTC")
+        assert pd.Timestamp(attrs["start_time"].decode()) == pd.Timestamp(START_US, unit="us",
+                                                                         tz="UTC")
         assert attrs["seed"] == 42 and attrs["seed"].dtype == np.uint64
         assert attrs["replication"] == 3 and attrs["replication"].dtype == np.uint32
 
@@ -106,8 +118,16 @@ def check_columns(samples, count):
         assert np.array_equal(samples[name].to_numpy(), expected[name]), name
 
 
+def section_blocks(doc, heading):
+    """The ```python blocks of the doc's section under `heading`, up to the next heading."""
+    text = open(doc, encoding="utf-8").read()
+    start = text.index(heading + "\n")
+    end = text.find("\n#", start + len(heading))
+    return re.findall(r"```python\n(.*?)```", text[start:end if end >= 0 else None], re.S)
+
+
 def run_snippets(doc, path):
-    blocks = re.findall(r"```python\n(.*?)```", open(doc, encoding="utf-8").read(), re.S)
+    blocks = section_blocks(doc, "## Reading with h5py and pandas")
     assert len(blocks) >= 3, "the reading snippets of docs/recording-format.md are gone"
     namespace = {"path": path}
     for block in blocks:
@@ -156,8 +176,45 @@ def check_kpis(ns):
         assert latest[machine] == 0.75 * 0.875 * good / (20 + m), (machine, latest[machine])
 
 
+def make_version_1(path):
+    """Rewrites a recording as version 1 wrote it: variable-length string attributes (h5py's
+    default for str) and names in fields of 256 bytes."""
+    with h5py.File(path, "r+") as f:
+        for key, value in list(f.attrs.items()):
+            if isinstance(value, bytes):
+                f.attrs[key] = value.decode()
+        f.attrs["schema"] = "linetwin.recording/1"
+        for table in ("machines", "names"):
+            names = f[table][:]
+            del f[table]
+            f.create_dataset(table, data=names, dtype=h5py.string_dtype("utf-8", 256),
+                             maxshape=(None,), chunks=(256,), compression="gzip", shuffle=True)
+
+
+def check_version_1_conversion(doc, closed, linetwin, out):
+    path = f"{out}/version_1.h5"
+    shutil.copy(closed, path)
+    make_version_1(path)
+    scene = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(doc))),
+                         "scenes", "balanced_line.yaml")
+    replay = [linetwin, "replay", scene, path, "--json", "-", "-q"]
+    refused = subprocess.run(replay, capture_output=True, text=True)
+    assert refused.returncode == 2 and "field 'attrs.schema'" in refused.stderr, refused.stderr
+    assert "linetwin.recording/1" in refused.stderr, refused.stderr
+
+    blocks = section_blocks(doc, "### Version 1 recordings")
+    assert len(blocks) == 1, "the conversion snippet of docs/recording-format.md is gone"
+    exec(compile(blocks[0], doc, "exec"), {"path": path})
+    read = subprocess.run(replay, capture_output=True, text=True)
+    assert read.returncode == 0, read.stderr
+    assert json.loads(read.stdout)["ingestion"]["samples"] == SAMPLES
+    with h5py.File(path, "r") as f:
+        assert f.attrs["schema"] == b"linetwin.recording/2"
+        assert f.attrs["scene_text"] == b"elements: []\n"
+
+
 def main():
-    writer, doc = sys.argv[1], sys.argv[2]
+    writer, doc, linetwin = sys.argv[1], sys.argv[2], sys.argv[3]
     with tempfile.TemporaryDirectory() as out:
         subprocess.run([writer, out], check=True)
         closed, crashed = f"{out}/closed.h5", f"{out}/crashed.h5"
@@ -166,6 +223,7 @@ def main():
         ns = run_snippets(doc, closed)
         check_snippet_results(ns, SAMPLES)
         check_kpis(ns)
+        check_version_1_conversion(doc, closed, linetwin, out)
 
         # The crashed recording: only a SWMR reader opens it, and it holds the flushed rows,
         # perhaps a few more, all as written.

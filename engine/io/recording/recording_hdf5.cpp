@@ -16,7 +16,7 @@ QuietHdf5Errors::QuietHdf5Errors() {
 }
 
 QuietHdf5Errors::~QuietHdf5Errors() {
-  H5Eset_auto2(H5E_DEFAULT, function_, data_);
+  if (restore_) H5Eset_auto2(H5E_DEFAULT, function_, data_);
 }
 
 std::string hdf5_error_text() {
@@ -146,9 +146,9 @@ Hid file_row_type(std::span<const Column> columns) {
   return row;
 }
 
-Hid name_string_type() {
+Hid text_type(std::size_t bytes) {
   Hid type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(type.get(), kNameBytes);
+  H5Tset_size(type.get(), bytes);
   H5Tset_strpad(type.get(), H5T_STR_NULLPAD);
   H5Tset_cset(type.get(), H5T_CSET_UTF8);
   return type;

@@ -2,7 +2,8 @@
 // (telemetry_recording.cpp) and the reader (recording_reader.cpp) so that the two cannot drift
 // apart: the names of the datasets and attributes, the row types as HDF5 compound types, and
 // small helpers that make the HDF5 C API safe to use from C++ (identifiers that close themselves,
-// errors as text). Only those two files include it; nothing outside the engine sees hdf5.h.
+// errors as text). Only those two files include it, and the tests that damage recordings;
+// nothing outside the engine sees hdf5.h.
 #pragma once
 
 #include <hdf5.h>
@@ -12,6 +13,8 @@
 #include <span>
 #include <string>
 
+#include "telemetry/sample_checks.hpp"
+
 namespace linetwin::recording {
 
 inline constexpr const char* kSamplesDataset = "samples";
@@ -19,9 +22,16 @@ inline constexpr const char* kKpisDataset = "kpis";
 inline constexpr const char* kMachinesDataset = "machines";
 inline constexpr const char* kNamesDataset = "names";
 
-// Machine ids and names are fixed-length strings (SWMR, which makes recordings crash-safe, does
-// not support variable-length data): UTF-8, padded with NULs, this many bytes at most.
-inline constexpr std::size_t kNameBytes = 256;
+// Every string of a recording is fixed-length UTF-8, padded with NULs. Machine ids and names
+// could not be variable-length (SWMR, which makes recordings crash-safe, does not support
+// variable-length data), and neither are the metadata attributes: HDF5 reads a variable-length
+// string through a length and a heap address in the file that it does not check, so a flipped
+// bit there crashes the reader. Names are fields of kMaxNameBytes, the longest name any log holds
+// (telemetry/sample_checks.hpp).
+inline constexpr std::size_t kNameBytes = kMaxNameBytes;
+// The longest text attribute: the scene's text, and the others (a path, a version, a time).
+inline constexpr std::size_t kMaxSceneTextBytes = std::size_t{16} << 20;
+inline constexpr std::size_t kMaxAttributeTextBytes = 4096;
 
 // An HDF5 identifier that closes itself with the H5?close function of its kind.
 class Hid {
@@ -69,9 +79,15 @@ class QuietHdf5Errors {
   QuietHdf5Errors(const QuietHdf5Errors&) = delete;
   QuietHdf5Errors& operator=(const QuietHdf5Errors&) = delete;
 
+  // Keeps HDF5 quiet for the rest of the process. After some damaged files HDF5 holds internal
+  // state that it never releases (its error paths leak it), and at exit it reports that on stderr
+  // as "infinite loop closing library", after linetwin's own error, unless it is quiet.
+  void keep_quiet() { restore_ = false; }
+
  private:
   H5E_auto2_t function_ = nullptr;
   void* data_ = nullptr;
+  bool restore_ = true;
 };
 
 // The most specific message on this thread's HDF5 error stack ("file signature not found"), or
@@ -107,7 +123,8 @@ Hid file_row_type(std::span<const Column> columns);
 // The HDF5 type of a column's member, in memory or in the file.
 Hid column_type(ColumnType type, bool in_file);
 
-// The fixed-length string type of /machines and /names.
-Hid name_string_type();
+// A fixed-length UTF-8 string type of `bytes` bytes, padded with NULs: /machines and /names are
+// of text_type(kNameBytes), an attribute of the length of its text.
+Hid text_type(std::size_t bytes);
 
 }  // namespace linetwin::recording

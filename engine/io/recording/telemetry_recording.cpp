@@ -32,9 +32,12 @@
 #include <system_error>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "core/input_error.hpp"
 #include "io/recording/recording_hdf5.hpp"
 #include "linetwin_version.hpp"
+#include "telemetry/sample_checks.hpp"
 #include "telemetry/timestamp.hpp"
 #include "telemetry/twin_kpis.hpp"
 
@@ -86,7 +89,7 @@ KpiSnapshot make_kpi_snapshot(std::int64_t timestamp_us, std::uint32_t machine,
 namespace {
 
 constexpr hsize_t kKpiChunkRows = 1024;  // about 170 KiB
-constexpr hsize_t kNameChunkRows = 256;  // 64 KiB
+constexpr hsize_t kNameChunkRows = 16;   // 16 KiB of names of kNameBytes
 // The error of a failed HDF5 call while recording: the file and the step, then HDF5's reason.
 [[noreturn]] void fail(const std::string& path, const char* step) {
   throw std::runtime_error(path + ": HDF5 recording: cannot " + step + ": " +
@@ -102,17 +105,42 @@ Hid checked(hid_t id, Hid::Closer closer, const std::string& path, const char* s
   return Hid(id, closer);
 }
 
+// A string attribute, fixed-length: as long as its text (an empty one takes a NUL byte).
 void write_string_attribute(hid_t object, const char* name, const std::string& value,
                             const std::string& path) {
-  const Hid type(H5Tcopy(H5T_C_S1), H5Tclose);
-  H5Tset_size(type.get(), H5T_VARIABLE);
-  H5Tset_cset(type.get(), H5T_CSET_UTF8);
+  const Hid type = recording::text_type(std::max<std::size_t>(value.size(), 1));
   const Hid space(H5Screate(H5S_SCALAR), H5Sclose);
   const Hid attribute =
       checked(H5Acreate2(object, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
               path, "create an attribute");
-  const char* text = value.c_str();
-  check(H5Awrite(attribute.get(), type.get(), &text), path, "write an attribute");
+  check(H5Awrite(attribute.get(), type.get(), value.c_str()), path, "write an attribute");
+}
+
+// The start of a text for an error message: at most 40 bytes, cut at a character boundary, or
+// nothing when the text is not UTF-8 (the message must be).
+std::string text_start(std::string_view text) {
+  if (!is_utf8(text)) return "";
+  std::size_t length = std::min<std::size_t>(text.size(), 40);
+  while (length > 0 && length < text.size() &&
+         (static_cast<unsigned char>(text[length]) & 0xC0) == 0x80)
+    --length;
+  return fmt::format(" ('{}{}')", text.substr(0, length), length < text.size() ? "..." : "");
+}
+
+// What the reader would refuse is refused here, before it is written: text longer than its field
+// or not UTF-8. `field` is where it would have gone (`attrs.scene_text`, `/machines[3]`).
+void check_text(std::string_view text, std::size_t max_bytes, const std::string& path,
+                const std::string& field) {
+  if (text.size() > max_bytes) {
+    throw InputError({path, 0, 0, field},
+                     fmt::format("expected at most {} bytes, found {}{}; a recording holds no "
+                                 "longer text (docs/recording-format.md)",
+                                 max_bytes, text.size(), text_start(text)));
+  }
+  if (!is_utf8(text)) {
+    throw InputError({path, 0, 0, field},
+                     "expected UTF-8 text, found bytes that are not valid UTF-8");
+  }
 }
 
 template <typename T>
@@ -123,6 +151,12 @@ void write_number_attribute(hid_t object, const char* name, hid_t file_type, hid
       checked(H5Acreate2(object, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), H5Aclose,
               path, "create an attribute");
   check(H5Awrite(attribute.get(), memory_type, &value), path, "write an attribute");
+}
+
+// The metadata's texts as the reader will check them.
+void check_metadata(const RecordingMetadata& metadata, const std::string& path) {
+  check_text(metadata.scene_file, recording::kMaxAttributeTextBytes, path, "attrs.scene_file");
+  check_text(metadata.scene_text, recording::kMaxSceneTextBytes, path, "attrs.scene_text");
 }
 
 void write_metadata(hid_t file, const RecordingMetadata& metadata, const std::string& created,
@@ -179,23 +213,27 @@ void append_rows(hid_t dataset, hid_t memory_type, hsize_t& rows_in_file, const 
   rows_in_file = total;
 }
 
+// Checks the strings of `all` past the `stored` first ones, which are to go into the table
+// `table` (/machines or /names): a name longer than a field is refused, never cut.
+void check_new_strings(const std::vector<std::string>& all, hsize_t stored, const char* table,
+                       const std::string& path) {
+  for (std::size_t i = stored; i < all.size(); ++i) {
+    check_text(all[i], recording::kNameBytes, path, fmt::format("/{}[{}]", table, i));
+  }
+}
+
 // Appends the strings of `all` past the `stored` first ones; true when there were any.
-bool append_strings(hid_t dataset, const std::vector<std::string>& all, hsize_t& stored,
-                    const std::string& path) {
+bool append_strings(hid_t dataset, const char* table, const std::vector<std::string>& all,
+                    hsize_t& stored, const std::string& path) {
   if (all.size() <= stored) return false;
+  check_new_strings(all, stored, table, path);
   const std::size_t count = all.size() - stored;
   std::vector<char> rows(count * recording::kNameBytes, '\0');
   for (std::size_t i = 0; i < count; ++i) {
     const std::string& text = all[stored + i];
-    // A longer name is cut at a character boundary, never inside a UTF-8 sequence.
-    std::size_t length = std::min(text.size(), recording::kNameBytes);
-    if (length < text.size()) {
-      while (length > 0 && (static_cast<unsigned char>(text[length]) & 0xC0) == 0x80)
-        --length;
-    }
-    std::copy_n(text.data(), length, rows.data() + i * recording::kNameBytes);
+    std::copy(text.begin(), text.end(), rows.data() + i * recording::kNameBytes);
   }
-  const Hid type = recording::name_string_type();
+  const Hid type = recording::text_type(recording::kNameBytes);
   append_rows(dataset, type.get(), stored, rows.data(), count, path);
   return true;
 }
@@ -284,6 +322,10 @@ struct RecordingWriter::Impl {
   std::chrono::steady_clock::time_point last_flush;
 
   void create() {
+    // Before the file exists, so that what it could not hold leaves no file behind.
+    check_metadata(metadata, path);
+    check_new_strings(names->machines(), 0, recording::kMachinesDataset, path);
+    check_new_strings(names->names(), 0, recording::kNamesDataset, path);
     const Hid access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
     // SWMR needs the HDF5 1.10 file format.
     H5Pset_libver_bounds(access.get(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
@@ -301,7 +343,7 @@ struct RecordingWriter::Impl {
     kpis = create_table(file.get(), recording::kKpisDataset,
                         recording::file_row_type(recording::kpi_columns()).get(), kKpiChunkRows,
                         options.deflate_level, path);
-    const Hid string_type = recording::name_string_type();
+    const Hid string_type = recording::text_type(recording::kNameBytes);
     machines_table = create_table(file.get(), recording::kMachinesDataset, string_type.get(),
                                   kNameChunkRows, options.deflate_level, path);
     names_table = create_table(file.get(), recording::kNamesDataset, string_type.get(),
@@ -313,9 +355,10 @@ struct RecordingWriter::Impl {
   }
 
   void store_new_names() {
-    const bool new_machines =
-        append_strings(machines_table.get(), names->machines(), machines_in_file, path);
-    const bool new_names = append_strings(names_table.get(), names->names(), names_in_file, path);
+    const bool new_machines = append_strings(machines_table.get(), recording::kMachinesDataset,
+                                             names->machines(), machines_in_file, path);
+    const bool new_names = append_strings(names_table.get(), recording::kNamesDataset,
+                                          names->names(), names_in_file, path);
     if (new_machines) check(H5Dflush(machines_table.get()), path, "flush the machine ids");
     if (new_names) check(H5Dflush(names_table.get()), path, "flush the names");
   }

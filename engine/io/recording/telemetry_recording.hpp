@@ -32,7 +32,9 @@ namespace linetwin {
 
 struct TwinKpis;
 
-inline constexpr const char* kRecordingSchema = "linetwin.recording/1";
+// Version 2 stores every string fixed-length (names up to kMaxNameBytes), which version 1 did
+// not; version 1 recordings are refused (docs/recording-format.md says how to convert one).
+inline constexpr const char* kRecordingSchema = "linetwin.recording/2";
 
 enum class RecordingSource : std::uint8_t {
   kSimulation,  // a simulated run: samples emitted by the simulator's stations
@@ -104,7 +106,9 @@ class RecordingWriter {
   // known so far, and makes it durable before returning. `names` is the table the samples'
   // indices refer to; it may grow while recording (a live session meets new down reasons) and
   // must outlive the writer: new entries are stored before any sample written after they
-  // appeared, and at every flush. Throws InputError naming `path` when the file cannot be made.
+  // appeared, and at every flush. Throws InputError naming `path` when the file cannot be made,
+  // and naming the field when a name, the scene file or its text is not UTF-8 or longer than a
+  // recording holds (kMaxNameBytes for names); append() and flush() do so for a new name.
   RecordingWriter(const std::string& path, const RecordingMetadata& metadata,
                   const TelemetryNames& names, RecordingOptions options = {});
   // Closes the recording; errors are swallowed here, so call close() to see them.

@@ -1,15 +1,31 @@
-// Writes the recordings that tests/telemetry/recording_test.py reads with h5py and pandas alone:
-// OUT_DIR/closed.h5, a recording written and closed, and OUT_DIR/crashed.h5, one whose writer
-// dies (_exit) after a flush with more samples appended. Every value follows from the row number
-// by the formulas below, which the Python test computes on its own; keep the two in step.
+// Writes the recordings that the tests outside C++ read.
+//
+// `write_recording OUT_DIR`: for tests/telemetry/recording_test.py, which reads them with h5py and
+// pandas alone: OUT_DIR/closed.h5, a recording written and closed, and OUT_DIR/crashed.h5, one
+// whose writer dies (_exit) after a flush with more samples appended. Every value follows from the
+// row number by the formulas below, which the Python test computes on its own; keep the two in
+// step.
+//
+// `write_recording --damaged OUT_DIR`: for tests/telemetry/recording_cli_test.sh, good.h5 and one
+// damaged copy of it per damage of damaged_recordings.hpp, NAME.h5, with OUT_DIR/damaged.tsv
+// listing each file, the field its error must name ("-" for the file as a whole) and a part of its
+// message.
+//
+// `write_recording --small OUT_DIR`: small recordings as the seed corpus of the recording fuzz
+// target (tests/fuzz/recording_fuzz.cpp).
 #include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
+#include <fstream>
+#include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "damaged_recordings.hpp"
 #include "io/recording/telemetry_recording.hpp"
 
 namespace {
@@ -103,15 +119,50 @@ RecordingMetadata fixture_metadata() {
   return metadata;
 }
 
+void write_damaged(const std::string& out) {
+  const std::string good = out + "/good.h5";
+  test::write_good_recording(good);
+  std::ofstream manifest(out + "/damaged.tsv");
+  for (const test::RecordingDamage& damage : test::recording_damages()) {
+    const std::string path = out + "/" + damage.name + ".h5";
+    std::filesystem::copy_file(good, path, std::filesystem::copy_options::overwrite_existing);
+    damage.apply(path);
+    // "-" for no field: a shell's read would merge the tabs around an empty one.
+    manifest << damage.name << ".h5\t" << (*damage.field != '\0' ? damage.field : "-") << '\t'
+             << damage.message << '\n';
+  }
+  if (!manifest) throw std::runtime_error("cannot write " + out + "/damaged.tsv");
+}
+
+// A few samples of each kind: closed (small.h5) and crashed after a flush (small_crashed.h5); a
+// few kilobytes each, so that the fuzzer mutates mostly structure.
+void write_small(const std::string& out) {
+  test::write_good_recording(out + "/small.h5");
+  const TelemetryNames names = fixture_names();
+  const std::vector<TelemetrySample> samples = fixture_samples();
+  RecordingOptions options;
+  options.chunk_rows = 16;  // a partial chunk stays in the file uncompressed until closed
+  RecordingWriter writer(out + "/small_crashed.h5", fixture_metadata(), names, options);
+  writer.append(std::span(samples).first(9));
+  writer.flush();
+  _exit(0);  // a crash: the file stays marked as open for SWMR writing
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: write_recording OUT_DIR\n");
+  const std::string mode = argc == 3 ? argv[1] : "";
+  if ((argc != 2 && argc != 3) || (argc == 3 && mode != "--damaged" && mode != "--small")) {
+    std::fprintf(stderr, "usage: write_recording [--damaged | --small] OUT_DIR\n");
     return 2;
   }
-  const std::string out = argv[1];
+  const std::string out = argv[argc - 1];
   try {
+    if (mode == "--damaged") {
+      write_damaged(out);
+      return 0;
+    }
+    if (mode == "--small") write_small(out);
     const TelemetryNames names = fixture_names();
     const std::vector<TelemetrySample> samples = fixture_samples();
     const std::span<const TelemetrySample> all(samples);
