@@ -57,7 +57,8 @@ with workdir() as tmp, Broker(tmp) as broker:
             fail(f"the publisher sent {sent['samples']} samples of the log's {rows}")
         if h5py:
             with h5py.File(recording, "r") as f:
-                if f.attrs["source"] != "live" or f["samples"].shape[0] != rows:
+                # Fixed-length string attributes (recording format 2) come back as bytes.
+                if f.attrs["source"] != b"live" or f["samples"].shape[0] != rows:
                     fail(f"expected a live recording of {rows} samples, found "
                          f"{f.attrs['source']} with {f['samples'].shape[0]}")
         print(f"batch {batch}, QoS {qos}: {sent['messages']} messages, {rows} samples: "
