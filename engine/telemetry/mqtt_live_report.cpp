@@ -37,11 +37,14 @@ void write_live_json(std::ostream& out, const LiveReport& report) {
   const double span_s = s.first_message_us == kNoTime
                             ? 0.0
                             : static_cast<double>(s.last_message_us - s.first_message_us) * 1e-6;
+  // Per sample applied; a negative age (a clock ahead of ours) is counted and shown, not hidden.
   ordered_json age;
-  age["count"] = s.age.count();
-  age["p50"] = number(s.age.quantile_s(0.50));
-  age["p99"] = number(s.age.quantile_s(0.99));
-  age["max"] = s.age.count() > 0 ? number(s.age.max_s()) : ordered_json(nullptr);
+  age["count"] = s.age_s.count();
+  age["p50"] = number(s.age_s.quantile(0.50));
+  age["p99"] = number(s.age_s.quantile(0.99));
+  age["max"] = number(s.age_s.max());
+  age["negative_ages"] = s.age_s.negative_count();
+  age["min"] = number(s.age_s.min());
 
   ordered_json& ingestion = j["ingestion"];
   ingestion["broker"] = fmt::format("{}:{}", report.options.host, report.options.port);

@@ -1,8 +1,9 @@
 // The report of a live session: the twins' report (twin_report.hpp, schema linetwin.twins/1),
 // whose "ingestion" object gains what only a live feed has: messages and bytes received,
 // malformed messages by fault kind, connections and reconnects, the receive rate and the age of
-// samples when applied. Every other field is the replay report's, so that a live session and a
-// replay of the same telemetry compare key by key (docs/live-telemetry.md lists the fields).
+// each sample when applied (negative ages, clocks ahead of ours, counted apart). Every other field
+// is the replay report's, so that a live session and a replay of the same telemetry compare key by
+// key (docs/live-telemetry.md lists the fields).
 #pragma once
 
 #include <iosfwd>

@@ -8,12 +8,15 @@
 // (the decoder is all-or-nothing). Duplicates and out-of-order samples are counted by the twins
 // (LineTwins::counts()).
 //
-// The age of a sample when the twins apply it, wall clock at that moment minus the sample's
+// The age of each sample when the twins apply it, wall clock at that moment minus the sample's
 // timestamp, is what a user of a live twin cares about: how far behind the plant the twin is. It
-// is only meaningful when the machines' clocks and ours agree (NTP, PTP), or, in a benchmark, when
-// the publisher stamps each sample with its send time on the same host; then it is the
-// publish-to-twin delay. The histogram keeps it with a relative resolution of about 1.2% from
-// 1 µs to 10^4 s, in constant memory however long the feed runs.
+// is taken after the reorder window has released the sample, so the window's wait is in it, and
+// only for samples applied (not for duplicates or samples out of order). It is only meaningful
+// when the machines' clocks and ours agree (NTP, PTP), or, in a benchmark, when the publisher
+// stamps each sample with its send time on the same host; then it is the publish-to-twin delay. A
+// negative age, a timestamp ahead of our clock, is kept as it is and counted (clock skew), not
+// taken for zero. The ages go into a QuantileHistogram: quantiles within 0.2%, in bounded memory
+// however long the feed runs.
 #pragma once
 
 #include <array>
@@ -24,28 +27,13 @@
 #include <utility>
 #include <vector>
 
+#include "core/quantile_histogram.hpp"
 #include "telemetry/line_twins.hpp"
 #include "telemetry/message_decoder.hpp"
 #include "telemetry/sample_reorder_buffer.hpp"
 #include "telemetry/telemetry_sample.hpp"
 
 namespace linetwin {
-
-class SampleAgeHistogram {
- public:
-  SampleAgeHistogram();
-  void record(std::int64_t age_us);  // a negative age (a clock ahead of ours) counts as 0
-  std::uint64_t count() const { return count_; }
-  // The age at `probability` (0..1) in seconds, interpolated within its bin; NaN when empty,
-  // +infinity when it lies beyond the range.
-  double quantile_s(double probability) const;
-  double max_s() const { return static_cast<double>(max_us_) * 1e-6; }
-
- private:
-  std::vector<std::uint64_t> bins_;  // [0]: below 1 µs; last: beyond the range
-  std::uint64_t count_ = 0;
-  std::int64_t max_us_ = 0;
-};
 
 struct MqttFeedStats {
   std::uint64_t messages = 0;  // every message handed to the feed, good or bad
@@ -55,7 +43,7 @@ struct MqttFeedStats {
   std::uint64_t samples = 0;                               // decoded from good messages
   std::int64_t first_message_us = kNoTime;                 // wall clock at arrival, UTC µs
   std::int64_t last_message_us = kNoTime;
-  SampleAgeHistogram age;  // per batch applied: the age of its newest sample
+  QuantileHistogram age_s;  // per sample applied: its age in seconds, negative if ahead of us
 };
 
 class MqttTwinFeed {

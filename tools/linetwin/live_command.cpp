@@ -31,6 +31,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "core/duration.hpp"
+#include "core/quantile_histogram.hpp"
 #include "drift_options.hpp"
 #include "io/recording/telemetry_recording.hpp"
 #include "io/scene_file.hpp"
@@ -115,6 +116,28 @@ std::int64_t wall_now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// A sample age for the terminal: milliseconds for a delay, days for old telemetry.
+std::string format_age(double seconds) {
+  const double magnitude = std::fabs(seconds);
+  if (magnitude < 1.0) return fmt::format("{:.1f} ms", seconds * 1e3);
+  if (magnitude < 2 * 86400.0) return format_duration(seconds);
+  return fmt::format("{:.0f} d", seconds / 86400.0);
+}
+
+// The ages of the samples applied so far: quantiles, and those stamped ahead of our clock.
+std::string describe_ages(const QuantileHistogram& ages) {
+  if (ages.count() == 0) return "-";
+  const double p50 = ages.quantile(0.5);
+  std::string text =
+      fmt::format("p50 {}, p99 {}", format_age(p50), format_age(ages.quantile(0.99)));
+  if (ages.negative_count() > 0) {
+    text += fmt::format(", {} ahead of our clock (by up to {})", ages.negative_count(),
+                        format_age(-ages.min()));
+  }
+  if (std::fabs(p50) >= 3600.0) text += " (old timestamps, or clocks apart)";
+  return text;
 }
 
 InputError bad_flag(const std::string& flag, const std::string& message) {
@@ -330,13 +353,6 @@ int live_command(const LiveOptions& o) {
       }
       if (show_status) {
         const MqttFeedStats& s = feed.stats();
-        const double p99 = s.age.quantile_s(0.99);
-        // Ages past the histogram's range mean old timestamps (a replayed log) or clocks apart.
-        const std::string age = s.age.count() == 0 ? "-"
-                                : std::isfinite(p99)
-                                    ? fmt::format("p50 {:.1f} ms, p99 {:.1f} ms",
-                                                  s.age.quantile_s(0.5) * 1e3, p99 * 1e3)
-                                    : std::string("beyond 2.7 h (old timestamps, or clocks apart)");
         fmt::print(stderr,
                    "linetwin live: {} | {} messages ({:.0f}/s) | {} samples | {} faulty | {} "
                    "duplicates | {} out of order | {} held | age {}{}\n",
@@ -344,7 +360,7 @@ int live_command(const LiveOptions& o) {
                    static_cast<double>(s.messages - messages_at_report) /
                        std::chrono::duration<double>(report_every).count(),
                    s.samples, s.faulty_messages, twins.counts().duplicates,
-                   twins.counts().out_of_order, feed.held(), age,
+                   twins.counts().out_of_order, feed.held(), describe_ages(s.age_s),
                    drift ? fmt::format(" | {} drift alerts", drift->alerts().size()) : "");
         messages_at_report = s.messages;
       }
