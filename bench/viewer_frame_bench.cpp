@@ -7,6 +7,12 @@
 // rasteriser's work is inside. Reports the mean frame time and the 95th percentile of the frames
 // of a repetition, and the triangles sent per frame (after culling and level of detail).
 //
+// The late-run pair times the same frames early in a run and after at least 3 million parts have
+// completed, when every statistic that grows with history would show. A serial line of 3,000
+// stations completes about 22 parts an hour (it would take 15 simulated years and some 10^10
+// events to get there), so this pair runs 3,000 identical stations side by side behind one
+// buffer: 89 parts a second, 3 million in 9.4 simulated hours.
+//
 // Needs a display with OpenGL 3.3: run under xvfb-run (Mesa llvmpipe), as CI does; without one
 // the benchmarks are skipped with the reason.
 #include <algorithm>
@@ -51,17 +57,32 @@ GlWindow& shared_window() {
   return window;
 }
 
-// A serial line of `stations` stations in rows of kStationsPerRow, 3.5 m apart along a row and
-// 4 m between rows, with random processing times and breakdowns, so all states show.
-std::string line_scene(int stations) {
+// How parts flow through the stations: one after another, or each part through one of them.
+enum class Flow { kSerial, kParallel };
+
+// `stations` stations in rows of kStationsPerRow, 3.5 m apart along a row and 4 m between rows,
+// with random processing times and breakdowns, so all states show. Serial: a line from OP1 to
+// the last. Parallel: a buffer in front hands each part to the first free station.
+std::string line_scene(int stations, Flow flow) {
   std::string yaml = fmt::format(
       "linetwin_scene: 1\nname: frame benchmark, {} stations\nseed: 11\nrun: {{duration: 1000h}}\n"
-      "elements:\n  - {{id: supply, type: source, supply: unlimited, to: OP1, pose: {{x: -4}}}}\n",
+      "elements:\n",
       stations);
+  if (flow == Flow::kSerial) {
+    yaml += "  - {id: supply, type: source, supply: unlimited, to: OP1, pose: {x: -4}}\n";
+  } else {
+    yaml +=
+        "  - {id: supply, type: source, supply: unlimited, to: queue, pose: {x: -4}}\n"
+        "  - {id: queue, type: buffer, capacity: 10, pose: {x: -4, y: 2}, to: {first_free: [";
+    for (int k = 1; k <= stations; ++k)
+      yaml += fmt::format("{}OP{}", k > 1 ? ", " : "", k);
+    yaml += "]}}\n";
+  }
   for (int k = 1; k <= stations; ++k) {
     const int row = (k - 1) / kStationsPerRow;
     const int column = (k - 1) % kStationsPerRow;
-    const std::string next = k < stations ? fmt::format("OP{}", k + 1) : "shipped";
+    const std::string next =
+        flow == Flow::kSerial && k < stations ? fmt::format("OP{}", k + 1) : "shipped";
     yaml += fmt::format(
         "  - {{id: OP{}, type: station, to: {}, pose: {{x: {}, y: {}}}, model: '{}',\n"
         "     processing: {{distribution: exponential, mean: 30s}},\n"
@@ -73,9 +94,15 @@ std::string line_scene(int stations) {
   return yaml;
 }
 
-void BM_ViewerFrame(benchmark::State& state) {
-  const auto stations = static_cast<int>(state.range(0));
-  const bool panels = state.range(1) != 0;
+std::uint64_t parts_completed(const SimulationSource& source) {
+  const std::optional<ReplicationResult> kpis = source.kpis();
+  return kpis ? kpis->parts_completed : 0;
+}
+
+// Times frames of the viewer on `stations` stations, the simulation first run (unwatched) until
+// `completed_before` parts have completed.
+void time_frames(benchmark::State& state, int stations, bool panels, Flow flow,
+                 std::uint64_t completed_before) {
   if (!std::filesystem::exists(kModel)) {
     state.SkipWithError("needs ../shared/data/models (the ABB IRB 2400 meshes)");
     return;
@@ -87,11 +114,15 @@ void BM_ViewerFrame(benchmark::State& state) {
     state.SkipWithError(e.what());
     return;
   }
-  const std::filesystem::path scene_path = std::filesystem::temp_directory_path() /
-                                           fmt::format("linetwin_frame_bench_{}.yaml", stations);
-  std::ofstream(scene_path) << line_scene(stations);
+  const std::filesystem::path scene_path =
+      std::filesystem::temp_directory_path() /
+      fmt::format("linetwin_frame_bench_{}_{}.yaml", stations, static_cast<int>(flow));
+  std::ofstream(scene_path) << line_scene(stations, flow);
   const Scene scene = load_scene_file(scene_path.string());
   SimulationSource source(scene, scene.seed());
+  // An hour of simulated time at a time, so that the count is checked only a few times.
+  while (parts_completed(source) < completed_before && !source.finished())
+    source.run_until(source.time_s() + 3600.0);
   source.set_speed(kSimulationSpeed);
   source.play();
   ViewerApp app(*window, layout_view(scene, scene_path.parent_path()), source, "benchmark", scene,
@@ -127,7 +158,19 @@ void BM_ViewerFrame(benchmark::State& state) {
   state.counters["triangles"] = static_cast<double>(last.triangles);
   state.counters["drawn"] = static_cast<double>(last.elements_drawn);
   state.counters["draw_calls"] = static_cast<double>(last.draw_calls);
+  state.counters["parts_completed"] = static_cast<double>(parts_completed(source));
   std::filesystem::remove(scene_path);
+}
+
+void BM_ViewerFrame(benchmark::State& state) {
+  time_frames(state, static_cast<int>(state.range(0)), state.range(1) != 0, Flow::kSerial, 0);
+}
+
+// Early and late in a run: the same stations, panels open, the frames timed from the start of the
+// run or after `completed_before` parts.
+void BM_ViewerFrameLateRun(benchmark::State& state) {
+  time_frames(state, static_cast<int>(state.range(0)), true, Flow::kParallel,
+              static_cast<std::uint64_t>(state.range(1)));
 }
 
 void register_benchmarks(bool smoke) {
@@ -135,14 +178,21 @@ void register_benchmarks(bool smoke) {
                 ->Unit(benchmark::kMillisecond)
                 ->UseRealTime();
   b->ArgNames({"stations", "panels"});
+  auto* late = benchmark::RegisterBenchmark("viewer_frame_late_run", BM_ViewerFrameLateRun)
+                   ->Unit(benchmark::kMillisecond)
+                   ->UseRealTime();
+  late->ArgNames({"stations", "completed_before"});
   if (smoke) {
     b->Args({100, 1})->Iterations(3);
+    late->Args({100, 1000})->Iterations(3);
   } else {
     for (const std::int64_t stations : {100, 1000, 3000}) {
       for (const std::int64_t panels : {1, 0})
         b->Args({stations, panels});
     }
     b->Iterations(120)->Repetitions(3)->ReportAggregatesOnly(true);
+    late->Args({3000, 0})->Args({3000, 3'000'000});
+    late->Iterations(120)->Repetitions(3)->ReportAggregatesOnly(true);
   }
 }
 
