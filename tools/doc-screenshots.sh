@@ -45,3 +45,7 @@ for shot in "${shots[@]}"; do
     --size 1600x900 --panels "$panels" --select "$selected"
   echo "doc-screenshots.sh: wrote $out_dir/viewer-$name.png"
 done
+# A deadlocked line (docs/viewer.md, "Deadlocks"): the image is written, and exit status 3 says so.
+"$viewer" "$repo/tests/viewer/scenes/deadlock_rework_loop.yaml" --screenshot \
+  "$out_dir/viewer-deadlock.png" --time 60 --size 1600x900 --panels kpi,inspector,events \
+  --select OP20 || (($? == 3))

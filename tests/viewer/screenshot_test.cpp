@@ -4,6 +4,9 @@
 // it knows where each station's status marker must appear, and reads the exact state colour
 // there (markers are drawn unlit, without dithering or blending).
 //
+// A deadlocked run is checked the same way: the banner's colour across the top strip, and the
+// highlight pads under the elements of the deadlock at the places the geometry code gives.
+//
 // The screenshots need a display with OpenGL 3.3 (CI runs ctest under xvfb-run with Mesa's
 // llvmpipe): without one, those cases are reported skipped (test_skip.hpp). The last cases check
 // what happens without OpenGL 3.3: a message that says what to do, and exit status 1.
@@ -13,6 +16,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <set>
 #include <sstream>
@@ -72,6 +76,7 @@ std::string to_text(Rgb8 c) {
 struct Capture {
   std::optional<Image> image;  // nullopt: no display or no OpenGL 3.3 (the case is skipped)
   std::string errors;          // the viewer's stderr
+  int exit_status = 0;
 };
 
 std::string read_text(const std::filesystem::path& path) {
@@ -86,8 +91,9 @@ bool have_display() {
   return display != nullptr && *display != '\0';
 }
 
-// Runs linetwin-viewer --screenshot on a scene at `time_s` with no panels open.
-Capture capture(const std::filesystem::path& scene, double time_s) {
+// Runs linetwin-viewer --screenshot on a scene at `time_s` with no panels open; any exit status
+// other than `allowed` (and 0) fails the case.
+Capture capture(const std::filesystem::path& scene, double time_s, int allowed = 0) {
   Capture result;
   if (!have_display()) {
     test::skip_test("no DISPLAY (run under xvfb-run for the screenshot tests)");
@@ -110,7 +116,9 @@ Capture capture(const std::filesystem::path& scene, double time_s) {
     return result;
   }
   INFO("viewer stderr: " << result.errors);
-  REQUIRE(status == 0);
+  REQUIRE(WIFEXITED(status));
+  result.exit_status = WEXITSTATUS(status);
+  REQUIRE((result.exit_status == 0 || result.exit_status == allowed));
   int channels = 0;
   Image image;
   std::uint8_t* pixels = stbi_load(out.string().c_str(), &image.width, &image.height, &channels, 3);
@@ -129,6 +137,7 @@ struct ExpectedView {
   LineView layout;
   std::vector<ElementPlacement> placements;
   glm::mat4 view_projection{1.0f};
+  glm::vec3 eye{0.0f};
 };
 
 ExpectedView expected_view(const std::filesystem::path& scene_file) {
@@ -148,6 +157,7 @@ ExpectedView expected_view(const std::filesystem::path& scene_file) {
   const float aspect = static_cast<float>(kImageSize.x) / static_cast<float>(kImageSize.y);
   camera.frame(layout_bounds(expected.placements), aspect);
   expected.view_projection = camera.projection(aspect) * camera.view();
+  expected.eye = camera.eye();
   return expected;
 }
 
@@ -187,6 +197,35 @@ void check_marker(const Image& image, const ExpectedView& expected, const std::s
   }
 }
 
+// Pixels of exactly `colour` in the image.
+std::size_t count_pixels(const Image& image, Rgb8 colour) {
+  std::size_t count = 0;
+  for (std::size_t k = 0; k + 2 < image.rgb.size(); k += 3) {
+    if (same(Rgb8{image.rgb[k], image.rgb[k + 1], image.rgb[k + 2]}, colour)) ++count;
+  }
+  return count;
+}
+
+// The middle of the ring of an element's deadlock pad that shows beside its box, on the side
+// nearest the camera (nothing of the element stands between it and the eye).
+glm::vec3 pad_ring_point(const ExpectedView& expected, const ElementPlacement& placed) {
+  // In the pad's own unit square, the ring's middle lies half a margin inside each edge.
+  const glm::vec3 size{glm::length(glm::vec3(placed.pad_to_world[0])),
+                       glm::length(glm::vec3(placed.pad_to_world[1])), kPadThicknessM};
+  glm::vec3 nearest{0.0f};
+  float best = std::numeric_limits<float>::max();
+  for (const glm::vec2 side :
+       {glm::vec2(1, 0), glm::vec2(-1, 0), glm::vec2(0, 1), glm::vec2(0, -1)}) {
+    const glm::vec2 local = side * (0.5f - 0.5f * kPadMarginM / glm::vec2(size));
+    const glm::vec3 point = glm::vec3(placed.pad_to_world * glm::vec4(local, 1.0f, 1.0f));
+    if (glm::distance(point, expected.eye) < best) {
+      best = glm::distance(point, expected.eye);
+      nearest = point;
+    }
+  }
+  return nearest;
+}
+
 // Runs linetwin-viewer --screenshot with `environment` (an `env` prefix) into a temporary
 // directory: its exit status and its stderr.
 std::pair<int, std::string> run_viewer_without_gl(const std::string& environment) {
@@ -221,6 +260,44 @@ TEST_CASE("screenshot: a down station and a working station in their state colou
   const ExpectedView expected = expected_view(kScenes / "down_and_working.yaml");
   check_marker(image, expected, "OP10", ViewState::kDown);
   check_marker(image, expected, "OP20", ViewState::kWorking);
+  // No deadlock: neither its banner nor its highlight anywhere.
+  CHECK(count_pixels(image, kDeadlockBanner) == 0);
+  CHECK(count_pixels(image, kDeadlockHighlight) == 0);
+}
+
+TEST_CASE("screenshot: a deadlock's banner across the top, its elements on highlight pads") {
+  // The rework loop deadlocks at t = 22 s with OP20 blocked by B1 and B1 full (the scene's
+  // comment): a capture at 60 s shows the line as it stopped. As `linetwin run`, the viewer may
+  // say with exit status 3 that the line it showed failed a check; the image is written anyway.
+  const Capture shot = capture(kScenes / "deadlock_rework_loop.yaml", 60.0, 3);
+  if (!shot.image) return;
+  const Image& image = *shot.image;
+  REQUIRE(image.width == kImageSize.x);
+
+  // The banner spans the width at the top, above its first line of text.
+  for (int x = 0; x < image.width; ++x) {
+    INFO("pixel (" << x << ", 2): " << to_text(image.at({x, 2})));
+    CHECK(same(image.at({x, 2}), kDeadlockBanner));
+  }
+  // The stations keep their state colours: OP20 blocked, OP10 working on the part it took at
+  // 20 s (until 30 s, which the stopped run never reaches).
+  const ExpectedView expected = expected_view(kScenes / "deadlock_rework_loop.yaml");
+  check_marker(image, expected, "OP20", ViewState::kBlocked);
+  check_marker(image, expected, "OP10", ViewState::kWorking);
+  // OP20 and B1, the cycle, stand on pads in the highlight colour; OP10 does not.
+  for (const char* id : {"OP20", "B1", "OP10"}) {
+    const ElementPlacement& placed = expected.placements[index_of(expected, id)];
+    const glm::vec2 centre = pixel_of(expected, pad_ring_point(expected, placed));
+    const bool in_cycle = std::string(id) != "OP10";
+    for (int dy = -1; dy <= 1; ++dy) {
+      for (int dx = -1; dx <= 1; ++dx) {
+        const Rgb8 got = image.at(centre + glm::vec2(dx, dy));
+        INFO(id << " pad at pixel (" << centre.x + static_cast<float>(dx) << ", "
+                << centre.y + static_cast<float>(dy) << "): found " << to_text(got));
+        CHECK(same(got, kDeadlockHighlight) == in_cycle);
+      }
+    }
+  }
 }
 
 TEST_CASE("screenshot: real glTF and COLLADA models are loaded and drawn (needs shared data)") {

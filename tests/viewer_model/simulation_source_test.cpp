@@ -110,3 +110,71 @@ TEST_CASE("the simulation source's reports follow the stations' activity") {
   source.take_reports(again);
   CHECK(again.empty());  // taken once
 }
+
+TEST_CASE(
+    "a deadlock stops the simulation source at its instant, and its view carries the report") {
+  // tests/plant/deadlock_test.cpp works the timeline out: at t = 22 s OP20 finishes a part that
+  // must go back to B1, which is full, and B1's only taker is OP20.
+  const Scene scene = load_scene_file(std::string(LINETWIN_SOURCE_DIR) +
+                                      "/tests/plant/scenes/deadlock_rework_loop.yaml");
+  SimulationSource source(scene, scene.seed());
+  LineView view = layout_view(scene, ".");
+  source.run_until(21.0);
+  source.update(view);
+  CHECK_FALSE(source.deadlock().has_value());
+  CHECK_FALSE(view.deadlock.has_value());
+
+  // Played on at x10 for 3 s of wall-clock time, it would reach 51 s: it stops at 22 s, paused.
+  source.set_speed(10.0);
+  source.play();
+  source.advance(3.0);
+  CHECK(source.time_s() == 22.0);
+  CHECK_FALSE(source.playing());
+  CHECK(source.finished());
+  REQUIRE(source.deadlock().has_value());
+  CHECK(source.deadlock()->time_s == 22.0);
+  CHECK(source.deadlock()->cycle);
+  CHECK(source.kpis()->deadlock.has_value());
+
+  // Nothing moves it on: playing, stepping, running on.
+  source.play();
+  CHECK_FALSE(source.playing());
+  source.advance(100.0);
+  source.step();
+  source.run_until(3600.0);
+  CHECK(source.time_s() == 22.0);
+
+  source.update(view);
+  REQUIRE(view.deadlock.has_value());
+  CHECK(view.deadlock->result.time_s == 22.0);
+  for (const ElementView& e : view.elements) {
+    CAPTURE(e.id);
+    CHECK(e.deadlocked == (e.id == "OP20" || e.id == "B1"));
+  }
+  // The report is what `linetwin run` writes: the kind, the time, the cycle in order, then each
+  // element with its parts and what it waits for.
+  const std::vector<std::string>& report = view.deadlock->report;
+  REQUIRE(report.size() == 3);
+  CHECK(report[0].find("at t = 22.0 s") != std::string::npos);
+  CHECK(report[0].find("a cycle of elements each blocked on the next, OP20 -> B1 -> OP20") !=
+        std::string::npos);
+  CHECK(report[0].find("3 parts in the line") != std::string::npos);
+  CHECK(report[1].find("OP20") != std::string::npos);
+  CHECK(report[1].find("1 part ") != std::string::npos);
+  CHECK(report[1].find("blocked by B1") != std::string::npos);
+  CHECK(report[2].find("B1") != std::string::npos);
+  CHECK(report == deadlock_report(scene, *source.deadlock()));
+}
+
+TEST_CASE("stepping reaches a deadlock and stops there") {
+  const Scene scene = load_scene_file(std::string(LINETWIN_SOURCE_DIR) +
+                                      "/tests/plant/scenes/deadlock_rework_loop.yaml");
+  SimulationSource source(scene, scene.seed());
+  // Stations change at 10, 13, 16, 19, 20 and 22 s at the most: a step each.
+  for (int i = 0; i < 10 && !source.finished(); ++i)
+    source.step();
+  CHECK(source.finished());
+  CHECK(source.time_s() == 22.0);
+  source.step();  // a deadlocked run has no next instant
+  CHECK(source.time_s() == 22.0);
+}

@@ -150,3 +150,34 @@ TEST_CASE("every panel draws for a line longer than the share-bar window shows")
     CHECK(draw_frame(panels, view, source, selected) > 0);
   }
 }
+
+TEST_CASE("every panel draws a deadlocked simulation, and a what-if whose lines deadlock") {
+  HeadlessImGui imgui;
+  const std::string path =
+      std::string(LINETWIN_SOURCE_DIR) + "/tests/plant/scenes/deadlock_rework_loop.yaml";
+  const Scene scene = load_scene_file(path);
+  SimulationSource source(scene, scene.seed());
+  ViewerPanels panels(scene, path);
+  open_all(panels);
+  LineView view = layout_view(scene, std::filesystem::path(path).parent_path());
+  std::optional<ElementIndex> selected = scene.find("OP20");  // in the deadlock
+  for (int frame = 1; frame <= 10; ++frame) {
+    source.run_until(6.0 * frame);  // the line deadlocks at 22 s
+    source.update(view);
+    CHECK(draw_frame(panels, view, source, selected) > 0);
+  }
+  REQUIRE(view.deadlock.has_value());
+
+  // Both scenes deadlock in every replication (every part is reworked, for ever, into a buffer
+  // that fills): the window counts them over an empty comparison.
+  CHECK(!panels.start_what_if({"B1", WhatIfParameter::kBufferCapacity, 2.0}));
+  REQUIRE(test::wait_until([&] { return panels.what_if()->finished(); },
+                           [&] {
+                             CHECK(draw_frame(panels, view, source, selected) > 0);
+                             std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                           }));
+  const WhatIfDeadlocks& deadlocks = panels.what_if()->deadlocks();
+  CHECK(deadlocks.baseline == deadlocks.replications);
+  CHECK(deadlocks.changed == deadlocks.replications);
+  CHECK(draw_frame(panels, view, source, selected) > 0);
+}

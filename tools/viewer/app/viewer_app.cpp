@@ -133,6 +133,7 @@ void ViewerApp::frame(glm::ivec2 framebuffer_px) {
   const glm::vec2 viewport{display.x, display.y};
   draw_labels(view_, renderer_, viewport, selected_);
   if (selected_) draw_selection_outline(renderer_, viewport, *selected_);
+  if (view_.deadlock) draw_deadlock_banner(*view_.deadlock, viewport);
   panels_.draw(view_, source_, selected_);
   if (shown_.help) draw_help();
   window_.render_ui();

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "plant/replication_result.hpp"
 #include "plant/scene.hpp"
 
 namespace linetwin::viewer {
@@ -40,11 +42,21 @@ struct ElementView {
   // A conveyor's parts, metres from its entry, head first (empty for other elements).
   std::vector<double> part_positions_m;
   double conveyor_length_m = 0.0;
+  bool deadlocked = false;  // listed by the line's deadlock: drawn highlighted
+};
+
+// A line that could no longer move (a simulation's deadlock, docs/viewer.md "Deadlocks"): the
+// view draws `report` as a banner and highlights the elements the result lists (each marked
+// ElementView::deadlocked).
+struct DeadlockView {
+  DeadlockResult result;
+  std::vector<std::string> report;  // the lines `linetwin run` writes for it on the terminal
 };
 
 struct LineView {
   double time_s = 0.0;
   std::vector<ElementView> elements;  // Scene order: elements[i].element == i
+  std::optional<DeadlockView> deadlock;
 };
 
 }  // namespace linetwin::viewer

@@ -1,7 +1,9 @@
 #include "simulation_source.hpp"
 
 #include <algorithm>
+#include <sstream>
 
+#include "io/results_report.hpp"
 #include "view_states.hpp"
 
 namespace linetwin::viewer {
@@ -26,6 +28,8 @@ SimulationSource::~SimulationSource() {
 
 void SimulationSource::advance(double wall_s) {
   if (playing_ && wall_s > 0.0) run_until(run_.now() + wall_s * speed_);
+  // A deadlock ends the run: the controls show it paused, with nothing left to play.
+  if (run_.deadlock()) playing_ = false;
 }
 
 void SimulationSource::set_speed(double speed) {
@@ -38,7 +42,7 @@ void SimulationSource::run_until(double t_s) {
 
 void SimulationSource::step() {
   const double now = run_.now();
-  if (now >= run_.end_time()) return;
+  if (finished()) return;
   // The probe is a copy of the run that reports to a collector of its own; its first report
   // later than now is the instant to step to.
   struct FirstChange final : StationObserver {
@@ -53,10 +57,13 @@ void SimulationSource::step() {
   first.at_s = run_.end_time();
   LineRun probe = run_;
   probe.observe(&first);
-  for (double window = 1.0; first.at_s == run_.end_time() && probe.now() < run_.end_time();
+  for (double window = 1.0;
+       first.at_s == run_.end_time() && probe.now() < run_.end_time() && !probe.deadlock();
        window *= 2.0)
     probe.advance_to(now + window);
   probe.observe(nullptr);
+  // A deadlock is an instant worth stepping to, whether or not a station reported there.
+  if (probe.deadlock()) first.at_s = std::min(first.at_s, probe.now());
   run_until(first.at_s);
 }
 
@@ -70,11 +77,33 @@ void SimulationSource::update(LineView& view) const {
   const auto& conveyors = scene_.conveyors();
   for (std::size_t c = 0; c < conveyors.size(); ++c)
     run_.conveyor_positions(c, view.elements[conveyors[c]].part_positions_m);
+  // Once: the report stays as it is from the instant the run stopped.
+  if (run_.deadlock() && !view.deadlock) {
+    view.deadlock = DeadlockView{*run_.deadlock(), deadlock_report(scene_, *run_.deadlock())};
+    for (const DeadlockResult::Element& e : run_.deadlock()->elements)
+      view.elements[e.element].deadlocked = true;
+  }
 }
 
 void SimulationSource::take_reports(std::vector<StationReport>& out) {
   out.insert(out.end(), collector_.held.begin(), collector_.held.end());
   collector_.held.clear();
+}
+
+std::vector<std::string> deadlock_report(const Scene& scene, const DeadlockResult& deadlock) {
+  // write_deadlocks() writes the terminal's text from a summary; one of replication 0 alone is
+  // made for it, so that the viewer and `linetwin run` say the same.
+  ExperimentSummary summary;
+  summary.replications = 1;
+  summary.deadlocks.emplace_back(0, deadlock);
+  const ExperimentSettings settings;
+  std::ostringstream text;
+  write_deadlocks(text, RunReport{scene, settings, summary});
+  std::vector<std::string> lines;
+  std::istringstream in(text.str());
+  for (std::string line; std::getline(in, line);)
+    lines.push_back(line);
+  return lines;
 }
 
 }  // namespace linetwin::viewer

@@ -6,6 +6,9 @@
 // through a StationObserver; they are held until take_reports() and, should nobody take them
 // (a headless capture of a long run), only the newest kMaxHeldReports are kept.
 //
+// A deadlock stops the run for good (LineRun::deadlock()): the clock stays at that instant, play()
+// and step() change nothing, and update() puts the report into the LineView.
+//
 // step() moves to the next instant at which a station changes (its activity or its counters):
 // the instants a viewer can show. LineRun does not expose its event calendar, so the instant is
 // found on a copy of the run (a probe that runs ahead in doubling windows and notes the first
@@ -15,6 +18,7 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -47,19 +51,23 @@ class SimulationSource final : public ViewSource {
   std::optional<ReplicationResult> kpis() const override { return run_.results(); }
   void take_reports(std::vector<StationReport>& out) override;
 
-  void play() { playing_ = true; }
+  // Does nothing once the line has deadlocked: nothing can move any more.
+  void play() { playing_ = !run_.deadlock(); }
   void pause() { playing_ = false; }
   bool playing() const { return playing_; }
   // Clamped to [kMinSpeed, kMaxSpeed].
   void set_speed(double speed);
   double speed() const { return speed_; }
   // To the next instant (later than now) at which a station changes; to the end of the run when
-  // none does. Does not change playing().
+  // none does, or to the deadlock that stops it. Does not change playing().
   void step();
   // Simulates up to `t_s` (headless capture, tests); a time already passed changes nothing.
   void run_until(double t_s);
   double end_time_s() const { return run_.end_time(); }
-  bool finished() const { return run_.now() >= run_.end_time(); }
+  // The run can go no further: it reached its end, or its line deadlocked.
+  bool finished() const { return run_.now() >= run_.end_time() || run_.deadlock(); }
+  // Set once the line could no longer move; the clock stays at its time.
+  const std::optional<DeadlockResult>& deadlock() const { return run_.deadlock(); }
 
  private:
   class Collector final : public StationObserver {
@@ -73,5 +81,9 @@ class SimulationSource final : public ViewSource {
   bool playing_ = false;
   double speed_ = 1.0;
 };
+
+// The lines `linetwin run` writes on the terminal for a deadlock of replication 0 (what the
+// simulation source runs): when, the cycle or the stuck parts, then one line per element listed.
+std::vector<std::string> deadlock_report(const Scene& scene, const DeadlockResult& deadlock);
 
 }  // namespace linetwin::viewer

@@ -32,6 +32,11 @@ inline constexpr std::array<std::string_view, kViewStateCount> kStateNames = {
     "working",          "starved", "blocked",          "down", "setup", "off shift",
     "waiting operator", "unknown", "buffer / conveyor"};
 
+// A deadlock (docs/viewer.md): the pad drawn under each element of it and the banner across the
+// top of the view. Magenta is a hue that neither a state nor the selection outline (cyan) uses.
+inline constexpr Rgb8 kDeadlockHighlight{255, 0, 220};
+inline constexpr Rgb8 kDeadlockBanner{120, 0, 100};
+
 constexpr Rgb8 state_colour(ViewState state) {
   return kStateColours[static_cast<int>(state)];
 }

@@ -1,8 +1,11 @@
 #include "what_if.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <mutex>
 #include <sstream>
+#include <utility>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -147,9 +150,10 @@ std::vector<ComparisonRow> compare(const Scene& scene,
   std::vector<ComparisonRow> rows;
   auto add = [&](std::string kpi, auto get) {
     std::vector<double> b, c, d;
+    constexpr double kLeftOut = std::numeric_limits<double>::quiet_NaN();
     for (std::size_t r = 0; r < baseline.size() && r < changed.size(); ++r) {
-      const double vb = get(baseline[r]);
-      const double vc = get(changed[r]);
+      const double vb = baseline[r].deadlock ? kLeftOut : get(baseline[r]);
+      const double vc = changed[r].deadlock ? kLeftOut : get(changed[r]);
       if (!std::isnan(vb)) b.push_back(vb);
       if (!std::isnan(vc)) c.push_back(vc);
       if (!std::isnan(vb) && !std::isnan(vc)) d.push_back(vc - vb);
@@ -172,6 +176,28 @@ std::vector<ComparisonRow> compare(const Scene& scene,
     add(id + " working", [s](const ReplicationResult& r) { return r.stations[s].working; });
   }
   return rows;
+}
+
+WhatIfDeadlocks count_deadlocks(const std::vector<ReplicationResult>& baseline,
+                                const std::vector<ReplicationResult>& changed) {
+  const auto deadlocked = [](const std::vector<ReplicationResult>& results) {
+    return static_cast<std::size_t>(std::count_if(
+        results.begin(), results.end(), [](const ReplicationResult& r) { return r.deadlock; }));
+  };
+  return {deadlocked(baseline), deadlocked(changed), std::min(baseline.size(), changed.size())};
+}
+
+std::vector<std::string> deadlock_notes(const WhatIfDeadlocks& deadlocks) {
+  std::vector<std::string> notes;
+  for (const auto& [count, scene] :
+       {std::pair{deadlocks.baseline, "baseline"}, std::pair{deadlocks.changed, "changed"}}) {
+    if (count > 0) {
+      notes.push_back(fmt::format("{} of {} {} replication{} deadlocked", count,
+                                  deadlocks.replications, scene,
+                                  deadlocks.replications == 1 ? "" : "s"));
+    }
+  }
+  return notes;
 }
 
 WhatIfRun::WhatIfRun(const Scene& baseline, const Scene& changed, ExperimentSettings settings)
@@ -221,7 +247,10 @@ void WhatIfRun::work() {
       pool.emplace_back(worker);
     worker();
   }
-  if (!cancel_.load() && error_.empty()) rows_ = compare(baseline_, results_[0], results_[1]);
+  if (!cancel_.load() && error_.empty()) {
+    rows_ = compare(baseline_, results_[0], results_[1]);
+    deadlocks_ = count_deadlocks(results_[0], results_[1]);
+  }
   finished_.store(true);
 }
 

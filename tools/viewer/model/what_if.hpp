@@ -11,6 +11,10 @@
 // run).run_to_end(), as run_replications does, so the numbers equal run_replications' for the
 // same settings. Workers take replications one at a time and look at the cancel flag between
 // them, so cancel() returns within one replication's time.
+//
+// Replications whose line deadlocked are counted per scene and left out of the comparison, as
+// summarize() leaves them out of its estimates: a change that makes the line deadlock shows the
+// count, never a throughput of the runs that stopped.
 #pragma once
 
 #include <atomic>
@@ -60,11 +64,24 @@ struct ComparisonRow {
 
 // Line KPIs (throughput, WIP, lead time), then each station's OEE and working share. The two
 // vectors hold the same replications (same seed, same indices) of the baseline and the changed
-// scene; a replication where a KPI is undefined (NaN) is left out of that KPI.
+// scene; a replication where a KPI is undefined (NaN) is left out of that KPI, one that
+// deadlocked out of every KPI of its scene and of every difference.
 std::vector<ComparisonRow> compare(const Scene& scene,
                                    const std::vector<ReplicationResult>& baseline,
                                    const std::vector<ReplicationResult>& changed,
                                    double confidence = 0.95);
+
+// How many replications of each scene deadlocked, of `replications` each.
+struct WhatIfDeadlocks {
+  std::size_t baseline = 0;
+  std::size_t changed = 0;
+  std::size_t replications = 0;
+};
+WhatIfDeadlocks count_deadlocks(const std::vector<ReplicationResult>& baseline,
+                                const std::vector<ReplicationResult>& changed);
+// One line per scene with deadlocked replications, baseline first: "3 of 10 changed replications
+// deadlocked"; none when no replication did.
+std::vector<std::string> deadlock_notes(const WhatIfDeadlocks& deadlocks);
 
 class WhatIfRun {
  public:
@@ -86,6 +103,7 @@ class WhatIfRun {
   const std::vector<ReplicationResult>& baseline_results() const { return results_[0]; }
   const std::vector<ReplicationResult>& changed_results() const { return results_[1]; }
   const std::vector<ComparisonRow>& rows() const { return rows_; }
+  const WhatIfDeadlocks& deadlocks() const { return deadlocks_; }
   // Once finished(): what went wrong in a replication, empty when nothing did.
   const std::string& error() const { return error_; }
 
@@ -100,6 +118,7 @@ class WhatIfRun {
   std::atomic<bool> finished_{false};
   std::vector<ReplicationResult> results_[2];
   std::vector<ComparisonRow> rows_;
+  WhatIfDeadlocks deadlocks_;
   std::string error_;
   std::thread thread_;  // last: started once everything above exists
 };

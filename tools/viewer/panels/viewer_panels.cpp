@@ -29,6 +29,12 @@ ImVec4 colour_vec(ViewState state) {
   return ImGui::ColorConvertU32ToFloat4(colour_of(state));
 }
 
+// Text and swatches about a deadlock, in the colour of its highlight in the 3D view.
+ImVec4 deadlock_colour() {
+  const Rgb8 c = kDeadlockHighlight;
+  return ImGui::ColorConvertU32ToFloat4(IM_COL32(c.r, c.g, c.b, 255));
+}
+
 // A KPI as text: "-" when undefined.
 std::string number(double value, const char* format = "%.2f") {
   if (std::isnan(value)) return "-";
@@ -42,6 +48,14 @@ std::string interval_text(const Estimate& e) {
   if (!e.has_interval) return number(e.mean, "%.4g");
   return number(e.mean, "%.4g") + " [" + number(e.ci_low, "%.4g") + ", " +
          number(e.ci_high, "%.4g") + "]";
+}
+
+// As interval_text, saying how many of the `replications` run it covers when deadlocks (or an
+// undefined KPI) left some out.
+std::string interval_text(const Estimate& e, std::size_t replications) {
+  if (e.replications == 0 || e.replications == replications) return interval_text(e);
+  return interval_text(e) + " (" + std::to_string(e.replications) + " of " +
+         std::to_string(replications) + ")";
 }
 
 // The shares of a station's time, in the order drawn, with the state whose colour draws each.
@@ -197,7 +211,7 @@ void ViewerPanels::draw(const LineView& view, ViewSource& source,
   if (visible_.kpi_dashboard) draw_kpi_dashboard();
   if (visible_.state_shares) draw_state_shares(source, selected);
   if (visible_.inspector) draw_inspector(view, source, selected);
-  if (visible_.event_log) draw_event_log(selected);
+  if (visible_.event_log) draw_event_log(view, selected);
   if (visible_.what_if) draw_what_if();
   if (visible_.legend) draw_legend();
 }
@@ -211,10 +225,18 @@ void ViewerPanels::draw_source_controls(ViewSource& source) {
   ImGui::Text("%s  |  t = %s", std::string(source.kind()).c_str(),
               format_duration(source.time_s()).c_str());
   if (auto* sim = dynamic_cast<SimulationSource*>(&source)) {
+    // A deadlocked line cannot move: the buttons stay, greyed, and the reason is written under
+    // them.
+    if (sim->deadlock()) ImGui::BeginDisabled();
     if (ImGui::Button(sim->playing() ? "Pause" : "Play"))
       sim->playing() ? sim->pause() : sim->play();
     ImGui::SameLine();
     if (ImGui::Button("Step")) sim->step();
+    if (sim->deadlock()) {
+      ImGui::EndDisabled();
+      ImGui::TextColored(deadlock_colour(), "Stopped at %s: the line deadlocked.",
+                         format_duration(sim->deadlock()->time_s).c_str());
+    }
     auto speed = static_cast<float>(sim->speed());
     if (ImGui::SliderFloat("speed", &speed, static_cast<float>(SimulationSource::kMinSpeed),
                            static_cast<float>(SimulationSource::kMaxSpeed), "x%.0f",
@@ -260,6 +282,12 @@ void ViewerPanels::draw_kpi_dashboard() {
     ImGui::TextUnformatted("No KPIs yet: the source has not reported.");
     ImGui::End();
     return;
+  }
+  if (kpis_->deadlock) {
+    ImGui::PushStyleColor(ImGuiCol_Text, deadlock_colour());
+    ImGui::TextWrapped("The line deadlocked at %s: its KPIs stop there; it makes nothing more.",
+                       format_duration(kpis_->deadlock->time_s).c_str());
+    ImGui::PopStyleColor();
   }
   ImGui::Text(
       "throughput %s parts/h   WIP %s\nlead time %s   OEE %s",
@@ -333,6 +361,12 @@ void ViewerPanels::draw_inspector(const LineView& view, const ViewSource& source
   const Element& e = scene_.element(*selected);
   ImGui::Text("%s  (%s)", e.id.c_str(), std::string(to_string(e.type)).c_str());
   state_swatch(ev.state);
+  if (ev.deadlocked) {
+    for (const DeadlockResult::Element& d : view.deadlock->result.elements) {
+      if (d.element == *selected)
+        ImGui::TextColored(deadlock_colour(), "in the deadlock: %s", d.state.c_str());
+    }
+  }
   // Telemetry says what machines do, not where the parts are: only a simulation knows.
   if (dynamic_cast<const SimulationSource*>(&source) != nullptr)
     ImGui::Text("parts here: %llu", static_cast<unsigned long long>(ev.parts));
@@ -416,11 +450,17 @@ void ViewerPanels::draw_inspector(const LineView& view, const ViewSource& source
   ImGui::End();
 }
 
-void ViewerPanels::draw_event_log(std::optional<ElementIndex>& selected) {
+void ViewerPanels::draw_event_log(const LineView& view, std::optional<ElementIndex>& selected) {
   place(Slot::kEvents);
   if (!ImGui::Begin("Event log", &visible_.event_log)) {
     ImGui::End();
     return;
+  }
+  // The last thing that happened, above the list where scrolling cannot hide it.
+  if (view.deadlock) {
+    ImGui::PushStyleColor(ImGuiCol_Text, deadlock_colour());
+    ImGui::TextWrapped("%s", view.deadlock->report.front().c_str());
+    ImGui::PopStyleColor();
   }
   ImGui::SetNextItemWidth(160);
   ImGui::InputTextWithHint("##filter", "filter: id or state", filter_text_, sizeof filter_text_);
@@ -518,33 +558,8 @@ void ViewerPanels::draw_what_if() {
     ImGui::TextUnformatted("Cancelled.");
   } else if (!what_if_->error().empty()) {
     ImGui::TextWrapped("Failed: %s", what_if_->error().c_str());
-  } else if (ImGui::BeginTable(
-                 "comparison", 4,
-                 ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY,
-                 ImVec2(0, 300))) {
-    ImGui::TableSetupColumn("KPI");
-    ImGui::TableSetupColumn("baseline [95% CI]");
-    ImGui::TableSetupColumn("changed [95% CI]");
-    ImGui::TableSetupColumn("difference [95% CI]");
-    ImGui::TableHeadersRow();
-    for (const ComparisonRow& row : what_if_->rows()) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(row.kpi.c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(interval_text(row.baseline).c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(interval_text(row.changed).c_str());
-      ImGui::TableNextColumn();
-      if (row.differs) {
-        ImGui::TextColored(
-            colour_vec(row.difference.mean > 0 ? ViewState::kWorking : ViewState::kDown), "%s",
-            interval_text(row.difference).c_str());
-      } else {
-        ImGui::TextDisabled("%s (no difference)", interval_text(row.difference).c_str());
-      }
-    }
-    ImGui::EndTable();
+  } else {
+    draw_comparison(*what_if_);
   }
   ImGui::InputText("##save", save_path_, sizeof save_path_);
   ImGui::SameLine();
@@ -557,6 +572,51 @@ void ViewerPanels::draw_what_if() {
   ImGui::End();
 }
 
+void ViewerPanels::draw_comparison(const WhatIfRun& run) {
+  // Deadlocked replications first: a change that makes the line stop is the finding, and the
+  // table leaves those replications out.
+  const std::size_t replications = run.deadlocks().replications;
+  const std::vector<std::string> notes = deadlock_notes(run.deadlocks());
+  for (const std::string& note : notes) {
+    ImGui::TextColored(deadlock_colour(), "%s: the line could no longer move.", note.c_str());
+  }
+  if (!notes.empty()) {
+    ImGui::TextWrapped(
+        "Their KPIs are left out of the table (as `linetwin run` leaves them out); a cell says "
+        "how many replications it covers.");
+  }
+  if (!ImGui::BeginTable("comparison", 4,
+                         ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY,
+                         ImVec2(0, 300)))
+    return;
+  ImGui::TableSetupColumn("KPI");
+  ImGui::TableSetupColumn("baseline [95% CI]");
+  ImGui::TableSetupColumn("changed [95% CI]");
+  ImGui::TableSetupColumn("difference [95% CI]");
+  ImGui::TableHeadersRow();
+  for (const ComparisonRow& row : run.rows()) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(row.kpi.c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(interval_text(row.baseline, replications).c_str());
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(interval_text(row.changed, replications).c_str());
+    ImGui::TableNextColumn();
+    if (row.differs) {
+      ImGui::TextColored(
+          colour_vec(row.difference.mean > 0 ? ViewState::kWorking : ViewState::kDown), "%s",
+          interval_text(row.difference, replications).c_str());
+    } else if (row.difference.replications == 0) {
+      ImGui::TextDisabled("-");  // no replication to compare: not "no difference"
+    } else {
+      ImGui::TextDisabled("%s (no difference)",
+                          interval_text(row.difference, replications).c_str());
+    }
+  }
+  ImGui::EndTable();
+}
+
 void ViewerPanels::draw_legend() {
   place(Slot::kLegend);
   if (!ImGui::Begin("Legend", &visible_.legend, ImGuiWindowFlags_AlwaysAutoResize)) {
@@ -565,6 +625,9 @@ void ViewerPanels::draw_legend() {
   }
   for (int s = 0; s < kViewStateCount; ++s)
     state_swatch(static_cast<ViewState>(s));
+  ImGui::ColorButton("deadlock", deadlock_colour(), ImGuiColorEditFlags_NoTooltip, ImVec2(12, 12));
+  ImGui::SameLine();
+  ImGui::TextUnformatted("in a deadlock (pad on the floor)");
   ImGui::End();
 }
 

@@ -8,6 +8,9 @@
 // inspector edits a copy of the selected element's parameters; "Run what-if" starts replications
 // of the changed scene against the baseline in the background (model/what_if.hpp), and the
 // what-if window shows their progress, then the comparison table, and saves the changed scene.
+// A deadlock shows where it fits: the controls grey out and say so, the inspector gives a listed
+// element's part in it, the event log shows it above its list, and the what-if window counts
+// deadlocked replications above a table that leaves them out.
 #pragma once
 
 #include <filesystem>
@@ -66,8 +69,9 @@ class ViewerPanels {
   void draw_state_shares(const ViewSource& source, std::optional<ElementIndex>& selected);
   void draw_inspector(const LineView& view, const ViewSource& source,
                       std::optional<ElementIndex>& selected);
-  void draw_event_log(std::optional<ElementIndex>& selected);
+  void draw_event_log(const LineView& view, std::optional<ElementIndex>& selected);
   void draw_what_if();
+  void draw_comparison(const WhatIfRun& run);
   void draw_legend();
 
   const Scene& scene_;

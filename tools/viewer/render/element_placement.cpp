@@ -74,6 +74,8 @@ ElementPlacement place_element(const ElementView& element, const Box3& model_bou
   placement.marker_to_world =
       glm::scale(glm::translate(pose, glm::vec3(0.0f, 0.0f, marker_z)), kMarkerSizeM);
   placement.marker_top = base + glm::vec3(0.0f, 0.0f, marker_z + kMarkerSizeM.z);
+  placement.pad_to_world = glm::scale(
+      pose, glm::vec3(size.x + 2.0f * kPadMarginM, size.y + 2.0f * kPadMarginM, kPadThicknessM));
   const float top = has_status_marker(element) ? marker_z + kMarkerSizeM.z : size.z;
   placement.sphere_centre = base + glm::vec3(0.0f, 0.0f, top / 2);
   placement.sphere_radius_m = 0.5f * glm::length(glm::vec3(size.x, size.y, top));

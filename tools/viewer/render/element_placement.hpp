@@ -23,6 +23,12 @@ namespace linetwin::viewer {
 inline constexpr glm::vec3 kMarkerSizeM{0.9f, 0.9f, 0.12f};
 inline constexpr float kMarkerGapM = 0.3f;  // between the top of the model and the marker
 inline constexpr glm::vec3 kPartSizeM{0.3f, 0.3f, 0.3f};
+// The deadlock highlight: a flat pad on the floor under each element of a deadlock, wider than
+// the element's box by kPadMarginM on every side and drawn unlit in kDeadlockHighlight
+// (model/state_colours.hpp), so that a ring of it shows around the element's foot from any angle
+// above the floor, and can be checked pixel for pixel as the markers are.
+inline constexpr float kPadMarginM = 0.5f;
+inline constexpr float kPadThicknessM = 0.05f;
 // At most this many parts are drawn in a buffer; a fuller buffer looks full.
 inline constexpr std::uint64_t kMaxPartsDrawnInBuffer = 48;
 
@@ -36,6 +42,7 @@ struct ElementPlacement {
   float sphere_radius_m = 0.0f;
   glm::mat4 marker_to_world{1.0f};  // for a unit box mesh (make_box_mesh({1, 1, 1}))
   glm::vec3 marker_top{0.0f};       // the centre of the marker's top face, seen from above
+  glm::mat4 pad_to_world{1.0f};     // the deadlock highlight, for the same unit box
 };
 
 // How a mesh is scaled into the footprint: a model keeps its proportions (scaled uniformly to

@@ -157,6 +157,7 @@ void LineRenderer::draw(const LineView& view, const OrbitCamera& camera, glm::iv
     if (has_status_marker(element)) {
       markers_.push_back({placed.marker_to_world, rgba(state_colour(element.state))});
     }
+    if (element.deadlocked) markers_.push_back({placed.pad_to_world, rgba(kDeadlockHighlight)});
     place_parts(element, placed, part_scratch_);
     for (const glm::vec3& at : part_scratch_) {
       const glm::mat4 part = glm::scale(glm::translate(glm::mat4(1.0f), at), kPartSizeM);

@@ -2,8 +2,9 @@
 // bounding sphere, picks a level of detail by its size on screen, and appends an instance to the
 // batch of its model and level; then each batch is one instanced draw call. Stations are tinted
 // by their state and carry a flat, unlit status marker in exactly the state's colour; buffers and
-// conveyors show their parts as small boxes. Models are read when the layout is set, not per
-// frame. Labels and the selection outline are drawn with Dear ImGui (overlay.hpp).
+// conveyors show their parts as small boxes; the elements of a deadlock stand on an unlit pad.
+// Models are read when the layout is set, not per frame. Labels, the selection outline and a
+// deadlock's banner are drawn with Dear ImGui (overlay.hpp).
 #pragma once
 
 #include <optional>

@@ -1,12 +1,16 @@
 #include "overlay.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <string>
 
+#include <fmt/format.h>
 #include <imgui.h>
 #include <glm/geometric.hpp>
 #include <glm/gtc/matrix_transform.hpp>
+
+#include "model/state_colours.hpp"
 
 namespace linetwin::viewer {
 
@@ -19,6 +23,13 @@ constexpr std::size_t kMaxLabels = 400;
 constexpr ImU32 kLabelText = IM_COL32(235, 238, 242, 255);
 constexpr ImU32 kLabelShadow = IM_COL32(0, 0, 0, 200);
 constexpr ImU32 kSelection = IM_COL32(0, 230, 255, 255);  // cyan: not a state colour
+constexpr ImU32 kBannerText = IM_COL32(255, 255, 255, 255);
+// Beyond this many elements a banner would hide the view: the rest are counted.
+constexpr std::size_t kMaxBannerElements = 12;
+
+ImU32 im_colour(Rgb8 c) {
+  return IM_COL32(c.r, c.g, c.b, 255);
+}
 
 std::optional<glm::vec2> on_screen(const LineRenderer& renderer, glm::vec3 point,
                                    glm::vec2 viewport) {
@@ -43,7 +54,10 @@ void draw_labels(const LineView& view, const LineRenderer& renderer, glm::vec2 v
     const auto high = on_screen(renderer, top, viewport_px);
     if (!low || !high) continue;
     const bool is_selected = selected && *selected == i;
-    if (!is_selected && (std::abs(low->y - high->y) < kMinLabelHeightPx || drawn >= kMaxLabels)) {
+    // The elements of a deadlock are named at any distance; their pads highlight them (a label
+    // in the pad's colour would vanish where it stands over a pad).
+    const bool always = is_selected || element.deadlocked;
+    if (!always && (std::abs(low->y - high->y) < kMinLabelHeightPx || drawn >= kMaxLabels)) {
       continue;
     }
     if (high->x < 0 || high->y < 0 || high->x > viewport_px.x || high->y > viewport_px.y) continue;
@@ -97,6 +111,29 @@ void draw_selection_outline(const LineRenderer& renderer, glm::vec2 viewport_px,
       if (p && q) list.AddLine({p->x, p->y}, {q->x, q->y}, kSelection, 2.0f);
     }
   }
+}
+
+void draw_deadlock_banner(const DeadlockView& deadlock, glm::vec2 viewport_px) {
+  // The report's first line says the kind, time and parts in the line; one line per element
+  // follows.
+  std::string text =
+      "DEADLOCK: the line can no longer move; the simulation stopped there, and playing on "
+      "changes nothing.";
+  const std::size_t shown = std::min(deadlock.report.size(), 1 + kMaxBannerElements);
+  for (std::size_t k = 0; k < shown; ++k)
+    text += "\n" + deadlock.report[k];
+  if (shown < deadlock.report.size())
+    text += fmt::format("\n  ... and {} more elements", deadlock.report.size() - shown);
+  const float pad = 0.5f * ImGui::GetFontSize();
+  const float wrap_px = std::max(1.0f, viewport_px.x - 2.0f * pad);
+  const ImVec2 size = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap_px);
+  const float bottom = size.y + 2.0f * pad;
+  ImDrawList& list = *ImGui::GetForegroundDrawList();
+  list.AddRectFilled({0.0f, 0.0f}, {viewport_px.x, bottom}, im_colour(kDeadlockBanner));
+  // Its lower edge in the highlight colour ties the banner to the pads under the elements.
+  list.AddRectFilled({0.0f, bottom}, {viewport_px.x, bottom + 3.0f}, im_colour(kDeadlockHighlight));
+  list.AddText(ImGui::GetFont(), ImGui::GetFontSize(), {pad, pad}, kBannerText, text.c_str(),
+               nullptr, wrap_px);
 }
 
 }  // namespace linetwin::viewer

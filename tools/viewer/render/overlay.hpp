@@ -1,6 +1,7 @@
-// What is drawn over the 3D view with Dear ImGui: element labels and the selection outline (the
-// state legend is one of the panels). Labels are drawn on ImGui's background list, under every
-// window, so panels stay readable over a crowded floor.
+// What is drawn over the 3D view with Dear ImGui: element labels, the selection outline and a
+// deadlock's banner (the state legend is one of the panels). Labels are drawn on ImGui's
+// background list, under every window, so panels stay readable over a crowded floor; the banner
+// on the foreground list, over every window, since a line that cannot move is the news.
 #pragma once
 
 #include <cstddef>
@@ -13,12 +14,16 @@
 
 namespace linetwin::viewer {
 
-// The id of each element that is near enough to read (and of the selected one), above its marker
-// or model; an element whose model did not load says so ("no model" boxes are labelled boxes).
+// The id of each element that is near enough to read (and of the selected one, in the selection's
+// colour, and of those of a deadlock), above its marker or model; an element whose model did not
+// load says so ("no model" boxes are labelled boxes).
 void draw_labels(const LineView& view, const LineRenderer& renderer, glm::vec2 viewport_px,
                  std::optional<std::size_t> selected);
 // The twelve edges of the selected element's box, in a colour no state uses.
 void draw_selection_outline(const LineRenderer& renderer, glm::vec2 viewport_px,
                             std::size_t selected);
+// A band across the top of the view in kDeadlockBanner (model/state_colours.hpp): that the run
+// stopped, then the deadlock's report (its kind, time and elements), wrapped to the width.
+void draw_deadlock_banner(const DeadlockView& deadlock, glm::vec2 viewport_px);
 
 }  // namespace linetwin::viewer
