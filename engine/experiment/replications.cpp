@@ -178,6 +178,7 @@ ExperimentSummary summarize(const std::vector<ReplicationResult>& reps, double c
     o.utilisation = over(reps, confidence, [&](auto& r) { return r.operators[i].utilisation; });
     o.walking = over(reps, confidence, [&](auto& r) { return r.operators[i].walking; });
     o.working = over(reps, confidence, [&](auto& r) { return r.operators[i].working; });
+    o.on_shift = over(reps, confidence, [&](auto& r) { return r.operators[i].on_shift; });
     s.operators.push_back(o);
   }
   for (std::size_t i = 0; i < reps.front().products.size(); ++i) {

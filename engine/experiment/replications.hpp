@@ -53,7 +53,8 @@ struct ConveyorSummary {
   Estimate parts_transported, occupancy_mean, stopped;
 };
 struct OperatorPoolSummary {
-  Estimate utilisation, walking, working;
+  Estimate utilisation, walking, working;  // over the time on duty
+  Estimate on_shift;                       // share of the observed period on duty
 };
 struct ProductSummary {
   Estimate throughput_per_hour, lead_time_mean_s, scrapped;

@@ -177,6 +177,7 @@ void write_json(std::ostream& out, const RunReport& report) {
     row["utilisation"] = to_json(s.operators[i].utilisation);
     row["walking"] = to_json(s.operators[i].walking);
     row["working"] = to_json(s.operators[i].working);
+    row["on_shift"] = to_json(s.operators[i].on_shift);
     operators.push_back(row);
   }
   j["operator_pools"] = operators;
@@ -270,6 +271,7 @@ void write_csv(std::ostream& out, const RunReport& report) {
     csv_row(out, "operator_pool", id, "utilisation", s.operators[i].utilisation);
     csv_row(out, "operator_pool", id, "walking", s.operators[i].walking);
     csv_row(out, "operator_pool", id, "working", s.operators[i].working);
+    csv_row(out, "operator_pool", id, "on_shift", s.operators[i].on_shift);
   }
   for (std::size_t i = 0; i < s.wip_limits.size(); ++i) {
     csv_row(out, "wip_limit", scene.wip_limits()[i].name, "cards_in_use_mean", s.wip_limits[i]);

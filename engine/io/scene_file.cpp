@@ -453,7 +453,7 @@ void read_source(const SceneReader& in, const YAML::Node& node, const std::strin
                  const std::vector<std::string>& products) {
   in.expect_map(node, path,
                 {"id", "type", "to", "pose", "model", "supply", "interarrival", "when_full",
-                 "product", "mix", "orders"});
+                 "product", "mix", "orders", "calendar"});
   SourceSpec spec;
   const int kinds = static_cast<int>(static_cast<bool>(node["supply"])) +
                     static_cast<int>(static_cast<bool>(node["interarrival"])) +
@@ -527,7 +527,9 @@ void read_source(const SceneReader& in, const YAML::Node& node, const std::strin
               fmt::format("expected 'wait' or 'lose', found '{}'", policy));
     }
   }
-  builder.add_source(std::move(common), std::move(spec));
+  const std::string calendar =
+      node["calendar"] ? in.string(node["calendar"], path + ".calendar") : std::string();
+  builder.add_source(std::move(common), std::move(spec), calendar);
 }
 
 void read_station(const SceneReader& in, const YAML::Node& node, const std::string& path,
@@ -814,7 +816,8 @@ Scene read_scene(const YAML::Node& root, const std::string& file) {
     if (!pools.IsSequence()) in.fail(pools, "operators", "expected a list of operator pools");
     for (std::size_t i = 0; i < pools.size(); ++i) {
       const std::string pp = fmt::format("operators[{}]", i);
-      in.expect_map(pools[i], pp, {"pool", "count", "skills", "walking_speed_m_per_s", "home"});
+      in.expect_map(pools[i], pp,
+                    {"pool", "count", "skills", "walking_speed_m_per_s", "home", "calendar"});
       OperatorPoolSpec pool;
       pool.name = in.string(in.require(pools[i], pp, "pool"), pp + ".pool");
       pool.count =
@@ -824,7 +827,9 @@ Scene read_scene(const YAML::Node& root, const std::string& file) {
         pool.walking_speed_m_per_s =
             in.number(pools[i]["walking_speed_m_per_s"], pp + ".walking_speed_m_per_s");
       const std::string home = pools[i]["home"] ? in.string(pools[i]["home"], pp + ".home") : "";
-      builder.add_operator_pool(std::move(pool), home, origin_of(pools[i], pp));
+      const std::string calendar =
+          pools[i]["calendar"] ? in.string(pools[i]["calendar"], pp + ".calendar") : "";
+      builder.add_operator_pool(std::move(pool), home, origin_of(pools[i], pp), calendar);
     }
   }
   if (const YAML::Node calendars = root["calendars"]) {

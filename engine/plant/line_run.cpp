@@ -32,13 +32,14 @@ void build_parts(Line& line, const Scene& scene, std::uint64_t seed) {
   line.conveyors.build(scene, line.flow.nodes(), seed, line.replication);
   line.sources.build(scene, seed, line.replication);
   line.operators.build(scene);
-  line.stops.build(scene, line.stations.all());
+  line.calendars.build(scene);
   line.deadlocks.build(scene);
 }
 
 // Time zero: calendars set who is on shift, failure clocks start, the first arrivals are
 // scheduled, unlimited supplies fill the line's entrance.
 void start(Line& line) {
+  line.calendars.start(line);
   line.stops.start(line);
   line.sources.start(line);
   for (line_run::StationRun& station : line.stations.all()) {
@@ -89,7 +90,7 @@ void on_warmup_end(Line& line) {
       line.stops.on_repair(line, line.stations.at(target));
       break;
     case RunEvent::kShiftChange:
-      line.stops.on_shift_change(line, target);
+      line.calendars.on_change(line, target);
       break;
     case RunEvent::kConveyorHead:
       line.conveyors.on_head_at_exit(line, line.conveyors.at(target));

@@ -69,10 +69,13 @@ struct ConveyorResult {
 };
 
 struct OperatorPoolResult {
-  double utilisation = 0.0;  // walking and working, over the pool's operator time
+  // Walking and working, over the pool's operator time on duty (on shift, for a pool that follows
+  // a calendar).
+  double utilisation = 0.0;
   double walking = 0.0;
   double working = 0.0;
   std::uint64_t assignments = 0;
+  double on_shift = 1.0;  // share of the observed period the pool was on duty
 };
 
 struct ProductResult {

@@ -102,9 +102,11 @@ void SceneBuilder::add_pending(Common common, ElementType type, StationRefs refs
   }
   pending_.push_back({std::move(common), type, std::move(refs)});
 }
-SceneBuilder& SceneBuilder::add_source(Common common, SourceSpec spec) {
+SceneBuilder& SceneBuilder::add_source(Common common, SourceSpec spec, std::string calendar) {
   scene_.source_specs_.push_back(std::move(spec));
-  add_pending(std::move(common), ElementType::kSource, {});
+  StationRefs refs;
+  refs.calendar = std::move(calendar);
+  add_pending(std::move(common), ElementType::kSource, std::move(refs));
   return *this;
 }
 SceneBuilder& SceneBuilder::add_buffer(Common common, BufferSpec spec) {
@@ -127,9 +129,10 @@ SceneBuilder& SceneBuilder::add_sink(Common common) {
   return *this;
 }
 SceneBuilder& SceneBuilder::add_operator_pool(OperatorPoolSpec pool, std::string home_id,
-                                              Origin origin) {
+                                              Origin origin, std::string calendar) {
   scene_.operator_pools_.push_back(std::move(pool));
   pool_homes_.emplace_back(std::move(home_id), std::move(origin));
+  pool_calendars_.push_back(std::move(calendar));
   return *this;
 }
 SceneBuilder& SceneBuilder::add_wip_limit(std::string name, std::string from, std::string to,
@@ -569,10 +572,27 @@ void SceneBuilder::resolve_station_refs(Scene& scene) const {
                                  line_calendar_));
     }
   }
+  auto calendar_named = [&](const std::string& name, const Origin& origin) {
+    const std::int32_t c = find_calendar(name);
+    if (c < 0) {
+      throw error_at(
+          origin, "calendar",
+          fmt::format("expected the name of a calendar under 'calendars', found '{}'", name));
+    }
+    return c;
+  };
+  for (std::size_t i = 0; i < pending_.size(); ++i) {
+    const Element& e = scene.elements_[i];
+    if (e.type == ElementType::kSource && !pending_[i].refs.calendar.empty()) {
+      scene.source_specs_[e.type_index].calendar =
+          calendar_named(pending_[i].refs.calendar, pending_[i].common.origin);
+    }
+  }
   std::uint64_t operators = 0;
   for (std::size_t k = 0; k < scene.operator_pools_.size(); ++k) {
     OperatorPoolSpec& pool = scene.operator_pools_[k];
     const Origin& origin = pool_homes_[k].second;
+    if (!pool_calendars_[k].empty()) pool.calendar = calendar_named(pool_calendars_[k], origin);
     if (auto problem = count_problem(pool.count, kMaxOperatorsPerPool, operators, kMaxOperators,
                                      {"operators", "pools", "pool"}))
       throw error_at(origin, "count", *problem);

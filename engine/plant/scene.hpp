@@ -97,6 +97,10 @@ struct SourceSpec {
   std::vector<double> mix;           // empty, or one weight per product
   std::vector<OrderRelease> orders;  // non-empty: an order source (no interarrival)
   std::string orders_file;           // where the orders came from, for errors
+  // Index into Scene::calendars(); -1: always on shift (the line's calendar is the stations').
+  // Off shift a source makes no arrivals: its arrival clock stands still, orders due are
+  // released when the shift begins, and an unlimited supply hands nothing over.
+  std::int32_t calendar = -1;
 };
 
 struct BufferSpec {
@@ -197,6 +201,9 @@ struct OperatorPoolSpec {
   std::vector<std::string> skills;
   double walking_speed_m_per_s = 1.0;
   ElementIndex home = kNoElement;  // where the operators start; the origin when none
+  // Index into Scene::calendars(); -1: always on duty. Off shift no operator of the pool works: a
+  // task in hand is interrupted and waits, with the work left, for an operator on duty.
+  std::int32_t calendar = -1;
 };
 
 // A WIP cap on a segment of the line (CONWIP, kanban): a part needs one of `cards` to enter
@@ -341,13 +348,16 @@ class SceneBuilder {
     std::string operator_skill[kOperatorTasks];  // empty: the task needs no operator
     std::string calendar;                        // empty: the line's calendar, if any
   };
-  SceneBuilder& add_source(Common common, SourceSpec spec);
+  // `calendar`: the name of the calendar the source follows; empty: always on shift.
+  SceneBuilder& add_source(Common common, SourceSpec spec, std::string calendar = {});
   SceneBuilder& add_buffer(Common common, BufferSpec spec);
   SceneBuilder& add_station(Common common, StationSpec spec, StationRefs refs = {});
   SceneBuilder& add_conveyor(Common common, ConveyorSpec spec);
   SceneBuilder& add_sink(Common common);
 
-  SceneBuilder& add_operator_pool(OperatorPoolSpec pool, std::string home_id, Origin origin);
+  // `calendar`: the name of the calendar the pool's operators follow; empty: always on duty.
+  SceneBuilder& add_operator_pool(OperatorPoolSpec pool, std::string home_id, Origin origin,
+                                  std::string calendar = {});
   SceneBuilder& add_wip_limit(std::string name, std::string from, std::string to,
                               std::uint32_t cards, Origin origin);
   SceneBuilder& add_calendar(std::string name, CalendarSpec spec, Origin origin);
@@ -361,7 +371,7 @@ class SceneBuilder {
   struct Pending {
     Common common;
     ElementType type;
-    StationRefs refs;
+    StationRefs refs;  // a station's references; of a source's, only `calendar`
   };
   struct PendingLimit {
     std::string name, from, to;
@@ -377,6 +387,7 @@ class SceneBuilder {
   Scene scene_;
   std::vector<Pending> pending_;
   std::vector<std::pair<std::string, Origin>> pool_homes_;
+  std::vector<std::string> pool_calendars_;
   std::vector<Origin> calendar_origins_;
   std::vector<PendingLimit> limits_;
   std::string line_calendar_;

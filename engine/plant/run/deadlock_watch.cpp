@@ -223,6 +223,13 @@ bool DeadlockWatch::can_move(const Line& line) const {
                                   can_take_arrival(line, line.sources.at(payload.target).element));
   });
   if (moves) return true;
+  // A source off shift brings parts when its shift begins (unless it has released its last order).
+  for (std::uint32_t s = 0; s < line.sources.size(); ++s) {
+    const SourceRun& source = line.sources.at(s);
+    if (!source.on_shift &&
+        (source.spec->orders.empty() || source.next_order < source.spec->orders.size()))
+      return true;
+  }
   for (const StationRun& station : line.stations.all()) {
     // Work interrupted by a stop resumes when the stop ends (a repair is under way or called; a
     // calendar always comes back on shift), and a stopped station may take parts then.
@@ -260,8 +267,7 @@ bool DeadlockWatch::could_start(const Line& line, const StationRun& station) con
       const std::size_t parts = queued(input.element);
       if (parts >= spec.batch_min || (spec.batch_min == 1 && parts > 0)) return true;
       if (spec.batch_min == 1 && has_current_holder(input.element)) return true;
-    } else if (input.type == ElementType::kSource &&
-               line.sources.at(input.index).supplies_directly()) {
+    } else if (input.type == ElementType::kSource && line.sources.at(input.index).supplies_now()) {
       return true;
     }
   }

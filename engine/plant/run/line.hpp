@@ -18,6 +18,7 @@
 #include "plant/run/operator_crew.hpp"
 #include "plant/run/part_flow.hpp"
 #include "plant/run/run_events.hpp"
+#include "plant/run/shift_calendars.hpp"
 #include "plant/run/sink_flow.hpp"
 #include "plant/run/source_flow.hpp"
 #include "plant/run/station_flow.hpp"
@@ -50,6 +51,7 @@ struct Line {
   SinkFlow sinks;
   OperatorCrew operators;
   StationStops stops;
+  ShiftCalendars calendars;
   LineStatistics statistics;
   StationReports reports;
   DeadlockWatch deadlocks;

@@ -15,13 +15,23 @@ void OperatorCrew::build(const Scene& scene) {
   for (std::uint32_t k = 0; k < scene.operator_pools().size(); ++k) {
     const OperatorPoolSpec& pool = scene.operator_pools()[k];
     const Pose home = pool.home == kNoElement ? Pose{} : scene.element(pool.home).pose;
-    pools_.push_back(PoolRun{.spec = &pool,
-                             .first_operator = static_cast<std::uint32_t>(operators_.size()),
-                             .walking = {},
-                             .working = {},
-                             .assignments = 0});
-    for (std::uint32_t i = 0; i < pool.count; ++i)
-      operators_.push_back(OperatorRun{.pool = k, .x_m = home.x_m, .y_m = home.y_m, .busy = false});
+    PoolRun run{.spec = &pool,
+                .first_operator = static_cast<std::uint32_t>(operators_.size()),
+                .walking = {},
+                .working = {},
+                .assignments = 0,
+                .on_duty = true,
+                .on_duty_operators = {}};
+    run.on_duty_operators.set(0.0, pool.count);
+    pools_.push_back(run);
+    for (std::uint32_t i = 0; i < pool.count; ++i) {
+      operators_.push_back(OperatorRun{.pool = k,
+                                       .x_m = home.x_m,
+                                       .y_m = home.y_m,
+                                       .busy = false,
+                                       .present = false,
+                                       .walk = {}});
+    }
   }
 }
 
@@ -29,16 +39,17 @@ bool OperatorCrew::belongs_to(std::uint32_t op, const std::vector<std::uint32_t>
   return std::find(pools.begin(), pools.end(), operators_[op].pool) != pools.end();
 }
 
-// The nearest free operator of a pool with the skill comes; with none free, the request waits
-// its turn.
+// The nearest free operator on duty of a pool with the skill comes; with none free, the request
+// waits its turn.
 bool OperatorCrew::request(Line& line, const StationRun& station, std::uint16_t server,
-                           OperatorTask task) {
+                           OperatorTask task, bool first) {
   const Request request{station.index, server, task};
   const Pose& at = poses_[station.element];
   std::uint32_t best = kNoOperator;
   double best_distance = std::numeric_limits<double>::infinity();
   for (std::uint32_t pool : station.spec->operator_pools[static_cast<int>(task)]) {
     const PoolRun& p = pools_[pool];
+    if (!p.on_duty) continue;
     for (std::uint32_t op = p.first_operator; op < p.first_operator + p.spec->count; ++op) {
       if (operators_[op].busy) continue;
       const double distance = std::hypot(operators_[op].x_m - at.x_m, operators_[op].y_m - at.y_m);
@@ -49,7 +60,7 @@ bool OperatorCrew::request(Line& line, const StationRun& station, std::uint16_t 
     }
   }
   if (best == kNoOperator) {
-    requests_.push_back(request);
+    requests_.insert(first ? requests_.begin() : requests_.end(), request);
     return false;
   }
   assign(line, best, request, station);
@@ -61,6 +72,9 @@ void OperatorCrew::assign(Line& line, std::uint32_t op, const Request& request,
   OperatorRun& worker = operators_[op];
   PoolRun& pool = pools_[worker.pool];
   worker.busy = true;
+  worker.present = false;
+  worker.station = request.station;
+  worker.server = request.server;
   ++pool.assignments;
   if (request.server == kRepairTask) {
     line.stations.at(request.station).repair_operator = op;
@@ -73,14 +87,21 @@ void OperatorCrew::assign(Line& line, std::uint32_t op, const Request& request,
   pool.walking.add(line.kernel.now(), 1.0);
   // Always through an event, even without a walk, so that a task never starts in the middle of
   // the hand-over that freed the operator.
-  line.kernel.schedule_in(walk_s,
-                          event(RunEvent::kOperatorArrives, request.station, request.server));
+  worker.walk = line.kernel.schedule_in(
+      walk_s, event(RunEvent::kOperatorArrives, request.station, request.server));
 }
 
 void OperatorCrew::release(Line& line, std::uint32_t op) {
   OperatorRun& worker = operators_[op];
   pools_[worker.pool].working.add(line.kernel.now(), -1.0);
   worker.busy = false;
+  worker.present = false;
+  worker.station = kNoStation;
+  if (pools_[worker.pool].on_duty) take_waiting_task(line, op);
+}
+
+void OperatorCrew::take_waiting_task(Line& line, std::uint32_t op) {
+  const OperatorRun& worker = operators_[op];
   for (std::size_t i = 0; i < requests_.size(); ++i) {
     const Request request = requests_[i];
     const StationRun& station = line.stations.at(request.station);
@@ -98,6 +119,7 @@ void OperatorCrew::on_arrives(Line& line, StationRun& station, std::uint16_t k) 
   OperatorRun& worker = operators_[op];
   PoolRun& pool = pools_[worker.pool];
   const double now = line.kernel.now();
+  worker.present = true;
   pool.walking.add(now, -1.0);
   pool.working.add(now, 1.0);
   worker.x_m = poses_[station.element].x_m;
@@ -106,7 +128,10 @@ void OperatorCrew::on_arrives(Line& line, StationRun& station, std::uint16_t k) 
     line.stops.start_repair(line, station);
     return;
   }
-  if (line.stations.server(station, k).waiting_for == OperatorTask::kSetup) {
+  const ServerRun& server = line.stations.server(station, k);
+  if (server.paused) {
+    line.stations.resume_work(line, station, k);  // left by an operator who went off duty
+  } else if (server.waiting_for == OperatorTask::kSetup) {
     line.stations.start_setup(line, station, k);
   } else {
     line.stations.start_processing<false>(line, station, k);
@@ -114,10 +139,70 @@ void OperatorCrew::on_arrives(Line& line, StationRun& station, std::uint16_t k) 
   line.stations.refresh_active(now, station);
 }
 
+void OperatorCrew::set_on_duty(Line& line, std::uint32_t pool, bool on_duty) {
+  PoolRun& p = pools_[pool];
+  if (p.on_duty == on_duty) return;
+  p.on_duty = on_duty;
+  p.on_duty_operators.set(line.kernel.now(), on_duty ? p.spec->count : 0.0);
+  for (std::uint32_t op = p.first_operator; op < p.first_operator + p.spec->count; ++op) {
+    if (on_duty) {
+      if (!operators_[op].busy) take_waiting_task(line, op);
+    } else {
+      go_off_duty(line, op);
+    }
+  }
+}
+
+void OperatorCrew::go_off_duty(Line& line, std::uint32_t op) {
+  OperatorRun& worker = operators_[op];
+  if (!worker.busy) return;
+  PoolRun& pool = pools_[worker.pool];
+  StationRun& station = line.stations.at(worker.station);
+  const std::uint16_t k = worker.server;
+  const double now = line.kernel.now();
+  const bool was_present = worker.present;
+  worker.busy = false;
+  worker.present = false;
+  worker.station = kNoStation;
+  if (!was_present) {
+    // Turns back on the way (it stays where it set off from): the task waits, first in line.
+    line.kernel.calendar().cancel(worker.walk);
+    pool.walking.add(now, -1.0);
+    if (k == kRepairTask) {
+      station.repair_operator = kNoOperator;
+      request(line, station, kRepairTask, OperatorTask::kRepair, true);
+    } else {
+      ServerRun& server = line.stations.server(station, k);
+      server.operator_id = kNoOperator;
+      request(line, station, k, server.waiting_for, true);
+    }
+    return;
+  }
+  pool.working.add(now, -1.0);
+  if (k == kRepairTask) {
+    station.repair_operator = kNoOperator;
+    line.stops.interrupt_repair(line, station);
+    request(line, station, kRepairTask, OperatorTask::kRepair, true);
+    return;
+  }
+  ServerRun& server = line.stations.server(station, k);
+  server.operator_id = kNoOperator;
+  // A repair this operator was doing as the station's own (StationStops::on_failure) stops too.
+  if (station.down && station.repair_operator == kNoOperator &&
+      station.spec->needs_operator(OperatorTask::kRepair) &&
+      line.kernel.calendar().is_pending(station.repair_event)) {
+    line.stops.interrupt_repair(line, station);
+    request(line, station, kRepairTask, OperatorTask::kRepair, true);
+  }
+  if (server.state == ServerState::kWorking || server.state == ServerState::kSetup)
+    line.stations.operator_left(line, station, k);
+}
+
 void OperatorCrew::reset(double now) {
   for (PoolRun& pool : pools_) {
     pool.walking.reset(now);
     pool.working.reset(now);
+    pool.on_duty_operators.reset(now);
     pool.assignments = 0;
   }
 }
@@ -125,12 +210,15 @@ void OperatorCrew::reset(double now) {
 void OperatorCrew::write(double now, double observed_s, ReplicationResult& r) const {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
   for (const PoolRun& pool : pools_) {
-    const double total = pool.spec->count * observed_s;
+    const double all = pool.spec->count * observed_s;
+    // Off shift is no operator time: utilisation is over the time on duty.
+    const double total = pool.spec->calendar >= 0 ? pool.on_duty_operators.integral(now) : all;
     OperatorPoolResult out;
     out.walking = total > 0.0 ? pool.walking.integral(now) / total : kNaN;
     out.working = total > 0.0 ? pool.working.integral(now) / total : kNaN;
     out.utilisation = out.walking + out.working;
     out.assignments = pool.assignments;
+    out.on_shift = pool.spec->calendar >= 0 ? (all > 0.0 ? total / all : kNaN) : 1.0;
     r.operators.push_back(out);
   }
 }

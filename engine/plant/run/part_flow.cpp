@@ -11,7 +11,11 @@ void PartFlow::build(const Scene& scene) {
   nodes_.reserve(scene.elements().size());
   for (const Element& e : scene.elements()) {
     nodes_.push_back(Node{.type = e.type, .type_index = e.type_index, .gate = kNoGate, .exits = 0});
-    stale_holders_possible_ = stale_holders_possible_ || e.route.rule == RouteRule::kFirstFree;
+    // First-free holders wait on several lists; an unlimited supply's places lapse off shift.
+    stale_holders_possible_ =
+        stale_holders_possible_ || e.route.rule == RouteRule::kFirstFree ||
+        (e.type == ElementType::kSource && scene.source_spec(e).unlimited_supply &&
+         scene.source_spec(e).calendar >= 0);
   }
   waiting_.resize(scene.elements().size());
 }

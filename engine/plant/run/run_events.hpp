@@ -18,7 +18,8 @@ enum class RunEvent : std::uint16_t {
   kArrival,
   // Operators (OperatorCrew). The target is the station, the detail its server or kRepairTask.
   kOperatorArrives,
-  // Breakdowns and shifts (StationStops). The target is the station or the calendar.
+  // Breakdowns (StationStops; the target is the station) and shifts (ShiftCalendars; the target
+  // is the calendar).
   kFailure,
   kRepairEnd,
   kShiftChange,

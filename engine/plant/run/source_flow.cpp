@@ -24,7 +24,7 @@ void SourceFlow::build(const Scene& scene, std::uint64_t seed, std::uint32_t rep
 void SourceFlow::start(Line& line) {
   for (SourceRun& source : sources_) {
     if (source.spec->unlimited_supply) {
-      supply_unlimited(line, source);
+      if (source.on_shift) supply_unlimited(line, source);
     } else {
       schedule_arrival(line, source);
     }
@@ -73,16 +73,57 @@ void SourceFlow::schedule_arrival(Line& line, SourceRun& source) {
   const auto target = static_cast<std::uint32_t>(&source - sources_.data());
   const std::vector<OrderRelease>& orders = source.spec->orders;
   if (!orders.empty()) {
-    if (source.next_order < orders.size()) {
+    // Off shift, the next order waits for the shift to begin (set_on_shift).
+    if (source.next_order < orders.size() && source.on_shift) {
       line.deadlocks.passive_scheduled();
-      line.kernel.schedule_at(std::max(line.kernel.now(), orders[source.next_order].release_s),
-                              event(RunEvent::kArrival, target));
+      source.arrival =
+          line.kernel.schedule_at(std::max(line.kernel.now(), orders[source.next_order].release_s),
+                                  event(RunEvent::kArrival, target));
     }
     return;
   }
+  const double gap_s = source.spec->interarrival.sample(source.interarrival_rng);
+  if (!source.on_shift) {
+    source.arrival_left_s = gap_s;  // the clock starts with the shift
+    return;
+  }
   line.deadlocks.passive_scheduled();
-  line.kernel.schedule_in(source.spec->interarrival.sample(source.interarrival_rng),
-                          event(RunEvent::kArrival, target));
+  source.arrival = line.kernel.schedule_in(gap_s, event(RunEvent::kArrival, target));
+}
+
+void SourceFlow::set_on_shift(Line& line, SourceRun& source, bool on_shift) {
+  if (source.on_shift == on_shift) return;
+  source.on_shift = on_shift;
+  const double now = line.kernel.now();
+  if (source.spec->unlimited_supply) {
+    if (!on_shift) {
+      ++source.ticket;  // its places on waiting lists lapse: it hands nothing over off shift
+      return;
+    }
+    supply_unlimited(line, source);
+    // A station it feeds directly pulls from it (and found nothing off shift).
+    if (source.output.rule == RouteRule::kSingle &&
+        source.output.single.type == ElementType::kStation)
+      line.stations.refill_all(line, line.stations.at(source.output.single.index));
+    return;
+  }
+  if (!on_shift) {
+    EventCalendar& calendar = line.kernel.calendar();
+    if (!calendar.is_pending(source.arrival)) return;  // it holds an arrival, or has no more
+    if (source.spec->orders.empty()) source.arrival_left_s = calendar.time_of(source.arrival) - now;
+    line.deadlocks.passive_gone();
+    calendar.cancel(source.arrival);
+    return;
+  }
+  if (source.arrival_left_s >= 0.0) {
+    line.deadlocks.passive_scheduled();
+    source.arrival = line.kernel.schedule_in(
+        source.arrival_left_s,
+        event(RunEvent::kArrival, static_cast<std::uint32_t>(&source - sources_.data())));
+    source.arrival_left_s = -1.0;
+  } else if (!source.spec->orders.empty() && !source.holds_an_arrival()) {
+    schedule_arrival(line, source);
+  }
 }
 
 void SourceFlow::on_arrival(Line& line, SourceRun& source) {

@@ -1,11 +1,17 @@
 // Sources in a line run: arrivals by an inter-arrival distribution, by the orders of a sequence
 // file at their release times, or an unlimited supply that always has a part ready. An arrival
 // that its target refuses waits at the source (the arrival process pauses) or is lost.
+//
+// A source that follows a shift calendar makes no arrivals off shift: the time left to its next
+// arrival waits for the next shift (the arrival clock stands still), orders due off shift are
+// released in sequence when the shift begins, and an unlimited supply hands nothing over. An
+// arrival already waiting to be taken when the shift ends is taken as usual.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
+#include "core/event_calendar.hpp"
 #include "core/random_stream.hpp"
 #include "core/statistics.hpp"
 #include "plant/replication_result.hpp"
@@ -29,11 +35,17 @@ struct SourceRun {
   TimeAverage blocked_time;  // 1 while an arrival waits to be taken (when_full: wait)
   std::uint64_t arrivals = 0;
   std::uint64_t lost = 0;
+  bool on_shift = true;
+  EventHandle arrival;           // the next arrival, while scheduled
+  double arrival_left_s = -1.0;  // off shift: the time left to the next arrival; < 0: none
 
   // An unlimited supply that hands straight to one station, which pulls from it directly.
   bool supplies_directly() const {
     return spec->unlimited_supply && output.rule == RouteRule::kSingle;
   }
+  // ... and does so now (on shift).
+  bool supplies_now() const { return on_shift && supplies_directly(); }
+  bool holds_an_arrival() const { return blocked_time.value() > 0.0; }
 };
 
 class SourceFlow {
@@ -55,6 +67,7 @@ class SourceFlow {
   }
   Part take_held(Line& line, SourceRun& source);
   void release_held(Line& line, SourceRun& source);
+  void set_on_shift(Line& line, SourceRun& source, bool on_shift);
 
   void reset(double now);
   void write(double now, double observed_s, ReplicationResult& r) const;

@@ -148,6 +148,37 @@ void StationFlow::on_setup_end(Line& line, StationRun& station, std::uint32_t k)
   refresh_active(line.kernel.now(), station);
 }
 
+void StationFlow::operator_left(Line& line, StationRun& station, std::uint32_t k) {
+  ServerRun& server = servers_[station.first_server + k];
+  const bool working = server.state == ServerState::kWorking;
+  if (!server.paused) {  // under way (else a stop has already interrupted it)
+    line.kernel.calendar().cancel(server.completion);
+    server.remaining_s = server.end_s - line.kernel.now();
+    server.paused = true;
+  }
+  server.waiting_for = working ? OperatorTask::kProcessing : OperatorTask::kSetup;
+  set_state(line, station, server, ServerState::kWaitingOperator);
+  if (working) line.stops.work_interrupted(line, station);
+  line.operators.request(line, station, static_cast<std::uint16_t>(k), server.waiting_for,
+                         /*first=*/true);
+  refresh_active(line.kernel.now(), station);
+}
+
+void StationFlow::resume_work(Line& line, StationRun& station, std::uint32_t k) {
+  ServerRun& server = servers_[station.first_server + k];
+  const bool working = server.waiting_for == OperatorTask::kProcessing;
+  const bool was_operating = station.in(ServerState::kWorking) > 0;
+  set_state(line, station, server, working ? ServerState::kWorking : ServerState::kSetup);
+  if (station.stopped()) return;  // still paused: the stop's end resumes it
+  server.paused = false;
+  server.end_s = line.kernel.now() + server.remaining_s;
+  server.completion = line.kernel.schedule_at(
+      server.end_s, event(working ? RunEvent::kServiceEnd : RunEvent::kSetupEnd, station.index,
+                          static_cast<std::uint16_t>(k)));
+  if (working && station.failure_mode == FailureMode::kOnOperatingTime)
+    arm_failure(line, station, was_operating, server.end_s);
+}
+
 // End of processing on the general path: operator released, quality decided per part, splits
 // made, then the parts are handed over one by one.
 void StationFlow::finish(Line& line, StationRun& station, std::uint32_t k) {

@@ -55,6 +55,10 @@ class StationFlow {
   void start_setup(Line& line, StationRun& station, std::uint32_t k);
   template <bool kPlain>
   void start_processing(Line& line, StationRun& station, std::uint32_t k);
+  // A server's operator has gone off duty in the middle of its setup or processing: the work left
+  // waits, and the server waits for an operator on duty. resume_work: one has come.
+  void operator_left(Line& line, StationRun& station, std::uint32_t k);
+  void resume_work(Line& line, StationRun& station, std::uint32_t k);
 
   // Server state changes, with the station's counts and time integrals.
   void set_state(Line& line, StationRun& station, ServerRun& server, ServerState state);
@@ -78,6 +82,7 @@ class StationFlow {
  private:
   template <ServerState kFrom, ServerState kTo, bool kRunning>
   void move_server(Line& line, StationRun& station, ServerRun& server);
+  void arm_failure(Line& line, StationRun& station, bool was_operating, double end_s);
   void start_service(Line& line, StationRun& station, std::uint32_t k, const Part& part);
   void load_server(StationRun& station, std::uint32_t k, const Part& part);
   void begin_tasks(Line& line, StationRun& station, std::uint32_t k);

@@ -88,23 +88,29 @@ template <bool kPlain>
   server.end_s = now + processing_s;
   server.completion = line.kernel.schedule_at(
       server.end_s, event(RunEvent::kServiceEnd, station.index, static_cast<std::uint16_t>(k)));
-  if (station.failure_mode == FailureMode::kOnOperatingTime) {
-    // The station stays busy without a break until the latest end of the processings under way
-    // (whoever holds it keeps working until then), so a failure due before it is certain.
-    if (was_operating) {
-      station.busy_until_s = std::max(station.busy_until_s, server.end_s);
-    } else {
-      station.operating_since_s = now;
-      station.busy_until_s = server.end_s;
-    }
-    if (!station.failure_pending &&
-        station.operating_since_s + station.time_to_failure_s <= station.busy_until_s) {
-      line.deadlocks.passive_scheduled();
-      station.failure_event =
-          line.kernel.schedule_at(station.operating_since_s + station.time_to_failure_s,
-                                  event(RunEvent::kFailure, station.index));
-      station.failure_pending = true;
-    }
+  if (station.failure_mode == FailureMode::kOnOperatingTime)
+    arm_failure(line, station, was_operating, server.end_s);
+}
+
+// A processing that ends at `end_s` has started on a running station: the failure clock counted
+// on operating time runs from now if nothing else was processing.
+[[gnu::always_inline]] inline void StationFlow::arm_failure(Line& line, StationRun& station,
+                                                            bool was_operating, double end_s) {
+  // The station stays busy without a break until the latest end of the processings under way
+  // (whoever holds it keeps working until then), so a failure due before it is certain.
+  if (was_operating) {
+    station.busy_until_s = std::max(station.busy_until_s, end_s);
+  } else {
+    station.operating_since_s = line.kernel.now();
+    station.busy_until_s = end_s;
+  }
+  if (!station.failure_pending &&
+      station.operating_since_s + station.time_to_failure_s <= station.busy_until_s) {
+    line.deadlocks.passive_scheduled();
+    station.failure_event =
+        line.kernel.schedule_at(station.operating_since_s + station.time_to_failure_s,
+                                event(RunEvent::kFailure, station.index));
+    station.failure_pending = true;
   }
 }
 

@@ -29,7 +29,7 @@ void StationFlow::refill_other(Line& line, StationRun& station, std::uint32_t k)
       }
       return;
     }
-    if (input.type == ElementType::kSource && line.sources.at(input.index).supplies_directly()) {
+    if (input.type == ElementType::kSource && line.sources.at(input.index).supplies_now()) {
       start_service(line, station, k, line.sources.draw_supply(line, line.sources.at(input.index)));
       return;
     }
@@ -94,8 +94,7 @@ bool StationFlow::pull_part(Line& line, StationRun& station, Part& part) {
         if (!waiting.empty() && line.limits.has_card(buffer.gate))
           consider(From::kBufferHolder, &input, waiting.front().since_s, rank, 0);
       }
-    } else if (input.type == ElementType::kSource &&
-               line.sources.at(input.index).supplies_directly()) {
+    } else if (input.type == ElementType::kSource && line.sources.at(input.index).supplies_now()) {
       consider(From::kSupply, &input, now, rank, 0);
     }
   }

@@ -63,7 +63,9 @@ constexpr int index_of(ServerState state) {
 
 struct ServerRun {
   ServerState state = ServerState::kIdle;
-  bool paused = false;  // setup or processing interrupted by a stop
+  // Setup or processing interrupted by a stop, or by its operator going off duty (then the
+  // server waits for an operator, kWaitingOperator, with remaining_s still to do).
+  bool paused = false;
   OperatorTask waiting_for = OperatorTask::kProcessing;
   Part part;  // the part in process (the main part of a batch)
   EventHandle completion;
@@ -125,6 +127,8 @@ struct StationRun {
   bool off_shift = false;
   bool halted = false;
   std::uint32_t repair_operator = kNoOperator;  // called for the repair (not one already here)
+  EventHandle repair_event;
+  double repair_left_s = -1.0;  // of a repair its technician left (going off duty); < 0: none
   // Failure clock (StationStops).
   FailureMode failure_mode;
   RandomStream failure_rng;

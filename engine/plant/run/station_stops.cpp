@@ -7,31 +7,7 @@
 
 namespace linetwin::line_run {
 
-void StationStops::build(const Scene& scene, std::vector<StationRun>& stations) {
-  for (const NamedCalendar& named : scene.calendars())
-    calendars_.push_back(CalendarRun{ShiftCalendar(named.spec), {}, true});
-  for (const StationRun& station : stations) {
-    if (station.spec->calendar >= 0)
-      calendars_[static_cast<std::size_t>(station.spec->calendar)].stations.push_back(
-          station.index);
-  }
-}
-
 void StationStops::start(Line& line) {
-  for (std::uint32_t c = 0; c < calendars_.size(); ++c) {
-    CalendarRun& calendar = calendars_[c];
-    if (calendar.stations.empty()) continue;
-    calendar.on_shift = calendar.calendar.on_shift(0.0);
-    if (!calendar.on_shift) {
-      for (std::uint32_t s : calendar.stations)
-        set_stop(line, line.stations.at(s), false, true);
-    }
-    const double next = calendar.calendar.next_change_after(0.0);
-    if (next <= line.end_time()) {
-      line.deadlocks.passive_scheduled();
-      line.kernel.schedule_at(next, event(RunEvent::kShiftChange, c));
-    }
-  }
   for (StationRun& station : line.stations.all()) {
     if (!station.spec->breakdowns) continue;
     station.time_to_failure_s =
@@ -73,11 +49,7 @@ void StationStops::set_stop(Line& line, StationRun& station, bool down, bool off
       // will not come.
       if (station.in(ServerState::kWorking) > 0)
         station.time_to_failure_s -= now - station.operating_since_s;
-      if (station.failure_pending) {
-        line.deadlocks.passive_gone();
-        line.kernel.calendar().cancel(station.failure_event);
-        station.failure_pending = false;
-      }
+      if (station.failure_pending) cancel_failure(line, station);
     }
     for (std::uint32_t k = 0; k < station.servers; ++k) {
       ServerRun& server = line.stations.server(station, k);
@@ -93,7 +65,8 @@ void StationStops::set_stop(Line& line, StationRun& station, bool down, bool off
     station.busy_until_s = 0.0;
     for (std::uint32_t k = 0; k < station.servers; ++k) {
       ServerRun& server = line.stations.server(station, k);
-      if (!server.paused) continue;
+      // Work whose operator went off duty resumes when one comes (OperatorCrew).
+      if (!server.paused || server.state == ServerState::kWaitingOperator) continue;
       server.paused = false;
       server.end_s = now + server.remaining_s;
       const bool working = server.state == ServerState::kWorking;
@@ -141,9 +114,15 @@ void StationStops::on_failure(Line& line, StationRun& station) {
 }
 
 void StationStops::start_repair(Line& line, StationRun& station) {
+  double repair_s = station.repair_left_s;
+  if (repair_s < 0.0) {
+    repair_s = station.spec->breakdowns->time_to_repair.sample(station.repair_rng);
+  } else {
+    station.repair_left_s = -1.0;
+  }
   line.deadlocks.passive_scheduled();
-  line.kernel.schedule_in(station.spec->breakdowns->time_to_repair.sample(station.repair_rng),
-                          event(RunEvent::kRepairEnd, station.index));
+  station.repair_event =
+      line.kernel.schedule_in(repair_s, event(RunEvent::kRepairEnd, station.index));
 }
 
 void StationStops::on_repair(Line& line, StationRun& station) {
@@ -163,19 +142,37 @@ void StationStops::on_repair(Line& line, StationRun& station) {
   set_stop(line, station, false, station.off_shift);
 }
 
-void StationStops::on_shift_change(Line& line, std::uint32_t c) {
-  CalendarRun& calendar = calendars_[c];
+void StationStops::cancel_failure(Line& line, StationRun& station) {
+  line.deadlocks.passive_gone();
+  line.kernel.calendar().cancel(station.failure_event);
+  station.failure_pending = false;
+}
+
+void StationStops::work_interrupted(Line& line, StationRun& station) {
+  if (station.failure_mode != FailureMode::kOnOperatingTime || station.stopped()) return;
   const double now = line.kernel.now();
-  calendar.on_shift = calendar.calendar.on_shift(now);
-  for (std::uint32_t s : calendar.stations) {
-    StationRun& station = line.stations.at(s);
-    set_stop(line, station, station.down, !calendar.on_shift);
+  if (station.in(ServerState::kWorking) == 0) {
+    station.time_to_failure_s -= now - station.operating_since_s;
+    if (station.failure_pending) cancel_failure(line, station);
+    return;
   }
-  const double next = calendar.calendar.next_change_after(now);
-  if (next <= line.end_time()) {
-    line.deadlocks.passive_scheduled();
-    line.kernel.schedule_at(next, event(RunEvent::kShiftChange, c));
+  // The busy spell now ends with the latest processing still under way.
+  station.busy_until_s = 0.0;
+  for (std::uint32_t k = 0; k < station.servers; ++k) {
+    const ServerRun& server = line.stations.server(station, k);
+    if (server.state == ServerState::kWorking && !server.paused)
+      station.busy_until_s = std::max(station.busy_until_s, server.end_s);
   }
+  if (station.failure_pending &&
+      line.kernel.calendar().time_of(station.failure_event) > station.busy_until_s)
+    cancel_failure(line, station);
+}
+
+void StationStops::interrupt_repair(Line& line, StationRun& station) {
+  if (!line.kernel.calendar().is_pending(station.repair_event)) return;
+  station.repair_left_s = line.kernel.calendar().time_of(station.repair_event) - line.kernel.now();
+  line.deadlocks.passive_gone();
+  line.kernel.calendar().cancel(station.repair_event);
 }
 
 }  // namespace linetwin::line_run

@@ -1,4 +1,4 @@
-// Stops of stations in a line run: breakdowns and shift calendars.
+// Stops of stations in a line run: breakdowns, and going off shift (ShiftCalendars says when).
 //
 // A station stops when it breaks down or goes off shift. Both interrupt setups and processing
 // (preempt-resume: the remaining work is done after the repair or the break). A failure clock
@@ -14,7 +14,6 @@
 
 #include "plant/run/station_state.hpp"
 #include "plant/scene.hpp"
-#include "plant/shift_calendar.hpp"
 
 namespace linetwin::line_run {
 
@@ -22,27 +21,30 @@ struct Line;
 
 class StationStops {
  public:
-  void build(const Scene& scene, std::vector<StationRun>& stations);
-  // Time zero: calendars set who is on shift, failure clocks start.
+  // Time zero: failure clocks start.
   void start(Line& line);
 
   void on_failure(Line& line, StationRun& station);
   void on_repair(Line& line, StationRun& station);
+  // The repair starts (its technician is there): for the time drawn, or for the time left when a
+  // technician going off duty interrupted it.
   void start_repair(Line& line, StationRun& station);
-  void on_shift_change(Line& line, std::uint32_t calendar);
+  // A technician going off duty leaves a repair: the time left waits for the next one.
+  void interrupt_repair(Line& line, StationRun& station);
+  void set_off_shift(Line& line, StationRun& station, bool off_shift) {
+    set_stop(line, station, station.down, off_shift);
+  }
+  // A working server left its work (its operator went off duty): a failure armed for the busy
+  // spell may no longer be certain.
+  void work_interrupted(Line& line, StationRun& station);
 
  private:
-  struct CalendarRun {
-    ShiftCalendar calendar;
-    std::vector<std::uint32_t> stations;
-    bool on_shift = true;
-  };
   // Changes why a station is stopped. Going from running to stopped interrupts setups and
   // processing; coming back resumes them and lets idle servers take parts again.
   void set_stop(Line& line, StationRun& station, bool down, bool off_shift);
   void add_state_integrals(double now, StationRun& station, double sign);
   void arm_failure_if_due(Line& line, StationRun& station);
-  std::vector<CalendarRun> calendars_;
+  void cancel_failure(Line& line, StationRun& station);
 };
 
 }  // namespace linetwin::line_run
