@@ -267,10 +267,12 @@ TEST_CASE("screenshot: a down station and a working station in their state colou
 
 TEST_CASE("screenshot: a deadlock's banner across the top, its elements on highlight pads") {
   // The rework loop deadlocks at t = 22 s with OP20 blocked by B1 and B1 full (the scene's
-  // comment): a capture at 60 s shows the line as it stopped. As `linetwin run`, the viewer may
-  // say with exit status 3 that the line it showed failed a check; the image is written anyway.
+  // comment): a capture at 60 s shows the line as it stopped. As `linetwin run`, the viewer says
+  // with exit status 3 that the line it showed failed a check; the image is written anyway.
   const Capture shot = capture(kScenes / "deadlock_rework_loop.yaml", 60.0, 3);
   if (!shot.image) return;
+  CHECK(shot.exit_status == 3);
+  CHECK(shot.errors.find("the line deadlocked") != std::string::npos);
   const Image& image = *shot.image;
   REQUIRE(image.width == kImageSize.x);
 

@@ -13,9 +13,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 LineStatistics::LineStatistics(std::size_t products)
     : completed_by_product_(products, 0),
       scrapped_by_product_(products, 0),
-      lead_time_sum_by_product_(products, 0.0) {
-  lead_times_s_.reserve(1024);
-}
+      lead_time_sum_by_product_(products, 0.0) {}
 
 void LineStatistics::reset(double now) {
   observed_from_s_ = now;
@@ -38,13 +36,9 @@ void LineStatistics::write(double now, ReplicationResult& r) const {
   const double observed = r.observed_s > 0.0 ? r.observed_s : kNaN;
   r.throughput_per_hour = static_cast<double>(completed_) / observed * 3600.0;
   r.wip_mean = wip_.mean(now);
-  // Reordering the samples in place changes no statistic of them, and saves copying them.
-  r.lead_time_mean_s = sample_mean(lead_times_s_);
-  const double probabilities[] = {0.50, 0.95};
-  double lead_time_quantiles[2];
-  quantiles(lead_times_s_, probabilities, lead_time_quantiles);
-  r.lead_time_p50_s = lead_time_quantiles[0];
-  r.lead_time_p95_s = lead_time_quantiles[1];
+  r.lead_time_mean_s = lead_times_s_.mean();
+  r.lead_time_p50_s = lead_times_s_.quantile(0.50);
+  r.lead_time_p95_s = lead_times_s_.quantile(0.95);
   for (std::size_t p = 0; p < completed_by_product_.size(); ++p) {
     ProductResult out;
     out.completed = completed_by_product_[p];

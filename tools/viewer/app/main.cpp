@@ -1,8 +1,9 @@
 // linetwin-viewer: the line in 3D, simulated, replayed or live, with the panels around it.
 // This file parses the command line, builds the source and the window, and turns errors into
 // exit codes as `linetwin` does: 0 success, 2 bad input or flags, 1 no OpenGL 3.3 context or an
-// internal error. With --screenshot it draws one frame offscreen at --time and writes a PNG
-// (tests and the images in docs/ are made this way, under Xvfb).
+// internal error, 3 a screenshot of a line that deadlocked. With --screenshot it draws one frame
+// offscreen at --time and writes a PNG (tests and the images in docs/ are made this way, under
+// Xvfb).
 #include <algorithm>
 #include <csignal>
 #include <cstdint>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <CLI/CLI.hpp>
 
 #include "core/duration.hpp"
@@ -48,6 +50,7 @@ extern "C" void request_stop(int /*signal*/) {
 
 constexpr int kExitBadInput = 2;
 constexpr int kExitNoContext = 1;
+constexpr int kExitLineFailed = 3;  // as `linetwin run`: the line failed a check
 
 struct Options {
   std::string scene;
@@ -181,6 +184,13 @@ int run(const Options& o) {
   const std::function<void(double)> move_to = time_control(*source);
   if (headless) {
     app.capture(o.screenshot, move_to, time_s.value_or(0.0));
+    // The image shows what went wrong and is written; the exit status says the line failed.
+    const auto* simulation = dynamic_cast<const SimulationSource*>(source.get());
+    if (simulation != nullptr && simulation->deadlock()) {
+      fmt::print(stderr, "linetwin-viewer: the line deadlocked; {} shows it\n{}\n", o.screenshot,
+                 fmt::join(deadlock_report(scene, *simulation->deadlock()), "\n"));
+      return kExitLineFailed;
+    }
   } else {
     if (move_to && time_s) move_to(*time_s);
     std::signal(SIGINT, request_stop);
@@ -198,7 +208,8 @@ int main(int argc, char** argv) {
       "linetwin-viewer: the production line of a scene file in 3D, simulated, replayed from a\n"
       "recording or live from an MQTT broker, with KPI, state, inspector, event log and what-if\n"
       "panels. Press F1 in the window for the keyboard and mouse controls.\n"
-      "Exit codes: 0 success, 2 bad input or flags, 1 no OpenGL 3.3 context or internal error.",
+      "Exit codes: 0 success, 2 bad input or flags, 1 no OpenGL 3.3 context or internal error,\n"
+      "3 a --screenshot of a line that deadlocked (the image is written).",
       "linetwin-viewer"};
   cli.add_option("SCENE", o.scene, "Scene file (YAML, see docs/scene-format.md)")
       ->required()
