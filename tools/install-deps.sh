@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages that linetwin needs to build, test and benchmark. Run as root.
 # Pass --ci to add what the full test run needs beyond the main build (clang for the sanitizer and
 # fuzzing build, clang-format for the format check, the mosquitto broker and clients for the live
-# telemetry tests, h5py and pandas to check that recordings read without linetwin).
+# telemetry tests, h5py and pandas to check that recordings read without linetwin, GNU time for the
+# memory test's peak resident set).
 set -euo pipefail
 
 packages=(
@@ -18,7 +19,7 @@ packages=(
   xvfb xauth
 )
 if [ "${1:-}" = "--ci" ]; then
-  packages+=(clang clang-format mosquitto mosquitto-clients python3-h5py python3-pandas)
+  packages+=(clang clang-format mosquitto mosquitto-clients python3-h5py python3-pandas time)
 fi
 
 missing=()

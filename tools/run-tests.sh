@@ -79,8 +79,9 @@ if grep -iE '^[^#/].*(opengl|glfw|imgui|assimp)' build-sanitize/CMakeCache.txt; 
   exit 1
 fi
 cmake --build build-sanitize -j "$jobs"
-# The statistical validation runs are long and already ran optimised above; everything else runs
-# again under the sanitizers.
-ctest --test-dir build-sanitize -j "$jobs" --output-on-failure -E '^validation_tests' \
+# The statistical validation runs are long and already ran optimised above, and the memory test
+# measures the release build's memory (the sanitizers keep freed memory in quarantine); everything
+# else runs again under the sanitizers.
+ctest --test-dir build-sanitize -j "$jobs" --output-on-failure -E '^(validation_tests|memory:)' \
   --output-junit "$PWD/build-sanitize/ctest-junit.xml"
 fail_on_skipped_tests build-sanitize/ctest-junit.xml
