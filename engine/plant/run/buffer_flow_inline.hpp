@@ -5,7 +5,6 @@
 
 #include "plant/run/buffer_flow.hpp"
 #include "plant/run/line.hpp"
-#include "plant/run/station_flow_inline.hpp"
 
 namespace linetwin::line_run {
 

@@ -4,8 +4,8 @@
 #include <cassert>
 #include <limits>
 
+#include "plant/run/event_path.hpp"
 #include "plant/run/line.hpp"
-#include "plant/run/part_flow_inline.hpp"
 
 namespace linetwin::line_run {
 

@@ -3,11 +3,8 @@
 
 #include <cassert>
 
-#include "plant/run/buffer_flow_inline.hpp"
 #include "plant/run/line.hpp"
 #include "plant/run/part_flow.hpp"
-#include "plant/run/sink_flow_inline.hpp"
-#include "plant/run/station_flow_inline.hpp"
 
 namespace linetwin::line_run {
 

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "plant/run/event_path.hpp"
 #include "plant/run/line.hpp"
-#include "plant/run/part_flow_inline.hpp"
 
 namespace linetwin::line_run {
 

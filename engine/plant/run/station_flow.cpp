@@ -5,9 +5,8 @@
 #include <cmath>
 #include <limits>
 
+#include "plant/run/event_path.hpp"
 #include "plant/run/line.hpp"
-#include "plant/run/part_flow_inline.hpp"
-#include "plant/run/station_flow_inline.hpp"
 
 namespace linetwin::line_run {
 

@@ -6,10 +6,7 @@
 #include <algorithm>
 #include <cassert>
 
-#include "plant/run/buffer_flow_inline.hpp"
-#include "plant/run/deadlock_watch_inline.hpp"
 #include "plant/run/line.hpp"
-#include "plant/run/part_flow_inline.hpp"
 #include "plant/run/station_flow.hpp"
 
 namespace linetwin::line_run {

@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <limits>
 
+#include "plant/run/event_path.hpp"
 #include "plant/run/line.hpp"
-#include "plant/run/part_flow_inline.hpp"
 #include "plant/run/station_flow.hpp"
-#include "plant/run/station_flow_inline.hpp"
 
 namespace linetwin::line_run {
 

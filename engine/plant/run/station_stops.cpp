@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
+#include "plant/run/event_path.hpp"
 #include "plant/run/line.hpp"
-#include "plant/run/station_flow_inline.hpp"
 
 namespace linetwin::line_run {
 
