@@ -8,11 +8,13 @@
 //  - OPC UA PubSub JSON NetworkMessages (OPC 10000-14, 7.2.5 JSON message mapping), whose
 //    DataSetMessages carry several fields each, so that one message yields several samples.
 //
-// Decoding uses simdjson's On-Demand API: one parser and one padded input buffer per decoder,
-// reused for every message, no DOM and no allocation per message once the names are known. A
-// message is decoded all-or-nothing: a fault appends no sample and interns no name, and is
-// reported as a MessageFault with the JSON path of the offending field, never thrown, because a
-// live loop counts bad messages and carries on.
+// MessageDecoder tells the formats apart and hands each top-level field to its format's decoder
+// (linetwin_json_decoder.hpp, opcua_pubsub_decoder.hpp), both over the same field readers
+// (json_field_readers.hpp). Decoding uses simdjson's On-Demand API: one parser and one padded
+// input buffer per decoder, reused for every message, no DOM and no allocation per message once
+// the names are known. A message is decoded all-or-nothing: a fault appends no sample and interns
+// no name, and is reported as a MessageFault with the JSON path of the offending field, never
+// thrown, because a live loop counts bad messages and carries on.
 //
 // Machines are fixed by the scene: the decoder looks machine ids up in TelemetryNames and never
 // adds one. Counter, sensor and reason names are interned (at most 65,536 names in all).
@@ -40,8 +42,8 @@ struct DecoderLimits {
 enum class MessageFault : std::uint8_t {
   kNone,
   kOversized,       // payload over max_payload_bytes, or more than max_samples_per_message
-  kSyntax,          // truncated or invalid JSON (including duplicate fields)
-  kWrongType,       // a field of the wrong JSON type or out of range, or fields that conflict
+  kSyntax,          // not JSON, whatever else is wrong; duplicate fields, nesting over 64 levels
+  kWrongType,       // JSON of the wrong type (the message, a field), out of range, or conflicting
   kMissingField,    // a required field is absent
   kUnknownMachine,  // the machine id is not an element of the scene
   kBadTimestamp,    // not an ISO 8601 time with a zone or epoch milliseconds, or out of range

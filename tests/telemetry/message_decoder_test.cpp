@@ -346,10 +346,11 @@ TEST_CASE("message decoder: syntax faults") {
   }
   SUBCASE("deep nesting") {
     const std::string deep_array(100'000, '[');
-    expect_fault(f, deep_array, MessageFault::kWrongType);  // not an object, read no further
+    DecodeResult r = expect_fault(f, deep_array, MessageFault::kSyntax);  // and never closed
+    CHECK(r.detail == "(message): nested deeper than 64 levels");
     std::string deep_field = R"({"ts":0,"state":"idle","x":)";
     deep_field += std::string(100'000, '[') + std::string(100'000, ']') + "}";
-    const DecodeResult r = expect_fault(f, deep_field, MessageFault::kSyntax);
+    r = expect_fault(f, deep_field, MessageFault::kSyntax);
     CHECK(r.detail == "x: nested deeper than 64 levels");
     // Within the depth limit, a nested field that no format knows is skipped.
     std::string nested = R"({"ts":0,"state":"idle","x":)";
@@ -360,10 +361,18 @@ TEST_CASE("message decoder: syntax faults") {
 
 TEST_CASE("message decoder: a message must be one JSON object") {
   Fixture f;
+  // Well-formed JSON of another type: the wrong type of message.
   const std::pair<const char*, const char*> roots[] = {
       {R"([{"ts":0,"state":"idle"}])", "an array"},
+      {"[1,2]", "an array"},
+      {"[]", "an array"},
+      {R"([[],{"a":[1,null]}])", "an array"},
       {R"("idle")", "a string"},
+      {R"("str")", "a string"},
       {"17", "the number 17"},
+      {"42", "the number 42"},
+      {" 42 \n", "the number 42"},
+      {"1e400", "the number 1e400"},  // JSON, if out of a double's range
       {"null", "null"},
       {"true", "a boolean"},
   };
@@ -371,9 +380,100 @@ TEST_CASE("message decoder: a message must be one JSON object") {
     const DecodeResult r = expect_fault(f, payload, MessageFault::kWrongType);
     CHECK(r.detail == std::string("(message): expected a JSON object, found ") + found);
   }
+  // An object without a field of either format.
   const DecodeResult r = expect_fault(f, "{}", MessageFault::kMissingField);
   CHECK(r.detail.starts_with("(message): expected a linetwin sample"));
   expect_fault(f, R"({"note":"hello"})", MessageFault::kMissingField);
+}
+
+TEST_CASE("message decoder: a payload that is not JSON is a syntax fault, however it starts") {
+  Fixture f;
+  const std::string_view not_json[] = {
+      "hello",
+      "hello world",
+      "NaN",
+      "'x'",
+      "}",
+      "]",
+      "-",
+      "01",
+      "42x",
+      "tru",
+      "nul",
+      "nulli",  // simdjson 3.0 alone would take these for null and false
+      "falsey",
+      std::string_view("\0\x01\x02\x03", 4),  // binary
+      "\x10\x7fgarbage\x1b",
+      "\xff\xfe\xfd",  // not UTF-8
+      "\xc3\x28",
+      "[1,2",  // a value that starts well, then breaks
+      "[1,2]]",
+      "[1,2] x",
+      "[01]",
+      R"(["a",])",
+      R"("str)",
+      R"("str" x)",
+      R"("\x")",
+      "42 x",
+      "4 2",
+      "null x",
+      "true false",
+      "\xef\xbb\xbf{\"ts\":0,\"state\":\"idle\"}",  // a byte order mark first
+  };
+  for (const std::string_view payload : not_json) {
+    CAPTURE(payload);
+    const DecodeResult r = expect_fault(f, payload, MessageFault::kSyntax);
+    CHECK(r.detail.starts_with("(message): "));
+  }
+  CHECK(expect_fault(f, "hello", MessageFault::kSyntax).detail ==
+        "(message): invalid JSON (found 'hello'); expected a JSON object");
+  CHECK(expect_fault(f, "[1,2]]", MessageFault::kSyntax).detail ==
+        "(message): invalid JSON (content after an array)");
+  CHECK(expect_fault(f, "42 x", MessageFault::kSyntax).detail ==
+        "(message): invalid JSON (content after a number)");
+  CHECK(expect_fault(f, "\xef\xbb\xbf{}", MessageFault::kSyntax)
+            .detail.starts_with("(message): invalid JSON (it starts with a byte order mark"));
+}
+
+TEST_CASE("message decoder: a broken text is a syntax fault, even after another fault") {
+  // The decoder meets the first fault of each of these before the text breaks; the text decides.
+  struct Case {
+    const char* broken;
+    const char* json;  // the same message, made JSON
+    MessageFault fault_of_json;
+  };
+  const Case cases[] = {
+      {R"({"ts":"yesterday","state":tru})", R"({"ts":"yesterday","state":true})",
+       MessageFault::kBadTimestamp},
+      {R"({"ts":0,"seq":-1,"state":"idle","x":01})", R"({"ts":0,"seq":-1,"state":"idle","x":1})",
+       MessageFault::kWrongType},
+      {R"({"ts":0,"state":"Running","x":[1,]})", R"({"ts":0,"state":"Running","x":[1]})",
+       MessageFault::kBadState},
+      {R"({"ts":"noon","state":"idle"}})", R"({"ts":"noon","state":"idle"})",
+       MessageFault::kBadTimestamp},
+      {R"({"ts":0,"state":"idle","machine":7,"y":nul})",
+       R"({"ts":0,"state":"idle","machine":7,"y":null})", MessageFault::kWrongType},
+      {R"({"MessageType":"ua-data","Messages":[{"Timestamp":"noon","Payload":{"A":1}}],"x":"\q"})",
+       R"({"MessageType":"ua-data","Messages":[{"Timestamp":"noon","Payload":{"A":1}}],"x":"q"})",
+       MessageFault::kBadTimestamp},
+  };
+  for (const Case& c : cases) {
+    Fixture f;
+    const std::string_view broken = c.broken;
+    CAPTURE(broken);
+    expect_fault(f, c.json, c.fault_of_json);
+    expect_fault(f, c.broken, MessageFault::kSyntax);
+  }
+  // Too many samples, then a broken value.
+  TelemetryNames names;
+  names.intern_machine("OP10");
+  MessageDecoder decoder(names, DecoderLimits{1024, 2});
+  std::vector<TelemetrySample> out;
+  const std::string samples = R"({"samples":[{"ts":0,"state":"idle"},{"ts":1,"state":"idle"},)"
+                              R"({"ts":2,"state":"idle"}],"x":)";
+  CHECK(decoder.decode("line/OP10", samples + "true}", out).fault == MessageFault::kOversized);
+  CHECK(decoder.decode("line/OP10", samples + "tru}", out).fault == MessageFault::kSyntax);
+  CHECK(out.empty());
 }
 
 TEST_CASE("message decoder: wrong types and missing fields, with their paths") {
