@@ -3,20 +3,12 @@
 // scene with the fitted distributions, with a report per station: observations, the family chosen
 // by AIC with its parameters' confidence intervals, the Kolmogorov-Smirnov test, and the other
 // families' AIC. Quantities with too few observations or no spread are kept, with a warning on
-// stderr. The files are written whole or not at all. docs/calibration.md describes the method and
-// the report.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <filesystem>
+// stderr. The files are written whole or not at all (cli_support.hpp). docs/calibration.md
+// describes the method and the report.
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
-#include <system_error>
-#include <utility>
 
 #include <fmt/format.h>
 
@@ -55,62 +47,6 @@ TelemetryLog read_log(const std::string& path, std::string format) {
     format = std::string(signature, sizeof signature) == "\x89HDF" ? "hdf5" : "csv";
   }
   return format == "hdf5" ? read_telemetry_hdf5(path) : read_telemetry_csv(path);
-}
-
-// A new file beside `path` that no one else has opened (O_EXCL): its name, and its descriptor,
-// or -1 with errno set.
-std::pair<std::string, int> create_beside(const std::string& path) {
-  for (int attempt = 0;; ++attempt) {
-    std::string name = fmt::format("{}.{}-{}.tmp", path, ::getpid(), attempt);
-    const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd >= 0 || errno != EEXIST || attempt == 100) return {std::move(name), fd};
-  }
-}
-
-// Fails before any work if `path` cannot take the output: a folder, or a folder that does not
-// take new files. Unlike a probe that opens `path` itself, it leaves no empty file behind.
-void check_can_replace(const std::string& path, const std::string& flag) {
-  if (path.empty() || path == "-") return;
-  std::error_code ignored;
-  if (std::filesystem::is_directory(path, ignored)) {
-    errno = EISDIR;
-    throw cannot_write(path, flag);
-  }
-  const auto [probe, fd] = create_beside(path);
-  if (fd < 0) throw cannot_write(path, flag);
-  ::close(fd);
-  ::unlink(probe.c_str());
-}
-
-// Writes `text` to `path` (stdout for "-") whole or not at all: into a new file in the same
-// folder, which then takes the name (rename is atomic within a file system), so that a failure
-// at any point leaves no empty or partial file, and a file that was there as it was.
-void write_whole(const std::string& path, const std::string& flag, const std::string& text) {
-  if (path == "-") {
-    std::cout << text;
-    return;
-  }
-  const auto [temporary, fd] = create_beside(path);
-  if (fd < 0) throw cannot_write(path, flag);
-  bool written = true;
-  for (std::size_t done = 0; written && done < text.size();) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n > 0) done += static_cast<std::size_t>(n);
-    if (n == 0) errno = EIO;  // no progress, and no error said why
-    written = n > 0 || (n < 0 && errno == EINTR);
-  }
-  // A file that is replaced keeps its permissions; a new one gets what the umask gives.
-  struct stat existing {};
-  if (written && ::stat(path.c_str(), &existing) == 0)
-    written = ::fchmod(fd, existing.st_mode & 07777) == 0;
-  written = written && ::fsync(fd) == 0;
-  written = ::close(fd) == 0 && written;
-  if (!written || ::rename(temporary.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(temporary.c_str());
-    errno = error;
-    throw cannot_write(path, flag);
-  }
 }
 
 int calibrate_command(const CalibrateOptions& options) {
@@ -189,7 +125,10 @@ Command add_calibrate_command(CLI::App& app) {
                    "Fewer durations than this keep the scene's distribution, with a warning "
                    "(default 10)")
       ->check(CLI::Range(std::size_t{2}, std::size_t{1000000000}));
-  calibrate->add_option("--seed", options->seed, "Seed of the bootstrap draws (default 1)");
+  calibrate
+      ->add_option("--seed", options->seed,
+                   "Seed of the bootstrap draws, a whole number from 0 to 2^64 - 1 (default 1)")
+      ->check(seed_validator());
   calibrate->add_flag("-q,--quiet", options->quiet, "No table");
   return {calibrate, [options] { return calibrate_command(*options); }};
 }

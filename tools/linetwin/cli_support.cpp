@@ -1,11 +1,17 @@
 #include "cli_support.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <fstream>
+#include <filesystem>
 #include <iostream>
+#include <system_error>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -49,26 +55,108 @@ CLI::Validator finite_validator() {
       "FINITE");
 }
 
+namespace {
+
+// A new file beside `path` that no one else has opened (O_EXCL): its name, and its descriptor,
+// or -1 with errno set.
+std::pair<std::string, int> create_beside(const std::string& path) {
+  for (int attempt = 0;; ++attempt) {
+    std::string name = fmt::format("{}.{}-{}.tmp", path, ::getpid(), attempt);
+    const int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0 || errno != EEXIST || attempt == 100) return {std::move(name), fd};
+  }
+}
+
+// Removes a file the command made, keeping the errno of the failure being reported.
+void remove_quietly(const std::string& path) {
+  const int error = errno;
+  ::unlink(path.c_str());
+  errno = error;
+}
+
+}  // namespace
+
 InputError cannot_write(const std::string& path, const std::string& flag) {
   return InputError({path, 0, 0, flag},
                     fmt::format("cannot write the results file: {}", std::strerror(errno)));
 }
 
-void check_writable(const std::string& path, const std::string& flag) {
+void check_can_replace(const std::string& path, const std::string& flag) {
   if (path.empty() || path == "-") return;
-  std::ofstream probe(path, std::ios::binary | std::ios::app);
-  if (!probe) throw cannot_write(path, flag);
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    errno = EISDIR;
+    throw cannot_write(path, flag);
+  }
+  const auto [probe, fd] = create_beside(path);
+  if (fd < 0) throw cannot_write(path, flag);
+  ::close(fd);
+  ::unlink(probe.c_str());
 }
 
-void write_output(const std::string& path, const std::string& flag, const std::string& text) {
+void check_can_record(const std::string& path) {
+  if (path == "-") {
+    throw InputError({"", 0, 0, "--record"},
+                     "expected a file path: an HDF5 recording cannot go to standard output");
+  }
+  check_can_replace(path, "--record");
+}
+
+void write_whole(const std::string& path, const std::string& flag, const std::string& text) {
   if (path == "-") {
     std::cout << text;
     return;
   }
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << text;
-  file.close();
-  if (!file) throw cannot_write(path, flag);
+  const auto [temporary, fd] = create_beside(path);
+  if (fd < 0) throw cannot_write(path, flag);
+  bool written = true;
+  for (std::size_t done = 0; written && done < text.size();) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n > 0) done += static_cast<std::size_t>(n);
+    if (n == 0) errno = EIO;  // no progress, and no error said why
+    written = n > 0 || (n < 0 && errno == EINTR);
+  }
+  // A file that is replaced keeps its permissions; a new one gets what the umask gives.
+  struct stat existing {};
+  if (written && ::stat(path.c_str(), &existing) == 0)
+    written = ::fchmod(fd, existing.st_mode & 07777) == 0;
+  written = written && ::fsync(fd) == 0;
+  written = ::close(fd) == 0 && written;
+  if (!written || ::rename(temporary.c_str(), path.c_str()) != 0) {
+    remove_quietly(temporary);
+    throw cannot_write(path, flag);
+  }
+}
+
+RecordingInPlace::RecordingInPlace(std::string path, const std::string& flag)
+    : path_(std::move(path)) {
+  struct stat existing {};
+  if (::stat(path_.c_str(), &existing) != 0) return;
+  mode_ = existing.st_mode & 07777;
+  // A name of our own beside it, which the rename then takes over atomically.
+  auto [aside, fd] = create_beside(path_);
+  if (fd < 0) throw cannot_write(path_, flag);
+  ::close(fd);
+  if (::rename(path_.c_str(), aside.c_str()) != 0) {
+    remove_quietly(aside);
+    throw cannot_write(path_, flag);
+  }
+  aside_ = std::move(aside);
+}
+
+RecordingInPlace::~RecordingInPlace() {
+  if (kept_) return;
+  ::unlink(path_.c_str());
+  if (!aside_.empty()) ::rename(aside_.c_str(), path_.c_str());
+}
+
+void RecordingInPlace::keep() noexcept {
+  kept_ = true;
+  if (aside_.empty()) return;
+  // The recording is ours, in a folder we write to: only a file system gone read-only since
+  // could refuse the mode, and the recording is whole either way.
+  ::chmod(path_.c_str(), mode_);
+  ::unlink(aside_.c_str());
 }
 
 }  // namespace linetwin::cli

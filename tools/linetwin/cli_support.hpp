@@ -1,6 +1,8 @@
-// What every `linetwin` command shares: exit codes, flag checks and writing result files.
+// What every `linetwin` command shares: exit codes, flag checks and writing results files.
 // Each command lives in its own <name>_command.cpp and registers itself through commands.hpp.
 #pragma once
+
+#include <sys/types.h>
 
 #include <string>
 
@@ -39,14 +41,45 @@ CLI::Validator seed_validator();
 // reports as out of it without saying why.
 CLI::Validator finite_validator();
 
+// Results files are written whole or not at all: a run that fails at any point leaves no empty,
+// partial or temporary file, and a file that was there as it was; a file replaced keeps its
+// permissions. Only a process killed outright can leave a `.tmp` file behind.
+
 InputError cannot_write(const std::string& path, const std::string& flag);
 
-// Fails before any work if a results file cannot be written. Opening for appending creates a
-// missing file but leaves an existing one as it is until the results are ready.
-void check_writable(const std::string& path, const std::string& flag);
+// Fails before any work if `path` cannot take the output: a folder, or a folder that does not
+// take new files. Unlike a probe that opens `path` itself, it leaves no empty file behind.
+// Nothing to check for "" (no output) and "-" (stdout).
+void check_can_replace(const std::string& path, const std::string& flag);
 
-// Writes to a file, or to stdout for "-". The whole text is built first so that a failed run
-// never leaves a half-written result file behind.
-void write_output(const std::string& path, const std::string& flag, const std::string& text);
+// check_can_replace for --record, which also refuses "-": a recording is no stream.
+void check_can_record(const std::string& path);
+
+// Writes `text` to `path` (stdout for "-") whole or not at all: into a new file in the same
+// folder, flushed to disk, which then takes the name (rename is atomic within a file system).
+void write_whole(const std::string& path, const std::string& flag, const std::string& text);
+
+// Makes room at `path` for an HDF5 recording, which the engine writes in place and not whole (it
+// is flushed as it grows, so that a crash keeps what was recorded and other processes can read
+// it meanwhile): a file that is there is moved aside, to a new name beside it. Unless keep() is
+// called, the destructor removes what the recording left at `path` (destroy the writer first)
+// and moves the old file back.
+class RecordingInPlace {
+ public:
+  RecordingInPlace(std::string path, const std::string& flag);
+  ~RecordingInPlace();
+  RecordingInPlace(const RecordingInPlace&) = delete;
+  RecordingInPlace& operator=(const RecordingInPlace&) = delete;
+
+  // Once the writer has closed the recording: it takes the replaced file's permissions, and the
+  // replaced file goes.
+  void keep() noexcept;
+
+ private:
+  std::string path_;
+  std::string aside_;  // where the replaced file waits; empty when there was none
+  mode_t mode_ = 0;    // of the replaced file
+  bool kept_ = false;
+};
 
 }  // namespace linetwin::cli

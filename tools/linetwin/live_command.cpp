@@ -140,6 +140,42 @@ std::string describe_ages(const QuantileHistogram& ages) {
   return text;
 }
 
+// The session's recording (--record), made in place (RecordingInPlace) and flushed every second,
+// so that a crash keeps it. A session that fails keeps it too once it holds samples, which cannot
+// be had again; one that fails before any (a broker refused or never reached, a recording
+// refused) leaves the path as it was.
+class SessionRecording {
+ public:
+  SessionRecording(const std::string& path, const RecordingMetadata& metadata,
+                   const TelemetryNames& names)
+      : path_(path), file_(path, "--record"), writer_(path, metadata, names) {}
+  ~SessionRecording() {
+    if (closed_ || writer_.samples_appended() == 0) return;  // file_ then restores the path
+    try {
+      writer_.close();
+    } catch (...) {  // the error being reported comes first; the file holds the last flush
+    }
+    file_.keep();
+    fmt::print(stderr, "linetwin live: {} keeps the {} samples recorded before the error\n", path_,
+               writer_.samples_appended());
+  }
+  SessionRecording(const SessionRecording&) = delete;
+  SessionRecording& operator=(const SessionRecording&) = delete;
+
+  RecordingWriter& writer() { return writer_; }
+  void close() {
+    closed_ = true;
+    writer_.close();
+    file_.keep();
+  }
+
+ private:
+  std::string path_;
+  RecordingInPlace file_;  // before the writer: destroyed after it has closed the file
+  RecordingWriter writer_;
+  bool closed_ = false;
+};
+
 InputError bad_flag(const std::string& flag, const std::string& message) {
   return InputError({"", 0, 0, flag}, message);
 }
@@ -228,8 +264,9 @@ int live_command(const LiveOptions& o) {
   if (o.json_path == "-" && o.csv_path == "-") {
     throw bad_flag("--csv", "expected at most one of --json and --csv to write to standard output");
   }
-  check_writable(o.json_path, "--json");
-  check_writable(o.csv_path, "--csv");
+  check_can_replace(o.json_path, "--json");
+  check_can_replace(o.csv_path, "--csv");
+  check_can_record(o.record_path);
   const Scene scene = load_scene_file(o.scene);
 
   LineTwins twins(scene);
@@ -239,7 +276,7 @@ int live_command(const LiveOptions& o) {
       make_drift_watch(o.drift, scene, twins.names(), "live", o.quiet);
   std::size_t drift_alerts_shown = 0;
   if (drift) feed.observe_applied([&](const TelemetrySample& sample) { drift->observe(sample); });
-  std::optional<RecordingWriter> recorder;
+  std::optional<SessionRecording> recorder;
   if (!o.record_path.empty()) {
     RecordingMetadata metadata;
     metadata.source = RecordingSource::kLive;
@@ -291,7 +328,7 @@ int live_command(const LiveOptions& o) {
             seen == kFaultsShownPerKind ? " (further ones of this kind are only counted)" : "");
       }
     } else if (recorder) {
-      recorder->append(feed.decoded());
+      recorder->writer().append(feed.decoded());
     }
   };
   const MqttSubscriber::EventHandler on_event = [&](const MqttConnectionEvent& event) {
@@ -349,7 +386,7 @@ int live_command(const LiveOptions& o) {
         for (std::uint32_t m = 0; m < twins.size(); ++m) {
           snapshots.push_back(make_kpi_snapshot(twins.observed_until_us(), m, twins.kpis(m)));
         }
-        if (twins.observed_until_us() != kNoTime) recorder->append_kpis(snapshots);
+        if (twins.observed_until_us() != kNoTime) recorder->writer().append_kpis(snapshots);
       }
       if (show_status) {
         const MqttFeedStats& s = feed.stats();
@@ -365,7 +402,7 @@ int live_command(const LiveOptions& o) {
         messages_at_report = s.messages;
       }
     }
-    if (recorder) recorder->flush_if_due();
+    if (recorder) recorder->writer().flush_if_due();
   }
 
   subscriber.stop(on_message, on_event);
@@ -388,7 +425,7 @@ int live_command(const LiveOptions& o) {
         snapshots.push_back(make_kpi_snapshot(twins.observed_until_us(), m, twins.kpis(m)));
       }
     }
-    recorder->append_kpis(snapshots);
+    recorder->writer().append_kpis(snapshots);
     recorder->close();
   }
 
@@ -401,12 +438,12 @@ int live_command(const LiveOptions& o) {
   if (!o.json_path.empty()) {
     std::ostringstream text;
     write_live_json(text, LiveReport{twin_report, feed.stats(), mqtt, options, o.count_only});
-    write_output(o.json_path, "--json", drift ? add_drift_json(text.str(), *drift) : text.str());
+    write_whole(o.json_path, "--json", drift ? add_drift_json(text.str(), *drift) : text.str());
   }
   if (!o.csv_path.empty()) {
     std::ostringstream text;
     write_twins_csv(text, twin_report);
-    write_output(o.csv_path, "--csv", text.str());
+    write_whole(o.csv_path, "--csv", text.str());
   }
   const bool stdout_taken = o.json_path == "-" || o.csv_path == "-";
   if (!o.quiet && !stdout_taken && !o.count_only) write_twins_table(std::cout, twin_report);

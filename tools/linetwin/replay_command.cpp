@@ -44,8 +44,8 @@ int replay_command(const ReplayOptions& options) {
                      "expected at most one of --json and --csv to write to standard output");
   }
   const Scene scene = load_scene_file(options.scene);
-  check_writable(options.json_path, "--json");
-  check_writable(options.csv_path, "--csv");
+  check_can_replace(options.json_path, "--json");
+  check_can_replace(options.csv_path, "--csv");
   const std::string format =
       options.format == "auto" ? detect_log_format(options.log, "--format") : options.format;
   TelemetryLog log = read_telemetry_log(scene, options.log, format, options.machine);
@@ -94,13 +94,13 @@ int replay_command(const ReplayOptions& options) {
   if (!options.json_path.empty()) {
     std::ostringstream text;
     write_twins_json(text, report);
-    write_output(options.json_path, "--json",
-                 drift ? add_drift_json(text.str(), *drift) : text.str());
+    write_whole(options.json_path, "--json",
+                drift ? add_drift_json(text.str(), *drift) : text.str());
   }
   if (!options.csv_path.empty()) {
     std::ostringstream text;
     write_twins_csv(text, report);
-    write_output(options.csv_path, "--csv", text.str());
+    write_whole(options.csv_path, "--csv", text.str());
   }
   const bool stdout_taken = options.json_path == "-" || options.csv_path == "-";
   if (!options.quiet && !stdout_taken) write_twins_table(std::cout, report);

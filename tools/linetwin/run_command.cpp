@@ -41,13 +41,9 @@ int run_command(const RunOptions& options) {
                      "expected at most one of --json and --csv to write to standard output");
   }
   const Scene scene = load_scene_file(options.scene);
-  check_writable(options.json_path, "--json");
-  check_writable(options.csv_path, "--csv");
-  if (options.record_path == "-") {
-    throw InputError({"", 0, 0, "--record"},
-                     "expected a file path: an HDF5 recording cannot go to standard output");
-  }
-  check_writable(options.record_path, "--record");
+  check_can_replace(options.json_path, "--json");
+  check_can_replace(options.csv_path, "--csv");
+  check_can_record(options.record_path);
   const double record_interval_s =
       flag_duration("--record-interval", options.record_interval, false);
   ExperimentSettings settings = settings_from_scene(scene);
@@ -73,28 +69,33 @@ int run_command(const RunOptions& options) {
   const ExperimentSummary summary = summarize(reps);
   const RunReport report{scene, settings, summary};
 
-  if (!options.json_path.empty()) {
-    std::ostringstream text;
-    write_json(text, report);
-    write_output(options.json_path, "--json", text.str());
-  }
-  if (!options.csv_path.empty()) {
-    std::ostringstream text;
-    write_csv(text, report);
-    write_output(options.csv_path, "--csv", text.str());
-  }
+  // The recording is made first and kept last, so that a failure in between (a recording
+  // refused, a full disk) leaves every output as it was.
+  std::optional<RecordingInPlace> recording;
   if (!options.record_path.empty()) {
     // The first replication again, observed: recording never changes what the run measured.
-    SimulationRecordingSettings recording;
-    recording.path = options.record_path;
-    recording.kpi_interval_s = record_interval_s;
+    recording.emplace(options.record_path, "--record");
+    SimulationRecordingSettings recording_settings;
+    recording_settings.path = options.record_path;
+    recording_settings.kpi_interval_s = record_interval_s;
     std::ifstream scene_file(options.scene, std::ios::binary | std::ios::ate);
     std::string scene_text(
         static_cast<std::size_t>(std::max<std::streamoff>(scene_file.tellg(), 0)), '\0');
     scene_file.seekg(0);
     scene_file.read(scene_text.data(), static_cast<std::streamsize>(scene_text.size()));
-    record_simulation(scene, scene_text, settings.seed, 0, settings.run, recording);
+    record_simulation(scene, scene_text, settings.seed, 0, settings.run, recording_settings);
   }
+  if (!options.json_path.empty()) {
+    std::ostringstream text;
+    write_json(text, report);
+    write_whole(options.json_path, "--json", text.str());
+  }
+  if (!options.csv_path.empty()) {
+    std::ostringstream text;
+    write_csv(text, report);
+    write_whole(options.csv_path, "--csv", text.str());
+  }
+  if (recording) recording->keep();
   const bool stdout_taken = options.json_path == "-" || options.csv_path == "-";
   if (!options.quiet && !stdout_taken) write_table(std::cout, report);
   if (!summary.deadlocks.empty()) {
