@@ -15,10 +15,10 @@
 
 #include <fmt/format.h>
 
+#include "core/timestamp.hpp"
 #include "io/scene_file.hpp"
 #include "telemetry/line_twins.hpp"
 #include "telemetry/mtconnect_log.hpp"
-#include "telemetry/timestamp.hpp"
 
 int main(int argc, char** argv) {
   using namespace linetwin;

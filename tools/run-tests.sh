@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test linetwin has, from a fresh Debian 12 machine (as root) to a verdict:
 #   1. installs the Debian packages (tools/install-deps.sh --ci);
-#   2. checks the formatting of every C++ file against .clang-format;
+#   2. checks the formatting of every C++ file against .clang-format, and the engine's layers
+#      (tools/check-layers.py: no include up a layer or round in a cycle);
 #   3. builds with g++ and warnings as errors, and runs all tests with CTest (unit, validation
 #      against queueing theory, CLI, examples, benchmark smoke runs) under Xvfb, so that the
 #      viewer's screenshot tests draw with Mesa's software OpenGL; then makes the viewer images
@@ -22,6 +23,9 @@ echo "== $(/usr/sbin/mosquitto -h 2>&1 | head -n 1 || true)"
 
 echo "== format check (clang-format)"
 git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
+
+echo "== layer check (docs/architecture.md, Layers)"
+/usr/bin/python3 tools/check-layers.py
 
 echo "== release build (g++, -Werror) and all tests"
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DLINETWIN_WERROR=ON >/dev/null

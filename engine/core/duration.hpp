@@ -13,7 +13,7 @@ namespace linetwin {
 // The longest duration anything accepts, in seconds: 251,634,729,599 s, about 7,974 years.
 // Recordings count time in int64 microseconds since 1970-01-01T00:00Z, and their readers hold
 // instants up to 9999-12-31T23:59:59.999999Z, as ISO 8601 timestamps do; a simulated run's
-// recording starts at 2026-01-05T00:00Z (io/recording/simulation_recording.hpp). So that every
+// recording starts at 2026-01-05T00:00Z (recording/simulation_recording.hpp). So that every
 // time a run reaches, its warm-up plus its duration, can be recorded, the bound is the time from
 // that start to that end, in whole seconds. (2^63 - 1 us, what the integers hold, about 292,271
 // years, would not do: the start comes on top of it.)

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "telemetry/timestamp.hpp"
+#include "core/timestamp.hpp"
 
 namespace linetwin::json_values {
 

@@ -14,9 +14,9 @@
 #include <fmt/ostream.h>
 
 #include "core/input_error.hpp"
+#include "core/timestamp.hpp"
 #include "io/csv_parser.hpp"
 #include "telemetry/sample_checks.hpp"
-#include "telemetry/timestamp.hpp"
 
 namespace linetwin {
 

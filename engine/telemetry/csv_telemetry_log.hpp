@@ -9,7 +9,7 @@
 //
 // Columns are found by their header names, in any order; extra columns are ignored. Required:
 // timestamp, machine, kind. The others may be left out when no row needs them.
-//   timestamp  ISO 8601 with a time zone, or epoch milliseconds (telemetry/timestamp.hpp)
+//   timestamp  ISO 8601 with a time zone, or epoch milliseconds (core/timestamp.hpp)
 //   machine    the machine id (the scene element's id); like name, UTF-8 of at most 1024 bytes
 //   seq        the machine's sequence number, a whole number; empty or 0 when it sends none
 //   kind       state | counter | sensor

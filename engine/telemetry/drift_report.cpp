@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/timestamp.hpp"
 #include "io/json_values.hpp"
-#include "telemetry/timestamp.hpp"
 
 namespace linetwin {
 namespace {

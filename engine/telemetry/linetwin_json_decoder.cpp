@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "telemetry/timestamp.hpp"
+#include "core/timestamp.hpp"
 
 namespace linetwin::decoding {
 

@@ -11,8 +11,8 @@
 #include <fmt/format.h>
 
 #include "core/input_error.hpp"
+#include "core/timestamp.hpp"
 #include "io/csv_parser.hpp"
-#include "telemetry/timestamp.hpp"
 
 namespace linetwin {
 

@@ -1,6 +1,6 @@
 // The rules a telemetry sample read from a log must satisfy, whichever file it came in by. The
 // CSV log reader (csv_telemetry_log.cpp) and the HDF5 recording reader
-// (io/recording/recording_reader.cpp) both apply these, so that a value one refuses the other
+// (recording/recording_reader.cpp) both apply these, so that a value one refuses the other
 // refuses too; each reader says where the value was (line and column, dataset row and member) and
 // what it found, in its own terms. The rules are those docs/twins.md states for a CSV log.
 #pragma once

@@ -8,9 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "core/duration.hpp"
+#include "core/timestamp.hpp"
 #include "io/json_values.hpp"
 #include "linetwin_version.hpp"
-#include "telemetry/timestamp.hpp"
 
 namespace linetwin {
 

@@ -9,7 +9,7 @@
 
 #include "core/duration.hpp"
 #include "core/input_error.hpp"
-#include "io/recording/simulation_recording.hpp"
+#include "recording/simulation_recording.hpp"
 
 using namespace linetwin;
 

@@ -16,7 +16,7 @@
 
 #include "../telemetry/recording_fixture/damaged_recordings.hpp"
 #include "core/input_error.hpp"
-#include "io/recording/telemetry_recording.hpp"
+#include "recording/telemetry_recording.hpp"
 #include "telemetry/sample_checks.hpp"
 
 namespace {

@@ -18,8 +18,8 @@
 #include <yaml-cpp/yaml.h>
 #include <nlohmann/json.hpp>
 
-#include "io/recording/telemetry_recording.hpp"
 #include "io/scene_file.hpp"
+#include "recording/telemetry_recording.hpp"
 #include "synthetic_station_log.hpp"
 #include "telemetry/calibration.hpp"
 #include "telemetry/calibration_report.hpp"

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "core/input_error.hpp"
+#include "core/timestamp.hpp"
 #include "telemetry/csv_telemetry_log.hpp"
-#include "telemetry/timestamp.hpp"
 #include "test_files.hpp"
 
 namespace linetwin {

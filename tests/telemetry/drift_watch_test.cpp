@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "io/scene_file.hpp"
+#include "live/mqtt_twin_feed.hpp"
 #include "synthetic_station_log.hpp"
 #include "telemetry/drift_watch.hpp"
 #include "telemetry/line_twins.hpp"
-#include "telemetry/mqtt_twin_feed.hpp"
 
 namespace linetwin {
 namespace {

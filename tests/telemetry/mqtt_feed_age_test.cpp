@@ -14,10 +14,10 @@
 #include <nlohmann/json.hpp>
 
 #include "io/scene_file.hpp"
+#include "live/mqtt_live_report.hpp"
+#include "live/mqtt_twin_feed.hpp"
 #include "plant/scene.hpp"
 #include "telemetry/line_twins.hpp"
-#include "telemetry/mqtt_live_report.hpp"
-#include "telemetry/mqtt_twin_feed.hpp"
 
 namespace linetwin {
 namespace {

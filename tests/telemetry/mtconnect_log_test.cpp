@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "core/input_error.hpp"
+#include "core/timestamp.hpp"
 #include "io/scene_file.hpp"
 #include "telemetry/line_twins.hpp"
 #include "telemetry/mtconnect_log.hpp"
-#include "telemetry/timestamp.hpp"
 #include "test_files.hpp"
 #include "test_skip.hpp"
 

@@ -1,4 +1,4 @@
-// HDF5 recordings (engine/io/recording): what goes in comes back bit for bit; the file is laid
+// HDF5 recordings (engine/recording): what goes in comes back bit for bit; the file is laid
 // out as docs/recording-format.md says, which these tests check with the HDF5 C API rather than
 // with the reader under test; a crash loses only what was appended since the last flush, which
 // the tests show by writing in a child process that ends with _exit() and closes nothing; and
@@ -24,11 +24,11 @@
 #include <vector>
 
 #include "core/input_error.hpp"
-#include "io/recording/telemetry_recording.hpp"
+#include "core/timestamp.hpp"
 #include "linetwin_version.hpp"
+#include "recording/telemetry_recording.hpp"
 #include "recording_fixture/damaged_recordings.hpp"
 #include "telemetry/sample_checks.hpp"
-#include "telemetry/timestamp.hpp"
 #include "telemetry/twin_kpis.hpp"
 #include "test_files.hpp"
 

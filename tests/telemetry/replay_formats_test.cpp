@@ -1,12 +1,12 @@
 // One log, two files: the twins fed from a CSV telemetry log and from the same samples recorded
-// to HDF5 (io/recording, what `linetwin replay --format hdf5` reads) end in the same state with
+// to HDF5 (recording, what `linetwin replay --format hdf5` reads) end in the same state with
 // the same KPIs.
 #include <doctest/doctest.h>
 
 #include <string>
 
-#include "io/recording/telemetry_recording.hpp"
 #include "io/scene_file.hpp"
+#include "recording/telemetry_recording.hpp"
 #include "telemetry/csv_telemetry_log.hpp"
 #include "telemetry/line_twins.hpp"
 #include "test_files.hpp"

@@ -9,9 +9,9 @@
 #include <string>
 
 #include "core/input_error.hpp"
+#include "core/timestamp.hpp"
 #include "telemetry/csv_telemetry_log.hpp"
 #include "telemetry/sample_checks.hpp"
-#include "telemetry/timestamp.hpp"
 #include "test_files.hpp"
 
 namespace linetwin {

@@ -5,10 +5,10 @@
 
 #include <string>
 
-#include "io/recording/simulation_recording.hpp"
-#include "io/recording/telemetry_recording.hpp"
 #include "io/scene_file.hpp"
 #include "plant/line_run.hpp"
+#include "recording/simulation_recording.hpp"
+#include "recording/telemetry_recording.hpp"
 #include "telemetry/line_twins.hpp"
 #include "telemetry/simulated_telemetry.hpp"
 #include "test_files.hpp"

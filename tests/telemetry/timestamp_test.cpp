@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "telemetry/timestamp.hpp"
+#include "core/timestamp.hpp"
 
 namespace linetwin {
 

@@ -9,11 +9,11 @@
 #include <sstream>
 
 #include "core/input_error.hpp"
-#include "io/recording/simulation_recording.hpp"
-#include "io/recording/telemetry_log_file.hpp"
 #include "io/scene_file.hpp"
 #include "layout_view.hpp"
 #include "plant/line_run.hpp"
+#include "recording/simulation_recording.hpp"
+#include "recording/telemetry_log_file.hpp"
 #include "replay_source.hpp"
 #include "simulation_source.hpp"
 #include "telemetry/csv_telemetry_log.hpp"

@@ -14,8 +14,8 @@
 
 #include "cli_support.hpp"
 #include "commands.hpp"
-#include "io/recording/telemetry_recording.hpp"
 #include "io/scene_file.hpp"
+#include "recording/telemetry_recording.hpp"
 #include "telemetry/calibration.hpp"
 #include "telemetry/calibration_report.hpp"
 #include "telemetry/calibration_scene.hpp"

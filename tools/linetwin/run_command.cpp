@@ -13,10 +13,10 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "experiment/replications.hpp"
-#include "io/recording/simulation_recording.hpp"
 #include "io/results_report.hpp"
 #include "io/scene_file.hpp"
 #include "progress_bar.hpp"
+#include "recording/simulation_recording.hpp"
 
 namespace linetwin::cli {
 namespace {

@@ -34,11 +34,11 @@
 
 #include "cli_support.hpp"
 #include "core/input_error.hpp"
-#include "io/recording/telemetry_recording.hpp"
 #include "io/scene_file.hpp"
+#include "live/mqtt_message_writer.hpp"
+#include "live/mqtt_subscriber.hpp"
+#include "recording/telemetry_recording.hpp"
 #include "telemetry/csv_telemetry_log.hpp"
-#include "telemetry/mqtt_message_writer.hpp"
-#include "telemetry/mqtt_subscriber.hpp"
 #include "telemetry/telemetry_sample.hpp"
 
 namespace {

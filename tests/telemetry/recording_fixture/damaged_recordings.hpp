@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "io/recording/recording_hdf5.hpp"
-#include "io/recording/telemetry_recording.hpp"
+#include "recording/recording_hdf5.hpp"
+#include "recording/telemetry_recording.hpp"
 
 namespace linetwin::test {
 

@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "damaged_recordings.hpp"
-#include "io/recording/telemetry_recording.hpp"
+#include "recording/telemetry_recording.hpp"
 
 namespace {
 

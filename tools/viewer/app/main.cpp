@@ -25,14 +25,14 @@
 #include "core/input_error.hpp"
 #include "core/whole_number.hpp"
 #include "gl_window.hpp"
-#include "io/recording/telemetry_log_file.hpp"
 #include "io/scene_file.hpp"
+#include "live/mqtt_subscriber.hpp"
 #include "model/layout_view.hpp"
 #include "model/live_source.hpp"
 #include "model/replay_source.hpp"
 #include "model/simulation_source.hpp"
 #include "panel_selection.hpp"
-#include "telemetry/mqtt_subscriber.hpp"
+#include "recording/telemetry_log_file.hpp"
 #include "viewer_app.hpp"
 
 namespace {

@@ -1,5 +1,5 @@
 // LiveSource: the scene's twins fed from an MQTT broker as `linetwin live` feeds them
-// (telemetry/mqtt_subscriber.hpp, telemetry/mqtt_twin_feed.hpp), polled once per frame without
+// (live/mqtt_subscriber.hpp, live/mqtt_twin_feed.hpp), polled once per frame without
 // waiting, so that a quiet or absent broker never holds up the window. It shows what has arrived:
 // time is the twins' observed period, up to the newest sample applied, as `linetwin live` reports
 // it (the machines' clocks, not ours, so a feed of old telemetry is shown at its own times).
@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include "live/mqtt_subscriber.hpp"
+#include "live/mqtt_twin_feed.hpp"
 #include "plant/scene.hpp"
 #include "telemetry/line_twins.hpp"
-#include "telemetry/mqtt_subscriber.hpp"
-#include "telemetry/mqtt_twin_feed.hpp"
 #include "twin_view.hpp"
 #include "view_source.hpp"
 

@@ -1,4 +1,4 @@
-#include "telemetry/mqtt_message_writer.hpp"
+#include "live/mqtt_message_writer.hpp"
 
 #include <cassert>
 #include <iterator>
@@ -6,8 +6,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/timestamp.hpp"
 #include "telemetry/machine_state.hpp"
-#include "telemetry/timestamp.hpp"
 
 namespace linetwin {
 namespace {

@@ -9,8 +9,8 @@
 #include <iosfwd>
 #include <string>
 
-#include "telemetry/mqtt_subscriber.hpp"
-#include "telemetry/mqtt_twin_feed.hpp"
+#include "live/mqtt_subscriber.hpp"
+#include "live/mqtt_twin_feed.hpp"
 #include "telemetry/twin_report.hpp"
 
 namespace linetwin {

@@ -1,4 +1,4 @@
-#include "io/recording/telemetry_log_file.hpp"
+#include "recording/telemetry_log_file.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/input_error.hpp"
-#include "io/recording/telemetry_recording.hpp"
+#include "recording/telemetry_recording.hpp"
 #include "telemetry/csv_telemetry_log.hpp"
 #include "telemetry/mtconnect_log.hpp"
 

@@ -1,7 +1,7 @@
 // The calendar arithmetic (days from a civil date and back, month lengths, leap years) is
 // std::chrono's; this file only takes the fixed-width fields apart. It allocates nothing while
 // parsing, since decoders call it for every sample.
-#include "telemetry/timestamp.hpp"
+#include "core/timestamp.hpp"
 
 #include <charconv>
 #include <chrono>

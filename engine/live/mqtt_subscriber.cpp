@@ -2,7 +2,7 @@
 // (waiting to retry, connecting, connected, stopped) around mosquitto_loop(). Every libmosquitto
 // call happens on that one thread, so the library runs in its single-threaded mode (no locks,
 // and a packet queued outside a callback is written at once).
-#include "telemetry/mqtt_subscriber.hpp"
+#include "live/mqtt_subscriber.hpp"
 
 #include <algorithm>
 #include <atomic>

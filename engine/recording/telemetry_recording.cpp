@@ -23,7 +23,7 @@
 // Ordering. A sample refers to its machine and name by index; new names are written and flushed
 // before any sample written after they appeared, so the file never holds a sample whose name is
 // missing, whenever it crashes.
-#include "io/recording/telemetry_recording.hpp"
+#include "recording/telemetry_recording.hpp"
 
 #include <algorithm>
 #include <cassert>
@@ -35,10 +35,10 @@
 #include <fmt/format.h>
 
 #include "core/input_error.hpp"
-#include "io/recording/recording_hdf5.hpp"
+#include "core/timestamp.hpp"
 #include "linetwin_version.hpp"
+#include "recording/recording_hdf5.hpp"
 #include "telemetry/sample_checks.hpp"
-#include "telemetry/timestamp.hpp"
 #include "telemetry/twin_kpis.hpp"
 
 namespace linetwin {

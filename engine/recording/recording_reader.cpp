@@ -30,8 +30,8 @@
 #include <fmt/format.h>
 
 #include "core/input_error.hpp"
-#include "io/recording/recording_hdf5.hpp"
-#include "io/recording/telemetry_recording.hpp"
+#include "recording/recording_hdf5.hpp"
+#include "recording/telemetry_recording.hpp"
 #include "telemetry/machine_state.hpp"
 #include "telemetry/sample_checks.hpp"
 

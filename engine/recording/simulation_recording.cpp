@@ -1,10 +1,10 @@
-#include "io/recording/simulation_recording.hpp"
+#include "recording/simulation_recording.hpp"
 
 #include <cmath>
 #include <vector>
 
-#include "io/recording/telemetry_recording.hpp"
 #include "plant/line_run.hpp"
+#include "recording/telemetry_recording.hpp"
 #include "telemetry/line_twins.hpp"
 #include "telemetry/simulated_telemetry.hpp"
 

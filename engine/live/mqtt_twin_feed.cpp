@@ -1,4 +1,4 @@
-#include "telemetry/mqtt_twin_feed.hpp"
+#include "live/mqtt_twin_feed.hpp"
 
 namespace linetwin {
 

@@ -1,4 +1,4 @@
-#include "telemetry/mqtt_live_report.hpp"
+#include "live/mqtt_live_report.hpp"
 
 #include <cmath>
 #include <ostream>
@@ -7,8 +7,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/timestamp.hpp"
 #include "io/json_values.hpp"
-#include "telemetry/timestamp.hpp"
 
 namespace linetwin {
 namespace {

@@ -1,10 +1,10 @@
 // The recording's HDF5 types and the helpers shared by its writer and reader
 // (recording_hdf5.hpp).
-#include "io/recording/recording_hdf5.hpp"
+#include "recording/recording_hdf5.hpp"
 
 #include <cstddef>
 
-#include "io/recording/telemetry_recording.hpp"
+#include "recording/telemetry_recording.hpp"
 #include "telemetry/machine_state.hpp"
 #include "telemetry/telemetry_sample.hpp"
 

@@ -1,0 +1,3 @@
+#pragma once
+
+#include "plant/run/part.hpp"
