@@ -13,6 +13,7 @@
 #include "core/input_error.hpp"
 #include "core/timestamp.hpp"
 #include "io/csv_parser.hpp"
+#include "telemetry/sample_checks.hpp"
 
 namespace linetwin {
 
@@ -160,6 +161,11 @@ TelemetryLog read_mtconnect_csv(const std::string& path, const std::string& mach
   std::error_code error;
   if (std::filesystem::is_directory(path, error))
     fail(path, 0, "", "is a directory; expected an MTConnect log (CSV)");
+  // The machine id is the one name in the log that is not a fixed word of this reader (the
+  // channels of kColumns, the reasons of derive(), "good"): held to the CSV reader's rules, so that
+  // an MTConnect log never names a machine that a linetwin CSV log or a recording could not.
+  if (const std::optional<std::string> fault = check_name_text(machine_id))
+    fail(path, 0, "machine", "the id of the machine the log is read for: " + *fault);
 
   std::unique_ptr<CsvReader> csv;
   try {

@@ -30,7 +30,9 @@ namespace linetwin {
 
 // Reads the CSV at `path` as the telemetry of the machine `machine_id`; samples in time order
 // (rows stably sorted by timestamp). A bad timestamp or a value outside MTConnect's vocabulary
-// for exec, mode, estop or avail is an InputError naming the file, line and column.
+// for exec, mode, estop or avail is an InputError naming the file, line and column; a
+// `machine_id` that is not UTF-8 or longer than kMaxNameBytes (sample_checks.hpp) one naming the
+// file and the field machine, before any row is read.
 TelemetryLog read_mtconnect_csv(const std::string& path, const std::string& machine_id);
 
 }  // namespace linetwin

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "io/scene_file.hpp"
 #include "telemetry/line_twins.hpp"
 #include "telemetry/mtconnect_log.hpp"
+#include "telemetry/sample_checks.hpp"
 #include "test_files.hpp"
 #include "test_skip.hpp"
 
@@ -108,6 +110,55 @@ TEST_CASE("MTConnect: values outside the vocabulary are errors naming line and c
   CHECK(error_of("timestamp,exec\nnoon,READY\n").find("field 'timestamp'") != std::string::npos);
   CHECK(error_of("timestamp,mode\n2024-01-01T00:00:00Z,AUTOMATIC\n").find("no column 'exec'") !=
         std::string::npos);
+}
+
+TEST_CASE("MTConnect: the machine id is held to the CSV reader's name rules") {
+  test::TempDir dir;
+  // Every kind of name the reader makes: a reason (feed_hold), the part counter, a channel.
+  const std::string path = dir.write("m.csv", R"(timestamp,exec,pc,xpm
+2024-01-01T00:00:00Z,READY,0,1.5
+2024-01-01T00:00:10Z,FEED_HOLD,1,2.5
+)");
+  // The id comes from the caller (the scene element), not from a row: the error names the file
+  // and the field, and no line.
+  auto refused = [&](const std::string& machine_id) -> std::optional<InputError> {
+    try {
+      read_mtconnect_csv(path, machine_id);
+    } catch (const InputError& e) {
+      return e;
+    }
+    return std::nullopt;
+  };
+  const std::optional<InputError> too_long = refused(std::string(1025, 'm'));
+  REQUIRE(too_long);
+  CHECK(too_long->where().file == path);
+  CHECK(too_long->where().line == 0);
+  CHECK(too_long->where().field_path == "machine");
+  CHECK(std::string(too_long->what()) ==
+        path +
+            ": field 'machine': the id of the machine the log is read for: expected a name of at "
+            "most 1024 bytes, found one of 1025 bytes");
+  // A lone continuation byte after a valid start: never valid UTF-8.
+  const std::optional<InputError> not_utf8 = refused("mill\x80");
+  REQUIRE(not_utf8);
+  CHECK(std::string(not_utf8->what()) ==
+        path +
+            ": field 'machine': the id of the machine the log is read for: expected UTF-8 text, "
+            "found bytes that are not valid UTF-8");
+
+  // The longest id there is, 512 two-byte characters (1024 bytes), is read, and every name the
+  // log holds passes the same check.
+  std::string longest;
+  for (int i = 0; i < 512; ++i)
+    longest += "ü";
+  REQUIRE(longest.size() == kMaxNameBytes);
+  const TelemetryLog log = read_mtconnect_csv(path, longest);
+  CHECK(log.names.machines() == std::vector<std::string>{longest});
+  CHECK(log.samples.size() == 6);  // a state, the part count and a position at each instant
+  for (const std::string& name : log.names.names())
+    CHECK(!check_name_text(name));
+  CHECK(std::find(log.names.names().begin(), log.names.names().end(), "feed_hold") !=
+        log.names.names().end());
 }
 
 TEST_CASE("MTConnect: the NIST PocketNC log (real data, rows out of time order)") {
