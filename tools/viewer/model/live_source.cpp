@@ -40,10 +40,16 @@ void LiveSource::advance(double /*wall_s: a live feed moves with the plant, not 
         connected_ = event.kind == MqttConnectionEvent::Kind::kConnected;
         status_ = describe(event, subscriber_.options());
       });
-  const auto quiet = std::chrono::steady_clock::now() - last_message_;
+  const auto now = std::chrono::steady_clock::now();
   // A quiet spell longer than the window: nothing older is still on its way.
-  if (feed_.held() > 0 && quiet >= std::chrono::microseconds(reorder_window_us_))
+  if (feed_.held() > 0 && now - last_message_ >= std::chrono::microseconds(reorder_window_us_))
     feed_.flush(wall_now_us());
+  if (now >= ages_due_) {
+    ages_due_ = now + kSampleAgesEvery;
+    const QuantileHistogram& ages = feed_.stats().age_s;
+    ages_ = {ages.count(), ages.quantile(0.50), ages.quantile(0.99), ages.negative_count(),
+             ages.negative_count() > 0 ? -ages.min() : std::numeric_limits<double>::quiet_NaN()};
+  }
 }
 
 void LiveSource::update(LineView& view) const {
