@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/duration.hpp"
 #include "core/timestamp.hpp"
 #include "io/json_values.hpp"
 
@@ -70,6 +71,40 @@ void write_live_json(std::ostream& out, const LiveReport& report) {
   ingestion["samples_per_s"] = rate(s.samples);
   ingestion["sample_age_s"] = age;
   out << j.dump(2) << '\n';
+}
+
+SampleAges summarize_ages(const QuantileHistogram& ages) {
+  SampleAges summary;
+  summary.samples = ages.count();
+  if (summary.samples == 0) return summary;
+  summary.p50_s = ages.quantile(0.50);
+  summary.p99_s = ages.quantile(0.99);
+  summary.ahead = ages.negative_count();
+  if (summary.ahead > 0) summary.ahead_by_s = -ages.min();
+  return summary;
+}
+
+namespace {
+
+std::string describe_age(double seconds) {
+  const double magnitude = std::fabs(seconds);
+  if (magnitude < 1.0) return fmt::format("{:.1f} ms", seconds * 1e3);
+  if (magnitude < 2 * 86400.0) return format_duration(seconds);
+  return fmt::format("{:.0f} d", seconds / 86400.0);
+}
+
+}  // namespace
+
+std::string describe_ages(const SampleAges& ages) {
+  if (ages.samples == 0) return "-";
+  std::string text =
+      fmt::format("p50 {}, p99 {}", describe_age(ages.p50_s), describe_age(ages.p99_s));
+  if (ages.ahead > 0) {
+    text += fmt::format(", {} ahead of our clock (by up to {})", ages.ahead,
+                        describe_age(ages.ahead_by_s));
+  }
+  if (std::fabs(ages.p50_s) >= 3600.0) text += " (old timestamps, or clocks apart)";
+  return text;
 }
 
 }  // namespace linetwin

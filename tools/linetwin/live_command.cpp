@@ -118,28 +118,6 @@ std::int64_t wall_now_us() {
       .count();
 }
 
-// A sample age for the terminal: milliseconds for a delay, days for old telemetry.
-std::string format_age(double seconds) {
-  const double magnitude = std::fabs(seconds);
-  if (magnitude < 1.0) return fmt::format("{:.1f} ms", seconds * 1e3);
-  if (magnitude < 2 * 86400.0) return format_duration(seconds);
-  return fmt::format("{:.0f} d", seconds / 86400.0);
-}
-
-// The ages of the samples applied so far: quantiles, and those stamped ahead of our clock.
-std::string describe_ages(const QuantileHistogram& ages) {
-  if (ages.count() == 0) return "-";
-  const double p50 = ages.quantile(0.5);
-  std::string text =
-      fmt::format("p50 {}, p99 {}", format_age(p50), format_age(ages.quantile(0.99)));
-  if (ages.negative_count() > 0) {
-    text += fmt::format(", {} ahead of our clock (by up to {})", ages.negative_count(),
-                        format_age(-ages.min()));
-  }
-  if (std::fabs(p50) >= 3600.0) text += " (old timestamps, or clocks apart)";
-  return text;
-}
-
 // The session's recording (--record), made in place (RecordingInPlace) and flushed every second,
 // so that a crash keeps it. A session that fails keeps it too once it holds samples, which cannot
 // be had again; one that fails before any (a broker refused or never reached, a recording
@@ -397,7 +375,7 @@ int live_command(const LiveOptions& o) {
                    static_cast<double>(s.messages - messages_at_report) /
                        std::chrono::duration<double>(report_every).count(),
                    s.samples, s.faulty_messages, twins.counts().duplicates,
-                   twins.counts().out_of_order, feed.held(), describe_ages(s.age_s),
+                   twins.counts().out_of_order, feed.held(), describe_ages(summarize_ages(s.age_s)),
                    drift ? fmt::format(" | {} drift alerts", drift->alerts().size()) : "");
         messages_at_report = s.messages;
       }

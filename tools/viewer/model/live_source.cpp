@@ -46,9 +46,7 @@ void LiveSource::advance(double /*wall_s: a live feed moves with the plant, not 
     feed_.flush(wall_now_us());
   if (now >= ages_due_) {
     ages_due_ = now + kSampleAgesEvery;
-    const QuantileHistogram& ages = feed_.stats().age_s;
-    ages_ = {ages.count(), ages.quantile(0.50), ages.quantile(0.99), ages.negative_count(),
-             ages.negative_count() > 0 ? -ages.min() : std::numeric_limits<double>::quiet_NaN()};
+    ages_ = summarize_ages(feed_.stats().age_s);
   }
 }
 

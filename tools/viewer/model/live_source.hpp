@@ -12,11 +12,11 @@
 
 #include <chrono>
 #include <cstdint>
-#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "live/mqtt_live_report.hpp"
 #include "live/mqtt_subscriber.hpp"
 #include "live/mqtt_twin_feed.hpp"
 #include "plant/scene.hpp"
@@ -25,16 +25,6 @@
 #include "view_source.hpp"
 
 namespace linetwin::viewer {
-
-// The ages of the samples applied so far (wall clock when applied minus the sample's timestamp),
-// as `linetwin live` reports them: quantiles within 0.2%, counts and the furthest ahead exact.
-struct SampleAges {
-  std::uint64_t samples = 0;
-  double p50_s = std::numeric_limits<double>::quiet_NaN();
-  double p99_s = std::numeric_limits<double>::quiet_NaN();
-  std::uint64_t ahead = 0;  // stamped ahead of our clock: negative ages, kept as they are
-  double ahead_by_s = std::numeric_limits<double>::quiet_NaN();  // how far the furthest was
-};
 
 class LiveSource final : public ViewSource {
  public:

@@ -120,26 +120,6 @@ void state_swatch(ViewState state) {
   ImGui::TextUnformatted(std::string(state_name(state)).c_str());
 }
 
-// A sample age in `linetwin live`'s words: milliseconds for a delay, days for old telemetry.
-std::string age_text(double seconds) {
-  const double magnitude = std::fabs(seconds);
-  if (magnitude < 1.0) return fmt::format("{:.1f} ms", seconds * 1e3);
-  if (magnitude < 2 * 86400.0) return format_duration(seconds);
-  return fmt::format("{:.0f} d", seconds / 86400.0);
-}
-
-// The live sample ages as `linetwin live`'s status line gives them after "age".
-std::string describe(const SampleAges& ages) {
-  if (ages.samples == 0) return "-";
-  std::string text = fmt::format("p50 {}, p99 {}", age_text(ages.p50_s), age_text(ages.p99_s));
-  if (ages.ahead > 0) {
-    text +=
-        fmt::format(", {} ahead of our clock (by up to {})", ages.ahead, age_text(ages.ahead_by_s));
-  }
-  if (std::fabs(ages.p50_s) >= 3600.0) text += " (old timestamps, or clocks apart)";
-  return text;
-}
-
 // Where a panel opens the first time (imgui.ini remembers it afterwards): the controls, KPIs and
 // legend down the left, the share bars, inspector and event log down the right, what-if at the
 // bottom, leaving the middle to the line. Sizes in multiples of the font size, so that they
@@ -291,7 +271,7 @@ void ViewerPanels::draw_source_controls(ViewSource& source) {
                 static_cast<unsigned long long>(stats.faulty_messages),
                 static_cast<unsigned long long>(stats.samples));
     // How far behind the plant the twins are, and whether the plant's clocks run ahead of ours.
-    ImGui::TextWrapped("age %s", describe(live->sample_ages()).c_str());
+    ImGui::TextWrapped("age %s", describe_ages(live->sample_ages()).c_str());
   }
   ImGui::End();
 }
