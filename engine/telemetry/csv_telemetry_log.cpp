@@ -51,7 +51,9 @@ double parse_value(std::string_view text) {
 // Names are interned as 16-bit indices in TelemetryNames.
 std::uint16_t intern_name(TelemetryNames& names, std::string_view name, const std::string& path,
                           int line, std::string_view column) {
-  if (names.names().size() > std::numeric_limits<std::uint16_t>::max()) {
+  // Ids are 16 bits, the empty name included: the table is full at 65,536 entries, and a name
+  // already in it is still read.
+  if (names.names().size() > std::numeric_limits<std::uint16_t>::max() && !names.has_name(name)) {
     fail(path, line, column,
          fmt::format("more than {} distinct reasons, counter names and sensor channels; expected "
                      "fewer (a name per value, such as a serial number, does not belong here)",

@@ -54,6 +54,9 @@ class TelemetryNames {
     auto it = machine_index_.find(std::string(id));
     return it == machine_index_.end() ? -1 : static_cast<std::int64_t>(it->second);
   }
+  bool has_name(std::string_view name) const {
+    return name_index_.find(std::string(name)) != name_index_.end();
+  }
   std::uint16_t intern_name(std::string_view name) {
     return static_cast<std::uint16_t>(intern(name, names_, name_index_));
   }

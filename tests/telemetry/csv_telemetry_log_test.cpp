@@ -163,4 +163,30 @@ TEST_CASE("CSV log: a bad file as a whole") {
             .find("not closed") != std::string::npos);
 }
 
+TEST_CASE("CSV log: a full name table still reads the names it holds, and refuses a new one") {
+  // Name ids are 16 bits and id 0 is the empty name: 65,535 names fill the table.
+  constexpr int kNames = 65535;
+  std::string text = "timestamp,machine,kind,name,value\n";
+  for (int i = 1; i <= kNames; ++i)
+    text += "0,M,sensor,s" + std::to_string(i) + ",1\n";
+  text += "0,M,sensor,s7,2\n";  // line 65,537: a name the table holds
+  test::TempDir dir;
+  const TelemetryLog full = read_telemetry_csv(dir.write("full.csv", text));
+  REQUIRE(full.samples.size() == kNames + 1);
+  CHECK(full.names.names().size() == kNames + 1);
+  CHECK(full.names.names()[full.samples.back().name] == "s7");
+  CHECK(full.samples.back().value == 2.0);
+
+  const std::string path = dir.write("over.csv", text + "0,M,sensor,one_more,3\n");
+  try {
+    read_telemetry_csv(path);
+    FAIL("a 65,536th name was accepted");
+  } catch (const InputError& e) {
+    CHECK(e.where().file == path);
+    CHECK(e.where().line == kNames + 3);
+    CHECK(e.where().field_path == "name");
+    CHECK(std::string(e.what()).find("more than 65535 distinct") != std::string::npos);
+  }
+}
+
 }  // namespace linetwin
