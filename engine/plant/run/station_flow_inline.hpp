@@ -181,7 +181,11 @@ template <bool kPlain>
     // A server that takes its next part at once leaves the station's busy servers, and so its
     // active period, as they were: nothing to refresh.
     if (refill_from_buffer(line, station, k)) return;
-    refill_other(line, station, k);
+    // Fed by a buffer with nothing in it and no one waiting to hand a part through it: nothing to
+    // take. Said here, it spares a starved station the call that would find it out.
+    if (station.path != StationPath::kPlainFromBuffer ||
+        !line.flow.waiting(station.first_input.element).empty())
+      refill_other(line, station, k);
   } else {
     move_server<ServerState::kIdle, ServerState::kBlocked, true>(line, station, server);
     line.flow.wait_on(station.output.single.element,
