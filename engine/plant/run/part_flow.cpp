@@ -73,24 +73,6 @@ bool PartFlow::pop_current_holder(const Line& line, FifoQueue<Holder>& waiting, 
   return false;
 }
 
-void PartFlow::release(Line& line, const Holder& holder) {
-  const Node& node = nodes_[holder.element];
-  switch (node.type) {
-    case ElementType::kSource:
-      line.sources.release_held(line, line.sources.at(node.type_index));
-      return;
-    case ElementType::kStation:
-      line.stations.release_held(line, line.stations.at(node.type_index), holder);
-      return;
-    case ElementType::kConveyor:
-      line.conveyors.release_held(line, line.conveyors.at(node.type_index));
-      return;
-    case ElementType::kBuffer:
-    case ElementType::kSink:
-      break;
-  }
-}
-
 void PartFlow::admit(Line& line, ElementIndex element) {
   const Node& node = nodes_[element];
   switch (node.type) {

@@ -60,4 +60,22 @@ namespace linetwin::line_run {
   return part;
 }
 
+[[gnu::always_inline]] inline void PartFlow::release(Line& line, const Holder& holder) {
+  const Node& node = nodes_[holder.element];
+  switch (node.type) {
+    case ElementType::kSource:
+      line.sources.release_held(line, line.sources.at(node.type_index));
+      return;
+    case ElementType::kStation:
+      line.stations.release_held(line, line.stations.at(node.type_index), holder);
+      return;
+    case ElementType::kConveyor:
+      line.conveyors.release_held(line, line.conveyors.at(node.type_index));
+      return;
+    case ElementType::kBuffer:
+    case ElementType::kSink:
+      break;
+  }
+}
+
 }  // namespace linetwin::line_run

@@ -280,17 +280,12 @@ Part StationFlow::take_held(StationRun& station, const Holder& holder) {
   return load.outgoing[load.next_out];
 }
 
-void StationFlow::release_held(Line& line, StationRun& station, const Holder& holder) {
+void StationFlow::release_general(Line& line, StationRun& station, const Holder& holder) {
   ServerRun& server = servers_[station.first_server + holder.server];
   assert(server.state == ServerState::kBlocked);
-  if (station.plain()) {
-    move_server<ServerState::kBlocked, ServerState::kIdle, false>(line, station, server);
-    refill(line, station, holder.server);
-  } else {
-    set_state(line, station, server, ServerState::kHandingOver);
-    ++loads_[station.first_server + holder.server].next_out;
-    hand_out(line, station, holder.server);
-  }
+  set_state(line, station, server, ServerState::kHandingOver);
+  ++loads_[station.first_server + holder.server].next_out;
+  hand_out(line, station, holder.server);
   refresh_active(line.kernel.now(), station);
 }
 

@@ -72,7 +72,10 @@ class StationFlow {
     return s.state == ServerState::kBlocked && s.ticket == holder.ticket;
   }
   Part take_held(StationRun& station, const Holder& holder);
+  // Its part taken, the server frees itself and takes its next part (a plain station, inline)
+  // or hands out the rest of what it holds (release_general, out of line).
   void release_held(Line& line, StationRun& station, const Holder& holder);
+  void release_general(Line& line, StationRun& station, const Holder& holder);
 
   std::uint64_t parts_at(const StationRun& station) const;
   void reset(double now);
@@ -87,10 +90,13 @@ class StationFlow {
   void load_server(StationRun& station, std::uint32_t k, const Part& part);
   void begin_tasks(Line& line, StationRun& station, std::uint32_t k);
   // Server k is idle: it takes its next part. refill_from_buffer is the plain case with a part
-  // waiting in the buffer in front (it says whether it took one); refill_other is the rest.
+  // waiting in the buffer in front (it says whether it took one); refill_other is the rest: it
+  // returns at once where a plain station's buffer is empty and no one waits to hand a part
+  // through it, and otherwise calls refill_elsewhere, out of line, which looks at every input.
   void refill(Line& line, StationRun& station, std::uint32_t k);
   bool refill_from_buffer(Line& line, StationRun& station, std::uint32_t k);
   void refill_other(Line& line, StationRun& station, std::uint32_t k);
+  void refill_elsewhere(Line& line, StationRun& station, std::uint32_t k);
   bool pull_part(Line& line, StationRun& station, Part& part);
   bool pull_batch(Line& line, StationRun& station, std::uint32_t k);
   bool try_assemble(Line& line, StationRun& station, std::uint32_t k);

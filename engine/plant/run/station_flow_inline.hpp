@@ -146,6 +146,16 @@ template <bool kPlain>
   if (!refill_from_buffer(line, station, k)) refill_other(line, station, k);
 }
 
+[[gnu::always_inline]] inline void StationFlow::refill_other(Line& line, StationRun& station,
+                                                             std::uint32_t k) {
+  // Fed by a buffer with nothing in it and no one waiting to hand a part through it: nothing to
+  // take. Said here, it spares a starved station the call that would find it out.
+  if (station.path == StationPath::kPlainFromBuffer &&
+      line.flow.waiting(station.first_input.element).empty())
+    return;
+  refill_elsewhere(line, station, k);
+}
+
 [[gnu::always_inline]] inline bool StationFlow::refill_from_buffer(Line& line, StationRun& station,
                                                                    std::uint32_t k) {
   if (station.path != StationPath::kPlainFromBuffer || station.stopped()) return false;
@@ -155,6 +165,19 @@ template <bool kPlain>
   start_service(line, station, k, part);
   if (!line.flow.waiting(buffer.element).empty()) line.buffers.admit_waiting(line, buffer);
   return true;
+}
+
+[[gnu::always_inline]] inline void StationFlow::release_held(Line& line, StationRun& station,
+                                                             const Holder& holder) {
+  if (!station.plain()) {
+    release_general(line, station, holder);
+    return;
+  }
+  ServerRun& server = servers_[station.first_server + holder.server];
+  assert(server.state == ServerState::kBlocked);
+  move_server<ServerState::kBlocked, ServerState::kIdle, false>(line, station, server);
+  refill(line, station, holder.server);
+  refresh_active(line.kernel.now(), station);
 }
 
 [[gnu::always_inline]] inline void StationFlow::on_service_end(Line& line, StationRun& station,
@@ -181,11 +204,7 @@ template <bool kPlain>
     // A server that takes its next part at once leaves the station's busy servers, and so its
     // active period, as they were: nothing to refresh.
     if (refill_from_buffer(line, station, k)) return;
-    // Fed by a buffer with nothing in it and no one waiting to hand a part through it: nothing to
-    // take. Said here, it spares a starved station the call that would find it out.
-    if (station.path != StationPath::kPlainFromBuffer ||
-        !line.flow.waiting(station.first_input.element).empty())
-      refill_other(line, station, k);
+    refill_other(line, station, k);
   } else {
     move_server<ServerState::kIdle, ServerState::kBlocked, true>(line, station, server);
     line.flow.wait_on(station.output.single.element,

@@ -9,7 +9,7 @@
 
 namespace linetwin::line_run {
 
-void StationFlow::refill_other(Line& line, StationRun& station, std::uint32_t k) {
+void StationFlow::refill_elsewhere(Line& line, StationRun& station, std::uint32_t k) {
   if (station.stopped() || servers_[station.first_server + k].state != ServerState::kIdle) return;
   if (station.plain()) {
     // One input: a buffer (empty, but a part may wait to be handed straight through it), an
