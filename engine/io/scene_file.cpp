@@ -11,6 +11,7 @@
 #include <fstream>
 #include <initializer_list>
 #include <limits>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 
@@ -18,6 +19,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/duration.hpp"
+#include "core/utf8.hpp"
 #include "core/whole_number.hpp"
 #include "io/order_file.hpp"
 
@@ -877,6 +879,12 @@ Scene read_scene(const YAML::Node& root, const std::string& file) {
 }
 
 Scene load_scene(std::string_view yaml, const std::string& display_name) {
+  // Every name in a scene ends up in JSON, CSV and recordings, which hold UTF-8 only.
+  if (const std::optional<std::size_t> line = first_line_not_utf8(yaml)) {
+    throw InputError({display_name, static_cast<int>(*line), 0, ""},
+                     "expected UTF-8 text (a scene file is UTF-8), found bytes that are not "
+                     "valid UTF-8");
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml));

@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include <fmt/format.h>
-#include <simdjson.h>
 
 #include "telemetry/machine_state.hpp"
 
@@ -44,10 +43,6 @@ std::optional<SampleFault> check_sample(const TelemetrySample& sample, std::stri
     }
   }
   return SampleFault{"kind", "state, counter or sensor"};
-}
-
-bool is_utf8(std::string_view text) {
-  return simdjson::validate_utf8(text.data(), text.size());
 }
 
 std::optional<std::string> check_name_text(std::string_view text) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/utf8.hpp"
 #include "telemetry/telemetry_sample.hpp"
 
 namespace linetwin {
@@ -43,9 +44,6 @@ struct SampleFault {
 // value (0) and a non-state sample no state (unknown); counters and sensors are named.
 std::optional<SampleFault> check_sample(const TelemetrySample& sample, std::string_view machine_id,
                                         std::string_view name);
-
-// Whether `text` is valid UTF-8, as every name and text that linetwin writes out must be.
-bool is_utf8(std::string_view text);
 
 // What is wrong with a name as text (it is not UTF-8, or is longer than kMaxNameBytes), as
 // "expected ..., found ..." that never quotes the bytes at fault; nullopt when it is fine.

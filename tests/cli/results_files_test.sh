@@ -132,6 +132,25 @@ expect_error 2 "--seed: expected a whole number from 0 to 18446744073709551615" 
   calibrate "$scene" "$work/log.h5" -o "$out/c.yaml" --seed -1
 expect_only "calibrate with a bad seed" l.h5
 
+# Two outputs that name one file, however the path is spelt: exit 2 before any work (a run of
+# 100,000 days would take hours), nothing written, a file that was there as it was.
+rm -f "$out"/*
+echo "earlier" >"$out/same"
+before=$(fingerprint "$out/same")
+for pair in "--json $out/same --csv $out/same" "--json $out/same --record $out/./same" \
+  "--csv $out/same --record $out/../results/same"; do
+  # shellcheck disable=SC2086
+  expect_error 2 "writes to the same file" -- run "$scene" --duration 100000d -q $pair
+done
+expect_error 2 "field '--csv': expected a file of its own; --json writes to the same file" -- \
+  replay "$scene" "$work/log.h5" --csv "$out/same" --json "$out/same"
+expect_error 2 "field '--json': expected a file of its own; --output writes to the same file" -- \
+  calibrate "$scene" "$work/log.h5" -o "$out/same" --json "$out/same"
+expect_error 2 "writes to the same file" -- \
+  live "$scene" --broker 127.0.0.1:1 --json "$out/same" --record "$out/same"
+[ "$(fingerprint "$out/same")" = "$before" ] && pass || fail "outputs on one file changed it"
+expect_only "outputs that name one file" same
+
 if [ "$read_only_checked" -eq 0 ]; then
   echo "results files: $passes passed, $failures failed; SKIPPED: the read-only folder checks"
   [ "$failures" -eq 0 ] && exit 77

@@ -77,6 +77,29 @@ TEST_CASE("a YAML syntax error names the file and line") {
   CHECK(std::string(e.what()).find("not valid YAML") != std::string::npos);
 }
 
+TEST_CASE("bytes that are not UTF-8 are refused at their line, wherever they are") {
+  // Names end up in JSON, CSV and recordings, which hold UTF-8 only: a scene name, a product
+  // and a comment alike (a lone continuation byte, a truncated character, an overlong form).
+  for (const char* bad : {"\xff", "\xc3", "\xc0\xaf"}) {
+    const std::string text = std::string("linetwin_scene: 1\nname: \"line ") + bad +
+                             "\"\nelements:\n  - {id: a, type: sink}\n";
+    const InputError e = load_error(text);
+    CHECK(e.where().file == "bad.yaml");
+    CHECK(e.where().line == 2);
+    CHECK(e.message().find("expected UTF-8 text") != std::string::npos);
+  }
+  const InputError product =
+      load_error(std::string("linetwin_scene: 1\n# fine\nproducts: [\"a\xff"
+                             "b\"]\n"));
+  CHECK(product.where().line == 3);
+  // Characters beyond ASCII are welcome where a scene takes free text.
+  CHECK_NOTHROW(load_scene_text(
+      "linetwin_scene: 1\nname: \"Linie Süd – 東\"\nrun: {duration: 1h}\nelements:\n"
+      "  - {id: in, type: source, interarrival: 10s, to: check}\n"
+      "  - {id: check, type: station, processing: 5s, to: out}\n  - {id: out, type: sink}\n",
+      "good.yaml"));
+}
+
 TEST_CASE("an unknown key is an error that lists the keys expected there") {
   const InputError e = load_error(replace(kGoodScene, "servers: 2", "serverz: 2"));
   CHECK(e.where().line == 10);

@@ -57,6 +57,7 @@ int calibrate_command(const CalibrateOptions& options) {
   const Scene scene = load_scene_file(options.scene);
   check_can_replace(options.output, "--output");
   check_can_replace(options.json_path, "--json");
+  check_distinct_outputs({{"--output", options.output}, {"--json", options.json_path}});
   const TelemetryLog log = read_log(options.log, options.format);
 
   CalibrationSettings settings;

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <system_error>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -100,6 +101,25 @@ void check_can_record(const std::string& path) {
                      "expected a file path: an HDF5 recording cannot go to standard output");
   }
   check_can_replace(path, "--record");
+}
+
+void check_distinct_outputs(
+    std::initializer_list<std::pair<std::string_view, const std::string&>> outputs) {
+  std::vector<std::pair<std::string_view, std::filesystem::path>> files;
+  for (const auto& [flag, path] : outputs) {
+    if (path.empty() || path == "-") continue;
+    std::error_code error;
+    std::filesystem::path file = std::filesystem::weakly_canonical(path, error);
+    if (error) file = std::filesystem::absolute(path).lexically_normal();
+    for (const auto& [other_flag, other] : files) {
+      if (other == file) {
+        throw InputError(
+            {path, 0, 0, std::string(flag)},
+            fmt::format("expected a file of its own; {} writes to the same file", other_flag));
+      }
+    }
+    files.emplace_back(flag, std::move(file));
+  }
 }
 
 void write_whole(const std::string& path, const std::string& flag, const std::string& text) {

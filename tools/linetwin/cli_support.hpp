@@ -4,7 +4,10 @@
 
 #include <sys/types.h>
 
+#include <initializer_list>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 
@@ -54,6 +57,12 @@ void check_can_replace(const std::string& path, const std::string& flag);
 
 // check_can_replace for --record, which also refuses "-": a recording is no stream.
 void check_can_record(const std::string& path);
+
+// Fails before any work if two outputs name the same file (through another spelling of its path
+// or a link too): the one written last would silently replace the other. Each is (flag, path);
+// "" (no output) and "-" (stdout) name no file.
+void check_distinct_outputs(
+    std::initializer_list<std::pair<std::string_view, const std::string&>> outputs);
 
 // Writes `text` to `path` (stdout for "-") whole or not at all: into a new file in the same
 // folder, flushed to disk, which then takes the name (rename is atomic within a file system).

@@ -245,6 +245,8 @@ int live_command(const LiveOptions& o) {
   check_can_replace(o.json_path, "--json");
   check_can_replace(o.csv_path, "--csv");
   check_can_record(o.record_path);
+  check_distinct_outputs(
+      {{"--json", o.json_path}, {"--csv", o.csv_path}, {"--record", o.record_path}});
   const Scene scene = load_scene_file(o.scene);
 
   LineTwins twins(scene);

@@ -46,6 +46,7 @@ int replay_command(const ReplayOptions& options) {
   const Scene scene = load_scene_file(options.scene);
   check_can_replace(options.json_path, "--json");
   check_can_replace(options.csv_path, "--csv");
+  check_distinct_outputs({{"--json", options.json_path}, {"--csv", options.csv_path}});
   const std::string format =
       options.format == "auto" ? detect_log_format(options.log, "--format") : options.format;
   TelemetryLog log = read_telemetry_log(scene, options.log, format, options.machine);

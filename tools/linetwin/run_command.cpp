@@ -44,6 +44,9 @@ int run_command(const RunOptions& options) {
   check_can_replace(options.json_path, "--json");
   check_can_replace(options.csv_path, "--csv");
   check_can_record(options.record_path);
+  check_distinct_outputs({{"--json", options.json_path},
+                          {"--csv", options.csv_path},
+                          {"--record", options.record_path}});
   const double record_interval_s =
       flag_duration("--record-interval", options.record_interval, false);
   ExperimentSettings settings = settings_from_scene(scene);
