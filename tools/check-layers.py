@@ -23,7 +23,9 @@ BELOW = {
     "recording": ["core", "plant", "experiment", "io", "telemetry"],
     "live": ["core", "plant", "experiment", "io", "telemetry"],
 }
-INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
+# Quoted and angle-bracket includes alike: the engine's include folder is on the search path of
+# both, so <plant/line.hpp> reaches a layer as surely as "plant/line.hpp".
+INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^">]+)[">]')
 
 
 def sources(engine):
@@ -59,11 +61,11 @@ def main():
                 match = INCLUDE.match(line)
                 if not match:
                     continue
-                target = match.group(1)
+                quoted, target = match.group(1) == '"', match.group(2)
                 # A quoted include is looked up beside the including file first: "x.hpp" or
                 # "../y.hpp" name engine files too, and must not slip past the check.
                 beside = os.path.normpath(os.path.join(os.path.dirname(relative), target))
-                if beside.replace(os.sep, "/") in known:
+                if quoted and beside.replace(os.sep, "/") in known:
                     target = beside.replace(os.sep, "/")
                 target_layer = layer_of(target)
                 if target_layer not in BELOW:

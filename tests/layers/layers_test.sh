@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The engine's layers (docs/architecture.md, "Layers"), checked two ways:
 #  - tools/check-layers.py passes on engine/ and fails, naming the file, the line and the rule, on
-#    fixtures that break the layers: an include up a layer, a cycle of includes within a layer
-#    (through an include written beside its file), and recording using live (side by side);
+#    fixtures that break the layers: an include up a layer (quoted or in angle brackets), a cycle
+#    of includes within a layer (through an include written beside its file), and recording
+#    using live (side by side);
 #  - programs that only simulate link neither libmosquitto (the live layer) nor HDF5 (the
 #    recording layer), while linetwin, which records and subscribes, links both: proof that the
 #    check below sees them.
@@ -33,6 +34,7 @@ expect_refused() {
   fi
 }
 expect_refused upward_include "core/clock.hpp:4: includes plant/line.hpp, a header of 'plant', which 'core' may not use"
+expect_refused upward_include "core/shift_clock.hpp:4: includes plant/line.hpp, a header of 'plant', which 'core' may not use"
 expect_refused include_cycle "closing a cycle: plant/run/flow.hpp -> plant/run/stops.hpp -> plant/run/part.hpp -> plant/run/flow.hpp"
 expect_refused side_by_side "recording/writer.hpp:4: includes live/subscriber.hpp, a header of 'live', which 'recording' may not use"
 
