@@ -148,7 +148,8 @@ ExperimentSummary summarize(const std::vector<ReplicationResult>& reps, double c
     BufferSummary b;
     b.occupancy_mean = over(reps, confidence, [&](auto& r) { return r.buffers[i].occupancy_mean; });
     for (const ReplicationResult& r : reps) {
-      b.occupancy_max = std::max(b.occupancy_max, r.buffers[i].occupancy_max);
+      if (r.deadlock) continue;
+      b.occupancy_max = std::max(b.occupancy_max.value_or(0), r.buffers[i].occupancy_max);
     }
     s.buffers.push_back(b);
   }

@@ -43,7 +43,8 @@ struct StationSummary {
 };
 struct BufferSummary {
   Estimate occupancy_mean;
-  std::uint64_t occupancy_max = 0;  // over all replications
+  // Over the replications that did not deadlock; none when every one did.
+  std::optional<std::uint64_t> occupancy_max;
 };
 struct SourceSummary {
   Estimate arrivals, lost, loss_probability, blocked;

@@ -144,7 +144,8 @@ void write_json(std::ostream& out, const RunReport& report) {
     row["capacity"] = spec.capacity == BufferSpec::kUnlimited ? ordered_json("unlimited")
                                                               : ordered_json(spec.capacity);
     row["occupancy_mean"] = to_json(s.buffers[i].occupancy_mean);
-    row["occupancy_max"] = s.buffers[i].occupancy_max;
+    row["occupancy_max"] = s.buffers[i].occupancy_max ? ordered_json(*s.buffers[i].occupancy_max)
+                                                      : ordered_json(nullptr);
     buffers.push_back(row);
   }
   j["buffers"] = buffers;
@@ -321,6 +322,10 @@ std::string with_interval(const Estimate& e, int digits) {
 std::string percent(const Estimate& e) {
   return std::isfinite(e.mean) ? fmt::format("{:5.1f}%", 100.0 * e.mean) : std::string("-");
 }
+// A share of the replications, "-" when none counts (every one deadlocked).
+std::string share(double fraction) {
+  return std::isfinite(fraction) ? fmt::format("{:.0f}%", 100.0 * fraction) : std::string("-");
+}
 }  // namespace
 
 void write_table(std::ostream& out, const RunReport& report) {
@@ -354,12 +359,11 @@ void write_table(std::ostream& out, const RunReport& report) {
                "active period [s]", "bottleneck");
     for (std::size_t i = 0; i < s.stations.size(); ++i) {
       const StationSummary& st = s.stations[i];
-      fmt::print(out,
-                 "  {:<16} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>6} {:>18} {:>10.0f}%\n",
+      fmt::print(out, "  {:<16} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>6} {:>18} {:>11}\n",
                  scene.element(scene.stations()[i]).id, percent(st.working), percent(st.setup),
                  percent(st.waiting_operator), percent(st.starved), percent(st.blocked),
                  percent(st.down), percent(st.off_shift), percent(st.oee),
-                 with_interval(st.active_period_mean_s, 1), 100.0 * st.bottleneck_share);
+                 with_interval(st.active_period_mean_s, 1), share(st.bottleneck_share));
     }
   }
   if (!s.operators.empty()) {
@@ -387,7 +391,8 @@ void write_table(std::ostream& out, const RunReport& report) {
     for (std::size_t i = 0; i < s.buffers.size(); ++i) {
       const Element& e = scene.element(scene.buffers()[i]);
       fmt::print(out, "  {:<16} {:>10} {:>18} {:>5}\n", e.id, capacity_text(scene.buffer_spec(e)),
-                 with_interval(s.buffers[i].occupancy_mean, 2), s.buffers[i].occupancy_max);
+                 with_interval(s.buffers[i].occupancy_mean, 2),
+                 s.buffers[i].occupancy_max ? std::to_string(*s.buffers[i].occupancy_max) : "-");
     }
   }
   for (std::size_t i = 0; i < s.sources.size(); ++i) {

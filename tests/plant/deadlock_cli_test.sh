@@ -30,6 +30,8 @@ assert first["time_s"] == expected[1], first
 assert [e["id"] for e in first["elements"]] == expected[2], first
 # No KPI is estimated from a replication that stopped.
 assert d["kpis"]["throughput_per_hour"]["n"] == 0 and d["kpis"]["throughput_per_hour"]["mean"] is None
+assert all(b["occupancy_max"] is None for b in d["buffers"]), d["buffers"]
+assert all(s["bottleneck_share"] is None for s in d["stations"]), d["stations"]
 PY
   grep -q '^line,,deadlocked_replications,3,,,,3$' "$work/$scene.csv" && pass ||
     fail "$scene: CSV lacks the deadlock count"
@@ -37,6 +39,12 @@ PY
 done
 grep -q '^deadlock,r0:OP20,parts_held,1,,,,1$' "$work/deadlock_rework_loop.csv" && pass ||
   fail "rework loop: CSV lacks OP20's parts"
+
+# The table says "-" for what no replication measured, never "nan".
+"$linetwin" run "$scenes/deadlock_rework_loop.yaml" --reps 2 >"$work/table" 2>/dev/null
+grep -qi nan "$work/table" && fail "the table of a deadlocked line shows nan: $(cat "$work/table")" \
+  || pass
+grep -qE '^  B1 +1 +- +-$' "$work/table" && pass || fail "B1's row: $(grep B1 "$work/table")"
 
 # replay --drift compares a log with the model's prediction, which a deadlocking model cannot
 # make: exit 3, saying so.
