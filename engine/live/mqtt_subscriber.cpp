@@ -89,6 +89,21 @@ struct MqttSubscriber::Impl {
   // Set for the duration of a poll() (or stop()); libmosquitto's callbacks call them.
   const MessageHandler* on_message = nullptr;
   const EventHandler* on_event = nullptr;
+  // Points the callbacks at a caller's handlers until the end of its scope.
+  struct HandlersInUse {
+    HandlersInUse(Impl& client, const MessageHandler& message, const EventHandler& event)
+        : impl(client) {
+      impl.on_message = &message;
+      impl.on_event = &event;
+    }
+    ~HandlersInUse() {
+      impl.on_message = nullptr;
+      impl.on_event = nullptr;
+    }
+    HandlersInUse(const HandlersInUse&) = delete;
+    HandlersInUse& operator=(const HandlersInUse&) = delete;
+    Impl& impl;
+  };
   // An exception from a handler must not unwind through libmosquitto's C frames: it is kept
   // here and rethrown once mosquitto_loop() has returned.
   std::exception_ptr handler_error;
@@ -330,15 +345,7 @@ std::size_t MqttSubscriber::poll(std::chrono::milliseconds timeout,
   using Clock = Impl::Clock;
   Impl& impl = *impl_;
   if (impl.phase == Impl::Phase::kStopped) return 0;
-  impl.on_message = &on_message;
-  impl.on_event = &on_event;
-  struct Reset {
-    Impl& impl;
-    ~Reset() {
-      impl.on_message = nullptr;
-      impl.on_event = nullptr;
-    }
-  } reset{impl};
+  const Impl::HandlersInUse handlers(impl, on_message, on_event);
 
   // At most this long in one select(), so that request_stop() takes effect soon.
   constexpr auto kSlice = std::chrono::milliseconds(50);
@@ -383,15 +390,7 @@ void MqttSubscriber::stop(const MessageHandler& on_message, const EventHandler& 
   const bool connected = impl.phase == Impl::Phase::kConnected;
   impl.phase = Impl::Phase::kStopped;
   if (!connected) return;
-  impl.on_message = &on_message;
-  impl.on_event = &on_event;
-  struct Reset {
-    Impl& impl;
-    ~Reset() {
-      impl.on_message = nullptr;
-      impl.on_event = nullptr;
-    }
-  } reset{impl};
+  const Impl::HandlersInUse handlers(impl, on_message, on_event);
   // Unsubscribing ends the broker's queueing for this client id: a clean stop says "no longer
   // listening", unlike a crash, after which a restart with the same id resumes the session.
   // What arrives until the broker confirms still goes to the handler: with QoS 1 the broker
