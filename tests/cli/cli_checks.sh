@@ -1,5 +1,6 @@
 # Shared by the shell tests of the `linetwin` CLI (source it after setting $linetwin): a work
-# directory removed on exit, pass/fail counting, expect_error, and the closing verdict.
+# directory removed on exit, pass/fail counting, expect_error, a scene with a long id, and the
+# closing verdict.
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 failures=0
@@ -21,6 +22,21 @@ expect_error() {
   else
     pass
   fi
+}
+
+# long_id_scene FILE BYTES: writes to FILE a scene whose one station has an id of BYTES bytes,
+# fed by an unlimited supply, and prints that id.
+long_id_scene() {
+  local id
+  id=$(printf 'S%.0s' $(seq "$2"))
+  cat >"$1" <<YAML
+linetwin_scene: 1
+elements:
+  - {id: in, type: source, supply: unlimited, to: $id}
+  - {id: $id, type: station, processing: 30s, to: out}
+  - {id: out, type: sink}
+YAML
+  echo "$id"
 }
 
 # Prints the counts (with an optional label) and exits 0 only if nothing failed.

@@ -71,14 +71,7 @@ fi
 
 # A station id of 1100 bytes runs, but a recording holds names of at most 1024 bytes: the run
 # fails after its checks and its replications, when the recording is refused.
-long_id=$(printf 'S%.0s' $(seq 1100))
-cat >"$work/long.yaml" <<YAML
-linetwin_scene: 1
-elements:
-  - {id: in, type: source, supply: unlimited, to: $long_id}
-  - {id: $long_id, type: station, processing: 30s, to: out}
-  - {id: out, type: sink}
-YAML
+long_id_scene "$work/long.yaml" 1100 >/dev/null
 outputs=(--json "$out/r.json" --csv "$out/r.csv" --record "$out/r.h5")
 expect_error 2 "r.h5: field '/machines\[1\]': expected at most 1024 bytes, found 1100" -- \
   run "$work/long.yaml" --reps 2 --duration 1h -q "${outputs[@]}"

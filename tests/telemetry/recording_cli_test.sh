@@ -56,14 +56,7 @@ timeout 60 "$linetwin" replay "$scene" "$damaged/good.h5" -q 2>"$work/err" && pa
   || fail "the good recording does not replay: $(cat "$work/err")"
 
 # A station id of 300 bytes, which version 1 cut to 256: its own recording replays as it.
-long_id=$(printf 'S%.0s' $(seq 300))
-cat >"$work/long.yaml" <<YAML
-linetwin_scene: 1
-elements:
-  - {id: in, type: source, supply: unlimited, to: $long_id}
-  - {id: $long_id, type: station, processing: 30s, to: out}
-  - {id: out, type: sink}
-YAML
+long_id=$(long_id_scene "$work/long.yaml" 300)
 timeout 60 "$linetwin" run "$work/long.yaml" --reps 1 --duration 1h --warmup 0s \
   --record "$work/long.h5" -q 2>"$work/err" && pass || fail "run --record: $(cat "$work/err")"
 timeout 60 "$linetwin" replay "$work/long.yaml" "$work/long.h5" --json "$work/long.json" -q \
