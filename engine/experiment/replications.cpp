@@ -19,25 +19,24 @@ ExperimentSettings settings_from_scene(const Scene& scene) {
   return settings;
 }
 
-std::vector<ReplicationResult> run_replications(const Scene& scene,
-                                                const ExperimentSettings& settings) {
-  const std::size_t total = settings.run.replications;
+std::vector<ReplicationResult> run_jobs(const std::vector<ReplicationJob>& jobs, unsigned threads,
+                                        const std::function<void()>& finished_one) {
+  const std::size_t total = jobs.size();
   std::vector<ReplicationResult> results(total);
-  unsigned threads =
-      settings.threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : settings.threads;
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, total));
 
   std::atomic<std::size_t> next{0};
   std::mutex progress_mutex;
-  std::size_t finished = 0;
   std::exception_ptr failure;
   auto worker = [&] {
     for (;;) {
-      const std::size_t r = next.fetch_add(1);
-      if (r >= total) return;
+      const std::size_t j = next.fetch_add(1);
+      if (j >= total) return;
       try {
-        LineRun run(scene, settings.seed, static_cast<std::uint32_t>(r), settings.run);
-        results[r] = run.run_to_end();
+        const ReplicationJob& job = jobs[j];
+        LineRun run(*job.scene, job.seed, job.replication, job.run);
+        results[j] = run.run_to_end();
       } catch (...) {
         // Exceptions never cross a thread: keep the first and stop handing out work.
         std::lock_guard lock(progress_mutex);
@@ -46,8 +45,7 @@ std::vector<ReplicationResult> run_replications(const Scene& scene,
         return;
       }
       std::lock_guard lock(progress_mutex);
-      ++finished;
-      if (settings.progress) settings.progress(finished, total);
+      if (finished_one) finished_one();
     }
   };
   if (threads <= 1) {
@@ -59,6 +57,19 @@ std::vector<ReplicationResult> run_replications(const Scene& scene,
   }
   if (failure) std::rethrow_exception(failure);
   return results;
+}
+
+std::vector<ReplicationResult> run_replications(const Scene& scene,
+                                                const ExperimentSettings& settings) {
+  std::vector<ReplicationJob> jobs(settings.run.replications);
+  for (std::uint32_t r = 0; r < jobs.size(); ++r)
+    jobs[r] = ReplicationJob{&scene, settings.seed, r, settings.run};
+  std::size_t finished = 0;
+  std::function<void()> finished_one;
+  if (settings.progress) {
+    finished_one = [&] { settings.progress(++finished, jobs.size()); };
+  }
+  return run_jobs(jobs, settings.threads, finished_one);
 }
 
 namespace {

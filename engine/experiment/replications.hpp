@@ -32,6 +32,19 @@ ExperimentSettings settings_from_scene(const Scene& scene);
 std::vector<ReplicationResult> run_replications(const Scene& scene,
                                                 const ExperimentSettings& settings);
 
+// One replication to run: LineRun(*scene, seed, replication, run).run_to_end().
+struct ReplicationJob {
+  const Scene* scene = nullptr;
+  std::uint64_t seed = 1;
+  std::uint32_t replication = 0;
+  RunSettings run;
+};
+// Runs the jobs on `threads` workers (0: one per hardware thread), each job on its own LineRun;
+// results in job order. `finished_one` (may be empty) is called after each job, never
+// concurrently. The first exception of any job is rethrown once the workers have stopped.
+std::vector<ReplicationResult> run_jobs(const std::vector<ReplicationJob>& jobs, unsigned threads,
+                                        const std::function<void()>& finished_one);
+
 struct StationSummary {
   Estimate working, setup, waiting_operator, starved, blocked, down, off_shift;
   Estimate parts_processed, parts_good, parts_scrapped, parts_reworked;
