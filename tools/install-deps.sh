@@ -10,7 +10,7 @@ packages=(
   g++ cmake ninja-build git ca-certificates
   libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libboost-dev libfccp-dev
   doctest-dev libeigen3-dev libbenchmark-dev
-  libsimdjson-dev libmosquitto-dev libhdf5-dev
+  libsimdjson-dev libmosquitto-dev libhdf5-dev libpugixml-dev
   python3
   # The desktop viewer (-DLINETWIN_VIEWER=ON, the default): Dear ImGui with its GLFW and OpenGL 3
   # backends, GLFW, Assimp for 3D models, GLM, stb for PNGs, the GL headers; Mesa's software
@@ -19,7 +19,8 @@ packages=(
   xvfb xauth
 )
 if [ "${1:-}" = "--ci" ]; then
-  packages+=(clang clang-format mosquitto mosquitto-clients python3-h5py python3-pandas time)
+  packages+=(clang clang-format mosquitto mosquitto-clients python3-h5py python3-pandas time
+             libxml2-utils)
 fi
 
 missing=()

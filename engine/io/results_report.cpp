@@ -9,6 +9,7 @@
 
 #include "core/duration.hpp"
 #include "io/json_values.hpp"
+#include "io/run_object.hpp"
 #include "linetwin_version.hpp"
 
 namespace linetwin {
@@ -54,7 +55,7 @@ std::string capacity_text(const BufferSpec& spec) {
 
 }  // namespace
 
-void write_json(std::ostream& out, const RunReport& report) {
+ordered_json run_object(const RunReport& report) {
   const Scene& scene = report.scene;
   const ExperimentSummary& s = report.summary;
   ordered_json j;
@@ -197,7 +198,11 @@ void write_json(std::ostream& out, const RunReport& report) {
   for (const auto& [replication, deadlock] : s.deadlocks)
     deadlocks.push_back(to_json(scene, replication, deadlock));
   j["deadlocks"] = deadlocks;
-  out << j.dump(2) << '\n';
+  return j;
+}
+
+void write_json(std::ostream& out, const RunReport& report) {
+  out << run_object(report).dump(2) << '\n';
 }
 
 namespace {
