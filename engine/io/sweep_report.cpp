@@ -12,6 +12,7 @@
 #include <pugixml.hpp>
 
 #include "experiment/replication_table.hpp"
+#include "io/csv_field.hpp"
 #include "io/json_values.hpp"
 #include "io/results_report.hpp"
 #include "io/run_object.hpp"
@@ -48,17 +49,6 @@ ordered_json comparison_json(const KpiComparison& c) {
 
 RunReport run_report(const SweepVariantReport& v) {
   return RunReport{*v.scene, v.settings, v.summary};
-}
-
-// A CSV field, quoted (RFC 4180) when it holds a comma, a quote or a line break.
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
 }
 
 std::string csv_number(double value) {

@@ -41,6 +41,27 @@ assert rows[0]["kpi"] == "throughput_per_hour"
 assert abs(float(rows[0]["mean"]) - j["kpis"]["throughput_per_hour"]["mean"]) < 1e-9
 PY
 
+# Every KPI of every replication: one CSV row and one JSON object per replication, whose mean
+# is the summary's, the same for any thread count.
+"$linetwin" run "$scene" --reps 6 --duration 2h --threads 2 --replications-csv "$work/r2.csv" --replications-json "$work/r2.json" -q || fail "run per replication"
+"$linetwin" run "$scene" --reps 6 --duration 2h --threads 1 --replications-csv "$work/r1.csv" -q || fail "run per replication, 1 thread"
+cmp -s "$work/r1.csv" "$work/r2.csv" && pass || fail "per-replication CSV differs between --threads 1 and 2"
+/usr/bin/python3 - "$work/t1.json" "$work/r2.csv" "$work/r2.json" <<'PY' && pass || fail "per-replication CSV/JSON"
+import csv, json, sys
+summary = json.load(open(sys.argv[1]))
+rows = list(csv.DictReader(open(sys.argv[2])))
+objects = json.load(open(sys.argv[3]))
+assert [int(r["replication"]) for r in rows] == list(range(6))
+assert len(objects) == 6
+tp = [float(r["throughput_per_hour"]) for r in rows]
+assert abs(sum(tp) / 6 - summary["kpis"]["throughput_per_hour"]["mean"]) < 1e-9
+assert [o["throughput_per_hour"] for o in objects] == tp
+oee = [float(r["OP30.oee"]) for r in rows]
+mean_oee = next(s["oee"]["oee"]["mean"] for s in summary["stations"] if s["id"] == "OP30")
+assert abs(sum(oee) / 6 - mean_oee) < 1e-9
+assert all(r["deadlocked"] == "0" for r in rows)
+PY
+
 # JSON to stdout replaces the table.
 "$linetwin" run "$scene" --reps 2 --duration 1h --json - 2>/dev/null | /usr/bin/python3 -c "import json,sys; json.load(sys.stdin)" && pass || fail "--json - is not pure JSON"
 
@@ -56,7 +77,8 @@ expect_error 2 "unknown command 'frobnicate'; expected one of: run" -- frobnicat
 expect_error 2 "--seed: expected a whole number from 0 to 18446744073709551615 \(2\^64 - 1\), found '-1'" -- run "$scene" --seed -1
 # CLI11 alone would read a seed beyond 2^64 - 1 as 2^64 - 1.
 expect_error 2 "--seed: expected a whole number .*found '18446744073709551616'" -- run "$scene" --seed 18446744073709551616
-expect_error 2 "at most one of --json and --csv" -- run "$scene" --json - --csv -
+expect_error 2 "at most one output on standard output, found --json and --csv" -- run "$scene" --json - --csv -
+expect_error 2 "found --csv and --replications-json" -- run "$scene" --csv - --replications-json -
 # No duration a run takes may pass what its recording could hold (from 2026-01-05 to the end of
 # the year 9999: 251,634,729,599 s), the warm-up and duration together neither: bad input, not
 # a run without end.

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/duration.hpp"
 #include "core/whole_number.hpp"
@@ -119,6 +120,19 @@ void check_distinct_outputs(
       }
     }
     files.emplace_back(flag, std::move(file));
+  }
+}
+
+void check_one_stdout(
+    std::initializer_list<std::pair<std::string_view, const std::string&>> outputs) {
+  std::vector<std::string_view> to_stdout;
+  for (const auto& [flag, path] : outputs) {
+    if (path == "-") to_stdout.push_back(flag);
+  }
+  if (to_stdout.size() > 1) {
+    throw InputError({"", 0, 0, std::string(to_stdout.back())},
+                     fmt::format("expected at most one output on standard output, found {}",
+                                 fmt::join(to_stdout, " and ")));
   }
 }
 

@@ -64,6 +64,11 @@ void check_can_record(const std::string& path);
 void check_distinct_outputs(
     std::initializer_list<std::pair<std::string_view, const std::string&>> outputs);
 
+// Fails before any work if more than one output goes to standard output ("-"): they would
+// interleave. Each is (flag, path).
+void check_one_stdout(
+    std::initializer_list<std::pair<std::string_view, const std::string&>> outputs);
+
 // Writes `text` to `path` (stdout for "-") whole or not at all: into a new file in the same
 // folder, flushed to disk, which then takes the name (rename is atomic within a file system).
 void write_whole(const std::string& path, const std::string& flag, const std::string& text);

@@ -13,6 +13,7 @@
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "experiment/replications.hpp"
+#include "io/replication_report.hpp"
 #include "io/results_report.hpp"
 #include "io/scene_file.hpp"
 #include "progress_bar.hpp"
@@ -30,22 +31,28 @@ struct RunOptions {
   unsigned threads = 0;
   std::string json_path;
   std::string csv_path;
+  std::string replications_json_path;
+  std::string replications_csv_path;
   bool quiet = false;
   std::string record_path;
   std::string record_interval = "15min";
 };
 
 int run_command(const RunOptions& options) {
-  if (options.json_path == "-" && options.csv_path == "-") {
-    throw InputError({"", 0, 0, "--csv"},
-                     "expected at most one of --json and --csv to write to standard output");
-  }
+  check_one_stdout({{"--json", options.json_path},
+                    {"--csv", options.csv_path},
+                    {"--replications-json", options.replications_json_path},
+                    {"--replications-csv", options.replications_csv_path}});
   const Scene scene = load_scene_file(options.scene);
   check_can_replace(options.json_path, "--json");
   check_can_replace(options.csv_path, "--csv");
+  check_can_replace(options.replications_json_path, "--replications-json");
+  check_can_replace(options.replications_csv_path, "--replications-csv");
   check_can_record(options.record_path);
   check_distinct_outputs({{"--json", options.json_path},
                           {"--csv", options.csv_path},
+                          {"--replications-json", options.replications_json_path},
+                          {"--replications-csv", options.replications_csv_path},
                           {"--record", options.record_path}});
   const double record_interval_s =
       flag_duration("--record-interval", options.record_interval, false);
@@ -98,8 +105,21 @@ int run_command(const RunOptions& options) {
     write_csv(text, report);
     write_whole(options.csv_path, "--csv", text.str());
   }
+  const std::vector<VariantReplications> per_replication{{"", &scene, &reps}};
+  if (!options.replications_json_path.empty()) {
+    std::ostringstream text;
+    write_replications_json(text, per_replication, false);
+    write_whole(options.replications_json_path, "--replications-json", text.str());
+  }
+  if (!options.replications_csv_path.empty()) {
+    std::ostringstream text;
+    write_replications_csv(text, per_replication, false);
+    write_whole(options.replications_csv_path, "--replications-csv", text.str());
+  }
   if (recording) recording->keep();
-  const bool stdout_taken = options.json_path == "-" || options.csv_path == "-";
+  const bool stdout_taken = options.json_path == "-" || options.csv_path == "-" ||
+                            options.replications_json_path == "-" ||
+                            options.replications_csv_path == "-";
   if (!options.quiet && !stdout_taken) write_table(std::cout, report);
   if (!summary.deadlocks.empty()) {
     // Always on stderr, also with -q: a deadlocked line is never a plain result.
@@ -138,6 +158,12 @@ Command add_run_command(CLI::App& app) {
                   "Write results as JSON (schema linetwin.run/2) to FILE, or - for stdout");
   run->add_option("--csv", options->csv_path,
                   "Write results as CSV (one row per KPI) to FILE, or - for stdout");
+  run->add_option("--replications-json", options->replications_json_path,
+                  "Write every KPI of every replication as JSON (an array, one object per "
+                  "replication) to FILE, or - for stdout");
+  run->add_option("--replications-csv", options->replications_csv_path,
+                  "Write every KPI of every replication as CSV (one row per replication, one "
+                  "column per KPI) to FILE, or - for stdout");
   run->add_option("--record", options->record_path,
                   "Record the first replication's station telemetry and KPI time series to an "
                   "HDF5 file (docs/recording-format.md)");
