@@ -131,7 +131,9 @@ TEST_CASE("every panel draws for a simulation, with an element selected, and run
   CHECK(panels.kpi_history().points().size() > 1);
 
   // The what-if the inspector's button starts, drawn while it runs and once it has finished.
-  CHECK(!panels.start_what_if({"OP30", WhatIfParameter::kProcessingMean, 30.0}));
+  // Several changes at once, of two elements.
+  CHECK(!panels.start_what_if({{"OP30", WhatIfParameter::kProcessingMean, 30.0},
+                               {"B2", WhatIfParameter::kBufferCapacity, 16.0}}));
   REQUIRE(panels.what_if() != nullptr);
   REQUIRE(test::wait_until([&] { return panels.what_if()->finished(); },
                            [&] {
@@ -141,8 +143,12 @@ TEST_CASE("every panel draws for a simulation, with an element selected, and run
   CHECK(panels.what_if()->error().empty());
   CHECK(!panels.what_if()->rows().empty());
   CHECK(draw_frame(panels, view, source, selected) > 0);
+  const std::string window = text_drawn("What-if");
+  CHECK(window.find("OP30 processing mean = 30") != std::string::npos);
+  CHECK(window.find("B2 capacity = 16") != std::string::npos);
   // A refused change says why and starts nothing.
-  CHECK(panels.start_what_if({"B2", WhatIfParameter::kServers, 2.0}));
+  CHECK(panels.start_what_if({{"B2", WhatIfParameter::kServers, 2.0}}));
+  CHECK(panels.start_what_if({}));  // nothing to change
 }
 
 TEST_CASE("every panel draws for a replay scrubbed back and forth") {
@@ -215,7 +221,7 @@ TEST_CASE("every panel draws a deadlocked simulation, and a what-if whose lines 
 
   // Both scenes deadlock in every replication (every part is reworked, for ever, into a buffer
   // that fills): the window counts them over an empty comparison.
-  CHECK(!panels.start_what_if({"B1", WhatIfParameter::kBufferCapacity, 2.0}));
+  CHECK(!panels.start_what_if({{"B1", WhatIfParameter::kBufferCapacity, 2.0}}));
   REQUIRE(test::wait_until([&] { return panels.what_if()->finished(); },
                            [&] {
                              CHECK(draw_frame(panels, view, source, selected) > 0);

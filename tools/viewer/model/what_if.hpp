@@ -1,20 +1,16 @@
-// What-if: change one parameter of the scene and compare the changed line with the baseline over
-// replications, in the background, while the viewer keeps drawing.
+// What-if: change some parameters of the scene and compare the changed line with the baseline
+// over replications, in the background, while the viewer keeps drawing.
 //
-// A change is made on the scene's YAML (docs/scene-format.md) and the result loaded like any
-// scene file, so the changed scene is validated by the same loader, and saving it writes the
-// YAML the run used. Comments of the original file are not kept in the saved one.
+// The changes become scene overrides (engine/io/scene_overrides.hpp, docs/scenario-format.md),
+// made on the scene's YAML and loaded like any scene file, so the changed scene is validated by
+// the same loader, and saving it writes the YAML the run used. Comments of the original file are
+// not kept in the saved one. The comparison is the engine's (experiment/paired_comparison.hpp).
 //
 // The run: replications 0..n-1 of the baseline and of the changed scene, with the same seed, so
-// replication r of both draws the same random streams (common random numbers, which make the
-// difference sharper than the two estimates are). Each replication is LineRun(scene, seed, r,
-// run).run_to_end(), as run_replications does, so the numbers equal run_replications' for the
-// same settings. Workers take replications one at a time and look at the cancel flag between
-// them, so cancel() returns within one replication's time.
-//
-// Replications whose line deadlocked are counted per scene and left out of the comparison, as
-// summarize() leaves them out of its estimates: a change that makes the line deadlock shows the
-// count, never a throughput of the runs that stopped.
+// replication r of both draws the same random streams (common random numbers). Each replication
+// is LineRun(scene, seed, r, run).run_to_end(), as run_replications does, so the numbers equal
+// run_replications' for the same settings. Workers take replications one at a time and look at
+// the cancel flag between them, so cancel() returns within one replication's time.
 #pragma once
 
 #include <atomic>
@@ -25,8 +21,9 @@
 #include <thread>
 #include <vector>
 
-#include "core/statistics.hpp"
+#include "experiment/paired_comparison.hpp"
 #include "experiment/replications.hpp"
+#include "io/scene_overrides.hpp"
 #include "plant/scene.hpp"
 
 namespace linetwin::viewer {
@@ -45,43 +42,16 @@ struct WhatIfChange {
   double value = 0.0;
 };
 
-// The scene's YAML with the change made. InputError (naming `display_name`) when the element is
-// missing, is of the wrong type for the parameter, or the value is out of range.
-std::string apply_what_if(std::string_view scene_yaml, const WhatIfChange& change,
-                          const std::string& display_name);
+// The changes as overrides of the scene's YAML, in order, each at {display_name, field path}.
+// A station's processing mean scales its processing time and each product's own by the same
+// factor (new mean / old mean of its processing), so the products keep their proportions.
+std::vector<SceneOverride> what_if_overrides(const Scene& scene,
+                                             const std::vector<WhatIfChange>& changes,
+                                             const std::string& display_name);
+// "OP30 processing mean = 30", for the window.
+std::string describe(const WhatIfChange& change);
 // The parameter's value in the scene now (processing: its distribution's mean).
 double current_value(const Scene& scene, ElementIndex element, WhatIfParameter parameter);
-
-struct ComparisonRow {
-  std::string kpi;  // "throughput [parts/h]", "OP20 OEE", ...
-  Estimate baseline;
-  Estimate changed;
-  // Changed minus baseline, replication by replication (paired: both used the same streams).
-  Estimate difference;
-  // The difference's confidence interval excludes zero: the change makes a difference.
-  bool differs = false;
-};
-
-// Line KPIs (throughput, WIP, lead time), then each station's OEE and working share. The two
-// vectors hold the same replications (same seed, same indices) of the baseline and the changed
-// scene; a replication where a KPI is undefined (NaN) is left out of that KPI, one that
-// deadlocked out of every KPI of its scene and of every difference.
-std::vector<ComparisonRow> compare(const Scene& scene,
-                                   const std::vector<ReplicationResult>& baseline,
-                                   const std::vector<ReplicationResult>& changed,
-                                   double confidence = 0.95);
-
-// How many replications of each scene deadlocked, of `replications` each.
-struct WhatIfDeadlocks {
-  std::size_t baseline = 0;
-  std::size_t changed = 0;
-  std::size_t replications = 0;
-};
-WhatIfDeadlocks count_deadlocks(const std::vector<ReplicationResult>& baseline,
-                                const std::vector<ReplicationResult>& changed);
-// One line per scene with deadlocked replications, baseline first: "3 of 10 changed replications
-// deadlocked"; none when no replication did.
-std::vector<std::string> deadlock_notes(const WhatIfDeadlocks& deadlocks);
 
 class WhatIfRun {
  public:

@@ -186,6 +186,18 @@ std::string read_text(const std::filesystem::path& path) {
   return text.str();
 }
 
+// Adds `change` to `changes`, in place of an earlier change of the same parameter.
+void add_change(std::vector<WhatIfChange>& changes, const WhatIfChange& change) {
+  const auto same = std::find_if(changes.begin(), changes.end(), [&](const WhatIfChange& c) {
+    return c.element == change.element && c.parameter == change.parameter;
+  });
+  if (same != changes.end()) {
+    *same = change;
+  } else {
+    changes.push_back(change);
+  }
+}
+
 }  // namespace
 
 ViewerPanels::ViewerPanels(const Scene& scene, std::filesystem::path scene_path)
@@ -440,13 +452,26 @@ void ViewerPanels::draw_inspector(const LineView& view, const ViewSource& source
       }
     }
     ImGui::InputDouble("new value", &edit_value_, 0.0, 0.0, "%.6g");
+    const WhatIfChange edited{e.id, edit_parameter_, edit_value_};
+    if (ImGui::Button("Add change")) add_change(pending_, edited);
+    // The changes added so far, of any elements, each with a button that takes it out again.
+    for (std::size_t i = 0; i < pending_.size(); ++i) {
+      ImGui::PushID(static_cast<int>(i));
+      const bool remove = ImGui::SmallButton("x");
+      ImGui::SameLine();
+      ImGui::TextUnformatted(describe(pending_[i]).c_str());
+      ImGui::PopID();
+      if (remove) pending_.erase(pending_.begin() + static_cast<std::ptrdiff_t>(i--));
+    }
     ImGui::InputInt("replications", &replications_);
     replications_ = std::clamp(replications_, 2, 1000);
     const bool running = what_if_ && !what_if_->finished();
     if (running) ImGui::BeginDisabled();
+    // The changes added, and the one being edited, which need not be added first.
     if (ImGui::Button("Run what-if")) {
-      if (const auto error = start_what_if({e.id, edit_parameter_, edit_value_}))
-        what_if_message_ = *error;
+      std::vector<WhatIfChange> changes = pending_;
+      add_change(changes, edited);
+      if (const auto error = start_what_if(changes)) what_if_message_ = *error;
       visible_.what_if = true;
     }
     if (running) ImGui::EndDisabled();
@@ -512,15 +537,18 @@ void ViewerPanels::draw_event_log(const LineView& view, std::optional<ElementInd
   ImGui::End();
 }
 
-std::optional<std::string> ViewerPanels::start_what_if(const WhatIfChange& change) {
+std::optional<std::string> ViewerPanels::start_what_if(const std::vector<WhatIfChange>& changes) {
+  if (changes.empty()) return std::string("No change to make: add one in the inspector.");
   try {
-    const std::string changed_yaml =
-        apply_what_if(read_text(scene_path_), change, scene_path_.string());
-    auto changed = std::make_unique<Scene>(load_scene_text(changed_yaml, scene_path_.string()));
+    const std::string base = read_text(scene_path_);
+    const std::vector<SceneOverride> overrides =
+        what_if_overrides(scene_, changes, scene_path_.string());
+    auto changed =
+        std::make_unique<Scene>(load_scene_with_overrides(base, scene_path_.string(), overrides));
     what_if_.reset();  // it refers to the changed scene it replaces
     changed_scene_ = std::move(changed);
-    changed_yaml_ = changed_yaml;
-    change_ = change;
+    changed_yaml_ = apply_overrides(base, scene_path_.string(), overrides);
+    changes_ = changes;
     ExperimentSettings settings = settings_from_scene(scene_);
     settings.run.replications = static_cast<std::uint32_t>(replications_);
     // One core is left to the window, so that it stays responsive.
@@ -545,8 +573,8 @@ void ViewerPanels::draw_what_if() {
     ImGui::End();
     return;
   }
-  ImGui::Text("%s: %s = %.6g", change_.element.c_str(),
-              std::string(parameter_name(change_.parameter)).c_str(), change_.value);
+  for (const WhatIfChange& change : changes_)
+    ImGui::TextUnformatted(describe(change).c_str());
   const float progress = static_cast<float>(what_if_->done()) /
                          static_cast<float>(std::max<std::size_t>(what_if_->total(), 1));
   char overlay[48];

@@ -5,9 +5,10 @@
 //
 // Each draw() takes the source's station reports (ViewSource::take_reports) into the event log
 // and samples its KPIs into the history: the panels are the one reader of the reports. The
-// inspector edits a copy of the selected element's parameters; "Run what-if" starts replications
-// of the changed scene against the baseline in the background (model/what_if.hpp), and the
-// what-if window shows their progress, then the comparison table, and saves the changed scene.
+// inspector edits a copy of the selected element's parameters and collects changes of several
+// elements; "Run what-if" starts replications of the changed scene against the baseline in the
+// background (model/what_if.hpp), and the what-if window shows their progress, then the
+// comparison table, and saves the changed scene.
 // A deadlock shows where it fits: the controls grey out and say so, the inspector gives a listed
 // element's part in it, the event log shows it above its list, and the what-if window counts
 // deadlocked replications above a table that leaves them out.
@@ -59,9 +60,9 @@ class ViewerPanels {
   const EventLog& event_log() const { return log_; }
   // The what-if run under way or last finished, if any.
   const WhatIfRun* what_if() const { return what_if_.get(); }
-  // Starts a what-if of `change` (as the inspector's button does); the error text when the
-  // change is refused (then nothing starts).
-  std::optional<std::string> start_what_if(const WhatIfChange& change);
+  // Starts a what-if of `changes`, made in order (as the inspector's button does); the error
+  // text when a change is refused (then nothing starts).
+  std::optional<std::string> start_what_if(const std::vector<WhatIfChange>& changes);
 
  private:
   void draw_source_controls(ViewSource& source);
@@ -81,7 +82,8 @@ class ViewerPanels {
   EventLog log_;
   std::vector<StationReport> reports_;  // reused each frame
   std::optional<ReplicationResult> kpis_;
-  // Inspector: the parameter being edited and its value.
+  // Inspector: the changes added so far, the parameter being edited and its value.
+  std::vector<WhatIfChange> pending_;
   WhatIfParameter edit_parameter_ = WhatIfParameter::kProcessingMean;
   double edit_value_ = 0.0;
   std::optional<ElementIndex> edited_element_;
@@ -90,8 +92,8 @@ class ViewerPanels {
   char filter_text_[64] = {};
   int filter_state_ = -1;  // -1: any
   bool filter_selected_only_ = false;
-  // What-if: the changed scene, its YAML and the run.
-  WhatIfChange change_;
+  // What-if: the changes, the changed scene, its YAML and the run.
+  std::vector<WhatIfChange> changes_;
   std::string changed_yaml_;
   std::unique_ptr<Scene> changed_scene_;
   std::unique_ptr<WhatIfRun> what_if_;

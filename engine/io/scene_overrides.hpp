@@ -1,0 +1,50 @@
+// Scene overrides: a scene changed by a list of (path, value) pairs, as a scenario file's variants
+// and the viewer's what-if write them (docs/scenario-format.md#paths).
+//
+// A change is made on the scene's YAML and the result loaded like any scene file, so every value
+// is checked by the same loader, and the changed text is a scene file that can be saved. The edit
+// never writes through a node: each change builds new mappings and lists along its path and shares
+// everything else with the base, so a node that YAML anchors share with another place (an alias,
+// `*two_shifts`) is still shared, and still one anchor, wherever the change does not go.
+// Comments of the base are not kept in the changed text.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/input_error.hpp"
+#include "plant/scene.hpp"
+
+namespace linetwin {
+
+// One change to a scene: a path and the value it takes, as a scenario file writes it.
+struct SceneOverride {
+  // "B2.capacity", "OP30.processing.mean", "operators.fitters.count", "run.duration",
+  // "insert_buffer"
+  std::string path;
+  // The value as YAML text: "16", "45s", "{after: OP20, id: B2b, capacity: 4}".
+  std::string value_yaml;
+  // Where the scenario file (or the viewer) says it: file, line, column, field path. An empty
+  // field path stands for `path`.
+  InputLocation origin;
+};
+
+// The base scene's YAML with the overrides applied in order. InputError at the override's origin
+// (naming its path) for an unknown element, pool, limit or calendar, a field the element does not
+// have where the change needs one (a distribution for `.mean`), a value of the wrong type or out
+// of range where the loader could not say it as well, and for `seed` and `run.replications`,
+// which every variant of a scenario shares.
+std::string apply_overrides(std::string_view scene_yaml, const std::string& scene_path,
+                            const std::vector<SceneOverride>& overrides);
+
+// apply_overrides, then load_scene_text with `scene_path` as the display name, so relative order
+// files resolve and Scene::source_file() is the base's path. A problem the loader finds in the
+// changed text is reported at the origin of the override whose path it concerns (else of the
+// first override), with the loader's message: never a line of the changed text. The base is
+// expected to load on its own (a scenario loads it first), since its own faults would be reported
+// at an override too. No overrides: the base as it is.
+Scene load_scene_with_overrides(std::string_view scene_yaml, const std::string& scene_path,
+                                const std::vector<SceneOverride>& overrides);
+
+}  // namespace linetwin
