@@ -1,8 +1,11 @@
 // What-if with the engine API: how much throughput does the breakdown line gain if the buffer in
-// front of its failing station (B2, in front of OP30) is made larger?
+// front of its failing station (B2, in front of OP30) is made larger, or smaller?
 //
-// Each buffer size is simulated with the same seed, so every variant sees the same processing
-// times, failures and repairs (common random numbers): differences come from the buffer alone.
+// Each capacity is the scene with one override (B2.capacity, as a scenario file writes it:
+// docs/scenario-format.md), simulated with the same seed, so every variant sees the same
+// processing times, failures and repairs (common random numbers): differences come from the
+// buffer alone, and the difference to the line as built, replication by replication, is known
+// far more sharply than either throughput (experiment/paired_comparison.hpp).
 // Run: build/bin/example_buffer_what_if [scenes/breakdown_line.yaml]
 #include <cstdio>
 #include <string>
@@ -10,8 +13,10 @@
 #include <fmt/format.h>
 
 #include "core/input_error.hpp"
+#include "experiment/paired_comparison.hpp"
 #include "experiment/replications.hpp"
 #include "io/scene_file.hpp"
+#include "io/scene_overrides.hpp"
 
 namespace {
 std::string read_file(const std::string& path) {
@@ -30,24 +35,24 @@ int main(int argc, char** argv) {
   const std::string path = argc > 1 ? argv[1] : "scenes/breakdown_line.yaml";
   try {
     const std::string yaml = read_file(path);
-    const std::string b2 = "{id: B2, type: buffer, capacity: 8,";
-    const auto at = yaml.find(b2);
-    if (at == std::string::npos) {
-      fmt::print(stderr, "{}: expected the breakdown line with buffer B2 of capacity 8\n", path);
-      return 2;
-    }
-    fmt::print("{:>12} {:>22} {:>14}\n", "B2 capacity", "throughput [parts/h]", "WIP [parts]");
+    const linetwin::Scene as_built = linetwin::load_scene_text(yaml, path);
+    linetwin::ExperimentSettings settings = linetwin::settings_from_scene(as_built);
+    settings.threads = 0;
+    const auto baseline = linetwin::run_replications(as_built, settings);
+    fmt::print("{:>12} {:>22} {:>14} {:>22}\n", "B2 capacity", "throughput [parts/h]",
+               "WIP [parts]", "vs as built (paired)");
     for (int capacity : {0, 2, 4, 8, 16, 32}) {
-      std::string variant = yaml;
-      variant.replace(at, b2.size(),
-                      fmt::format("{{id: B2, type: buffer, capacity: {},", capacity));
-      const linetwin::Scene scene = linetwin::load_scene_text(variant, path);
-      linetwin::ExperimentSettings settings = linetwin::settings_from_scene(scene);
-      settings.threads = 0;
-      const auto summary = linetwin::summarize(linetwin::run_replications(scene, settings));
-      const auto& tp = summary.throughput_per_hour;
-      fmt::print("{:>12} {:>14.2f} ± {:<5.2f} {:>14.2f}\n", capacity, tp.mean,
-                 (tp.ci_high - tp.ci_low) / 2, summary.wip_mean.mean);
+      const std::string value = std::to_string(capacity);
+      const linetwin::Scene scene = linetwin::load_scene_with_overrides(
+          yaml, path, {{"B2.capacity", value, {path, 0, 0, "B2.capacity"}}});
+      const auto results = linetwin::run_replications(scene, settings);
+      // Rows: throughput first (the paired difference to the line as built), then WIP.
+      const auto rows = linetwin::compare(as_built, baseline, results);
+      const linetwin::Estimate& tp = rows[0].changed;
+      const linetwin::Estimate& gain = rows[0].difference;
+      fmt::print("{:>12} {:>14.2f} ± {:<5.2f} {:>14.2f} {:>14.2f} ± {:<5.2f}\n", capacity, tp.mean,
+                 (tp.ci_high - tp.ci_low) / 2, rows[1].changed.mean, gain.mean,
+                 (gain.ci_high - gain.ci_low) / 2);
     }
   } catch (const linetwin::InputError& e) {
     fmt::print(stderr, "error: {}\n", e.what());
