@@ -88,9 +88,9 @@ Estimate kpi_estimate(const ReplicationTable& table, std::size_t column,
 }
 
 std::size_t kpi_column(const ReplicationTable& table, const std::string& kpi,
-                       const std::string& variant) {
+                       const std::string& variant, const char* field) {
   if (const auto column = table.find(kpi)) return *column;
-  throw InputError({"", 0, 0, "precision.kpi"},
+  throw InputError({"", 0, 0, field},
                    fmt::format("expected a KPI of variant '{}', found '{}'", variant, kpi));
 }
 
@@ -101,7 +101,7 @@ std::vector<PrecisionOutcome> reach_precision(SweepRunner& runner,
   std::vector<std::size_t> columns;
   for (const SweepVariant& v : variants) {
     tables.emplace_back(*v.scene);
-    columns.push_back(kpi_column(tables.back(), goal.kpi, v.name));
+    columns.push_back(kpi_column(tables.back(), goal.kpi, v.name, "precision.kpi"));
   }
   std::vector<PrecisionOutcome> outcomes(variants.size());
   std::vector<bool> settled(variants.size(), false);
@@ -128,12 +128,46 @@ std::vector<PrecisionOutcome> reach_precision(SweepRunner& runner,
   }
 }
 
+SelectionResult select_best(SweepRunner& runner, const std::vector<SweepVariant>& variants,
+                            const SelectionOfBestSettings& selection) {
+  std::vector<ReplicationTable> tables;
+  std::vector<std::size_t> columns;
+  for (const SweepVariant& v : variants) {
+    tables.emplace_back(*v.scene);
+    columns.push_back(kpi_column(tables.back(), selection.kpi, v.name, "selection.kpi"));
+  }
+  KimNelsonSelection procedure(variants.size(), selection.procedure);
+  while (!procedure.done()) {
+    const std::vector<SelectionRun> round = procedure.next_round();
+    std::vector<std::pair<std::size_t, std::uint32_t>> wanted;
+    for (const SelectionRun& run : round) {
+      const auto have = std::find_if(wanted.begin(), wanted.end(),
+                                     [&](const auto& w) { return w.first == run.system; });
+      if (have == wanted.end()) {
+        wanted.emplace_back(run.system, run.replication + 1);
+      } else {
+        have->second = std::max(have->second, run.replication + 1);
+      }
+    }
+    runner.run_round(wanted);  // runs only what the store lacks
+    std::vector<double> values;
+    for (const SelectionRun& run : round) {
+      const ReplicationResult& r = runner.store()[run.system][run.replication];
+      // A deadlocked replication has no value: it eliminates its variant.
+      values.push_back(r.deadlock ? std::nan("")
+                                  : tables[run.system].value(r, columns[run.system]));
+    }
+    procedure.add_round(values);
+  }
+  return procedure.result();
+}
+
 }  // namespace
 
 SweepResults run_sweep(const std::vector<SweepVariant>& variants, const SweepSettings& settings) {
   SweepResults out;
   if (settings.shard.count > 1) {
-    assert(!settings.precision);
+    assert(!settings.precision && !settings.selection);
     // Every count-th item of the variant-major list (variant, replication).
     std::vector<ReplicationJob> jobs;
     SweepRunner runner(variants, settings);
@@ -159,6 +193,7 @@ SweepResults run_sweep(const std::vector<SweepVariant>& variants, const SweepSet
     first.emplace_back(v, settings.replications);
   runner.run_round(first);
   if (settings.precision) out.precision = reach_precision(runner, variants, *settings.precision);
+  if (settings.selection) out.selection = select_best(runner, variants, *settings.selection);
   out.replications = std::move(runner.store());
   return out;
 }

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/statistics.hpp"
+#include "experiment/selection_of_best.hpp"
 #include "plant/replication_result.hpp"
 #include "plant/scene.hpp"
 
@@ -43,10 +44,18 @@ struct PrecisionSettings {
   double confidence = 0.95;
 };
 
+// The selection of the best variant on `kpi` (a ReplicationTable column) by Kim and Nelson's
+// procedure (experiment/selection_of_best.hpp), on the replications already run and adding
+// replications only to the variants still in contention.
+struct SelectionOfBestSettings {
+  std::string kpi;
+  SelectionSettings procedure;
+};
+
 // Shard `index` of `count` (1-based) runs every count-th work item of the fixed replications, so
 // that shards on several machines together run the whole sweep; merge_sweep_items() puts them
-// back together. A sweep with a precision goal decides its replications as it goes and runs
-// whole.
+// back together. A sweep with a precision goal or a selection decides its replications as it
+// goes and runs whole.
 struct SweepShard {
   std::uint32_t index = 1;
   std::uint32_t count = 1;
@@ -58,6 +67,7 @@ struct SweepSettings {
   unsigned threads = 1;            // 0: one per hardware thread
   bool common_random_numbers = true;
   std::optional<PrecisionSettings> precision;
+  std::optional<SelectionOfBestSettings> selection;  // after the precision goal, if both
   SweepShard shard;
   // Called after each finished replication with (finished, planned so far), never concurrently.
   std::function<void(std::size_t, std::size_t)> progress;
@@ -84,6 +94,7 @@ struct SweepResults {
   // A shard's results, by (variant, replication); empty for a whole sweep.
   std::vector<SweepItem> items;
   std::vector<PrecisionOutcome> precision;  // per variant, with a precision goal
+  std::optional<SelectionResult> selection;
 };
 
 SweepResults run_sweep(const std::vector<SweepVariant>& variants, const SweepSettings& settings);

@@ -81,7 +81,8 @@ class ScenarioReader {
   void read(const YAML::Node& root) {
     in_.expect_map(root, "",
                    {"linetwin_scenario", "name", "description", "base", "run", "baseline",
-                    "variants", "sweep", "gates", "precision", "selection"});
+                    "common_random_numbers", "variants", "sweep", "gates", "precision",
+                    "selection"});
     const YAML::Node version = in_.require(root, "", "linetwin_scenario");
     const std::uint64_t v =
         in_.whole_number(version, "linetwin_scenario", "a format version number");
@@ -94,6 +95,13 @@ class ScenarioReader {
     if (root["description"]) in_.string(root["description"], "description");
     read_base(in_.require(root, "", "base"));
     if (root["run"]) read_run(root["run"]);
+    if (const YAML::Node crn = root["common_random_numbers"]) {
+      if (!crn.IsScalar() || (crn.Scalar() != "true" && crn.Scalar() != "false")) {
+        in_.fail(crn, "common_random_numbers",
+                 "expected true or false, found " + SceneReader::describe(crn));
+      }
+      s_.common_random_numbers = crn.Scalar() == "true";
+    }
 
     // The baseline: the base scene exactly as `linetwin run` loads it.
     ScenarioVariant baseline{root["baseline"] ? name(root["baseline"], "baseline") : "baseline",

@@ -81,6 +81,9 @@ struct Scenario {
   std::optional<std::uint32_t> replications;
   std::optional<double> duration_s, warmup_s;
   bool warmup_auto = false;  // run.warmup: auto
+  // false: each variant draws from a seed of its own, as separate studies would (to show what
+  // common random numbers save; comparisons are then Welch's, unpaired).
+  bool common_random_numbers = true;
   // [0] the baseline (load_scene_file(base_path) exactly), then the named variants in the order
   // written, then the sweep's points (a grid's first path varies slowest).
   std::vector<ScenarioVariant> variants;

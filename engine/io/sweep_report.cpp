@@ -69,6 +69,79 @@ bool gates_passed(const SweepReport& report) {
   return true;
 }
 
+const char* end_text(SelectionEnd end) {
+  switch (end) {
+    case SelectionEnd::kOneLeft:
+      return "one left";
+    case SelectionEnd::kReplicationLimit:
+      return "replication limit";
+    case SelectionEnd::kTied:
+      return "tied";
+    case SelectionEnd::kNoneLeft:
+      return "none left";
+  }
+  return "";
+}
+
+// The selection's outcome in one sentence, with what it guarantees and what not.
+std::string selection_statement(const SweepReport& report) {
+  const SelectionOfBestSettings& how = *report.selection_settings;
+  const SelectionResult& s = *report.selection;
+  if (!s.best)
+    return "no variant could be selected: every one deadlocked or left the KPI undefined";
+  const std::string& best = report.variants[*s.best].name;
+  if (s.reached) {
+    return fmt::format(
+        "{} is the best on {} with probability at least {:g}% when the best is at "
+        "least {:g} better than the rest",
+        best, how.kpi, 100.0 * how.procedure.confidence, how.procedure.indifference);
+  }
+  return fmt::format(
+      "not decided ({}): {} has the best sample mean of the {} variants still in "
+      "contention, with no guarantee",
+      end_text(s.end), best, s.survivors.size());
+}
+
+ordered_json selection_json(const SweepReport& report) {
+  if (!report.selection) return nullptr;
+  const SelectionOfBestSettings& how = *report.selection_settings;
+  const SelectionResult& s = *report.selection;
+  ordered_json j;
+  j["method"] = "Kim and Nelson (2001), KN";
+  j["kpi"] = how.kpi;
+  j["goal"] = how.procedure.maximise ? "max" : "min";
+  j["indifference"] = how.procedure.indifference;
+  j["confidence"] = how.procedure.confidence;
+  j["first_stage"] = how.procedure.first_stage;
+  j["max_replications"] = how.procedure.max_replications;
+  j["best"] = s.best ? ordered_json(report.variants[*s.best].name) : ordered_json(nullptr);
+  j["reached"] = s.reached;
+  j["end"] = end_text(s.end);
+  j["statement"] = selection_statement(report);
+  j["replication_bound"] = s.replication_bound;
+  ordered_json variants = ordered_json::array();
+  for (std::size_t v = 0; v < s.systems.size(); ++v) {
+    const SelectedSystem& system = s.systems[v];
+    ordered_json row;
+    row["name"] = report.variants[v].name;
+    row["replications"] = system.replications;
+    row["mean"] = number(system.mean);
+    if (system.elimination == Elimination::kNone) {
+      row["eliminated"] = nullptr;
+    } else {
+      ordered_json e;
+      e["after_replications"] = system.eliminated_after;
+      e["why"] = system.elimination == Elimination::kOutsideRegion ? "behind" : "undefined value";
+      e["behind"] = system.eliminated_by ? ordered_json(report.variants[*system.eliminated_by].name)
+                                         : ordered_json(nullptr);
+      row["eliminated"] = e;
+    }
+    variants.push_back(row);
+  }
+  j["variants"] = variants;
+  return j;
+}
+
 }  // namespace
 
 SweepReport make_sweep_report(const SweepReportInput& input, const SweepResults& results,
@@ -82,6 +155,9 @@ SweepReport make_sweep_report(const SweepReportInput& input, const SweepResults&
   report.ranking_kpi = input.ranking_kpi;
   report.larger_is_better = input.larger_is_better;
   report.gates = std::move(gates);
+  report.warmup = input.warmup;
+  report.selection_settings = input.settings.selection;
+  report.selection = results.selection;
   std::vector<std::string> kpis{"throughput_per_hour", "wip_mean", "lead_time_mean_s"};
   for (const std::string& k : input.compared_kpis) {
     if (std::find(kpis.begin(), kpis.end(), k) == kpis.end()) kpis.push_back(k);
@@ -150,6 +226,20 @@ void write_sweep_json(std::ostream& out, const SweepReport& report) {
   } else {
     j["precision_goal"] = nullptr;
   }
+  if (report.warmup) {
+    const DetectedWarmup& w = *report.warmup;
+    ordered_json detected;
+    detected["method"] = "MSER-5 on WIP, the baseline's pilot replications averaged";
+    detected["warmup_s"] = w.warmup_s;
+    detected["interval_s"] = w.interval_s;
+    detected["batches"] = w.batches;
+    detected["truncated_batches"] = w.truncated_batches;
+    detected["reliable"] = w.reliable;
+    detected["pilot_replications"] = w.pilot_replications;
+    j["warmup_detection"] = detected;
+  } else {
+    j["warmup_detection"] = nullptr;
+  }
   ordered_json variants = ordered_json::array();
   for (const SweepVariantReport& v : report.variants) {
     ordered_json row;
@@ -193,6 +283,7 @@ void write_sweep_json(std::ostream& out, const SweepReport& report) {
     gates.push_back(row);
   }
   j["gates"] = gates;
+  j["selection"] = selection_json(report);
   j["gates_passed"] = gates_passed(report);
   j["deadlocked_replications"] = deadlocked(report);
   out << j.dump(2) << '\n';
@@ -288,6 +379,7 @@ void write_sweep_table(std::ostream& out, const SweepReport& report) {
     fmt::print(out, "{:<32} {:>5}  {:>22}  {:>24}  {:>8}  {}\n", v.name, v.summary.replications,
                value, difference, p, note);
   }
+  if (report.selection) fmt::print(out, "selection: {}\n", selection_statement(report));
   for (const GateOutcome& g : report.gates) {
     fmt::print(out, "gate {}: {}\n", g.passed ? "passed" : "FAILED", g.text);
     for (const std::string& s : g.failures)

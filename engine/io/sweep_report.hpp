@@ -38,6 +38,17 @@ struct SweepVariantReport {
   Estimate ranked;                        // of the ranking KPI
 };
 
+// A warm-up found by MSER-5 (experiment/warmup_detection.hpp) on the baseline's pilot runs and
+// used by every variant.
+struct DetectedWarmup {
+  double warmup_s = 0.0;
+  double interval_s = 0.0;
+  std::size_t batches = 0;
+  std::size_t truncated_batches = 0;
+  bool reliable = false;
+  std::uint32_t pilot_replications = 0;
+};
+
 struct SweepReport {
   std::string scenario;  // the scenario file, as given
   std::string name;
@@ -49,6 +60,9 @@ struct SweepReport {
   bool larger_is_better = true;
   std::vector<std::size_t> ranking;  // variant positions, best first
   std::vector<GateOutcome> gates;
+  std::optional<DetectedWarmup> warmup;
+  std::optional<SelectionOfBestSettings> selection_settings;
+  std::optional<SelectionResult> selection;
 };
 
 // What the report is made from: the sweep's variants (with their sweep-point parameters) and
@@ -64,6 +78,7 @@ struct SweepReportInput {
   std::vector<std::string> compared_kpis;
   std::string ranking_kpi = "throughput_per_hour";
   bool larger_is_better = true;
+  std::optional<DetectedWarmup> warmup;
 };
 SweepReport make_sweep_report(const SweepReportInput& input, const SweepResults& results,
                               std::vector<GateOutcome> gates);
