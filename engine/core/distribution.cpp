@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "core/state_stream.hpp"
+
 namespace linetwin {
 
 namespace {
@@ -255,6 +257,15 @@ std::string Distribution::describe() const {
       return fmt::format("empirical({} samples)", samples_.size());
   }
   return "unknown";
+}
+
+void Distribution::add_to(StableHash& hash) const {
+  hash.number(static_cast<std::uint64_t>(kind_));
+  for (double parameter : {a_, b_, c_})
+    hash.number(parameter);
+  hash.number(static_cast<std::uint64_t>(samples_.size()));
+  for (double x : samples_)
+    hash.number(x);
 }
 
 }  // namespace linetwin

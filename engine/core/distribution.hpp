@@ -20,6 +20,8 @@
 
 namespace linetwin {
 
+class StableHash;
+
 enum class DistributionKind : std::uint8_t {
   kConstant,
   kUniform,
@@ -65,6 +67,8 @@ class Distribution {
   DistributionKind kind() const { return kind_; }
   // Human-readable, e.g. "exponential(mean=60s)".
   std::string describe() const;
+  // Adds the kind and every parameter, to the bit, to `hash` (a scene's fingerprint).
+  void add_to(StableHash& hash) const;
 
  private:
   Distribution(DistributionKind kind, double a, double b = 0.0, double c = 0.0);

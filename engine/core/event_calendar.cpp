@@ -1,6 +1,10 @@
 #include "core/event_calendar.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "core/state_stream.hpp"
 
 namespace linetwin {
 
@@ -77,6 +81,71 @@ void EventCalendar::add_free_slots() {
 void EventCalendar::reserve(std::size_t n) {
   heap_.reserve(n);
   slots_.reserve(n);
+}
+
+void EventCalendar::transfer_state(StateStream& io, double earliest, std::uint64_t most_pending) {
+  assert(!top_taken_);
+  // Cancelled entries stay until they surface or outnumber the pending ones (at most
+  // max(pending + 64, 2 pending) entries), and the slots at most double past the entries.
+  const std::uint64_t most_entries = 2 * most_pending + 64;
+  const std::uint64_t most_slots = 2 * most_entries + 16;
+  constexpr std::size_t kSlotBytes = 33;
+  const std::size_t slots = io.count(slots_.size(), most_slots, kSlotBytes, "slots");
+  if (io.reading()) slots_.assign(slots, Slot{});
+  for (std::size_t i = 0; i < slots; ++i) {
+    const StateStream::Section section(io, "slots", i);
+    Slot& s = slots_[i];
+    io.value(s.payload.target);
+    io.value(s.payload.kind);
+    io.value(s.payload.detail);
+    io.value(s.time);
+    io.value(s.order);
+    io.value(s.generation);
+    io.value(s.next_free);
+    io.enumerator(s.state, SlotState::kCancelled, "state");
+  }
+  const std::size_t entries = io.count(heap_.size(), slots, 4, "heap");
+  if (io.reading()) heap_.assign(entries, HeapEntry{});
+  for (std::size_t i = 0; i < entries; ++i) {
+    io.value(heap_[i].slot);
+    io.check(heap_[i].slot < slots, "heap", "slot numbers below " + std::to_string(slots));
+    if (io.reading()) heap_[i].time_key = key_of_time(slots_[heap_[i].slot].time);
+  }
+  io.index(free_head_, slots, "free_head", kEndOfList);
+  io.value(sequence_);
+  if (!io.reading()) return;
+
+  // Every slot in use is in the heap once, due no earlier than `earliest`; the rest are free.
+  std::vector<std::uint8_t> seen(slots, 0);
+  orphans_ = 0;
+  for (const HeapEntry& e : heap_) {
+    const Slot& s = slots_[e.slot];
+    io.check(s.state != SlotState::kFree && seen[e.slot] == 0, "heap",
+             "each event of the heap once, in a slot in use");
+    io.check(std::isfinite(s.time) && s.time >= earliest, "heap",
+             "events due no earlier than the state's time, " + std::to_string(earliest) + " s");
+    seen[e.slot] = 1;
+    if (s.state == SlotState::kCancelled) ++orphans_;
+  }
+  std::size_t free_slots = 0;
+  for (const Slot& s : slots_)
+    free_slots += s.state == SlotState::kFree ? 1 : 0;
+  io.check(free_slots + entries == slots, "heap", "every slot in use in the heap");
+  io.check(entries - orphans_ <= most_pending, "heap",
+           "at most " + std::to_string(most_pending) + " pending events");
+  io.check(heap_.empty() || !is_orphan(heap_.front()), "heap", "a pending event first");
+  for (std::size_t i = 1; i < entries; ++i)
+    io.check(!before(heap_[i], heap_[(i - 1) / 2]), "heap", "events in the calendar's order");
+  // The free list threads every free slot once and ends.
+  std::size_t listed = 0;
+  for (std::uint32_t slot = free_head_; slot != kEndOfList; slot = slots_[slot].next_free) {
+    io.check(slot < slots && slots_[slot].state == SlotState::kFree && seen[slot] == 0, "free_head",
+             "a list of the free slots, each once");
+    seen[slot] = 1;
+    ++listed;
+  }
+  io.check(listed == free_slots, "free_head", "a list of every free slot");
+  top_taken_ = false;
 }
 
 }  // namespace linetwin

@@ -39,6 +39,8 @@
 
 namespace linetwin {
 
+class StateStream;
+
 // What an event means to the model that scheduled it.
 struct EventPayload {
   std::uint32_t target = 0;  // usually an element index
@@ -115,6 +117,13 @@ class EventCalendar {
   void end_event();
   void clear();
   void reserve(std::size_t n);
+
+  // Saves or restores the calendar as it is, slots, heap, free list and insertion sequence, so
+  // that a restored run gives every later event the slot and the place in the order it had
+  // (a saved run, core/state_stream.hpp). Only between events. Reading checks that the slots,
+  // the heap and the free list fit together, that the heap is in order, and that no pending
+  // event is due before `earliest`; `most_pending` bounds the events the model can have pending.
+  void transfer_state(StateStream& io, double earliest, std::uint64_t most_pending);
 
  private:
   struct HeapEntry {

@@ -2,6 +2,9 @@
 
 #include <cassert>
 #include <numeric>
+#include <string>
+
+#include "core/state_stream.hpp"
 
 namespace linetwin {
 
@@ -141,6 +144,45 @@ double QuantileHistogram::quantile(double probability) const {
 
 std::size_t QuantileHistogram::memory_bytes() const {
   return sizeof(*this) + (positive_.capacity() + negative_.capacity()) * sizeof(std::uint64_t);
+}
+
+void QuantileHistogram::Buckets::transfer_state(StateStream& io) {
+  io.value(first_);
+  const std::size_t binades =
+      io.count(counts_.size() / kPerBinade, kMaxBinades, kPerBinade * 8, "binades");
+  // The window lies on whole binades of finite magnitudes.
+  io.check(first_ % kPerBinade == 0 && first_ <= kInfinityBucket - binades * kPerBinade, "first",
+           "the first bucket of a binade of finite numbers");
+  if (io.reading()) counts_.assign(binades * kPerBinade, 0);
+  std::uint64_t total = 0;
+  for (std::uint64_t& count : counts_) {
+    io.value(count);
+    io.check(!__builtin_add_overflow(total, count, &total), "counts",
+             "counts whose sum is below 2^64");
+  }
+  total_ = total;
+}
+
+void QuantileHistogram::transfer_state(StateStream& io) {
+  {
+    const StateStream::Section section(io, "positive");
+    positive_.transfer_state(io);
+  }
+  {
+    const StateStream::Section section(io, "negative");
+    negative_.transfer_state(io);
+  }
+  io.value(zero_count_);
+  io.value(sum_);
+  io.value(min_);
+  io.value(max_);
+  std::uint64_t count = 0;
+  io.check(!__builtin_add_overflow(positive_.total(), negative_.total(), &count) &&
+               !__builtin_add_overflow(count, zero_count_, &count),
+           "zero_count", "counts whose sum is below 2^64");
+  // min and max are what quantiles are clamped to: numbers, ordered, once there are values.
+  io.check(count == 0 || (min_ <= max_), "min", "a minimum no larger than the maximum");
+  count_ = count;
 }
 
 }  // namespace linetwin

@@ -39,6 +39,8 @@
 
 namespace linetwin {
 
+class StateStream;
+
 class QuantileHistogram {
  public:
   static constexpr int kBucketsPerBinade = 256;
@@ -91,6 +93,10 @@ class QuantileHistogram {
   // The bytes held: the object and its buckets' allocations.
   std::size_t memory_bytes() const;
 
+  // Saves or restores the histogram exactly, its window of binades included (a saved run,
+  // core/state_stream.hpp). The totals are derived from the counts on reading, never trusted.
+  void transfer_state(StateStream& io);
+
  private:
   // Counts of one sign's magnitudes: bucket first_ + i in counts_[i], whole binades from the
   // lowest to the highest seen (at most kMaxBinades of them).
@@ -110,6 +116,7 @@ class QuantileHistogram {
     // The bucket of the value at `rank` (0: the smallest magnitude); rank < total().
     std::uint32_t bucket_at(std::uint64_t rank) const;
     std::size_t capacity() const { return counts_.capacity(); }
+    void transfer_state(StateStream& io);
 
    private:
     void add_outside(std::uint32_t bucket, std::uint64_t n);

@@ -17,6 +17,8 @@
 
 namespace linetwin {
 
+class StateStream;
+
 // 64-bit FNV-1a: a stable, documented hash of an element's id.
 constexpr std::uint64_t stable_hash(std::string_view text) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
@@ -68,6 +70,9 @@ class RandomStream {
   [[gnu::always_inline]] double uniform_open0() {
     return (static_cast<double>(next_u64() >> 11) + 1.0) * 0x1.0p-53;
   }
+
+  // Saves or restores the generator's state (a saved run, core/state_stream.hpp).
+  void transfer_state(StateStream& io);
 
  private:
   static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

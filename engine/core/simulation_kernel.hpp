@@ -15,6 +15,8 @@
 
 namespace linetwin {
 
+class StateStream;
+
 enum class StopReason : std::uint8_t {
   kTimeReached,    // the next event lies after the stop time; the clock stands at the stop time
   kEventLimit,     // the requested number of events has been executed
@@ -39,6 +41,9 @@ class SimulationKernel {
   EventCalendar& calendar() { return calendar_; }
   const EventCalendar& calendar() const { return calendar_; }
   std::uint64_t events_executed() const { return events_executed_; }
+  // Saves or restores the clock (at most `latest`), the count of events and the calendar
+  // (EventCalendar::transfer_state), between events (a saved run, core/state_stream.hpp).
+  void transfer_state(StateStream& io, double latest, std::uint64_t most_pending);
 
   // Schedules `delay` seconds from now. Delays are never negative (asserted).
   [[gnu::always_inline]] EventHandle schedule_in(double delay, EventPayload payload,

@@ -7,7 +7,20 @@
 
 #include <boost/math/distributions/students_t.hpp>
 
+#include "core/state_stream.hpp"
+
 namespace linetwin {
+
+void TimeAverage::transfer_state(StateStream& io) {
+  io.value(start_);
+  io.value(area_);
+  io.value(value_);
+}
+
+void TimeIntegral::transfer_state(StateStream& io) {
+  io.value(start_);
+  io.value(area_);
+}
 
 namespace {
 // The quantile of the whole of `values` (numpy's type 7), given that every element at or after

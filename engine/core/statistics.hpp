@@ -17,6 +17,8 @@
 
 namespace linetwin {
 
+class StateStream;
+
 class TimeAverage {
  public:
   // Starts (or restarts) integration at `now` with the current value kept.
@@ -39,6 +41,8 @@ class TimeAverage {
     const double span = now - start_;
     return span > 0.0 ? integral(now) / span : value_;
   }
+  // Saves or restores the integral as it stands (a saved run, core/state_stream.hpp).
+  void transfer_state(StateStream& io);
 
  private:
   double start_ = 0.0;
@@ -62,6 +66,7 @@ class TimeIntegral {
     const double span = now - start_;
     return span > 0.0 ? integral(now, value) / span : value;
   }
+  void transfer_state(StateStream& io);
 
  private:
   double start_ = 0.0;

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/state_stream.hpp"
+
 namespace linetwin {
 
 std::optional<std::string> conveyor_problem(const ConveyorSpec& spec) {
@@ -103,6 +105,21 @@ void ConveyorBelt::positions(double now, std::vector<double>& out) const {
     out.push_back(x);
     ahead = x;
   }
+}
+
+void ConveyorBelt::transfer_state(StateStream& io) {
+  const std::size_t n = io.count(parts(), capacity_, 8, "belt_parts");
+  if (io.reading()) load_belt_time_s_.clear();
+  for (std::size_t i = 0; i < n; ++i) {
+    double t = io.reading() ? 0.0 : load_belt_time_s_.at(i);
+    io.value(t);
+    if (io.reading()) load_belt_time_s_.push_back(t);
+  }
+  io.value(last_load_belt_time_s_);
+  io.value(last_departure_s_);
+  io.value(stopped_);
+  io.value(stopped_since_s_);
+  io.value(completed_stops_s_);
 }
 
 }  // namespace linetwin

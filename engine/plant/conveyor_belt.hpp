@@ -46,6 +46,8 @@
 
 namespace linetwin {
 
+class StateStream;
+
 struct ConveyorSpec {
   double length_m = 10.0;
   double speed_m_per_s = 0.5;
@@ -96,6 +98,9 @@ class ConveyorBelt {
   // Where each part on the belt is at `now` (no earlier than the last change), metres from the
   // entry, head first: what a viewer draws.
   void positions(double now, std::vector<double>& out) const;
+
+  // Saves or restores the belt's parts and stops (a saved run, core/state_stream.hpp).
+  void transfer_state(StateStream& io);
 
  private:
   bool head_is_at_exit(double now) const {

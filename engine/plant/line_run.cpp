@@ -138,19 +138,36 @@ struct EventDispatch {
 
 LineRun::LineRun(const Scene& scene, std::uint64_t seed, std::uint32_t replication,
                  RunSettings settings)
-    : line_(std::make_unique<Line>(scene, settings, replication)) {
-  build_parts(*line_, scene, seed);
+    : LineRun(scene, seed, replication, settings, BuiltOnly{}) {
   start(*line_);
 }
 
-LineRun::LineRun(const LineRun& other) : line_(std::make_unique<Line>(*other.line_)) {}
+LineRun::LineRun(const Scene& scene, std::uint64_t seed, std::uint32_t replication,
+                 RunSettings settings, BuiltOnly)
+    : line_(std::make_unique<Line>(scene, settings, replication)), scene_(&scene), seed_(seed) {
+  build_parts(*line_, scene, seed);
+}
+
+LineRun::LineRun(const LineRun& other)
+    : line_(std::make_unique<Line>(*other.line_)), scene_(other.scene_), seed_(other.seed_) {}
 LineRun& LineRun::operator=(const LineRun& other) {
-  if (this != &other) line_ = std::make_unique<Line>(*other.line_);
+  if (this != &other) {
+    line_ = std::make_unique<Line>(*other.line_);
+    scene_ = other.scene_;
+    seed_ = other.seed_;
+  }
   return *this;
 }
 LineRun::LineRun(LineRun&&) noexcept = default;
 LineRun& LineRun::operator=(LineRun&&) noexcept = default;
 LineRun::~LineRun() = default;
+
+std::uint32_t LineRun::replication() const {
+  return line_->replication;
+}
+const RunSettings& LineRun::settings() const {
+  return line_->settings;
+}
 
 double LineRun::now() const {
   return line_->kernel.now();

@@ -8,8 +8,10 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/simulation_kernel.hpp"
@@ -29,7 +31,8 @@ class LineRun {
   LineRun(const Scene& scene, std::uint64_t seed, std::uint32_t replication, RunSettings settings);
   LineRun(const Scene& scene, std::uint64_t seed, std::uint32_t replication)
       : LineRun(scene, seed, replication, scene.run_settings()) {}
-  // A copy is an independent run that continues from the same state (the scene stays shared).
+  // A copy is an independent run that continues from the same state (the scene stays shared):
+  // a fork, which runs on exactly as the original would (tests/plant/fork_test.cpp).
   LineRun(const LineRun& other);
   LineRun& operator=(const LineRun& other);
   LineRun(LineRun&&) noexcept;
@@ -52,6 +55,18 @@ class LineRun {
   // stop); the observer must outlive the run or be detached first. Reports every station at once.
   void observe(StationObserver* observer);
 
+  // The run's state as it stands, written to `out` in the versioned binary format of
+  // docs/architecture.md ("Forks and saved states"): the seed, replication, run settings, time and
+  // the scene's fingerprint, then every part's state. The observer is not saved.
+  void save_state(std::ostream& out) const;
+  // The run that `in` saved, on `scene`, to continue exactly as the saved run would have. A state
+  // that is truncated, damaged, of another scene or no state at all is an InputError naming
+  // `display_name` (the file), the field and what was expected.
+  static LineRun restore(const Scene& scene, std::istream& in, const std::string& display_name);
+  std::uint64_t seed() const { return seed_; }
+  std::uint32_t replication() const;
+  const RunSettings& settings() const;
+
   // What a viewer shows now. A station's activity (Scene::stations() order), as reported to an
   // observer; the parts at an element (queued in a buffer, in process or held at a station,
   // loaded on a conveyor; 0 for sources and sinks); the positions of the parts on a conveyor
@@ -61,7 +76,16 @@ class LineRun {
   void conveyor_positions(std::size_t conveyor, std::vector<double>& out) const;
 
  private:
+  struct BuiltOnly {};
+  // Builds the run's parts without starting it (time zero): what restore() reads into.
+  LineRun(const Scene& scene, std::uint64_t seed, std::uint32_t replication, RunSettings settings,
+          BuiltOnly);
+
   std::unique_ptr<line_run::Line> line_;
+  // For saving: the scene the run was built from (it outlives the run), and the seed its streams
+  // were drawn from.
+  const Scene* scene_ = nullptr;
+  std::uint64_t seed_ = 0;
 };
 
 }  // namespace linetwin

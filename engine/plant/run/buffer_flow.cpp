@@ -2,8 +2,10 @@
 
 #include <cassert>
 
+#include "core/state_stream.hpp"
 #include "plant/run/event_path.hpp"
 #include "plant/run/line.hpp"
+#include "plant/run/run_state.hpp"
 
 namespace linetwin::line_run {
 
@@ -83,6 +85,23 @@ void BufferFlow::write(double now, ReplicationResult& r) const {
     r.buffers.push_back(
         BufferResult{buffer.occupancy.mean(now, static_cast<double>(buffer.queue.size())),
                      buffer.occupancy_max});
+}
+
+void BufferFlow::transfer_state(StateStream& io, const Scene& scene) {
+  io.tag("BUFS");
+  for (BufferRun& buffer : buffers_) {
+    const StateStream::Section section(io, "buffers", scene.element(buffer.element).id);
+    transfer(io, buffer.output);
+    transfer(io, buffer.queue, buffer.capacity, kPartBytes, "queue",
+             [&](Part& part) { transfer(io, part, scene); });
+    // Arrival times are kept for every queued part, or for none.
+    const std::uint64_t times = buffer.paths.tracks_arrival ? buffer.queue.size() : 0;
+    transfer(io, buffer.arrived_s, times, 8, "arrived_s", [&](double& t) { io.value(t); });
+    if (io.reading() && buffer.arrived_s.size() != times)
+      io.fail_value("arrived_s", "an arrival time for each part queued", buffer.arrived_s.size());
+    buffer.occupancy.transfer_state(io);
+    io.value(buffer.occupancy_max);
+  }
 }
 
 }  // namespace linetwin::line_run

@@ -15,6 +15,10 @@
 #include "plant/run/routing.hpp"
 #include "plant/scene.hpp"
 
+namespace linetwin {
+class StateStream;
+}  // namespace linetwin
+
 namespace linetwin::line_run {
 
 struct Line;
@@ -55,6 +59,7 @@ class BufferFlow {
 
   void reset(double now);
   void write(double now, ReplicationResult& r) const;
+  void transfer_state(StateStream& io, const Scene& scene);  // run_state.hpp
 
  private:
   void enqueue(double now, BufferRun& buffer, const Part& part);

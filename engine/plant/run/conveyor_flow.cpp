@@ -4,8 +4,10 @@
 #include <cassert>
 #include <limits>
 
+#include "core/state_stream.hpp"
 #include "plant/run/event_path.hpp"
 #include "plant/run/line.hpp"
+#include "plant/run/run_state.hpp"
 
 namespace linetwin::line_run {
 
@@ -117,6 +119,28 @@ void ConveyorFlow::write(double now, double observed_s, ReplicationResult& r) co
         conveyor.transported,
         conveyor.occupancy.mean(now, static_cast<double>(conveyor.parts.size())),
         (conveyor.belt.stopped_time_s(now) - conveyor.stopped_at_warmup_s) / observed_s});
+  }
+}
+
+void ConveyorFlow::transfer_state(StateStream& io, const Scene& scene) {
+  io.tag("CONV");
+  for (ConveyorRun& conveyor : conveyors_) {
+    const StateStream::Section section(io, "conveyors", scene.element(conveyor.element).id);
+    transfer(io, conveyor.output);
+    conveyor.belt.transfer_state(io);
+    transfer(io, conveyor.parts, conveyor.belt.capacity(), kPartBytes, "parts",
+             [&](Part& part) { transfer(io, part, scene); });
+    if (io.reading() && conveyor.parts.size() != conveyor.belt.parts())
+      io.fail_value("parts", "as many parts as the belt carries", conveyor.parts.size());
+    transfer(io, conveyor.head_event);
+    transfer(io, conveyor.entry_event);
+    io.value(conveyor.head_waiting);
+    if (io.reading() && conveyor.head_waiting && conveyor.parts.empty())
+      io.fail("head_waiting", "a part at the head of a belt whose head waits");
+    io.value(conveyor.ticket);
+    conveyor.occupancy.transfer_state(io);
+    io.value(conveyor.stopped_at_warmup_s);
+    io.value(conveyor.transported);
   }
 }
 

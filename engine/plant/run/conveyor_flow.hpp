@@ -15,6 +15,10 @@
 #include "plant/run/routing.hpp"
 #include "plant/scene.hpp"
 
+namespace linetwin {
+class StateStream;
+}  // namespace linetwin
+
 namespace linetwin::line_run {
 
 struct Line;
@@ -60,6 +64,7 @@ class ConveyorFlow {
 
   void reset(double now);
   void write(double now, double observed_s, ReplicationResult& r) const;
+  void transfer_state(StateStream& io, const Scene& scene);  // run_state.hpp
 
  private:
   void schedule_head(Line& line, ConveyorRun& conveyor);

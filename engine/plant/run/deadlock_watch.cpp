@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <limits>
 
+#include "core/state_stream.hpp"
 #include "plant/run/line.hpp"
+#include "plant/run/run_state.hpp"
 
 namespace linetwin::line_run {
 
@@ -360,6 +362,31 @@ DeadlockResult::Element DeadlockWatch::describe(const Line& line, ElementIndex e
       break;
   }
   return out;
+}
+
+void DeadlockWatch::transfer_state(StateStream& io, std::size_t pending) {
+  io.tag("DEAD");
+  std::uint64_t passive = passive_pending_;
+  io.value(passive);
+  if (io.reading() && passive > pending)
+    io.fail_value("passive_pending", "at most the events pending", passive);
+  passive_pending_ = static_cast<std::size_t>(passive);
+  bool found = report_.has_value();
+  io.value(found);
+  if (!found) return;
+  if (io.reading()) report_.emplace();
+  DeadlockResult& r = *report_;
+  const StateStream::Section section(io, "deadlock");
+  io.value(r.time_s);
+  io.value(r.cycle);
+  io.value(r.parts_in_line);
+  const std::size_t elements = scene_->elements().size();
+  constexpr std::size_t kElementBytes = 20;  // the index, the parts, the state's length
+  transfer(io, r.elements, elements, kElementBytes, "elements", [&](DeadlockResult::Element& e) {
+    io.index(e.element, elements, "element");
+    io.value(e.parts);
+    io.text(e.state, "state");
+  });
 }
 
 }  // namespace linetwin::line_run

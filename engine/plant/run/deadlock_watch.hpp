@@ -25,6 +25,10 @@
 #include "plant/run/station_state.hpp"
 #include "plant/scene.hpp"
 
+namespace linetwin {
+class StateStream;
+}  // namespace linetwin
+
 namespace linetwin::line_run {
 
 struct Line;
@@ -52,6 +56,8 @@ class DeadlockWatch {
 
   bool found() const { return report_.has_value(); }
   const std::optional<DeadlockResult>& report() const { return report_; }
+  // The count of passive events and the report (run_state.hpp); `pending`: the events pending.
+  void transfer_state(StateStream& io, std::size_t pending);
 
  private:
   [[gnu::noinline]] void look_for_cycle(Line& line, ElementIndex start);

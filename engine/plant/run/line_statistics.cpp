@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "core/state_stream.hpp"
+
 namespace linetwin::line_run {
 
 namespace {
@@ -51,6 +53,29 @@ void LineStatistics::write(double now, ReplicationResult& r) const {
   }
   r.ledger = ledger_;
   r.ledger.in_line = parts_in_line();
+}
+
+void LineStatistics::transfer_state(StateStream& io) {
+  io.tag("STAT");
+  const StateStream::Section section(io, "statistics");
+  wip_.transfer_state(io);
+  io.value(completed_);
+  for (std::uint64_t& n : completed_by_product_)
+    io.value(n);
+  for (std::uint64_t& n : scrapped_by_product_)
+    io.value(n);
+  for (double& sum : lead_time_sum_by_product_)
+    io.value(sum);
+  io.value(ledger_.created);
+  io.value(ledger_.completed);
+  io.value(ledger_.scrapped);
+  io.value(ledger_.consumed);
+  io.value(ledger_.in_line);
+  {
+    const StateStream::Section lead_times(io, "lead_times");
+    lead_times_s_.transfer_state(io);
+  }
+  io.value(observed_from_s_);
 }
 
 }  // namespace linetwin::line_run

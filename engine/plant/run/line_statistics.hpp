@@ -12,6 +12,10 @@
 #include "plant/replication_result.hpp"
 #include "plant/run/flow_types.hpp"
 
+namespace linetwin {
+class StateStream;
+}  // namespace linetwin
+
 namespace linetwin::line_run {
 
 class LineStatistics {
@@ -59,6 +63,7 @@ class LineStatistics {
   std::uint64_t parts_in_line() const;
   // Fills the line's own fields of `r` (throughput, WIP, lead times, products, ledger).
   void write(double now, ReplicationResult& r) const;
+  void transfer_state(StateStream& io);  // run_state.hpp
 
  private:
   TimeAverage wip_;

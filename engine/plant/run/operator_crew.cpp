@@ -4,8 +4,10 @@
 #include <cmath>
 #include <limits>
 
+#include "core/state_stream.hpp"
 #include "plant/run/event_path.hpp"
 #include "plant/run/line.hpp"
+#include "plant/run/run_state.hpp"
 
 namespace linetwin::line_run {
 
@@ -221,6 +223,50 @@ void OperatorCrew::write(double now, double observed_s, ReplicationResult& r) co
     out.on_shift = pool.spec->calendar >= 0 ? (all > 0.0 ? total / all : kNaN) : 1.0;
     r.operators.push_back(out);
   }
+}
+
+void OperatorCrew::transfer_state(StateStream& io, const Line& line) {
+  io.tag("OPER");
+  const std::size_t stations = line.stations.size();
+  // A task of a station: one of its servers, or its repair.
+  auto task_of = [&](std::uint32_t station, std::uint16_t& server) {
+    io.value(server);
+    if (io.reading() && server != kRepairTask && server >= line.stations.at(station).servers)
+      io.fail_value("server", "a server of the station, or its repair", server);
+  };
+  for (PoolRun& pool : pools_) {
+    const StateStream::Section section(io, "operators", pool.spec->name);
+    pool.walking.transfer_state(io);
+    pool.working.transfer_state(io);
+    io.value(pool.assignments);
+    io.value(pool.on_duty);
+    pool.on_duty_operators.transfer_state(io);
+    for (std::uint32_t i = 0; i < pool.spec->count; ++i) {
+      const StateStream::Section one(io, "operator", i);
+      OperatorRun& worker = operators_[pool.first_operator + i];
+      io.value(worker.x_m);
+      io.value(worker.y_m);
+      io.value(worker.busy);
+      io.value(worker.present);
+      io.index(worker.station, stations, "station", kNoStation);
+      if (worker.station != kNoStation) {
+        task_of(worker.station, worker.server);
+      } else {
+        io.value(worker.server);
+      }
+      transfer(io, worker.walk);
+    }
+  }
+  // Each server waits for one operator at most, and each station for one repair.
+  std::uint64_t most_requests = stations;
+  for (std::size_t s = 0; s < stations; ++s)
+    most_requests += line.stations.at(static_cast<std::uint32_t>(s)).servers;
+  constexpr std::size_t kRequestBytes = 7;
+  transfer(io, requests_, most_requests, kRequestBytes, "requests", [&](Request& request) {
+    io.index(request.station, stations, "station");
+    task_of(request.station, request.server);
+    io.enumerator(request.task, OperatorTask::kRepair, "task");
+  });
 }
 
 }  // namespace linetwin::line_run

@@ -19,6 +19,10 @@
 #include "plant/run/station_state.hpp"
 #include "plant/scene.hpp"
 
+namespace linetwin {
+class StateStream;
+}  // namespace linetwin
+
 namespace linetwin::line_run {
 
 struct Line;
@@ -43,6 +47,10 @@ class OperatorCrew {
 
   void reset(double now);
   void write(double now, double observed_s, ReplicationResult& r) const;
+  // Operators, pools and waiting requests (run_state.hpp); the stations a task names are checked
+  // against `line` as built.
+  void transfer_state(StateStream& io, const Line& line);
+  std::size_t size() const { return operators_.size(); }
 
  private:
   static constexpr std::uint32_t kNoStation = 0xFFFFFFFF;

@@ -2,8 +2,10 @@
 
 #include <limits>
 
+#include "core/state_stream.hpp"
 #include "plant/run/event_path.hpp"
 #include "plant/run/line.hpp"
+#include "plant/run/run_state.hpp"
 
 namespace linetwin::line_run {
 
@@ -122,6 +124,27 @@ std::uint64_t PartFlow::parts_at(const Line& line, ElementIndex element) const {
       break;
   }
   return 0;
+}
+
+void PartFlow::transfer_state(StateStream& io, const Scene& scene, const Line& line) {
+  io.tag("FLOW");
+  constexpr std::size_t kHolderBytes = 20;
+  for (ElementIndex e = 0; e < waiting_.size(); ++e) {
+    const StateStream::Section section(io, "waiting", scene.element(e).id);
+    // Entries left stale by first-free holders stay until they come first, so no bound but the
+    // bytes of the state.
+    transfer(io, waiting_[e], StateStream::kNoNone, kHolderBytes, "holders", [&](Holder& h) {
+      io.index(h.element, nodes_.size(), "element");
+      const Node& node = nodes_[h.element];
+      if (io.reading() && (node.type == ElementType::kBuffer || node.type == ElementType::kSink))
+        io.fail("element", "a source, station or conveyor");
+      const std::uint32_t servers =
+          node.type == ElementType::kStation ? line.stations.at(node.type_index).servers : 1;
+      io.index(h.server, servers, "server");
+      io.value(h.ticket);
+      io.value(h.since_s);
+    });
+  }
 }
 
 }  // namespace linetwin::line_run

@@ -21,6 +21,10 @@
 #include "plant/run/routing.hpp"
 #include "plant/scene.hpp"
 
+namespace linetwin {
+class StateStream;
+}  // namespace linetwin
+
 namespace linetwin::line_run {
 
 struct Line;
@@ -58,6 +62,9 @@ class PartFlow {
   // The parts at an element (queued in a buffer, in process or held at a station, loaded on a
   // conveyor; 0 for sources and sinks).
   std::uint64_t parts_at(const Line& line, ElementIndex element) const;
+
+  // The waiting lists (run_state.hpp). Holders are checked against the stations as built.
+  void transfer_state(StateStream& io, const Scene& scene, const Line& line);
 
  private:
   bool pop_current_holder(const Line& line, FifoQueue<Holder>& waiting, Holder& out);

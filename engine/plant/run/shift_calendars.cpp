@@ -1,5 +1,6 @@
 #include "plant/run/shift_calendars.hpp"
 
+#include "core/state_stream.hpp"
 #include "plant/run/line.hpp"
 
 namespace linetwin::line_run {
@@ -64,6 +65,14 @@ void ShiftCalendars::schedule_next(Line& line, std::uint32_t c, double after_s) 
   if (next > line.end_time()) return;
   line.deadlocks.passive_scheduled();
   line.kernel.schedule_at(next, event(RunEvent::kShiftChange, c));
+}
+
+void ShiftCalendars::transfer_state(StateStream& io) {
+  io.tag("CALS");
+  for (std::size_t c = 0; c < calendars_.size(); ++c) {
+    const StateStream::Section section(io, "calendars", c);
+    io.value(calendars_[c].on_shift);
+  }
 }
 
 }  // namespace linetwin::line_run

@@ -17,6 +17,10 @@
 #include "plant/scene.hpp"
 #include "plant/shift_calendar.hpp"
 
+namespace linetwin {
+class StateStream;
+}  // namespace linetwin
+
 namespace linetwin::line_run {
 
 struct Line;
@@ -27,6 +31,7 @@ class ShiftCalendars {
   // Time zero: who is off shift, and each calendar's first change.
   void start(Line& line);
   void on_change(Line& line, std::uint32_t calendar);
+  void transfer_state(StateStream& io);  // run_state.hpp
 
  private:
   struct CalendarRun {

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <limits>
 
+#include "core/state_stream.hpp"
 #include "plant/run/event_path.hpp"
 #include "plant/run/line.hpp"
+#include "plant/run/run_state.hpp"
 
 namespace linetwin::line_run {
 
@@ -186,6 +188,29 @@ void SourceFlow::write(double now, double observed_s, ReplicationResult& r) cons
                                                      static_cast<double>(source.arrivals)
                                                : kNaN;
     r.sources.push_back(out);
+  }
+}
+
+void SourceFlow::transfer_state(StateStream& io, const Scene& scene) {
+  io.tag("SRCS");
+  for (SourceRun& source : sources_) {
+    const StateStream::Section section(io, "sources", scene.element(source.element).id);
+    transfer(io, source.output);
+    source.interarrival_rng.transfer_state(io);
+    source.mix_rng.transfer_state(io);
+    std::uint64_t next_order = source.next_order;
+    io.value(next_order);
+    if (io.reading() && next_order > source.spec->orders.size())
+      io.fail_value("next_order", "at most the source's orders", next_order);
+    source.next_order = static_cast<std::size_t>(next_order);
+    transfer(io, source.held, scene);
+    io.value(source.ticket);
+    source.blocked_time.transfer_state(io);
+    io.value(source.arrivals);
+    io.value(source.lost);
+    io.value(source.on_shift);
+    transfer(io, source.arrival);
+    io.value(source.arrival_left_s);
   }
 }
 

@@ -19,6 +19,10 @@
 #include "plant/run/routing.hpp"
 #include "plant/scene.hpp"
 
+namespace linetwin {
+class StateStream;
+}  // namespace linetwin
+
 namespace linetwin::line_run {
 
 struct Line;
@@ -71,6 +75,7 @@ class SourceFlow {
 
   void reset(double now);
   void write(double now, double observed_s, ReplicationResult& r) const;
+  void transfer_state(StateStream& io, const Scene& scene);  // run_state.hpp
 
  private:
   ProductIndex next_product(SourceRun& source);

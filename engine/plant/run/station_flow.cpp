@@ -5,8 +5,10 @@
 #include <cmath>
 #include <limits>
 
+#include "core/state_stream.hpp"
 #include "plant/run/event_path.hpp"
 #include "plant/run/line.hpp"
+#include "plant/run/run_state.hpp"
 
 namespace linetwin::line_run {
 
@@ -372,6 +374,100 @@ void StationFlow::write(double now, double observed_from_s, ReplicationResult& r
   }
   const std::uint64_t finished = r.parts_completed + scrapped;
   r.scrap_rate = finished > 0 ? static_cast<double>(scrapped) / finished : kNaN;
+}
+
+void StationFlow::transfer_state(StateStream& io, const Scene& scene, std::size_t operators) {
+  io.tag("STNS");
+  auto part = [&](Part& p) { transfer(io, p, scene); };
+  for (StationRun& station : stations_) {
+    const StateStream::Section section(io, "stations", scene.element(station.element).id);
+    const StationSpec& spec = *station.spec;
+    transfer(io, station.output);
+    transfer(io, station.rework);
+    station.processing_rng.transfer_state(io);
+    station.quality_rng.transfer_state(io);
+    io.value(station.down);
+    io.value(station.off_shift);
+    io.index(station.repair_operator, operators, "repair_operator", kNoOperator);
+    transfer(io, station.repair_event);
+    io.value(station.repair_left_s);
+    station.failure_rng.transfer_state(io);
+    station.repair_rng.transfer_state(io);
+    io.value(station.time_to_failure_s);
+    io.value(station.operating_since_s);
+    io.value(station.busy_until_s);
+    io.value(station.failure_pending);
+    transfer(io, station.failure_event);
+    for (TimeIntegral& t : station.in_state)
+      t.transfer_state(io);
+    station.down_servers.transfer_state(io);
+    station.off_shift_servers.transfer_state(io);
+    io.value(station.active);
+    io.value(station.inactive_since_s);
+    station.active_time.transfer_state(io);
+    io.value(station.active_periods);
+    io.value(station.processed);
+    io.value(station.scrapped);
+    io.value(station.reworked);
+    io.value(station.failures);
+    io.value(station.setups);
+    io.value(station.ideal_work_s);
+    for (TimeAverage& t : station.starved_by)
+      t.transfer_state(io);
+    for (std::uint8_t& short_of : station.short_of) {
+      io.value(short_of);
+      if (short_of > 1) io.fail_value("short_of", "0 or 1", short_of);
+    }
+
+    // A batch holds at most batch_max parts, and each leaves as split_into parts.
+    const std::uint64_t most_parts = spec.batch_max;
+    const std::uint64_t most_out = most_parts * spec.split_into;
+    for (std::uint32_t k = 0; k < station.servers; ++k) {
+      const StateStream::Section server_section(io, "servers", k);
+      ServerRun& server = servers_[station.first_server + k];
+      ServerLoad& load = loads_[station.first_server + k];
+      io.enumerator(server.state, ServerState::kHandingOver, "state");
+      io.value(server.paused);
+      io.enumerator(server.waiting_for, OperatorTask::kRepair, "waiting_for");
+      part(server.part);
+      transfer(io, server.completion);
+      io.value(server.end_s);
+      io.value(server.remaining_s);
+      io.value(server.ticket);
+      io.index(server.operator_id, operators, "operator_id", kNoOperator);
+      io.value(server.last_product);
+      if (io.reading() && (server.last_product < -1 ||
+                           server.last_product >= static_cast<std::int64_t>(product_count_)))
+        io.fail("last_product", "-1 (none) or a product index");
+      transfer(io, load.batch, most_parts, kPartBytes, "batch", part);
+      transfer(io, load.outgoing, most_out, kPartBytes, "outgoing", part);
+      transfer(io, load.to_rework, load.outgoing.size(), 1, "to_rework", [&](std::uint8_t& b) {
+        io.value(b);
+        if (b > 1) io.fail_value("to_rework", "0 or 1", b);
+      });
+      std::uint64_t next_out = load.next_out;
+      io.value(next_out);
+      transfer(io, load.redo, most_parts, kPartBytes, "redo", part);
+      if (!io.reading()) continue;
+      if (load.to_rework.size() != load.outgoing.size())
+        io.fail_value("to_rework", "a flag for each outgoing part", load.to_rework.size());
+      // A blocked server of the general path holds the outgoing part it could not hand over.
+      const bool holds_one = server.state == ServerState::kBlocked && !station.plain();
+      if (next_out > load.outgoing.size() || (holds_one && next_out == load.outgoing.size()))
+        io.fail_value("next_out", "the outgoing part handed over next", next_out);
+      load.next_out = static_cast<std::size_t>(next_out);
+    }
+    if (!io.reading()) continue;
+    // What the event path keeps up to date as the servers change, derived once here.
+    std::fill(std::begin(station.count), std::end(station.count), 0);
+    station.busy = 0;
+    for (std::uint32_t k = 0; k < station.servers; ++k) {
+      const ServerState state = servers_[station.first_server + k].state;
+      ++station.count[index_of(state)];
+      station.busy += keeps_station_busy(state) ? 1 : 0;
+    }
+    station.halted = station.down || station.off_shift;
+  }
 }
 
 }  // namespace linetwin::line_run

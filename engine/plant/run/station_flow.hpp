@@ -22,6 +22,10 @@
 #include "plant/run/station_state.hpp"
 #include "plant/scene.hpp"
 
+namespace linetwin {
+class StateStream;
+}  // namespace linetwin
+
 namespace linetwin::line_run {
 
 struct Line;
@@ -81,6 +85,9 @@ class StationFlow {
   void reset(double now);
   // Station results, the line's bottleneck and scrap rate.
   void write(double now, double observed_from_s, ReplicationResult& r) const;
+  // Stations and servers (run_state.hpp); the servers per state, the busy count and whether a
+  // station is halted are derived again on reading. `operators`: how many the scene has.
+  void transfer_state(StateStream& io, const Scene& scene, std::size_t operators);
 
  private:
   template <ServerState kFrom, ServerState kTo, bool kRunning>

@@ -1,5 +1,6 @@
 #include "plant/run/wip_limits.hpp"
 
+#include "core/state_stream.hpp"
 #include "plant/run/line.hpp"
 
 namespace linetwin::line_run {
@@ -44,6 +45,18 @@ void WipLimits::reset(double now) {
 void WipLimits::write(double now, ReplicationResult& r) const {
   for (const LimitRun& limit : limits_)
     r.wip_limits.push_back(WipLimitResult{limit.in_use.mean(now)});
+}
+
+void WipLimits::transfer_state(StateStream& io, const Scene& scene) {
+  io.tag("WIPL");
+  for (std::size_t k = 0; k < limits_.size(); ++k) {
+    const StateStream::Section section(io, "wip_limits", scene.wip_limits()[k].name);
+    LimitRun& limit = limits_[k];
+    io.value(limit.cards_free);
+    if (io.reading() && limit.cards_free > scene.wip_limits()[k].cards)
+      io.fail_value("cards_free", "at most the limit's cards", limit.cards_free);
+    limit.in_use.transfer_state(io);
+  }
 }
 
 }  // namespace linetwin::line_run

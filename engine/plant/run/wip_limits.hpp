@@ -12,6 +12,10 @@
 #include "plant/run/flow_types.hpp"
 #include "plant/scene.hpp"
 
+namespace linetwin {
+class StateStream;
+}  // namespace linetwin
+
 namespace linetwin::line_run {
 
 struct Line;
@@ -48,6 +52,7 @@ class WipLimits {
   std::size_t size() const { return limits_.size(); }
   void reset(double now);
   void write(double now, ReplicationResult& r) const;
+  void transfer_state(StateStream& io, const Scene& scene);  // run_state.hpp
 
  private:
   struct LimitRun {
