@@ -1,5 +1,6 @@
 // `linetwin run SCENE`: simulate a scene, replications in parallel, KPIs with 95% confidence
-// intervals, as a table, JSON and CSV.
+// intervals, as a table, JSON and CSV. Also one replication alone (--replication), that
+// replication saved at a time (--save-state, --at) and continued from there (--from-state).
 #include <algorithm>
 #include <fstream>
 #include <iostream>
@@ -16,6 +17,7 @@
 #include "io/replication_report.hpp"
 #include "io/results_report.hpp"
 #include "io/scene_file.hpp"
+#include "plant/line_run.hpp"
 #include "progress_bar.hpp"
 #include "recording/simulation_recording.hpp"
 
@@ -36,7 +38,73 @@ struct RunOptions {
   bool quiet = false;
   std::string record_path;
   std::string record_interval = "15min";
+  std::optional<std::uint32_t> replication;
+  std::string save_state_path;
+  std::optional<std::string> at;
+  std::string from_state_path;
 };
+
+// A saved state holds one replication: --reps, if given, must say so.
+void check_one_replication(const RunOptions& options, std::string_view why) {
+  if (options.replications && *options.replications != 1) {
+    throw InputError({"", 0, 0, "--reps"},
+                     fmt::format("expected 1 with {}, found {}", why, *options.replications));
+  }
+}
+
+// `--save-state F --at T`: replication R to time T, its state written whole to F. A line that
+// deadlocked before T is saved as it stopped, and the exit status says so.
+int save_state(const Scene& scene, const RunOptions& options, const ExperimentSettings& settings) {
+  check_one_replication(options, "--save-state");
+  const double at_s = flag_duration("--at", *options.at, true);
+  const double end_s = settings.run.warmup_s + settings.run.duration_s;
+  if (at_s > end_s) {
+    throw InputError({"", 0, 0, "--at"},
+                     fmt::format("expected a time within the run (warm-up and duration, {} s), "
+                                 "found {} s",
+                                 end_s, at_s));
+  }
+  LineRun run(scene, settings.seed, options.replication.value_or(0), settings.run);
+  run.advance_to(at_s);
+  std::ostringstream state;
+  run.save_state(state);
+  write_whole(options.save_state_path, "--save-state", state.str());
+  if (const auto& deadlock = run.deadlock()) {
+    fmt::print(stderr,
+               "linetwin: the line deadlocked at t = {} s, before --at; the state saved "
+               "is the run stopped there\n",
+               deadlock->time_s);
+    return kExitLineFailed;
+  }
+  return 0;
+}
+
+// `--from-state F`: the replication the state holds, continued to its end with the seed and run
+// settings it was saved with; flags that name others are refused rather than ignored.
+ReplicationResult continue_from_state(const Scene& scene, const RunOptions& options,
+                                      ExperimentSettings& settings) {
+  check_one_replication(options, "--from-state");
+  std::ifstream in(options.from_state_path, std::ios::binary);
+  if (!in) {
+    throw InputError({options.from_state_path, 0, 0, ""},
+                     "cannot open the state file (--from-state)");
+  }
+  LineRun run = LineRun::restore(scene, in, options.from_state_path);
+  auto refuse = [](const char* flag, auto given, auto saved) {
+    throw InputError({"", 0, 0, flag},
+                     fmt::format("the state was saved with {}, found {}", saved, given));
+  };
+  if (options.seed && *options.seed != run.seed()) refuse("--seed", *options.seed, run.seed());
+  if (options.replication && *options.replication != run.replication())
+    refuse("--replication", *options.replication, run.replication());
+  if (options.duration && settings.run.duration_s != run.settings().duration_s)
+    refuse("--duration", settings.run.duration_s, run.settings().duration_s);
+  if (options.warmup && settings.run.warmup_s != run.settings().warmup_s)
+    refuse("--warmup", settings.run.warmup_s, run.settings().warmup_s);
+  settings.seed = run.seed();
+  settings.run = run.settings();
+  return run.run_to_end();
+}
 
 int run_command(const RunOptions& options) {
   check_one_stdout({{"--json", options.json_path},
@@ -49,6 +117,11 @@ int run_command(const RunOptions& options) {
   check_can_replace(options.replications_json_path, "--replications-json");
   check_can_replace(options.replications_csv_path, "--replications-csv");
   check_can_record(options.record_path);
+  if (options.save_state_path == "-") {
+    throw InputError({"", 0, 0, "--save-state"},
+                     "expected a file path: a saved state is binary, not for standard output");
+  }
+  check_can_replace(options.save_state_path, "--save-state");
   check_distinct_outputs({{"--json", options.json_path},
                           {"--csv", options.csv_path},
                           {"--replications-json", options.replications_json_path},
@@ -67,6 +140,8 @@ int run_command(const RunOptions& options) {
   if (auto problem = run_settings_problem(settings.run))
     throw InputError({"", 0, 0, options.duration ? "--duration" : "--warmup"}, problem->message);
   settings.threads = options.threads;
+  if (!options.save_state_path.empty()) return save_state(scene, options, settings);
+  if (options.replication) check_one_replication(options, "--replication");
 
   cli::ProgressBar progress(fmt::format("simulating {}", scene.name()));
   if (!options.quiet && progress.enabled()) {
@@ -74,7 +149,16 @@ int run_command(const RunOptions& options) {
       progress.update(done, total);
     };
   }
-  const std::vector<ReplicationResult> reps = run_replications(scene, settings);
+  std::vector<ReplicationResult> reps;
+  if (!options.from_state_path.empty()) {
+    reps.push_back(continue_from_state(scene, options, settings));
+  } else if (options.replication) {
+    settings.run.replications = 1;
+    reps = run_jobs({ReplicationJob{&scene, settings.seed, *options.replication, settings.run}},
+                    settings.threads, {});
+  } else {
+    reps = run_replications(scene, settings);
+  }
   progress.finish();  // clear the bar before anything is printed
   const ExperimentSummary summary = summarize(reps);
   const RunReport report{scene, settings, summary};
@@ -93,7 +177,8 @@ int run_command(const RunOptions& options) {
         static_cast<std::size_t>(std::max<std::streamoff>(scene_file.tellg(), 0)), '\0');
     scene_file.seekg(0);
     scene_file.read(scene_text.data(), static_cast<std::streamsize>(scene_text.size()));
-    record_simulation(scene, scene_text, settings.seed, 0, settings.run, recording_settings);
+    record_simulation(scene, scene_text, settings.seed, options.replication.value_or(0),
+                      settings.run, recording_settings);
   }
   if (!options.json_path.empty()) {
     std::ostringstream text;
@@ -165,11 +250,30 @@ Command add_run_command(CLI::App& app) {
                   "Write every KPI of every replication as CSV (one row per replication, one "
                   "column per KPI) to FILE, or - for stdout");
   run->add_option("--record", options->record_path,
-                  "Record the first replication's station telemetry and KPI time series to an "
-                  "HDF5 file (docs/recording-format.md)");
+                  "Record the first replication's (or --replication's) station telemetry and KPI "
+                  "time series to an HDF5 file (docs/recording-format.md)");
   run->add_option("--record-interval", options->record_interval,
                   "Simulated time between KPI snapshots in the recording (default 15min)");
   run->add_flag("-q,--quiet", options->quiet, "No table and no progress bar");
+  run->add_option("--replication", options->replication,
+                  "Run the one replication R (from 0), reported as --reps 1 but with that index");
+  CLI::Option* save = run->add_option(
+      "--save-state", options->save_state_path,
+      "Run the replication (--replication, default 0) to --at and save its state to FILE, to "
+      "continue it with --from-state (docs/results-format.md)");
+  CLI::Option* at = run->add_option(
+      "--at", options->at, "With --save-state: the time to save at, warm-up included, e.g. 6h");
+  CLI::Option* from = run->add_option(
+      "--from-state", options->from_state_path,
+      "Continue the replication saved in FILE (--save-state) to its end and report it as "
+      "--reps 1 --replication R would");
+  save->needs(at);
+  at->needs(save);
+  // A saved state is no result to report, and a continued run no whole run to record.
+  for (const char* output :
+       {"--json", "--csv", "--replications-json", "--replications-csv", "--record"})
+    save->excludes(output);
+  from->excludes(save)->excludes("--record");
 
   return {run, [options] { return run_command(*options); }};
 }
