@@ -2,7 +2,8 @@
 # Runs linetwin's benchmarks and prints a table of medians and ratios (docs/performance.md).
 # It builds nothing: build first, e.g.
 #   cmake -S . -B build -G Ninja &&
-#   cmake --build build --target bench_event_calendar bench_serial_line bench_telemetry_decode
+#   cmake --build build --target bench_event_calendar bench_serial_line bench_telemetry_decode \
+#     bench_sweep
 #
 # Usage: bench/run_benchmarks.sh [BIN_DIR] [extra Google Benchmark flags...]
 #   BIN_DIR defaults to build/bin. The JSON results are kept in $LINETWIN_BENCH_OUT (default: a
@@ -14,7 +15,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 bin_dir=${1:-$repo/build/bin}
 [[ $# -gt 0 ]] && shift
-benchmarks=(bench_event_calendar bench_serial_line bench_telemetry_decode)
+benchmarks=(bench_event_calendar bench_serial_line bench_telemetry_decode bench_sweep)
 
 for b in "${benchmarks[@]}"; do
   if [[ ! -x $bin_dir/$b ]]; then

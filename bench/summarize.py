@@ -150,6 +150,31 @@ def print_telemetry_decode(medians):
     return ok
 
 
+SWEEP_SCALING_TARGET = 1.8  # sweep on 2 threads / on 1 thread, replications per second, at least
+SWEEP_OVERHEAD_TARGET = 1.05  # 1-thread sweep time / the same runs in a plain loop, at most
+
+
+def print_sweep(medians):
+    direct = medians.get(("BM_Direct", ""))
+    one = medians.get(("BM_Sweep", "1"))
+    two = medians.get(("BM_Sweep", "2"))
+    if not (direct and one and two):
+        return True
+    print("Sweep: 1,000 replications of 8 h of a 20-station line with breakdowns")
+    print(f"{'':<22}{'wall s':>9}{'replications/s':>16}")
+    for label, b in (("direct loop", direct), ("sweep, 1 thread", one), ("sweep, 2 threads", two)):
+        print(f"{label:<22}{b['real_time'] / 1000:>9.3f}{b['replications_per_s']:>16.1f}")
+    scaling = two["replications_per_s"] / one["replications_per_s"]
+    overhead = one["real_time"] / direct["real_time"]
+    scaling_ok = scaling >= SWEEP_SCALING_TARGET
+    overhead_ok = overhead <= SWEEP_OVERHEAD_TARGET
+    print(f"scaling 2 / 1 threads: {scaling:.2f} (target >= {SWEEP_SCALING_TARGET}:"
+          f" {verdict(scaling_ok)}); sweep / direct on 1 thread: {overhead:.3f}"
+          f" (target <= {SWEEP_OVERHEAD_TARGET}: {verdict(overhead_ok)})")
+    print()
+    return scaling_ok and overhead_ok
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
@@ -159,6 +184,7 @@ def main(argv):
     print_hold(medians)
     print_serial_line(medians)
     print_telemetry_decode(medians)
+    print_sweep(medians)
     return 0
 
 

@@ -3,7 +3,8 @@
 # Pass --ci to add what the full test run needs beyond the main build (clang for the sanitizer and
 # fuzzing build, clang-format for the format check, the mosquitto broker and clients for the live
 # telemetry tests, h5py and pandas to check that recordings read without linetwin, GNU time for the
-# memory test's peak resident set).
+# memory test's peak resident set, xmllint for the sweep's JUnit and HTML files, and chromium,
+# which opens the sweep's HTML report headless in a test).
 set -euo pipefail
 
 packages=(
@@ -20,7 +21,7 @@ packages=(
 )
 if [ "${1:-}" = "--ci" ]; then
   packages+=(clang clang-format mosquitto mosquitto-clients python3-h5py python3-pandas time
-             libxml2-utils)
+             libxml2-utils chromium)
 fi
 
 missing=()

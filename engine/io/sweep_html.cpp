@@ -461,6 +461,11 @@ void write_ranking(pugi::xml_node body, const SweepReport& report) {
   add(section, "h2",
       fmt::format("Ranking by {}, {} first", report.ranking_kpi,
                   report.larger_is_better ? "largest" : "smallest"));
+  if (report.selection) {
+    add(section, "p",
+        "Selection of the best (Kim and Nelson's procedure KN): " + selection_statement(report) +
+            ".");
+  }
   if (report.precision) {
     add(section, "p",
         fmt::format("Precision goal: {} within ±{} (95%), replications added in batches of {} up "
@@ -653,6 +658,7 @@ void write_sweep_html(std::ostream& out, const SweepReport& report) {
           report.common_random_numbers ? "common random numbers" : "independent seeds per variant",
           baseline.summary.replications, format_duration(baseline.settings.run.duration_s),
           format_duration(baseline.settings.run.warmup_s), kLinetwinVersion));
+  if (report.warmup) add(body, "p", "The " + warmup_statement(report) + ".");
   pugi::xml_node nav = add(body, "nav");
   for (const auto& [target, label] :
        std::array<std::pair<const char*, const char*>, 5>{{{"#charts", "Charts"},

@@ -83,25 +83,6 @@ const char* end_text(SelectionEnd end) {
   return "";
 }
 
-// The selection's outcome in one sentence, with what it guarantees and what not.
-std::string selection_statement(const SweepReport& report) {
-  const SelectionOfBestSettings& how = *report.selection_settings;
-  const SelectionResult& s = *report.selection;
-  if (!s.best)
-    return "no variant could be selected: every one deadlocked or left the KPI undefined";
-  const std::string& best = report.variants[*s.best].name;
-  if (s.reached) {
-    return fmt::format(
-        "{} is the best on {} with probability at least {:g}% when the best is at "
-        "least {:g} better than the rest",
-        best, how.kpi, 100.0 * how.procedure.confidence, how.procedure.indifference);
-  }
-  return fmt::format(
-      "not decided ({}): {} has the best sample mean of the {} variants still in "
-      "contention, with no guarantee",
-      end_text(s.end), best, s.survivors.size());
-}
-
 ordered_json selection_json(const SweepReport& report) {
   if (!report.selection) return nullptr;
   const SelectionOfBestSettings& how = *report.selection_settings;
@@ -143,6 +124,32 @@ ordered_json selection_json(const SweepReport& report) {
 }
 
 }  // namespace
+
+std::string selection_statement(const SweepReport& report) {
+  const SelectionOfBestSettings& how = *report.selection_settings;
+  const SelectionResult& s = *report.selection;
+  if (!s.best)
+    return "no variant could be selected: every one deadlocked or left the KPI undefined";
+  const std::string& best = report.variants[*s.best].name;
+  if (s.reached) {
+    return fmt::format(
+        "{} is the best on {} with probability at least {:g}% when the best is at "
+        "least {:g} better than the rest",
+        best, how.kpi, 100.0 * how.procedure.confidence, how.procedure.indifference);
+  }
+  return fmt::format(
+      "not decided ({}): {} has the best sample mean of the {} variants still in "
+      "contention, with no guarantee",
+      end_text(s.end), best, s.survivors.size());
+}
+
+std::string warmup_statement(const SweepReport& report) {
+  const DetectedWarmup& w = *report.warmup;
+  return fmt::format(
+      "warm-up {:.0f} s, detected by MSER-5 on WIP ({} of {} batches of {:g} s){}", w.warmup_s,
+      w.truncated_batches, w.batches, 5.0 * w.interval_s,
+      w.reliable ? "" : "; NOT RELIABLE: the transient may last half the run, run longer");
+}
 
 SweepReport make_sweep_report(const SweepReportInput& input, const SweepResults& results,
                               std::vector<GateOutcome> gates) {

@@ -83,6 +83,12 @@ struct SweepReportInput {
 SweepReport make_sweep_report(const SweepReportInput& input, const SweepResults& results,
                               std::vector<GateOutcome> gates);
 
+// The selection's outcome in one sentence, with what it guarantees (or that it guarantees nothing,
+// when the procedure did not reach its stopping rule). Precondition: report.selection.
+std::string selection_statement(const SweepReport& report);
+// The detected warm-up in one sentence. Precondition: report.warmup.
+std::string warmup_statement(const SweepReport& report);
+
 void write_sweep_json(std::ostream& out, const SweepReport& report);
 void write_sweep_csv(std::ostream& out, const SweepReport& report);
 void write_sweep_junit(std::ostream& out, const SweepReport& report);
