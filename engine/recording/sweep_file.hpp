@@ -6,15 +6,24 @@
 //                      path as given), scenario_fingerprint, seed, replications, settings (the
 //                      settings that decide results, as JSON text), shard_index, shard_count
 //   /variants          one row per variant: index, name
-//   /replications      one row per variant and replication: variant (index), replication, then
-//                      one float64 column per KPI of the ReplicationTable of any variant (counts
-//                      are exact below 2^53), NaN where that variant's line has no such column
+//   /variant_columns   one row per variant and KPI column it has, in its order: variant, column
+//                      (what /replications alone cannot say where a value is NaN legitimately)
+//   /replications      one row per variant and replication: variant (index), replication
+//                      (uint32), then one float64 column per KPI of the ReplicationTable of any
+//                      variant (counts are exact below 2^53), named as the KPI (OP30.oee), in
+//                      first-seen order (variant 0's, then later variants' new ones), NaN where
+//                      that variant's line has no such column; the table's own column
+//                      `replication` is the ReplicationTable's, which holds the same number
+//   /replications_2... the KPI columns that do not fit /replications, with the same rows and the
+//                      same two leading columns: HDF5 keeps a table's type in 64 KiB, room for
+//                      some 1,500 KPI names (line_100_stations has 2,225); most lines have none
 //   /deadlocks         one row per element listed in a deadlock: variant, replication, cycle
 //                      (1: a cycle, 0: stuck parts), position in the list, element id, parts
 //                      held, state in words
 //   /summary           one row per variant and KPI: variant, kpi, mean, ci95_low, ci95_high,
 //                      stdev, n (absent in a shard)
-// Strings are fixed-length UTF-8, as in the recording format (recording_hdf5.hpp says why).
+// Every table is a one-dimensional compound dataset, contiguous. Strings are fixed-length UTF-8,
+// as in the recording format (recording_hdf5.hpp says why), each table's as wide as its longest.
 //
 // The file is written whole or not at all (a temporary file beside it, renamed), and reading one
 // checks everything it uses: a damaged or foreign file is an InputError naming it.
@@ -50,7 +59,8 @@ struct SweepFileVariant {
   struct Row {
     std::uint32_t replication = 0;
     std::vector<double> values;  // one per column
-    // The deadlock's kind and elements (ids), when the replication deadlocked.
+    // The deadlock's kind and elements (ids), when the replication deadlocked. The file keeps
+    // the kind with the elements: without elements, it reads back false.
     bool cycle = false;
     struct Held {
       std::string element;
@@ -69,7 +79,11 @@ struct SweepFile {
   std::vector<SweepFileVariant> variants;
 };
 
-// InputError naming `path` and `flag` when it cannot be written.
+// InputError naming `path` and `flag` when it cannot be written, or `path` and the field when a
+// text is longer than the file holds (4096 bytes; the settings 1 MiB) or not UTF-8; then no file
+// is written. Precondition: each row has a value per column of its variant, and a variant's
+// columns are distinct ReplicationTable names; a row whose column `replication` is not its
+// replication number is std::logic_error (the file could not keep both).
 void write_sweep_file(const std::string& path, const std::string& flag, const SweepFile& file);
 // InputError naming `path` when it is missing, not HDF5, not a linetwin sweep file, or damaged.
 SweepFile read_sweep_file(const std::string& path);
