@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Makes the viewer images in docs/images/ with linetwin-viewer's headless capture, so that the
-# screenshots in docs/ always show what the current viewer draws (CI runs this script; nobody
-# takes them by hand). One image per panel, each with only that panel open over the 3D view of
+# Makes the viewer images in docs/images/ with linetwin-viewer's headless capture, and the image of
+# the example sweep's HTML report with headless chromium, so that the screenshots in docs/ always
+# show what the current code draws (CI runs this script; nobody takes them by hand). One image per panel, each with only that panel open over the 3D view of
 # the car final-assembly scene at 10:30 on its first Monday (37,800 s, mid-shift), plus one with
 # the usual panels.
 #
@@ -45,6 +45,14 @@ for shot in "${shots[@]}"; do
     --size 1600x900 --panels "$panels" --select "$selected"
   echo "doc-screenshots.sh: wrote $out_dir/viewer-$name.png"
 done
+# The buffer-allocation example's HTML report (docs/experiments.md), opened in headless chromium.
+"$bin_dir/linetwin" sweep "$repo/examples/buffer_allocation.scenario.yaml" -q \
+  --html "$out_dir/sweep-report.html.tmp"
+chromium --headless --disable-gpu --no-sandbox --hide-scrollbars --window-size=1200,1400 \
+  --screenshot="$out_dir/sweep-report.png" "file://$out_dir/sweep-report.html.tmp" >/dev/null 2>&1
+rm -f "$out_dir/sweep-report.html.tmp"
+[[ -s $out_dir/sweep-report.png ]]
+echo "doc-screenshots.sh: wrote $out_dir/sweep-report.png"
 # A deadlocked line (docs/viewer.md, "Deadlocks"): the image is written, and exit status 3 says so.
 "$viewer" "$repo/tests/viewer/scenes/deadlock_rework_loop.yaml" --screenshot \
   "$out_dir/viewer-deadlock.png" --time 60 --size 1600x900 --panels kpi,inspector,events \

@@ -18,5 +18,7 @@ Command add_run_command(CLI::App& app);
 Command add_replay_command(CLI::App& app);
 Command add_calibrate_command(CLI::App& app);
 Command add_live_command(CLI::App& app);
+Command add_sweep_command(CLI::App& app);
+Command add_merge_command(CLI::App& app);
 
 }  // namespace linetwin::cli

@@ -21,13 +21,14 @@ int main(int argc, char** argv) {
       "Runs a scene file (YAML, see docs/scene-format.md) and reports throughput, WIP, lead\n"
       "time, station states and the bottleneck with 95% confidence intervals.\n"
       "Exit codes: 0 success, 2 bad input or flags, 1 internal error, 3 the line failed a check\n"
-      "(a replication deadlocked).",
+      "(a replication deadlocked, or a sweep's gate failed).",
       "linetwin"};
   app.set_version_flag("--version", std::string("linetwin ") + linetwin::kLinetwinVersion);
   app.require_subcommand(1);
 
-  const std::vector<Command> commands = {add_run_command(app), add_replay_command(app),
-                                         add_live_command(app), add_calibrate_command(app)};
+  const std::vector<Command> commands = {add_run_command(app),   add_sweep_command(app),
+                                         add_merge_command(app), add_replay_command(app),
+                                         add_live_command(app),  add_calibrate_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
