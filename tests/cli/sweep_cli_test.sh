@@ -77,6 +77,8 @@ expect_error 2 "missing shard 2 of 3" -- merge "$work/shard1.h5" "$work/shard3.h
 expect_error 2 "shard2.h5: .*shard 2 of 3 is given twice" -- merge "$work/shard1.h5" "$work/shard2.h5" "$work/shard2.h5" "$work/shard3.h5"
 "$linetwin" sweep "$scenario" --seed 5 --shard 2/3 --hdf5 "$work/seed5.h5" -q || fail "shard, seed 5"
 expect_error 2 "seed5.h5: .*expected a shard of the same sweep" -- merge "$work/shard1.h5" "$work/seed5.h5" "$work/shard3.h5"
+"$linetwin" sweep "$scenario" --duration 4h --shard 2/3 --hdf5 "$work/short2.h5" -q || fail "shard, 4h"
+expect_error 2 "short2.h5: .*expected a shard of the same sweep.*other settings" -- merge "$work/shard1.h5" "$work/short2.h5" "$work/shard3.h5"
 other="$work/other.scenario.yaml"
 write_scenario "$other" "gates: [{no_deadlock: true}]"
 "$linetwin" sweep "$other" --shard 3/3 --hdf5 "$work/other3.h5" -q || fail "shard of another scenario"
