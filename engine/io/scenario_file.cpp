@@ -79,10 +79,10 @@ class ScenarioReader {
   explicit ScenarioReader(Scenario& scenario) : in_(scenario.file), s_(scenario) {}
 
   void read(const YAML::Node& root) {
-    in_.expect_map(root, "",
-                   {"linetwin_scenario", "name", "description", "base", "run", "baseline",
-                    "common_random_numbers", "variants", "sweep", "gates", "precision",
-                    "selection"});
+    in_.expect_map(
+        root, "",
+        {"linetwin_scenario", "name", "description", "base", "run", "baseline",
+         "common_random_numbers", "variants", "sweep", "gates", "precision", "selection"});
     const YAML::Node version = in_.require(root, "", "linetwin_scenario");
     const std::uint64_t v =
         in_.whole_number(version, "linetwin_scenario", "a format version number");
