@@ -35,11 +35,17 @@ std::pair<bool, std::string> check_bound(const Gate& gate, const GateVariant& va
                         variant.name, gate.kpi, e.replications, e.replications == 1 ? "" : "s")};
   }
   const bool passed = at_least ? e.ci_low >= gate.bound : e.ci_high <= gate.bound;
-  return {passed,
-          fmt::format("{}: {} {:.6g}, {} interval [{:.6g}, {:.6g}] over {} replications, "
-                      "{} {} {:g}",
-                      variant.name, gate.kpi, e.mean, percent(gate.confidence), e.ci_low, e.ci_high,
-                      e.replications, passed ? "entirely" : "not entirely", relation, gate.bound)};
+  // A failure is a miss (the mean itself is on the wrong side) or doubt (the mean is on the
+  // right side, but the interval reaches across the bound: more replications may settle it).
+  const bool mean_ok = at_least ? e.mean >= gate.bound : e.mean <= gate.bound;
+  const char* why = passed    ? ""
+                    : mean_ok ? ": the mean is, but more replications are needed to be sure"
+                              : ": the mean misses it";
+  return {passed, fmt::format("{}: {} {:.6g}, {} interval [{:.6g}, {:.6g}] over {} replications, "
+                              "{} {} {:g}{}",
+                              variant.name, gate.kpi, e.mean, percent(gate.confidence), e.ci_low,
+                              e.ci_high, e.replications, passed ? "entirely" : "not entirely",
+                              relation, gate.bound, why)};
 }
 
 std::pair<bool, std::string> check_no_deadlock(const GateVariant& variant) {

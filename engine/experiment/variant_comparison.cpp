@@ -76,15 +76,24 @@ KpiComparison compare_kpi(std::string kpi, const std::vector<double>& baseline,
   KpiComparison c;
   c.kpi = std::move(kpi);
   c.paired = paired;
-  c.baseline = estimate(defined(baseline), confidence);
-  c.variant = estimate(defined(variant), confidence);
+  // Paired: both sides over the replications they have in common, so that the two means and the
+  // mean difference describe the same runs (a precision goal or a selection may have added
+  // replications to one side only).
+  const std::size_t common = std::min(baseline.size(), variant.size());
+  const std::vector<double> b(
+      baseline.begin(),
+      baseline.begin() + static_cast<std::ptrdiff_t>(paired ? common : baseline.size()));
+  const std::vector<double> v(
+      variant.begin(),
+      variant.begin() + static_cast<std::ptrdiff_t>(paired ? common : variant.size()));
+  c.baseline = estimate(defined(b), confidence);
+  c.variant = estimate(defined(v), confidence);
   const Welch unpaired = welch(c.baseline, c.variant, confidence);
   c.unpaired_half_width = unpaired.half_width;
   if (paired) {
     std::vector<double> differences;
-    for (std::size_t r = 0; r < baseline.size() && r < variant.size(); ++r) {
-      if (!std::isnan(baseline[r]) && !std::isnan(variant[r]))
-        differences.push_back(variant[r] - baseline[r]);
+    for (std::size_t r = 0; r < common; ++r) {
+      if (!std::isnan(b[r]) && !std::isnan(v[r])) differences.push_back(v[r] - b[r]);
     }
     c.difference = estimate(differences, confidence);
     if (c.difference.has_interval) {
@@ -97,7 +106,7 @@ KpiComparison compare_kpi(std::string kpi, const std::vector<double>& baseline,
     }
   } else {
     c.difference.mean = unpaired.mean;
-    c.difference.stdev = unpaired.stdev;
+    c.difference.stdev = kNaN;  // no per-replication differences to spread
     c.difference.ci_low = unpaired.low;
     c.difference.ci_high = unpaired.high;
     c.difference.confidence = confidence;

@@ -20,6 +20,9 @@
 
 namespace linetwin {
 
+// Paired, the baseline's and the variant's estimates cover the replications both have (those
+// 0 .. n-1 of the shorter side); unpaired, each side all of its own. The difference's stdev is
+// that of the per-replication differences when paired, NaN for Welch's (there are none).
 struct KpiComparison {
   std::string kpi;
   Estimate baseline;

@@ -177,6 +177,10 @@ class ScenarioReader {
     if (const YAML::Node warmup = run["warmup"]) {
       if (warmup.IsScalar() && warmup.Scalar() == "auto") {
         s_.warmup_auto = true;
+      } else if (warmup.IsScalar() && !parse_duration_seconds(warmup.Scalar())) {
+        in_.fail(warmup, "run.warmup",
+                 "expected a duration such as 4h, or auto (detected by MSER-5), found " +
+                     SceneReader::describe(warmup));
       } else {
         s_.warmup_s = in_.duration(warmup, "run.warmup", true);
       }

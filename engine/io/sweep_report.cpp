@@ -145,10 +145,17 @@ std::string selection_statement(const SweepReport& report) {
 
 std::string warmup_statement(const SweepReport& report) {
   const DetectedWarmup& w = *report.warmup;
+  const Scene& baseline = *report.variants.front().scene;
+  const char* calendar = baseline.calendars().empty()
+                             ? ""
+                             : "; the line follows a shift calendar and repeats a daily pattern "
+                               "rather than settling, which MSER assumes: fix the warm-up instead "
+                               "(whole days)";
   return fmt::format(
-      "warm-up {:.0f} s, detected by MSER-5 on WIP ({} of {} batches of {:g} s){}", w.warmup_s,
+      "warm-up {:.0f} s, detected by MSER-5 on WIP ({} of {} batches of {:g} s){}{}", w.warmup_s,
       w.truncated_batches, w.batches, 5.0 * w.interval_s,
-      w.reliable ? "" : "; NOT RELIABLE: the transient may last half the run, run longer");
+      w.reliable ? "" : "; NOT RELIABLE: the transient may last half the run, run longer",
+      calendar);
 }
 
 SweepReport make_sweep_report(const SweepReportInput& input, const SweepResults& results,
@@ -356,10 +363,23 @@ void write_sweep_junit(std::ostream& out, const SweepReport& report) {
 
 void write_sweep_table(std::ostream& out, const SweepReport& report) {
   const std::string kpi = report.ranking_kpi;
-  fmt::print(out, "{} — {} variants, seed {}{}\n", report.name, report.variants.size(), report.seed,
-             report.common_random_numbers ? ", common random numbers" : "");
-  fmt::print(out, "{:<32} {:>5}  {:>22}  {:>24}  {:>8}  {}\n", "variant", "reps", kpi,
-             "difference (95%)", "p", "note");
+  fmt::print(out, "{} — {} variants, seed {}, {}\n", report.name, report.variants.size(),
+             report.seed,
+             report.common_random_numbers ? "common random numbers (paired differences)"
+                                          : "independent seeds per variant (Welch's differences)");
+  if (report.warmup) fmt::print(out, "{}\n", warmup_statement(report));
+  std::size_t width = 32;  // the variant column, as wide as the longest name
+  for (const SweepVariantReport& v : report.variants)
+    width = std::max(width, v.name.size());
+  const auto row = [&](std::string_view name, const std::string& reps, const std::string& value,
+                       const std::string& difference, const std::string& p,
+                       const std::string& note) {
+    std::string line = fmt::format("{:<{}} {:>5}  {:>22}  {:>24}  {:>8}  {}", name, width, reps,
+                                   value, difference, p, note);
+    line.erase(line.find_last_not_of(' ') + 1);
+    fmt::print(out, "{}\n", line);
+  };
+  row("variant", "reps", kpi, "difference (95%)", "p", "note");
   for (std::size_t rank = 0; rank < report.ranking.size(); ++rank) {
     const SweepVariantReport& v = report.variants[report.ranking[rank]];
     const KpiComparison* c = nullptr;
@@ -371,20 +391,23 @@ void write_sweep_table(std::ostream& out, const SweepReport& report) {
         e.has_interval ? fmt::format("{:.3f} ± {:.3f}", e.mean, (e.ci_high - e.ci_low) / 2.0)
                        : (std::isfinite(e.mean) ? fmt::format("{:.3f}", e.mean) : "-");
     std::string difference = "baseline", p;
+    std::vector<std::string> notes;
     if (c != nullptr) {
       difference = c->difference.has_interval
                        ? fmt::format("{:+.3f} ± {:.3f}", c->difference.mean,
                                      (c->difference.ci_high - c->difference.ci_low) / 2.0)
                        : "-";
       p = std::isfinite(c->p_value) ? fmt::format("{:.3g}", c->p_value) : "-";
+      if (c->paired && c->difference.replications != v.summary.replications)
+        notes.push_back(fmt::format("difference over {} pairs", c->difference.replications));
     }
-    std::string note;
     if (!v.summary.deadlocks.empty())
-      note = fmt::format("{} deadlocked", v.summary.deadlocks.size());
-    if (v.precision && !v.precision->reached)
-      note += (note.empty() ? "" : "; ") + std::string("precision not reached");
-    fmt::print(out, "{:<32} {:>5}  {:>22}  {:>24}  {:>8}  {}\n", v.name, v.summary.replications,
-               value, difference, p, note);
+      notes.push_back(fmt::format("{} deadlocked", v.summary.deadlocks.size()));
+    if (v.precision && !v.precision->reached) notes.push_back("precision not reached");
+    std::string note;
+    for (const std::string& n : notes)
+      note += (note.empty() ? "" : "; ") + n;
+    row(v.name, std::to_string(v.summary.replications), value, difference, p, note);
   }
   if (report.selection) fmt::print(out, "selection: {}\n", selection_statement(report));
   for (const GateOutcome& g : report.gates) {

@@ -57,7 +57,10 @@ TEST_CASE("gates: a bound passes only when the whole interval is on its side") {
   REQUIRE(missed.failures.size() == 1);
   CHECK(missed.failures[0] ==
         "baseline: throughput_per_hour 56, 95% interval [51.0317, 60.9683] over 3 "
-        "replications, not entirely >= 55");
+        "replications, not entirely >= 55: the mean is, but more replications are needed to be "
+        "sure");
+  const GateOutcome missed_by_mean = evaluate_gate(bound(Gate::Kind::kAtLeast, 57.0), variants);
+  CHECK(missed_by_mean.failures[0].ends_with("not entirely >= 57: the mean misses it"));
   CHECK(evaluate_gate(bound(Gate::Kind::kAtMost, 61.0), variants).passed);
   CHECK_FALSE(evaluate_gate(bound(Gate::Kind::kAtMost, 60.0), variants).passed);
   // A wider confidence widens the interval: 99% (t = 9.9248) no longer clears 51.

@@ -37,10 +37,10 @@ TEST_CASE("comparison: independent sets get Welch's interval, and the unpaired h
   const double va = 5.0 / 3.0 / 4.0, vb = 13.0 / 3.0 / 4.0;
   const double se = std::sqrt(va + vb);
   CHECK(c.difference.mean == doctest::Approx(2.0));
-  CHECK(c.difference.stdev == doctest::Approx(se));
+  CHECK(std::isnan(c.difference.stdev));  // no per-replication differences
   // Welch-Satterthwaite: (va + vb)^2 / (va^2 / 3 + vb^2 / 3) = 5.0103; t(0.975, 5) = 2.5706, and
   // the quantile falls with the degrees of freedom.
-  const double t = (c.difference.ci_high - c.difference.mean) / se;
+  const double t = (c.difference.ci_high - c.difference.mean) / se;  // Welch's standard error
   CHECK(t < 2.5706);
   CHECK(t > 2.5650);
   CHECK_FALSE(c.paired);
@@ -75,4 +75,17 @@ TEST_CASE("comparison: ranking best first, NaN last, ties in variant order") {
   e[3].mean = 55;
   CHECK(rank_by_mean(e, true) == std::vector<std::size_t>{1, 3, 0, 2});
   CHECK(rank_by_mean(e, false) == std::vector<std::size_t>{0, 1, 3, 2});
+}
+
+TEST_CASE("comparison: paired, both sides cover the replications they have in common") {
+  // The variant has two replications more (a precision goal added them): its estimate in the
+  // comparison covers the first four, as the difference does.
+  const KpiComparison c =
+      compare_kpi("throughput_per_hour", {1, 2, 3, 4}, {2, 4, 5, 7, 100, 200}, true, 0.95);
+  CHECK(c.variant.replications == 4);
+  CHECK(c.variant.mean == doctest::Approx(4.5));
+  CHECK(c.difference.mean == doctest::Approx(c.variant.mean - c.baseline.mean));
+  const KpiComparison welch =
+      compare_kpi("throughput_per_hour", {1, 2, 3, 4}, {2, 4, 5, 7, 100, 200}, false, 0.95);
+  CHECK(welch.variant.replications == 6);
 }

@@ -96,12 +96,12 @@ void check_can_replace(const std::string& path, const std::string& flag) {
   ::unlink(probe.c_str());
 }
 
-void check_can_record(const std::string& path) {
+void check_can_record(const std::string& path, const std::string& flag) {
   if (path == "-") {
-    throw InputError({"", 0, 0, "--record"},
-                     "expected a file path: an HDF5 recording cannot go to standard output");
+    throw InputError({"", 0, 0, flag},
+                     "expected a file path: an HDF5 file cannot go to standard output");
   }
-  check_can_replace(path, "--record");
+  check_can_replace(path, flag);
 }
 
 void check_distinct_outputs(

@@ -55,8 +55,9 @@ InputError cannot_write(const std::string& path, const std::string& flag);
 // Nothing to check for "" (no output) and "-" (stdout).
 void check_can_replace(const std::string& path, const std::string& flag);
 
-// check_can_replace for --record, which also refuses "-": a recording is no stream.
-void check_can_record(const std::string& path);
+// check_can_replace for an HDF5 output (--record, --hdf5), which also refuses "-": HDF5 is
+// written in place, no stream.
+void check_can_record(const std::string& path, const std::string& flag = "--record");
 
 // Fails before any work if two outputs name the same file (through another spelling of its path
 // or a link too): the one written last would silently replace the other. Each is (flag, path);

@@ -2,6 +2,7 @@
 // checked to be all of one sweep (same scenario, unchanged since; same seed and settings; each
 // shard once, none missing), put together and reported as the unsharded sweep would be, to the
 // byte.
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -39,10 +40,12 @@ SweepPlan replan(const Scenario& scenario, const SweepFileIdentity& id, const st
                           w.value("interval_s", nlohmann::json()).is_number() &&
                           w.value("batches", nlohmann::json()).is_number_unsigned() &&
                           w.value("truncated_batches", nlohmann::json()).is_number_unsigned() &&
-                          w.value("reliable", nlohmann::json()).is_boolean();
+                          w.value("reliable", nlohmann::json()).is_boolean() &&
+                          w.value("pilot_replications", nlohmann::json()).is_number_unsigned();
     if (!readable) {
       throw InputError({path, 0, 0, "settings.warmup_detection"},
-                       "expected warmup_s, interval_s, batches, truncated_batches and reliable");
+                       "expected warmup_s, interval_s, batches, truncated_batches, reliable and "
+                       "pilot_replications");
     }
     DetectedWarmup found;
     found.warmup_s = w["warmup_s"].get<double>();
@@ -50,7 +53,9 @@ SweepPlan replan(const Scenario& scenario, const SweepFileIdentity& id, const st
     found.batches = w["batches"].get<std::size_t>();
     found.truncated_batches = w["truncated_batches"].get<std::size_t>();
     found.reliable = w["reliable"].get<bool>();
+    found.pilot_replications = w["pilot_replications"].get<std::uint32_t>();
     warmup = found;
+    flags.warmup = "auto";  // detected as the shards did, whatever made them detect it
   }
   SweepPlan plan = plan_sweep(scenario, flags, warmup);
   const bool readable = settings.is_object() && settings.contains("variants") &&
@@ -110,12 +115,22 @@ int merge_command(const MergeOptions& options) {
   for (std::uint32_t i = 1; i <= first.shard_count; ++i) {
     if (!seen.contains(i)) {
       throw InputError({"", 0, 0, "SHARD"},
-                       fmt::format("expected all {} shards of the sweep of {}, missing shard {} "
+                       fmt::format("expected all {} shard{} of the sweep of {}, missing shard {} "
                                    "of {}",
-                                   first.shard_count, first.scenario, i, first.shard_count));
+                                   first.shard_count, first.shard_count == 1 ? "" : "s",
+                                   first.scenario, i, first.shard_count));
     }
   }
 
+  // The shards name the scenario as it was given to them, so merge reads it from the same folder.
+  std::error_code ignored;
+  if (!std::filesystem::is_regular_file(first.scenario, ignored)) {
+    throw InputError({first_path, 0, 0, "scenario"},
+                     fmt::format("expected the scenario the shards ran, '{}', from the current "
+                                 "folder (the shards name it as it was given to them): run merge "
+                                 "in the folder the shards ran in",
+                                 first.scenario));
+  }
   const Scenario scenario = load_scenario_file(first.scenario);
   SweepPlan plan = replan(scenario, first, first_path);
   plan.settings.shard = SweepShard{first.shard_index, first.shard_count};

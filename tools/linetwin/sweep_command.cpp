@@ -124,7 +124,8 @@ Command add_sweep_command(CLI::App& app) {
   sweep->add_option("--duration", options->flags.duration,
                     "Observed period after warm-up, e.g. 8h (default: the scenario's)");
   sweep->add_option("--warmup", options->flags.warmup,
-                    "Warm-up discarded before observing, e.g. 1h (default: the scenario's)");
+                    "Warm-up discarded before observing, e.g. 1h, or auto: detected by MSER-5 "
+                    "(default: the scenario's, else the base scene's, else auto)");
   sweep
       ->add_option("--threads", options->flags.threads,
                    "Worker threads; results are identical for any count (default 0: one per "

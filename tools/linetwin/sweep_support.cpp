@@ -79,9 +79,11 @@ SweepPlan plan_sweep(const Scenario& scenario, const SweepFlags& flags,
   std::optional<double> duration_s = scenario.duration_s;
   std::optional<double> warmup_s = scenario.warmup_s;
   if (flags.duration) duration_s = flag_duration("--duration", *flags.duration, false);
-  if (flags.warmup) warmup_s = flag_duration("--warmup", *flags.warmup, true);
-  const bool detect = !flags.warmup &&
-                      (scenario.warmup_auto || (!scenario.warmup_s && !scenario.base_fixes_warmup));
+  const bool warmup_flag_auto = flags.warmup == "auto";
+  if (flags.warmup && !warmup_flag_auto) warmup_s = flag_duration("--warmup", *flags.warmup, true);
+  const bool detect =
+      warmup_flag_auto || (!flags.warmup && (scenario.warmup_auto ||
+                                             (!scenario.warmup_s && !scenario.base_fixes_warmup)));
   if (detect) {
     RunSettings pilot = base.run_settings();
     if (duration_s) pilot.duration_s = *duration_s;
@@ -122,6 +124,14 @@ SweepPlan plan_sweep(const Scenario& scenario, const SweepFlags& flags,
   }
   if (scenario.precision) {
     const PrecisionGoal& goal = *scenario.precision;
+    if (goal.max_replications != 0 && goal.max_replications < plan.settings.replications) {
+      InputLocation where = goal.origin;
+      where.field_path = "precision.max_replications";
+      throw InputError(where,
+                       fmt::format("expected at least the {} replications every variant runs "
+                                   "first, found {}",
+                                   plan.settings.replications, goal.max_replications));
+    }
     plan.settings.precision = PrecisionSettings{
         goal.kpi, goal.half_width, goal.batch,
         goal.max_replications == 0 ? kPrecisionReplicationsCap : goal.max_replications, 0.95};
@@ -155,7 +165,7 @@ void check_sweep_outputs(const SweepOutputs& outputs) {
   check_can_replace(outputs.html, "--html");
   check_can_replace(outputs.junit, "--junit");
   check_can_replace(outputs.replications_csv, "--replications-csv");
-  check_can_record(outputs.hdf5);
+  check_can_record(outputs.hdf5, "--hdf5");
   check_distinct_outputs({{"--json", outputs.json},
                           {"--csv", outputs.csv},
                           {"--hdf5", outputs.hdf5},
@@ -179,6 +189,7 @@ SweepFileIdentity sweep_identity(const Scenario& scenario, const SweepPlan& plan
     w["batches"] = plan.warmup->batches;
     w["truncated_batches"] = plan.warmup->truncated_batches;
     w["reliable"] = plan.warmup->reliable;
+    w["pilot_replications"] = plan.warmup->pilot_replications;
     settings["warmup_detection"] = w;
   }
   nlohmann::ordered_json variants = nlohmann::ordered_json::array();
