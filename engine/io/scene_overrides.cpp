@@ -346,10 +346,20 @@ YAML::Node with_buffer(const YAML::Node& root, const YAML::Node& spec, const Sce
     change.fail("expected {after: ID, id: NEW, capacity: N} (pose optional), found " +
                 SceneReader::describe(spec));
   }
+  // Checked as the loader checks its mappings: yaml-cpp keeps a repeated key and a lookup finds
+  // the first, so a repeat would lose its value without a word.
+  std::vector<std::string> seen;
   for (const auto& entry : spec) {
+    if (!entry.first.IsScalar()) {
+      change.fail("expected the keys after, id, capacity and pose, found a key that is " +
+                  SceneReader::describe(entry.first));
+    }
     const std::string key = entry.first.Scalar();
     if (key != "after" && key != "id" && key != "capacity" && key != "pose")
       change.fail(fmt::format("unknown key '{}'; expected one of: after, id, capacity, pose", key));
+    if (std::find(seen.begin(), seen.end(), key) != seen.end())
+      change.fail(fmt::format("the key '{}' appears twice here; expected each key once", key));
+    seen.push_back(key);
   }
   for (const char* key : {"after", "id", "capacity"}) {
     if (child(spec, key).IsNull())
@@ -358,7 +368,12 @@ YAML::Node with_buffer(const YAML::Node& root, const YAML::Node& spec, const Sce
   }
   const YAML::Node elements = child(root, "elements");
   const std::vector<std::string> ids = entry_names(elements, "id", {});
-  const std::string after = child(spec, "after").Scalar();
+  const YAML::Node after_node = child(spec, "after");
+  if (!after_node.IsScalar()) {
+    change.fail("expected 'after' to be the id of the element the buffer goes after, found " +
+                SceneReader::describe(after_node));
+  }
+  const std::string after = after_node.Scalar();
   const auto at = std::find(ids.begin(), ids.end(), after);
   if (at == ids.end()) {
     change.fail(
@@ -460,6 +475,11 @@ struct Applied {
 
 Applied apply_all(std::string_view scene_yaml, const std::string& scene_path,
                   const std::vector<SceneOverride>& overrides) {
+  if (overrides.size() > kMaxOverrides) {
+    Change(overrides[kMaxOverrides])
+        .fail(fmt::format("expected at most {} changes to one scene, found {}", kMaxOverrides,
+                          overrides.size()));
+  }
   Applied applied;
   applied.root.reset(parse_yaml(scene_yaml, scene_path, "scene file"));
   const SceneReader reader(scene_path);
@@ -479,6 +499,12 @@ Applied apply_all(std::string_view scene_yaml, const std::string& scene_path,
                         o.path));
       }
       const Target target = resolve(applied.root, change);
+      if (target.keys.size() > kMaxOverrideKeys) {
+        change.fail(fmt::format(
+            "expected a path of at most {} keys after the element, pool, limit or calendar it "
+            "names (no field of a scene lies deeper), found {}",
+            kMaxOverrideKeys, target.keys.size()));
+      }
       std::string field = target.loader_path;
       for (const std::string& key : target.keys)
         field = SceneReader::join(field, key);

@@ -9,6 +9,7 @@
 // Comments of the base are not kept in the changed text.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,17 @@
 #include "plant/scene.hpp"
 
 namespace linetwin {
+
+// At most this many keys in a path after the element, pool, limit or calendar it names. No field
+// of a scene lies deeper than a few (`OP30.breakdowns.time_to_repair.mean` has three), and each
+// key is a level of the changed YAML, whose text grows with the square of its depth: a path of
+// thousands of keys names nothing, and would take minutes to find so, or overflow the stack.
+inline constexpr std::size_t kMaxOverrideKeys = 16;
+// At most this many overrides in one list (one variant). Each override copies the mappings along
+// its path, and yaml-cpp merges the whole node pool of the base into each new mapping, which
+// grows with every copy: the time grows faster than the square of the count (8,000 overrides of one
+// element took minutes). A thousand is more than any line has fields worth changing at once.
+inline constexpr std::size_t kMaxOverrides = 1'000;
 
 // One change to a scene: a path and the value it takes, as a scenario file writes it.
 struct SceneOverride {

@@ -251,6 +251,12 @@ TEST_CASE("every problem of a scenario is refused at its line, column and field"
   std::string hundred = "[1";  // 101 x 100 grid points: refused before any is built
   for (int i = 2; i <= 100; ++i)
     hundred += ", " + std::to_string(i);
+  // 20,000 changes in one variant: refused at the first one past the limit, at once (the check
+  // of repeated keys compared each key with every one before it).
+  std::string many = head + "variants:\n  - name: many\n    set: {";
+  for (int i = 0; i < 20'000; ++i)
+    many += "OP10.k" + std::to_string(i) + ": v" + std::to_string(i) + ", ";
+  many += "}\n";
   const Folder folder;
   struct Case {
     std::string text;
@@ -285,6 +291,8 @@ TEST_CASE("every problem of a scenario is refused at its line, column and field"
        "B1.capacity: 3", "variants[twice].set.B1.capacity", "appears twice"},
       {head + "variants:\n  - name: nothing\n    set: {}\n", "{}", "variants[nothing].set",
        "at least one change"},
+      {many, "v1000,", "variants[many].set.OP10.k1000",
+       "expected at most " + std::to_string(kMaxOverrides) + " changes to one scene, found 20000"},
       // Sweeps.
       {head + "sweep:\n  grid: {B1.capacity: [1, 2]}\n  zip: {B2.capacity: [1, 2]}\n", "grid",
        "sweep", "exactly one of 'grid'"},

@@ -317,6 +317,26 @@ TEST_CASE("a path that names nothing, or a change that cannot be made, is refuse
   CHECK(test::says(error_at({{"OP20.processing.shape", "2"}}, 0),
                    "'processing' is '30s', which has no 'shape'"));
 
+  // A path deeper than any field: each key was a level of the emitted YAML, whose indentation
+  // made a path of 5,000 keys take seconds and one of 50,000 overflow the stack.
+  std::string deep = "OP10.processing";
+  for (std::size_t k = 1; k < kMaxOverrideKeys; ++k)
+    deep += ".a";
+  CHECK(test::says(error_at({{deep, "1"}}, 0), "in the changed scene"));  // reaches the loader
+  deep += ".a";
+  CHECK(test::says(error_at({{deep, "1"}}, 0),
+                   "expected a path of at most " + std::to_string(kMaxOverrideKeys) + " keys"));
+  for (int k = 0; k < 50'000; ++k)
+    deep += ".a";
+  CHECK(test::says(error_at({{deep, "1"}}, 0), "found 50017"));
+
+  // Too many overrides at once: 8,000 new keys of one element took minutes.
+  std::vector<std::pair<std::string, std::string>> many;
+  for (std::size_t k = 0; k <= kMaxOverrides; ++k)
+    many.emplace_back("OP10.k" + std::to_string(k), "1");
+  CHECK(test::says(error_at(many, kMaxOverrides),
+                   "expected at most " + std::to_string(kMaxOverrides) + " changes to one scene"));
+
   // insert_buffer
   CHECK(test::says(error_at({{"insert_buffer", "{after: OP20, id: B1, capacity: 4}"}}, 0),
                    "'B1' is already the id of an element"));
@@ -335,6 +355,16 @@ TEST_CASE("a path that names nothing, or a change that cannot be made, is refuse
                    "unknown key 'size'"));
   CHECK(test::says(error_at({{"insert_buffer", "{after: OP20, id: 'B 9', capacity: 1}"}}, 0),
                    "expected a new element id"));
+  // A list as `after` was once "no element has the id ''", and a repeated key lost its second
+  // value without a word.
+  CHECK(test::says(error_at({{"insert_buffer", "{after: [OP20], id: B9, capacity: 1}"}}, 0),
+                   "expected 'after' to be the id of the element the buffer goes after, found a "
+                   "list"));
+  CHECK(test::says(
+      error_at({{"insert_buffer", "{after: OP20, id: B9, capacity: 1, capacity: 5}"}}, 0),
+      "the key 'capacity' appears twice here"));
+  CHECK(test::says(error_at({{"insert_buffer", "{after: OP20, id: B9, capacity: 1, [x]: 5}"}}, 0),
+                   "found a key that is a list"));
   std::string routed = kScene;
   routed.replace(routed.find("to: line.out"), 12, "to: {round_robin: [line.out]}");
   CHECK(test::says(error_at({{"insert_buffer", "{after: OP20, id: B9, capacity: 1}"}}, 0, routed),
