@@ -2,7 +2,7 @@
 // overrides and the loader of every variant: whatever the bytes, it either returns a Scenario
 // whose variants are consistent or throws InputError. Any other exception, crash, sanitizer report
 // or hang is a finding. The reader takes a path and resolves `base:` against the file's folder, so
-// the bytes go to a file in a folder of the process's own, beside a copy of scenario_line.yaml
+// the bytes go to a file in a folder of their own, beside a copy of scenario_line.yaml
 // named line.yaml, the base that the seeds (scenario_corpus) name: a small scene with every part a
 // path can name, so that the fuzzer's overrides reach each kind of change.
 //
@@ -31,18 +31,26 @@
 
 namespace {
 
-// The folder, made once per fuzzing process with the base scene in it, and removed at exit.
-const std::filesystem::path& folder() {
-  static const std::filesystem::path path = [] {
+// A folder of its own for one input, with the base scene in it, removed when the input is done:
+// libFuzzer ends its process with _Exit, which runs no atexit handler, so a folder kept for the
+// whole process would be left behind by every run.
+class Folder {
+ public:
+  Folder() {
     const char* tmp = std::getenv("TMPDIR");
     std::string name = std::string(tmp != nullptr ? tmp : "/tmp") + "/scenario_fuzz_XXXXXX";
     if (mkdtemp(name.data()) == nullptr) std::abort();
-    std::filesystem::copy_file(LINETWIN_FUZZ_BASE, std::filesystem::path(name) / "line.yaml");
-    std::atexit([] { std::filesystem::remove_all(folder()); });
-    return std::filesystem::path(name);
-  }();
-  return path;
-}
+    path_ = name;
+    std::filesystem::copy_file(LINETWIN_FUZZ_BASE, path_ / "line.yaml");
+  }
+  ~Folder() { std::filesystem::remove_all(path_); }
+  Folder(const Folder&) = delete;
+  Folder& operator=(const Folder&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
 
 constexpr std::size_t kMostVariants = 200;
 
@@ -99,7 +107,8 @@ void check(const linetwin::Scenario& scenario) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (variants_asked(data, size) > kMostVariants) return 0;
-  const std::string path = (folder() / "fuzz.scenario.yaml").string();
+  const Folder folder;
+  const std::string path = (folder.path() / "fuzz.scenario.yaml").string();
   std::FILE* file = std::fopen(path.c_str(), "wb");
   if (file == nullptr) std::abort();
   if (size > 0 && std::fwrite(data, 1, size, file) != size) std::abort();
