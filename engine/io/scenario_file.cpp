@@ -122,11 +122,19 @@ class ScenarioReader {
   }
 
  private:
+  // The file's name stands for a scenario without `name:`; it goes into every report, so it is
+  // held to what a name written in the file is.
   std::string default_name() const {
     std::string stem = std::filesystem::path(s_.file).filename().string();
     for (std::string_view suffix : {".yaml", ".yml", ".scenario"}) {
       if (stem.size() > suffix.size() && stem.ends_with(suffix))
         stem.resize(stem.size() - suffix.size());
+    }
+    if (stem.empty() || stem.size() > kMaxScenarioNameBytes || !is_utf8(stem)) {
+      throw InputError({s_.file, 0, 0, "name"},
+                       fmt::format("expected a name: the file's name, which stands for one when "
+                                   "the scenario gives none, is not UTF-8 text of 1 to {} bytes",
+                                   kMaxScenarioNameBytes));
     }
     return stem;
   }

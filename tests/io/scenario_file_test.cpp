@@ -357,3 +357,22 @@ TEST_CASE("a problem of the base scene itself names the base file") {
   CHECK(e.where().file == folder.path("broken.yaml"));
   CHECK(e.where().field_path == "elements[B1].capacity");
 }
+
+TEST_CASE(
+    "a scenario without a name takes its file's, which must then be UTF-8 of 1 to 200 bytes") {
+  const Folder folder;
+  const std::string text = std::string(kHead);
+  folder.write("line study.scenario.yaml", text);
+  CHECK(load_scenario_file(folder.path("line study.scenario.yaml")).name == "line study");
+  // A file name that is not UTF-8 (Latin-1 'u with umlaut'), and one of 201 bytes.
+  for (const std::string& stem : {std::string("Pr\xfc") + "fstand", std::string(201, 'x')}) {
+    folder.write(stem + ".yaml", text);
+    const InputError e =
+        test::input_error([&] { load_scenario_file(folder.path(stem + ".yaml")); });
+    CHECK(e.where().field_path == "name");
+    CHECK(std::string(e.what()).find("expected a name") != std::string::npos);
+    // Given a name, the same file loads.
+    folder.write(stem + ".yaml", text + "name: test stand\n");
+    CHECK(load_scenario_file(folder.path(stem + ".yaml")).name == "test stand");
+  }
+}
