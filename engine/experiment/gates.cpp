@@ -21,11 +21,7 @@ std::pair<bool, std::string> check_bound(const Gate& gate, const GateVariant& va
   const ReplicationTable table(*variant.scene);
   const auto column = table.find(gate.kpi);
   if (!column) return {false, fmt::format("{}: has no KPI {}", variant.name, gate.kpi)};
-  std::vector<double> values;
-  for (double v : kpi_values(table, *column, *variant.replications)) {
-    if (!std::isnan(v)) values.push_back(v);
-  }
-  const Estimate e = estimate(values, gate.confidence);
+  const Estimate e = kpi_estimate(table, *column, *variant.replications, gate.confidence);
   const bool at_least = gate.kind == Gate::Kind::kAtLeast;
   const char* relation = at_least ? ">=" : "<=";
   if (!e.has_interval) {

@@ -12,6 +12,7 @@
 #include "core/random_stream.hpp"
 #include "experiment/replication_table.hpp"
 #include "experiment/replications.hpp"
+#include "experiment/variant_comparison.hpp"
 
 namespace linetwin {
 
@@ -73,19 +74,6 @@ class SweepRunner {
   std::size_t planned_ = 0;
   std::size_t finished_ = 0;
 };
-
-// The estimate of a KPI over replications, leaving out deadlocked ones and undefined values as
-// summarize() does.
-Estimate kpi_estimate(const ReplicationTable& table, std::size_t column,
-                      const std::vector<ReplicationResult>& results, double confidence) {
-  std::vector<double> values;
-  for (const ReplicationResult& r : results) {
-    if (r.deadlock) continue;
-    const double v = table.value(r, column);
-    if (!std::isnan(v)) values.push_back(v);
-  }
-  return estimate(values, confidence);
-}
 
 std::size_t kpi_column(const ReplicationTable& table, const std::string& kpi,
                        const std::string& variant, const char* field) {

@@ -71,6 +71,11 @@ std::vector<double> kpi_values(const ReplicationTable& table, std::size_t column
   return out;
 }
 
+Estimate kpi_estimate(const ReplicationTable& table, std::size_t column,
+                      const std::vector<ReplicationResult>& results, double confidence) {
+  return estimate(defined(kpi_values(table, column, results)), confidence);
+}
+
 KpiComparison compare_kpi(std::string kpi, const std::vector<double>& baseline,
                           const std::vector<double>& variant, bool paired, double confidence) {
   KpiComparison c;

@@ -37,6 +37,10 @@ struct KpiComparison {
 // One KPI's values per replication, in replication order; NaN where the replication deadlocked.
 std::vector<double> kpi_values(const ReplicationTable& table, std::size_t column,
                                const std::vector<ReplicationResult>& results);
+// The KPI's estimate over the replications, leaving out deadlocked ones and undefined values as
+// summarize() does.
+Estimate kpi_estimate(const ReplicationTable& table, std::size_t column,
+                      const std::vector<ReplicationResult>& results, double confidence);
 
 KpiComparison compare_kpi(std::string kpi, const std::vector<double>& baseline,
                           const std::vector<double>& variant, bool paired, double confidence);

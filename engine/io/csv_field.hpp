@@ -1,9 +1,13 @@
-// Writing one CSV field (RFC 4180) for the reports that hold free text, such as variant names:
-// quoted, with quotes doubled, when it holds a comma, a quote or a line break; as it is otherwise.
+// Writing one CSV field (RFC 4180) of the reports: free text, such as variant names, quoted with
+// quotes doubled when it holds a comma, a quote or a line break; a number in full precision, or
+// an empty cell where it is undefined (NaN) or infinite.
 #pragma once
 
+#include <cmath>
 #include <string>
 #include <string_view>
+
+#include <fmt/format.h>
 
 namespace linetwin {
 
@@ -15,6 +19,10 @@ inline std::string csv_field(std::string_view text) {
     out += c;
   }
   return out + '"';
+}
+
+inline std::string csv_number(double value) {
+  return std::isfinite(value) ? fmt::format("{}", value) : std::string();
 }
 
 }  // namespace linetwin

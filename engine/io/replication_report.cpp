@@ -20,8 +20,7 @@ std::string csv_value(const ReplicationTable& table, const ReplicationResult& r,
                       std::size_t column) {
   if (table.type(column) == ReplicationTable::Type::kCount)
     return std::to_string(table.count(r, column));
-  const double v = table.value(r, column);
-  return std::isfinite(v) ? fmt::format("{}", v) : std::string();
+  return csv_number(table.value(r, column));
 }
 
 }  // namespace

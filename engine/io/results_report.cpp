@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/duration.hpp"
+#include "io/csv_field.hpp"
 #include "io/json_values.hpp"
 #include "io/run_object.hpp"
 #include "linetwin_version.hpp"
@@ -206,9 +207,6 @@ void write_json(std::ostream& out, const RunReport& report) {
 }
 
 namespace {
-std::string csv_number(double value) {
-  return std::isfinite(value) ? fmt::format("{}", value) : std::string();
-}
 void csv_row(std::ostream& out, std::string_view section, std::string_view id, std::string_view kpi,
              const Estimate& e) {
   fmt::print(out, "{},{},{},{},{},{},{},{}\n", section, id, kpi, csv_number(e.mean),

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/input_error.hpp"
+#include "experiment/gates.hpp"
 #include "io/scene_overrides.hpp"
 #include "plant/scene.hpp"
 
@@ -42,7 +43,7 @@ struct ScenarioVariant {
 };
 
 struct ScenarioGate {
-  enum class Kind : std::uint8_t { kAtLeast, kAtMost, kNoDeadlock };
+  using Kind = Gate::Kind;  // the engine's gate, as written: no mapping between two enums
   Kind kind = Kind::kNoDeadlock;
   std::string kpi;                     // a ReplicationTable column; empty for kNoDeadlock
   std::optional<std::string> variant;  // none: every variant

@@ -51,10 +51,6 @@ RunReport run_report(const SweepVariantReport& v) {
   return RunReport{*v.scene, v.settings, v.summary};
 }
 
-std::string csv_number(double value) {
-  return std::isfinite(value) ? fmt::format("{}", value) : std::string();
-}
-
 std::size_t deadlocked(const SweepReport& report) {
   std::size_t n = 0;
   for (const SweepVariantReport& v : report.variants)
@@ -196,11 +192,7 @@ SweepReport make_sweep_report(const SweepReportInput& input, const SweepResults&
     if (v < results.precision.size()) row.precision = results.precision[v];
     const ReplicationTable table(*variant.scene);
     if (const auto column = table.find(input.ranking_kpi)) {
-      std::vector<double> values;
-      for (double x : kpi_values(table, *column, reps)) {
-        if (!std::isnan(x)) values.push_back(x);
-      }
-      row.ranked = estimate(values, confidence);
+      row.ranked = kpi_estimate(table, *column, reps, confidence);
     } else {
       row.ranked.mean = std::numeric_limits<double>::quiet_NaN();
     }

@@ -12,6 +12,7 @@
 #include "core/random_stream.hpp"
 #include "experiment/gates.hpp"
 #include "experiment/replication_table.hpp"
+#include "experiment/variant_comparison.hpp"
 #include "experiment/warmup_detection.hpp"
 #include "io/replication_report.hpp"
 #include "io/results_report.hpp"
@@ -38,17 +39,7 @@ std::vector<std::size_t> gate_variants(const Scenario& scenario, const ScenarioG
 
 Gate gate_of(const Scenario& scenario, const ScenarioGate& g) {
   Gate gate;
-  switch (g.kind) {
-    case ScenarioGate::Kind::kAtLeast:
-      gate.kind = Gate::Kind::kAtLeast;
-      break;
-    case ScenarioGate::Kind::kAtMost:
-      gate.kind = Gate::Kind::kAtMost;
-      break;
-    case ScenarioGate::Kind::kNoDeadlock:
-      gate.kind = Gate::Kind::kNoDeadlock;
-      break;
-  }
+  gate.kind = g.kind;
   gate.kpi = g.kpi;
   gate.variants = gate_variants(scenario, g);
   gate.bound = g.bound;
@@ -342,12 +333,8 @@ int finish_sweep(const Scenario& scenario, const SweepPlan& plan, const SweepRes
     for (std::size_t v = 0; v < plan.variants.size(); ++v) {
       const ReplicationTable table(*plan.variants[v].scene);
       for (std::size_t c = 0; c < table.size(); ++c) {
-        std::vector<double> values;
-        for (const ReplicationResult& r : results.replications[v]) {
-          const double x = r.deadlock ? std::nan("") : table.value(r, c);
-          if (!std::isnan(x)) values.push_back(x);
-        }
-        file.variants[v].summary.emplace_back(table.name(c), estimate(values, 0.95));
+        file.variants[v].summary.emplace_back(
+            table.name(c), kpi_estimate(table, c, results.replications[v], 0.95));
       }
     }
     write_sweep_file(outputs.hdf5, "--hdf5", file);
