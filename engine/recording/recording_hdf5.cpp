@@ -2,7 +2,10 @@
 // (recording_hdf5.hpp).
 #include "recording/recording_hdf5.hpp"
 
+#include <array>
 #include <cstddef>
+#include <fstream>
+#include <string_view>
 
 #include "recording/telemetry_recording.hpp"
 #include "telemetry/machine_state.hpp"
@@ -17,6 +20,14 @@ QuietHdf5Errors::QuietHdf5Errors() {
 
 QuietHdf5Errors::~QuietHdf5Errors() {
   if (restore_) H5Eset_auto2(H5E_DEFAULT, function_, data_);
+}
+
+std::optional<int> superblock_version(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::array<char, 9> start{};
+  in.read(start.data(), start.size());
+  if (!in || std::string_view(start.data(), 8) != "\x89HDF\r\n\x1a\n") return std::nullopt;
+  return static_cast<unsigned char>(start[8]);
 }
 
 std::string hdf5_error_text() {

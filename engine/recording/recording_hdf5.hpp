@@ -2,14 +2,15 @@
 // (telemetry_recording.cpp) and the reader (recording_reader.cpp) so that the two cannot drift
 // apart: the names of the datasets and attributes, the row types as HDF5 compound types, and
 // small helpers that make the HDF5 C API safe to use from C++ (identifiers that close themselves,
-// errors as text). Only those two files include it, and the tests that damage recordings;
-// nothing outside the engine sees hdf5.h.
+// errors as text). Only those two files include it, the sweep file (sweep_file.cpp) for the
+// helpers, and the tests that damage recordings; nothing outside the engine sees hdf5.h.
 #pragma once
 
 #include <hdf5.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -93,6 +94,12 @@ class QuietHdf5Errors {
 // The most specific message on this thread's HDF5 error stack ("file signature not found"), or
 // "unknown HDF5 error" when the stack is empty.
 std::string hdf5_error_text();
+
+// The version of the HDF5 superblock that starts the file at `path`: the byte after HDF5's 8-byte
+// signature. None when the file does not start with that signature (not HDF5, or HDF5 behind a
+// user block). Versions 0 and 1 keep no checksums on their metadata; from 2 on, a checksum guards
+// every block of it, so a reader of untrusted files refuses the older ones before HDF5 reads them.
+std::optional<int> superblock_version(const std::string& path);
 
 // The type of one member of a row.
 enum class ColumnType : std::uint8_t {

@@ -12,12 +12,10 @@
 // (`/samples[12].machine`) with what was expected. Members may be narrower than the format's (an
 // int32 timestamp, a float32 value) but never of a kind or width that HDF5 would convert with loss.
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <optional>
 #include <span>
@@ -197,21 +195,18 @@ class RecordingReader {
   // opening a file. From version 2 on, a checksum guards every block of metadata and catches a
   // flipped bit before HDF5 uses what it damaged; linetwin writes version 3.
   void check_superblock_version() const {
-    std::ifstream in(path_, std::ios::binary);
-    std::array<char, 9> start{};
-    in.read(start.data(), start.size());
-    if (!in || std::string_view(start.data(), 8) != "\x89HDF\r\n\x1a\n") {
+    const std::optional<int> version = recording::superblock_version(path_);
+    if (!version) {
       fail("",
            "expected the HDF5 signature at the start of the file, as linetwin writes it "
            "(a file with a user block is not a recording)");
     }
-    const int version = static_cast<unsigned char>(start[8]);
-    if (version < 2) {
+    if (*version < 2) {
       fail("", fmt::format("expected the HDF5 file format of version 1.8 or later (superblock "
                            "version 2 or 3), whose metadata carries checksums; found superblock "
                            "version {}, the oldest format, which a flipped bit can make HDF5 "
                            "misread (h5py writes it unless given libver=\"latest\")",
-                           version));
+                           *version));
     }
   }
 

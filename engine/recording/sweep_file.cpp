@@ -24,14 +24,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <bit>
 #include <cassert>
 #include <cerrno>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <optional>
@@ -629,18 +627,16 @@ class SweepFileReader {
       fail("", "not a file; expected a linetwin sweep file (docs/experiments.md)");
     }
     file_bytes_ = std::filesystem::file_size(path_, error);
-    // The superblock's version follows HDF5's 8-byte signature. Before version 2 the format kept
-    // no checksums on its metadata, so a flipped bit is misread rather than caught.
-    std::ifstream in(path_, std::ios::binary);
-    std::array<char, 9> start{};
-    in.read(start.data(), start.size());
-    if (!in || std::string_view(start.data(), 8) != "\x89HDF\r\n\x1a\n") {
+    // Before superblock version 2 the format kept no checksums on its metadata, so a flipped
+    // bit is misread rather than caught.
+    const std::optional<int> version = recording::superblock_version(path_);
+    if (!version) {
       fail("", "not an HDF5 file; expected a linetwin sweep file (docs/experiments.md)");
     }
-    if (static_cast<unsigned char>(start[8]) < 2) {
+    if (*version < 2) {
       fail("", fmt::format("expected the HDF5 format of version 1.8 or later (superblock 2 or 3), "
                            "as linetwin writes it; found superblock {}",
-                           static_cast<int>(static_cast<unsigned char>(start[8]))));
+                           *version));
     }
     file_ = Hid(H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
     if (!file_.valid()) {
