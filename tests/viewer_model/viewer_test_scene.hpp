@@ -40,4 +40,18 @@ inline const Scene& viewer_test_scene() {
   return scene;
 }
 
+// A line whose first buffer is fed by its source, which counts no parts: the estimate of the
+// line's state from its telemetry cannot tell B0's level (a what-if from now asks for it).
+inline constexpr std::string_view kFedBySourceScene = R"(linetwin_scene: 1
+name: fed by a source
+seed: 5
+elements:
+  - {id: arrivals, type: source, interarrival: {distribution: exponential, mean: 50s}, to: B0}
+  - {id: B0, type: buffer, capacity: 6, to: OP10}
+  - {id: OP10, type: station, processing: {distribution: gamma, shape: 4, mean: 40s}, to: B1}
+  - {id: B1, type: buffer, capacity: 4, to: OP20}
+  - {id: OP20, type: station, processing: {distribution: gamma, shape: 4, mean: 45s}, to: out}
+  - {id: out, type: sink}
+)";
+
 }  // namespace linetwin::viewer

@@ -1,17 +1,27 @@
 // What-if: the changes become scene overrides that change exactly the parameters asked for, and
 // the background run gives the numbers run_replications gives (and the engine's comparison of
-// them), reports its progress, counts deadlocks, and can be cancelled.
+// them), reports its progress, counts deadlocks, and can be cancelled. What-if from now, on a
+// replayed recording of a simulated line: a station kept down lets out exactly the parts already
+// past it, the runs are the engine's runs from the same snapshot to the bit, and a buffer level
+// the telemetry cannot tell holds the run back until it is given.
 #include <doctest/doctest.h>
 
+#include <bit>
 #include <chrono>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "core/input_error.hpp"
 #include "experiment/replications.hpp"
 #include "io/scene_file.hpp"
+#include "plant/line_run.hpp"
+#include "replay_source.hpp"
+#include "telemetry/line_state_estimate.hpp"
+#include "telemetry/simulated_telemetry.hpp"
 #include "test_wait.hpp"
 #include "viewer_test_scene.hpp"
 #include "what_if.hpp"
@@ -37,6 +47,51 @@ std::string file_text(const std::string& path) {
 void wait_for(const WhatIfRun& run) {
   REQUIRE(test::wait_until([&] { return run.finished(); },
                            [] { std::this_thread::sleep_for(std::chrono::milliseconds(5)); }));
+}
+
+constexpr std::int64_t kStartUs = 1'767'571'200'000'000;  // 2026-01-05T00:00Z
+
+const std::string kBreakdownLine = std::string(LINETWIN_SOURCE_DIR) + "/scenes/breakdown_line.yaml";
+
+// What the replays below are recordings of: replication 0 for 10 h from an empty line.
+RunSettings recorded_period() {
+  RunSettings run;
+  run.duration_s = 10 * 3600.0;
+  run.warmup_s = 0.0;
+  return run;
+}
+
+// A replay of `scene`'s recorded telemetry moved to `t_s`, and the line there as its twins tell
+// it, as the viewer takes it when a what-if from now starts.
+LineSnapshot replayed_now(const Scene& scene, double t_s) {
+  ReplaySource replay(scene,
+                      simulate_telemetry(scene, scene.seed(), 0, recorded_period(), kStartUs));
+  replay.seek(t_s);
+  return estimate_line_state(replay.twins(), replay.twins().observed_until_us(), "replay");
+}
+
+// The next 4 h from the baseline's start, 6 replications on 2 threads.
+ExperimentSettings next_four_hours(const Scene& scene, const WhatIfStarts& starts) {
+  ExperimentSettings settings = settings_from_scene(scene);
+  settings.run.duration_s = 4 * 3600.0;
+  settings.run.warmup_s = 0.0;
+  settings.run.replications = 6;
+  settings.threads = 2;
+  settings.start = starts.baseline;
+  return settings;
+}
+
+std::size_t station_position(const Scene& scene, const std::string& id) {
+  const ElementIndex element = *scene.find(id);
+  std::size_t i = 0;
+  while (scene.stations()[i] != element)
+    ++i;
+  return i;
+}
+
+// The same double, bit for bit (NaN included).
+bool same_bits(double a, double b) {
+  return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
 }
 
 // The InputError a refused change throws.
@@ -180,4 +235,180 @@ TEST_CASE("a background what-if run counts the replications that deadlock") {
     CHECK(row.difference.replications == 0);
   }
   CHECK(run.rows()[0].changed.replications == 4);
+}
+
+TEST_CASE("a station kept down changes the line's state, not its scene") {
+  const WhatIfChange down{"OP30", WhatIfParameter::kDownFor, 5.0};
+  CHECK(acts_on_state(down.parameter));
+  CHECK(!acts_on_state(WhatIfParameter::kServers));
+  CHECK(describe(down) == "OP30 stays down for 5 h");
+  const Scene scene = load_scene_file(kBreakdownLine);
+  CHECK(what_if_overrides(scene, {down}, kBreakdownLine).empty());
+  CHECK(current_value(scene, *scene.find("OP30"), WhatIfParameter::kDownFor) == 0.0);
+}
+
+TEST_CASE("what-if from now: OP30 kept down for 5 h ships exactly the parts already past it") {
+  const Scene scene = load_scene_file(kBreakdownLine);
+  const std::size_t op30 = station_position(scene, "OP30");
+  const std::size_t op40 = station_position(scene, "OP40");
+  // Times with parts past OP30 (B3 fills while OP30 runs ahead of OP40), so that the count is
+  // not zero; at the second, B3 is full and OP30 blocked.
+  std::uint64_t finished_at_op30_seen = 0;
+  for (double t : {1 * 3600.0 + 1200.5, 5 * 3600.0 + 600.5}) {
+    CAPTURE(t);
+    const LineSnapshot now = replayed_now(scene, t);
+    CHECK(now.origin == "replay");
+    CHECK(now.timestamp_us == kStartUs + std::llround(t * 1e6));
+    // The estimate is the recorded run's own state there (tests/telemetry checks the estimator;
+    // here it makes the count below the simulation's).
+    LineRun recorded(scene, scene.seed(), 0, recorded_period());
+    recorded.advance_to(t);
+    const LineSnapshot exact = recorded.snapshot();
+    REQUIRE(now.buffers.size() == 3);
+    for (std::size_t b = 0; b < 3; ++b) {
+      CHECK(now.buffers[b].source == "counters");
+      CHECK(now.buffers[b].level == exact.buffers[b].level);
+    }
+    for (const std::size_t station : {op30, op40}) {
+      REQUIRE(now.stations[station].parts.size() == exact.stations[station].parts.size());
+      for (std::size_t p = 0; p < exact.stations[station].parts.size(); ++p) {
+        CHECK(now.stations[station].parts[p].finished == exact.stations[station].parts[p].finished);
+      }
+    }
+
+    const WhatIfStarts starts =
+        what_if_starts(now, {}, {{"OP30", WhatIfParameter::kDownFor, 5.0}}, "the line now");
+    CHECK(!starts.baseline->snapshot.stations[op30].down_for_s);
+    CHECK(starts.changed->snapshot.stations[op30].down_for_s == 5 * 3600.0);
+    CHECK(starts.changed->file == "the line now");
+
+    // Nothing passes OP30 for the whole 4 h: what leaves the line is what was already past its
+    // processing, in B3, at OP40, and finished at OP30 itself (blocked by a full B3: a stopped
+    // station still hands its finished part over once there is room).
+    std::uint64_t finished_at_op30 = 0;
+    for (const HeldPart& part : now.stations[op30].parts)
+      finished_at_op30 += part.finished ? 1 : 0;
+    finished_at_op30_seen += finished_at_op30;
+    const std::uint64_t past_op30 =
+        *now.buffers[2].level + now.stations[op40].parts.size() + finished_at_op30;
+    CHECK(past_op30 > 0);
+    const ExperimentSettings settings = next_four_hours(scene, starts);
+    WhatIfRun run(scene, scene, settings, starts.changed);
+    wait_for(run);
+    REQUIRE(run.error().empty());
+    REQUIRE(run.changed_results().size() == 6);
+    for (const ReplicationResult& r : run.changed_results()) {
+      CHECK(r.parts_completed == past_op30);
+      CHECK(r.stations[op30].parts_processed == 0);
+      CHECK(r.observed_s == 4 * 3600.0);
+    }
+    // Every changed replication ships the same count, so the changed throughput is that count
+    // over 4 h, with no spread.
+    REQUIRE(run.rows().front().kpi == "throughput [parts/h]");
+    CHECK(run.rows().front().changed.mean == static_cast<double>(past_op30) / 4.0);
+    CHECK(run.rows().front().changed.stdev == 0.0);
+  }
+  CHECK(finished_at_op30_seen > 0);
+}
+
+TEST_CASE("what-if from now: both lines are the engine's runs from their snapshots, to the bit") {
+  const Scene scene = load_scene_file(kBreakdownLine);
+  const std::vector<WhatIfChange> changes{{"B2", WhatIfParameter::kBufferCapacity, 16.0},
+                                          {"OP30", WhatIfParameter::kDownFor, 0.5}};
+  const Scene changed = load_scene_with_overrides(
+      file_text(kBreakdownLine), kBreakdownLine, what_if_overrides(scene, changes, kBreakdownLine));
+  const LineSnapshot now = replayed_now(scene, 5 * 3600.0 + 0.25);
+  const WhatIfStarts starts = what_if_starts(now, {}, changes, "the line now");
+  const ExperimentSettings settings = next_four_hours(scene, starts);
+  WhatIfRun run(scene, changed, settings, starts.changed);
+  wait_for(run);
+  REQUIRE(run.error().empty());
+
+  // The same replications as jobs of the engine, each line from its own start, the same seed.
+  for (const bool baseline : {true, false}) {
+    CAPTURE(baseline);
+    std::vector<ReplicationJob> jobs;
+    for (std::uint32_t r = 0; r < settings.run.replications; ++r) {
+      jobs.push_back({baseline ? &scene : &changed, scene.seed(), r, settings.run,
+                      baseline ? starts.baseline : starts.changed});
+    }
+    const std::vector<ReplicationResult> direct = run_jobs(jobs, 1, {});
+    const std::vector<ReplicationResult>& ours =
+        baseline ? run.baseline_results() : run.changed_results();
+    REQUIRE(ours.size() == direct.size());
+    for (std::size_t r = 0; r < direct.size(); ++r) {
+      CAPTURE(r);
+      CHECK(ours[r].events == direct[r].events);
+      CHECK(ours[r].parts_completed == direct[r].parts_completed);
+      CHECK(ours[r].parts_in_line_at_end == direct[r].parts_in_line_at_end);
+      CHECK(same_bits(ours[r].throughput_per_hour, direct[r].throughput_per_hour));
+      CHECK(same_bits(ours[r].wip_mean, direct[r].wip_mean));
+      CHECK(same_bits(ours[r].lead_time_mean_s, direct[r].lead_time_mean_s));
+      CHECK(same_bits(ours[r].stations[2].oee.oee, direct[r].stations[2].oee.oee));
+    }
+  }
+  // Started from the line as it was, not empty: at time zero the runs hold every part the
+  // estimate has in the line.
+  std::uint64_t parts = 0;
+  for (const BufferSnapshot& b : now.buffers)
+    parts += *b.level;
+  for (const StationSnapshot& s : now.stations)
+    parts += s.parts.size();
+  CHECK(parts > 0);
+  const LineRun started = LineRun::from_snapshot(scene, starts.baseline->snapshot, "the line now",
+                                                 scene.seed(), 0, settings.run);
+  CHECK(started.results().parts_in_line_at_end == parts);
+}
+
+TEST_CASE("what-if from now: a level the telemetry cannot tell holds the run back until given") {
+  const Scene scene = load_scene_text(kFedBySourceScene, "fed_by_source.yaml");
+  const LineSnapshot now = replayed_now(scene, 3000.5);
+  REQUIRE(now.buffers.size() == 2);
+  CHECK(!now.buffers[0].level);
+  CHECK(now.buffers[0].source.find("fed by source arrivals") != std::string::npos);
+  REQUIRE(now.buffers[1].level);
+  CHECK(now.buffers[1].source == "counters");
+
+  try {
+    what_if_starts(now, {}, {}, "the line now");
+    FAIL("a what-if started with B0's level unknown");
+  } catch (const InputError& e) {
+    CHECK(e.where().file == "the line now");
+    CHECK(e.where().field_path == "buffers.B0.level");
+    CHECK(e.message().find("enter one for B0 (" + now.buffers[0].source + ")") !=
+          std::string::npos);
+  }
+  // Given: B0 starts with the level given; a level given for B1, which the counters tell, is not
+  // taken.
+  const WhatIfStarts starts = what_if_starts(now, {3, 99}, {}, "the line now");
+  for (const auto* start : {starts.baseline.get(), starts.changed.get()}) {
+    CHECK(start->snapshot.buffers[0].level == 3);
+    CHECK(start->snapshot.buffers[0].source == "given");
+    CHECK(start->snapshot.buffers[1].level == now.buffers[1].level);
+  }
+  const ExperimentSettings settings = next_four_hours(scene, starts);
+  const LineRun started = LineRun::from_snapshot(scene, starts.baseline->snapshot, "the line now",
+                                                 scene.seed(), 0, settings.run);
+  // The parts given in B0 are in the line at time zero (OP10 may take one of them at once).
+  std::uint64_t held = 0;
+  for (const StationSnapshot& s : now.stations)
+    held += s.parts.size();
+  CHECK(started.results().parts_in_line_at_end == 3 + *now.buffers[1].level + held);
+  WhatIfRun run(scene, scene, settings, starts.changed);
+  wait_for(run);
+  CHECK(run.error().empty());
+  CHECK(run.done() == 12);
+
+  // A change of the state must name a station, and keep it down for a time.
+  const auto refused = [&](const WhatIfChange& change, const std::string& words) {
+    try {
+      what_if_starts(now, {3}, {change}, "the line now");
+      FAIL("accepted " << describe(change));
+    } catch (const InputError& e) {
+      CHECK(e.where().field_path == "stations." + change.element + ".down_for");
+      CHECK(e.message().find(words) != std::string::npos);
+    }
+  };
+  refused({"B1", WhatIfParameter::kDownFor, 1.0}, "expected a station of the line, found B1");
+  refused({"OP10", WhatIfParameter::kDownFor, -1.0}, "expected hours of 0 or more, found -1");
 }

@@ -1,12 +1,14 @@
 #include "what_if.hpp"
 
 #include <algorithm>
+#include <cassert>
+#include <cmath>
 #include <mutex>
 #include <utility>
 
 #include <fmt/format.h>
 
-#include "plant/line_run.hpp"
+#include "core/input_error.hpp"
 
 namespace linetwin::viewer {
 
@@ -18,11 +20,15 @@ std::string_view parameter_name(WhatIfParameter parameter) {
       return "servers";
     case WhatIfParameter::kBufferCapacity:
       return "capacity";
+    case WhatIfParameter::kDownFor:
+      return "stays down for";
   }
   return "";
 }
 
 std::string describe(const WhatIfChange& change) {
+  if (change.parameter == WhatIfParameter::kDownFor)
+    return fmt::format("{} stays down for {:.6g} h", change.element, change.value);
   return fmt::format("{} {} = {:.6g}", change.element, parameter_name(change.parameter),
                      change.value);
 }
@@ -36,6 +42,8 @@ double current_value(const Scene& scene, ElementIndex element, WhatIfParameter p
       return scene.station_spec(e).servers;
     case WhatIfParameter::kBufferCapacity:
       return static_cast<double>(scene.buffer_spec(e).capacity);
+    case WhatIfParameter::kDownFor:
+      return 0.0;
   }
   return 0.0;
 }
@@ -70,17 +78,68 @@ std::vector<SceneOverride> what_if_overrides(const Scene& scene,
       case WhatIfParameter::kBufferCapacity:
         add(change.element + ".capacity", fmt::format("{}", change.value));
         break;
+      case WhatIfParameter::kDownFor:
+        break;  // the snapshot's, not the scene's (what_if_starts)
     }
   }
   return overrides;
 }
 
-WhatIfRun::WhatIfRun(const Scene& baseline, const Scene& changed, ExperimentSettings settings)
+WhatIfStarts what_if_starts(const LineSnapshot& now,
+                            const std::vector<std::optional<std::uint64_t>>& given_levels,
+                            const std::vector<WhatIfChange>& changes,
+                            const std::string& display_name) {
+  auto baseline = std::make_shared<StartingSnapshot>(StartingSnapshot{now, display_name});
+  // Every level the estimate could not tell, all named at once: the window asks for each.
+  std::string missing;
+  std::string first_field;
+  for (std::size_t i = 0; i < baseline->snapshot.buffers.size(); ++i) {
+    BufferSnapshot& buffer = baseline->snapshot.buffers[i];
+    if (buffer.level) continue;
+    if (i < given_levels.size() && given_levels[i]) {
+      buffer.level = given_levels[i];
+      buffer.source = "given";
+      continue;
+    }
+    if (first_field.empty()) first_field = "buffers." + buffer.id + ".level";
+    missing += fmt::format("{}{} ({})", missing.empty() ? "" : ", ", buffer.id, buffer.source);
+  }
+  if (!missing.empty()) {
+    throw InputError({display_name, 0, 0, first_field},
+                     "expected a level for each buffer whose level the telemetry cannot tell; "
+                     "enter one for " +
+                         missing);
+  }
+  auto changed = std::make_shared<StartingSnapshot>(*baseline);
+  for (const WhatIfChange& change : changes) {
+    if (!acts_on_state(change.parameter)) continue;
+    const std::string field = "stations." + change.element + ".down_for";
+    const auto station =
+        std::find_if(changed->snapshot.stations.begin(), changed->snapshot.stations.end(),
+                     [&](const StationSnapshot& s) { return s.id == change.element; });
+    if (station == changed->snapshot.stations.end()) {
+      throw InputError({display_name, 0, 0, field},
+                       fmt::format("expected a station of the line, found {}", change.element));
+    }
+    if (!(std::isfinite(change.value) && change.value >= 0.0)) {
+      throw InputError({display_name, 0, 0, field},
+                       fmt::format("expected hours of 0 or more, found {}", change.value));
+    }
+    station->down_for_s = change.value * 3600.0;
+  }
+  return {std::move(baseline), std::move(changed)};
+}
+
+WhatIfRun::WhatIfRun(const Scene& baseline, const Scene& changed, ExperimentSettings settings,
+                     std::shared_ptr<const StartingSnapshot> changed_start)
     : baseline_(baseline),
       changed_(changed),
       settings_(std::move(settings)),
+      changed_start_(std::move(changed_start)),
       total_(2 * std::size_t{settings_.run.replications}),
-      thread_([this] { work(); }) {}
+      thread_([this] { work(); }) {
+  assert((settings_.start == nullptr) == (changed_start_ == nullptr));
+}
 
 WhatIfRun::~WhatIfRun() {
   cancel();
@@ -103,9 +162,11 @@ void WhatIfRun::work() {
       if (job >= total_) return;
       const std::size_t which = job % 2;
       const auto r = static_cast<std::uint32_t>(job / 2);
+      const ReplicationJob one{which == 0 ? &baseline_ : &changed_, settings_.seed, r,
+                               settings_.run, which == 0 ? settings_.start : changed_start_};
       try {
-        LineRun run(which == 0 ? baseline_ : changed_, settings_.seed, r, settings_.run);
-        results_[which][r] = run.run_to_end();
+        // One job at a time, on this worker, so that cancel() is seen between replications.
+        results_[which][r] = run_jobs({one}, 1, {}).front();
       } catch (const std::exception& e) {
         // Exceptions never cross a thread: keep the first as text and stop handing out work.
         std::lock_guard lock(error_mutex);
