@@ -45,6 +45,15 @@ for shot in "${shots[@]}"; do
     --size 1600x900 --panels "$panels" --select "$selected"
   echo "doc-screenshots.sh: wrote $out_dir/viewer-$name.png"
 done
+# What-if from now (docs/viewer.md): a replay of a recorded run of the line with breakdowns at
+# 06:00 UTC of its first day, the what-if window showing the line's state as the telemetry tells it.
+recording_dir=$(mktemp -d)
+trap 'rm -rf "$recording_dir"' EXIT
+"$bin_dir/linetwin" run "$repo/scenes/breakdown_line.yaml" --reps 1 -q \
+  --record "$recording_dir/breakdown_line.h5"
+"$viewer" "$repo/scenes/breakdown_line.yaml" --replay "$recording_dir/breakdown_line.h5" \
+  --screenshot "$out_dir/viewer-whatif-now.png" --time 6h --size 1600x900 --panels controls,whatif
+echo "doc-screenshots.sh: wrote $out_dir/viewer-whatif-now.png"
 # The buffer-allocation example's HTML report (docs/experiments.md), opened in headless chromium.
 "$bin_dir/linetwin" sweep "$repo/examples/buffer_allocation.scenario.yaml" -q \
   --html "$out_dir/sweep-report.html.tmp"

@@ -22,7 +22,9 @@
 #include "model/replay_source.hpp"
 #include "model/simulation_source.hpp"
 #include "telemetry/simulated_telemetry.hpp"
+#include "test_files.hpp"
 #include "test_wait.hpp"
+#include "viewer_model/viewer_test_scene.hpp"
 #include "viewer_panels.hpp"
 
 using namespace linetwin;
@@ -31,6 +33,15 @@ using namespace linetwin::viewer;
 namespace {
 
 const std::string kScenePath = std::string(LINETWIN_SOURCE_DIR) + "/scenes/breakdown_line.yaml";
+constexpr std::int64_t kStartUs = 1'767'571'200'000'000;  // 2026-01-05T00:00Z
+
+// A replay of the scene's replication 0, recorded for 10 h from an empty line.
+ReplaySource replay_of(const Scene& scene) {
+  RunSettings run;
+  run.duration_s = 10 * 3600.0;
+  run.warmup_s = 0.0;
+  return ReplaySource(scene, simulate_telemetry(scene, scene.seed(), 0, run, kStartUs));
+}
 
 // An ImGui context for the test's lifetime, with no backend.
 struct HeadlessImGui {
@@ -69,16 +80,14 @@ int draw_frame(ViewerPanels& panels, const LineView& view, ViewSource& source,
 // coordinates, so the quads spell the text. Spaces draw nothing: the gap between two glyphs of a
 // line reads as the spaces that fit in it. Lines, wrapped ones too, are joined by one space, as a
 // wrap replaces one. Call between Render() and the next NewFrame().
-std::string text_drawn(const char* window_name) {
-  const ImGuiWindow* window = ImGui::FindWindowByName(window_name);
-  REQUIRE(window != nullptr);
+std::string text_of(const ImGuiWindow& window) {
   const ImFont& font = *ImGui::GetIO().Fonts->Fonts[0];
   std::map<std::pair<float, float>, const ImFontGlyph*> by_corner;
   for (const ImFontGlyph& glyph : font.Glyphs)
     if (glyph.Visible && glyph.Codepoint < 128)
       by_corner.emplace(std::pair(glyph.U0, glyph.V0), &glyph);
   const float space = font.FindGlyph(' ')->AdvanceX;
-  const ImVector<ImDrawVert>& vertices = window->DrawList->VtxBuffer;
+  const ImVector<ImDrawVert>& vertices = window.DrawList->VtxBuffer;
   std::string text;
   float pen_x = 0.0f;
   float line_y = -1e9f;
@@ -102,11 +111,60 @@ std::string text_drawn(const char* window_name) {
   return text;
 }
 
+// The text of a window, then of the child windows drawn in it in the last frame (a scrolled
+// table is one), each after a space.
+std::string text_drawn(const char* window_name) {
+  const ImGuiWindow* window = ImGui::FindWindowByName(window_name);
+  REQUIRE(window != nullptr);
+  std::string text = text_of(*window);
+  const ImGuiContext& g = *ImGui::GetCurrentContext();
+  for (const ImGuiWindow* child : g.Windows) {
+    if (child != window && child->RootWindow == window && child->LastFrameActive == g.FrameCount)
+      text += ' ' + text_of(*child);
+  }
+  return text;
+}
+
+// Draws frames, as the window goes on drawing, until the what-if started has finished.
+void draw_until_finished(ViewerPanels& panels, const LineView& view, ViewSource& source,
+                         std::optional<ElementIndex>& selected) {
+  REQUIRE(panels.what_if() != nullptr);
+  REQUIRE(test::wait_until([&] { return panels.what_if()->finished(); },
+                           [&] {
+                             CHECK(draw_frame(panels, view, source, selected) > 0);
+                             std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                           }));
+}
+
 void open_all(ViewerPanels& panels) {
   PanelVisibility& v = panels.visibility();
   v.source_controls = v.kpi_dashboard = v.state_shares = v.inspector = v.event_log = v.what_if =
       v.legend = true;
 }
+
+// A replay of the scene at `scene_path`, recorded by replay_of(), moved to `t_s`, with every panel
+// open and one frame drawn with `selected_id` selected.
+struct ReplayedPanels {
+  ReplayedPanels(const std::string& scene_path, double t_s, const char* selected_id)
+      : scene(load_scene_file(scene_path)),
+        source(replay_of(scene)),
+        panels(scene, scene_path),
+        view(layout_view(scene, ".")),
+        selected(scene.find(selected_id)) {
+    open_all(panels);
+    source.seek(t_s);
+    draw();
+  }
+  void draw() {
+    source.update(view);
+    CHECK(draw_frame(panels, view, source, selected) > 0);
+  }
+  Scene scene;
+  ReplaySource source;
+  ViewerPanels panels;
+  LineView view;
+  std::optional<ElementIndex> selected;
+};
 
 }  // namespace
 
@@ -133,13 +191,10 @@ TEST_CASE("every panel draws for a simulation, with an element selected, and run
   // The what-if the inspector's button starts, drawn while it runs and once it has finished.
   // Several changes at once, of two elements.
   CHECK(!panels.start_what_if({{"OP30", WhatIfParameter::kProcessingMean, 30.0},
-                               {"B2", WhatIfParameter::kBufferCapacity, 16.0}}));
+                               {"B2", WhatIfParameter::kBufferCapacity, 16.0}},
+                              source));
   REQUIRE(panels.what_if() != nullptr);
-  REQUIRE(test::wait_until([&] { return panels.what_if()->finished(); },
-                           [&] {
-                             CHECK(draw_frame(panels, view, source, selected) > 0);
-                             std::this_thread::sleep_for(std::chrono::milliseconds(20));
-                           }));
+  draw_until_finished(panels, view, source, selected);
   CHECK(panels.what_if()->error().empty());
   CHECK(!panels.what_if()->rows().empty());
   CHECK(draw_frame(panels, view, source, selected) > 0);
@@ -147,8 +202,19 @@ TEST_CASE("every panel draws for a simulation, with an element selected, and run
   CHECK(window.find("OP30 processing mean = 30") != std::string::npos);
   CHECK(window.find("B2 capacity = 16") != std::string::npos);
   // A refused change says why and starts nothing.
-  CHECK(panels.start_what_if({{"B2", WhatIfParameter::kServers, 2.0}}));
-  CHECK(panels.start_what_if({}));  // nothing to change
+  CHECK(panels.start_what_if({{"B2", WhatIfParameter::kServers, 2.0}}, source));
+  CHECK(panels.start_what_if({}, source));  // nothing to change
+
+  // A simulation has no "from now" (it runs from its start): no station kept down.
+  CHECK(!panels.from_now_offered());
+  CHECK(!panels.from_now());
+  CHECK(window.find("from now") == std::string::npos);
+  CHECK(panels.offered_parameters(ElementType::kStation) ==
+        std::vector{WhatIfParameter::kProcessingMean, WhatIfParameter::kServers});
+  const std::optional<std::string> refused =
+      panels.start_what_if({{"OP30", WhatIfParameter::kDownFor, 5.0}}, source);
+  REQUIRE(refused);
+  CHECK(refused->find("only a what-if from now makes") != std::string::npos);
 }
 
 TEST_CASE("every panel draws for a replay scrubbed back and forth") {
@@ -221,12 +287,8 @@ TEST_CASE("every panel draws a deadlocked simulation, and a what-if whose lines 
 
   // Both scenes deadlock in every replication (every part is reworked, for ever, into a buffer
   // that fills): the window counts them over an empty comparison.
-  CHECK(!panels.start_what_if({{"B1", WhatIfParameter::kBufferCapacity, 2.0}}));
-  REQUIRE(test::wait_until([&] { return panels.what_if()->finished(); },
-                           [&] {
-                             CHECK(draw_frame(panels, view, source, selected) > 0);
-                             std::this_thread::sleep_for(std::chrono::milliseconds(20));
-                           }));
+  CHECK(!panels.start_what_if({{"B1", WhatIfParameter::kBufferCapacity, 2.0}}, source));
+  draw_until_finished(panels, view, source, selected);
   const WhatIfDeadlocks& deadlocks = panels.what_if()->deadlocks();
   CHECK(deadlocks.baseline == deadlocks.replications);
   CHECK(deadlocks.changed == deadlocks.replications);
@@ -309,4 +371,75 @@ TEST_CASE("the live controls say when samples are old, as linetwin live does") {
   draw_frame(panels, view, live, selected);
   CHECK(text_drawn("Source").find("age p50 1007 d, p99 1007 d (old timestamps, or clocks apart)") !=
         std::string::npos);
+}
+
+TEST_CASE("a replay's what-if runs from now by default, and only then keeps a station down") {
+  HeadlessImGui imgui;
+  ReplayedPanels replay(kScenePath, 2 * 3600.0, "OP30");
+  ViewerPanels& panels = replay.panels;
+  CHECK(panels.from_now_offered());
+  CHECK(panels.from_now());
+  CHECK(panels.horizon_h() == 4.0);
+  CHECK(panels.offered_parameters(ElementType::kStation) ==
+        std::vector{WhatIfParameter::kProcessingMean, WhatIfParameter::kServers,
+                    WhatIfParameter::kDownFor});
+  CHECK(panels.offered_parameters(ElementType::kBuffer) ==
+        std::vector{WhatIfParameter::kBufferCapacity});
+  // The window says when the line is taken (the replay's start plus 2 h) and each buffer's level
+  // with how it was found.
+  const std::string before = text_drawn("What-if");
+  CHECK(before.find("from now") != std::string::npos);
+  CHECK(before.find("Now: the replayed line at 2026-01-05 02:00:00.000 UTC") != std::string::npos);
+  for (const char* buffer : {"B1", "B2", "B3"})
+    CHECK(before.find(buffer) != std::string::npos);
+  CHECK(before.find("counters") != std::string::npos);
+
+  CHECK(!panels.start_what_if({{"OP30", WhatIfParameter::kDownFor, 5.0}}, replay.source));
+  REQUIRE(panels.what_if() != nullptr);
+  const ExperimentSettings& settings = panels.what_if()->settings();
+  REQUIRE(settings.start != nullptr);
+  CHECK(settings.start->snapshot.timestamp_us == kStartUs + std::int64_t{7200} * 1'000'000);
+  CHECK(settings.start->file == "the replayed line at 2026-01-05 02:00:00.000 UTC");
+  CHECK(settings.run.duration_s == 4 * 3600.0);
+  CHECK(settings.run.warmup_s == 0.0);
+  draw_until_finished(panels, replay.view, replay.source, replay.selected);
+  REQUIRE(panels.what_if()->error().empty());
+  replay.draw();
+  const std::string after = text_drawn("What-if");
+  CHECK(after.find("OP30 stays down for 5 h") != std::string::npos);
+  CHECK(after.find("From the replayed line at 2026-01-05 02:00:00.000 UTC, over the next 4h") !=
+        std::string::npos);
+
+  // From now off: as a simulation, no station kept down.
+  panels.set_from_now(false);
+  replay.draw();
+  CHECK(!panels.from_now());
+  CHECK(panels.offered_parameters(ElementType::kStation) ==
+        std::vector{WhatIfParameter::kProcessingMean, WhatIfParameter::kServers});
+  CHECK(panels.start_what_if({{"OP30", WhatIfParameter::kDownFor, 5.0}}, replay.source));
+}
+
+TEST_CASE("a replay's what-if from now waits for the buffer levels its telemetry cannot tell") {
+  HeadlessImGui imgui;
+  const test::TempDir dir;
+  ReplayedPanels replay(dir.write("fed_by_source.yaml", std::string(kFedBySourceScene)), 3000.5,
+                        "OP10");
+  ViewerPanels& panels = replay.panels;
+  // The window says why B0's level is unknown, and the run is refused until it is given.
+  CHECK(text_drawn("What-if").find("fed by source arrivals") != std::string::npos);
+  const std::vector<WhatIfChange> faster{{"OP10", WhatIfParameter::kProcessingMean, 30.0}};
+  const std::optional<std::string> refused = panels.start_what_if(faster, replay.source);
+  REQUIRE(refused);
+  CHECK(refused->find("enter one for B0 (unknown: fed by source arrivals") != std::string::npos);
+  CHECK(panels.what_if() == nullptr);
+
+  panels.give_level(0, 2);
+  CHECK(!panels.start_what_if(faster, replay.source));
+  REQUIRE(panels.what_if() != nullptr);
+  CHECK(panels.what_if()->settings().start->snapshot.buffers[0].level == 2);
+  CHECK(panels.what_if()->settings().start->snapshot.buffers[0].source == "given");
+  draw_until_finished(panels, replay.view, replay.source, replay.selected);
+  CHECK(panels.what_if()->error().empty());
+  replay.draw();
+  CHECK(text_drawn("What-if").find("B0 2 (given)") != std::string::npos);
 }

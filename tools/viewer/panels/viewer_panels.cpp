@@ -12,12 +12,15 @@
 #include <fmt/format.h>
 
 #include "core/duration.hpp"
+#include "core/timestamp.hpp"
+#include "core/whole_number.hpp"
 #include "io/scene_file.hpp"
 #include "line_chart.hpp"
 #include "model/live_source.hpp"
 #include "model/replay_source.hpp"
 #include "model/simulation_source.hpp"
 #include "model/state_colours.hpp"
+#include "telemetry/line_state_estimate.hpp"
 
 namespace linetwin::viewer {
 namespace {
@@ -186,6 +189,46 @@ std::string read_text(const std::filesystem::path& path) {
   return text.str();
 }
 
+// The twins of a live or replayed line, which a what-if from now starts from; nothing for a
+// simulation.
+const LineTwins* twins_of(const ViewSource& source) {
+  if (const auto* replay = dynamic_cast<const ReplaySource*>(&source)) return &replay->twins();
+  if (const auto* live = dynamic_cast<const LiveSource*>(&source)) return &live->twins();
+  return nullptr;
+}
+
+// The line as its twins tell it at the newest sample applied; nothing before the first sample.
+std::optional<LineSnapshot> line_now(const LineTwins& twins, std::string_view origin) {
+  if (twins.observed_from_us() == kNoTime) return std::nullopt;
+  return estimate_line_state(twins, twins.observed_until_us(), std::string(origin));
+}
+
+constexpr const char* kNoTelemetryYet =
+    "No telemetry yet: a what-if from now starts from the line as its telemetry tells it.";
+
+// "the replayed line at 2026-01-05 02:00:00.000 UTC": what a what-if from now starts from, in
+// the window and in the engine's errors about it.
+std::string line_at(const LineSnapshot& now) {
+  std::string when = format_timestamp_iso(*now.timestamp_us);  // 2026-01-05T02:00:00.000Z
+  if (const std::size_t t = when.find('T'); t != std::string::npos) when[t] = ' ';
+  if (!when.empty() && when.back() == 'Z') when.replace(when.size() - 1, 1, " UTC");
+  return fmt::format("the {} line at {}", now.origin == "live" ? "live" : "replayed", when);
+}
+
+const char* parameter_label(WhatIfParameter parameter) {
+  switch (parameter) {
+    case WhatIfParameter::kProcessingMean:
+      return "processing mean [s]";
+    case WhatIfParameter::kServers:
+      return "servers";
+    case WhatIfParameter::kBufferCapacity:
+      return "capacity";
+    case WhatIfParameter::kDownFor:
+      return "stays down for [h]";
+  }
+  return "";
+}
+
 // Adds `change` to `changes`, in place of an earlier change of the same parameter.
 void add_change(std::vector<WhatIfChange>& changes, const WhatIfChange& change) {
   const auto same = std::find_if(changes.begin(), changes.end(), [&](const WhatIfChange& c) {
@@ -201,7 +244,11 @@ void add_change(std::vector<WhatIfChange>& changes, const WhatIfChange& change) 
 }  // namespace
 
 ViewerPanels::ViewerPanels(const Scene& scene, std::filesystem::path scene_path)
-    : scene_(scene), scene_path_(std::move(scene_path)), log_(scene) {
+    : scene_(scene),
+      scene_path_(std::move(scene_path)),
+      log_(scene),
+      level_text_(scene.buffers().size()),
+      given_levels_(scene.buffers().size()) {
   std::filesystem::path save = scene_path_;
   save.replace_filename(scene_path_.stem().string() + ".whatif.yaml");
   std::snprintf(save_path_, sizeof save_path_, "%s", save.string().c_str());
@@ -210,6 +257,7 @@ ViewerPanels::ViewerPanels(const Scene& scene, std::filesystem::path scene_path)
 ViewerPanels::~ViewerPanels() = default;
 
 void ViewerPanels::take(ViewSource& source) {
+  from_now_offered_ = twins_of(source) != nullptr;
   reports_.clear();
   source.take_reports(reports_);
   log_.add(reports_);
@@ -226,7 +274,7 @@ void ViewerPanels::draw(const LineView& view, ViewSource& source,
   if (visible_.state_shares) draw_state_shares(source, selected);
   if (visible_.inspector) draw_inspector(view, source, selected);
   if (visible_.event_log) draw_event_log(view, selected);
-  if (visible_.what_if) draw_what_if();
+  if (visible_.what_if) draw_what_if(source);
   if (visible_.legend) draw_legend();
 }
 
@@ -391,7 +439,6 @@ void ViewerPanels::draw_inspector(const LineView& view, const ViewSource& source
   ImGui::Separator();
 
   // Parameters, and the ones a what-if can change.
-  std::optional<WhatIfParameter> first_editable;
   if (e.type == ElementType::kStation) {
     const StationSpec& spec = scene_.station_spec(e);
     ImGui::Text("servers: %u", spec.servers);
@@ -400,13 +447,11 @@ void ViewerPanels::draw_inspector(const LineView& view, const ViewSource& source
       ImGui::Text("time to failure: %s", spec.breakdowns->time_to_failure.describe().c_str());
       ImGui::Text("time to repair: %s", spec.breakdowns->time_to_repair.describe().c_str());
     }
-    first_editable = WhatIfParameter::kProcessingMean;
   } else if (e.type == ElementType::kBuffer) {
     const std::uint64_t capacity = scene_.buffer_spec(e).capacity;
     ImGui::Text("capacity: %s", capacity == BufferSpec::kUnlimited
                                     ? "unlimited"
                                     : std::to_string(capacity).c_str());
-    first_editable = WhatIfParameter::kBufferCapacity;
   } else if (e.type == ElementType::kConveyor) {
     const ConveyorSpec& spec = scene_.conveyor_spec(e);
     ImGui::Text("length %.1f m, speed %.2f m/s, spacing %.2f m, %s", spec.length_m,
@@ -434,24 +479,31 @@ void ViewerPanels::draw_inspector(const LineView& view, const ViewSource& source
     }
   }
 
-  if (first_editable) {
+  const std::vector<WhatIfParameter> offered = offered_parameters(e.type);
+  if (!offered.empty()) {
     ImGui::Separator();
     ImGui::TextUnformatted("What-if");
     if (edited_element_ != selected ||
-        (e.type == ElementType::kBuffer) != (edit_parameter_ == WhatIfParameter::kBufferCapacity)) {
+        std::find(offered.begin(), offered.end(), edit_parameter_) == offered.end()) {
       edited_element_ = selected;
-      edit_parameter_ = *first_editable;
+      edit_parameter_ = offered.front();
       edit_value_ = current_value(scene_, *selected, edit_parameter_);
     }
-    if (e.type == ElementType::kStation) {
-      const char* names[] = {"processing mean [s]", "servers"};
-      int which = edit_parameter_ == WhatIfParameter::kServers ? 1 : 0;
-      if (ImGui::Combo("parameter", &which, names, 2)) {
-        edit_parameter_ = which == 1 ? WhatIfParameter::kServers : WhatIfParameter::kProcessingMean;
-        edit_value_ = current_value(scene_, *selected, edit_parameter_);
+    if (offered.size() > 1 && ImGui::BeginCombo("parameter", parameter_label(edit_parameter_))) {
+      for (const WhatIfParameter parameter : offered) {
+        if (ImGui::Selectable(parameter_label(parameter), parameter == edit_parameter_) &&
+            parameter != edit_parameter_) {
+          edit_parameter_ = parameter;
+          // Down for the whole horizon unless told otherwise.
+          edit_value_ = parameter == WhatIfParameter::kDownFor
+                            ? horizon_h_
+                            : current_value(scene_, *selected, parameter);
+        }
       }
+      ImGui::EndCombo();
     }
-    ImGui::InputDouble("new value", &edit_value_, 0.0, 0.0, "%.6g");
+    ImGui::InputDouble(edit_parameter_ == WhatIfParameter::kDownFor ? "hours" : "new value",
+                       &edit_value_, 0.0, 0.0, "%.6g");
     const WhatIfChange edited{e.id, edit_parameter_, edit_value_};
     if (ImGui::Button("Add change")) add_change(pending_, edited);
     // The changes added so far, of any elements, each with a button that takes it out again.
@@ -465,13 +517,17 @@ void ViewerPanels::draw_inspector(const LineView& view, const ViewSource& source
     }
     ImGui::InputInt("replications", &replications_);
     replications_ = std::clamp(replications_, 2, 1000);
+    if (from_now()) {
+      ImGui::TextWrapped("From the line now, over the next %s (set in the what-if window).",
+                         fmt::format("{:g} h", horizon_h_).c_str());
+    }
     const bool running = what_if_ && !what_if_->finished();
     if (running) ImGui::BeginDisabled();
     // The changes added, and the one being edited, which need not be added first.
-    if (ImGui::Button("Run what-if")) {
+    if (ImGui::Button(from_now() ? "Run what-if from now" : "Run what-if")) {
       std::vector<WhatIfChange> changes = pending_;
       add_change(changes, edited);
-      if (const auto error = start_what_if(changes)) what_if_message_ = *error;
+      if (const auto error = start_what_if(changes, source)) what_if_message_ = *error;
       visible_.what_if = true;
     }
     if (running) ImGui::EndDisabled();
@@ -537,9 +593,55 @@ void ViewerPanels::draw_event_log(const LineView& view, std::optional<ElementInd
   ImGui::End();
 }
 
-std::optional<std::string> ViewerPanels::start_what_if(const std::vector<WhatIfChange>& changes) {
+std::vector<WhatIfParameter> ViewerPanels::offered_parameters(ElementType type) const {
+  switch (type) {
+    case ElementType::kStation:
+      if (from_now()) {
+        return {WhatIfParameter::kProcessingMean, WhatIfParameter::kServers,
+                WhatIfParameter::kDownFor};
+      }
+      return {WhatIfParameter::kProcessingMean, WhatIfParameter::kServers};
+    case ElementType::kBuffer:
+      return {WhatIfParameter::kBufferCapacity};
+    default:
+      return {};
+  }
+}
+
+void ViewerPanels::give_level(std::size_t buffer, std::uint64_t level) {
+  given_levels_.at(buffer) = level;
+  std::snprintf(level_text_[buffer].data(), level_text_[buffer].size(), "%llu",
+                static_cast<unsigned long long>(level));
+}
+
+std::optional<std::string> ViewerPanels::start_what_if(const std::vector<WhatIfChange>& changes,
+                                                       const ViewSource& source) {
   if (changes.empty()) return std::string("No change to make: add one in the inspector.");
+  const LineTwins* twins = from_now_ ? twins_of(source) : nullptr;
+  for (const WhatIfChange& change : changes) {
+    if (acts_on_state(change.parameter) && !twins) {
+      return describe(change) +
+             ": a change of the line as it is now, which only a what-if from now makes (of a "
+             "live or replayed line, with 'from now' on)";
+    }
+  }
   try {
+    ExperimentSettings settings = settings_from_scene(scene_);
+    settings.run.replications = static_cast<std::uint32_t>(replications_);
+    // One core is left to the window, so that it stays responsive.
+    settings.threads = std::max(2u, std::thread::hardware_concurrency()) - 1;
+    WhatIfStarts starts;
+    if (twins) {
+      // The line as it is at this instant: a live line moves on while the what-if runs.
+      const std::optional<LineSnapshot> now = line_now(*twins, source.kind());
+      if (!now) return std::string(kNoTelemetryYet);
+      starts = what_if_starts(*now, given_levels_, changes, line_at(*now));
+      settings.run.duration_s = horizon_h_ * 3600.0;
+      settings.run.warmup_s = 0.0;
+      if (const auto problem = run_settings_problem(settings.run))
+        return fmt::format("horizon of {:g} h: {}", horizon_h_, problem->message);
+      settings.start = starts.baseline;
+    }
     const std::string base = read_text(scene_path_);
     const std::vector<SceneOverride> overrides =
         what_if_overrides(scene_, changes, scene_path_.string());
@@ -549,11 +651,7 @@ std::optional<std::string> ViewerPanels::start_what_if(const std::vector<WhatIfC
     changed_scene_ = std::move(changed);
     changed_yaml_ = apply_overrides(base, scene_path_.string(), overrides);
     changes_ = changes;
-    ExperimentSettings settings = settings_from_scene(scene_);
-    settings.run.replications = static_cast<std::uint32_t>(replications_);
-    // One core is left to the window, so that it stays responsive.
-    settings.threads = std::max(2u, std::thread::hardware_concurrency()) - 1;
-    what_if_ = std::make_unique<WhatIfRun>(scene_, *changed_scene_, settings);
+    what_if_ = std::make_unique<WhatIfRun>(scene_, *changed_scene_, settings, starts.changed);
     what_if_message_.clear();
     return std::nullopt;
   } catch (const std::exception& e) {
@@ -561,20 +659,103 @@ std::optional<std::string> ViewerPanels::start_what_if(const std::vector<WhatIfC
   }
 }
 
-void ViewerPanels::draw_what_if() {
+void ViewerPanels::draw_line_now(const ViewSource& source) {
+  const LineTwins* twins = twins_of(source);
+  if (!twins) return;
+  const std::optional<LineSnapshot> now = line_now(*twins, source.kind());
+  if (!now) {
+    ImGui::TextWrapped("%s", kNoTelemetryYet);
+    return;
+  }
+  ImGui::Text("Now: %s, as its telemetry tells it", line_at(*now).c_str());
+  // Five rows in sight at most, the rest scrolled, so that a long line leaves room for the
+  // comparison. A row with an input is a frame high, the others a line.
+  const int rows = static_cast<int>(now->buffers.size());
+  const float padding = 2.0f * ImGui::GetStyle().CellPadding.y;
+  // The header, the borders, and a row's spacing below its last item.
+  float height = ImGui::GetTextLineHeight() + padding + 2.0f + ImGui::GetStyle().ItemSpacing.y;
+  for (std::size_t i = 0; i < std::min<std::size_t>(now->buffers.size(), 5); ++i)
+    height +=
+        (now->buffers[i].level ? ImGui::GetTextLineHeight() : ImGui::GetFrameHeight()) + padding;
+  if (!ImGui::BeginTable("line now", 3,
+                         ImGuiTableFlags_Borders | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY,
+                         ImVec2(0, height)))
+    return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("buffer", ImGuiTableColumnFlags_WidthFixed, 8 * ImGui::GetFontSize());
+  ImGui::TableSetupColumn("level", ImGuiTableColumnFlags_WidthFixed, 8 * ImGui::GetFontSize());
+  ImGui::TableSetupColumn("how it is known");
+  ImGui::TableHeadersRow();
+  ImGuiListClipper clipper;
+  clipper.Begin(rows);
+  while (clipper.Step()) {
+    for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
+      const auto i = static_cast<std::size_t>(row);
+      const BufferSnapshot& buffer = now->buffers[i];
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(buffer.id.c_str());
+      ImGui::TableNextColumn();
+      if (buffer.level) {
+        ImGui::Text("%llu", static_cast<unsigned long long>(*buffer.level));
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(buffer.source.c_str());
+        continue;
+      }
+      // Unknown: the user gives it, and the run waits for it.
+      ImGui::PushID(row);
+      ImGui::SetNextItemWidth(-FLT_MIN);
+      if (ImGui::InputTextWithHint("##level", "enter", level_text_[i].data(),
+                                   level_text_[i].size()))
+        given_levels_[i] = parse_whole_number(level_text_[i].data());
+      ImGui::PopID();
+      ImGui::TableNextColumn();
+      if (level_text_[i][0] != '\0' && !given_levels_[i])
+        ImGui::TextColored(colour_vec(ViewState::kDown), "expected a whole number;");
+      ImGui::TextWrapped("%s", buffer.source.c_str());
+    }
+  }
+  ImGui::EndTable();
+}
+
+void ViewerPanels::draw_what_if(const ViewSource& source) {
   place(Slot::kWhatIf);
   if (!ImGui::Begin("What-if", &visible_.what_if)) {
     ImGui::End();
     return;
   }
+  if (from_now_offered_) {
+    ImGui::Checkbox("from now", &from_now_);
+    if (from_now_) {
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(6 * ImGui::GetFontSize());
+      ImGui::InputDouble("horizon [h]", &horizon_h_, 0.0, 0.0, "%.6g");
+      draw_line_now(source);
+    }
+    ImGui::Separator();
+  }
   if (!what_if_message_.empty()) ImGui::TextWrapped("%s", what_if_message_.c_str());
   if (!what_if_) {
-    ImGui::TextWrapped("Choose an element and a new value in the inspector.");
+    ImGui::TextWrapped(from_now() ? "Choose an element and a new value in the inspector, or a "
+                                    "station that stays down for some hours, and run the what-if "
+                                    "from now."
+                                  : "Choose an element and a new value in the inspector.");
     ImGui::End();
     return;
   }
   for (const WhatIfChange& change : changes_)
     ImGui::TextUnformatted(describe(change).c_str());
+  // Where both lines started, as the run took it (a live line has moved on since).
+  if (const StartingSnapshot* start = what_if_->settings().start.get()) {
+    std::string levels;
+    for (const BufferSnapshot& b : start->snapshot.buffers) {
+      levels += fmt::format("{}{} {} ({})", levels.empty() ? "" : ", ", b.id, b.level.value_or(0),
+                            b.source);
+    }
+    ImGui::TextWrapped("From %s, over the next %s. Buffers: %s.", start->file.c_str(),
+                       format_duration(what_if_->settings().run.duration_s).c_str(),
+                       levels.c_str());
+  }
   const float progress = static_cast<float>(what_if_->done()) /
                          static_cast<float>(std::max<std::size_t>(what_if_->total(), 1));
   char overlay[48];

@@ -8,16 +8,23 @@
 // inspector edits a copy of the selected element's parameters and collects changes of several
 // elements; "Run what-if" starts replications of the changed scene against the baseline in the
 // background (model/what_if.hpp), and the what-if window shows their progress, then the
-// comparison table, and saves the changed scene.
+// comparison table, and saves the changed scene. For a live or replayed line the what-if runs
+// from now by default: both lines start from the line's state as its twins tell it when the
+// what-if starts, for a horizon; the window shows that state (each buffer's level and how it was
+// found), takes the levels the telemetry cannot tell, and only then may a run start, and the
+// inspector offers to keep a station down.
 // A deadlock shows where it fits: the controls grey out and say so, the inspector gives a listed
 // element's part in it, the event log shows it above its list, and the what-if window counts
 // deadlocked replications above a table that leaves them out.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "model/event_log.hpp"
 #include "model/kpi_history.hpp"
@@ -60,9 +67,25 @@ class ViewerPanels {
   const EventLog& event_log() const { return log_; }
   // The what-if run under way or last finished, if any.
   const WhatIfRun* what_if() const { return what_if_.get(); }
-  // Starts a what-if of `changes`, made in order (as the inspector's button does); the error
-  // text when a change is refused (then nothing starts).
-  std::optional<std::string> start_what_if(const std::vector<WhatIfChange>& changes);
+  // Starts a what-if of `changes`, made in order (as the inspector's button does), from the line
+  // as `source` has it now when a what-if from now is on for it; the error text when a change is
+  // refused, or a level is not given (then nothing starts).
+  std::optional<std::string> start_what_if(const std::vector<WhatIfChange>& changes,
+                                           const ViewSource& source);
+
+  // What-if from now: offered when the source last taken is a live or replayed line (its twins
+  // give the line's state), and on by default there; over the next horizon_h hours.
+  bool from_now_offered() const { return from_now_offered_; }
+  bool from_now() const { return from_now_offered_ && from_now_; }
+  void set_from_now(bool on) { from_now_ = on; }
+  double horizon_h() const { return horizon_h_; }
+  void set_horizon_h(double hours) { horizon_h_ = hours; }
+  // A level for the buffer at `buffer` (Scene::buffers() order), as typed in the what-if window
+  // for one whose level the telemetry cannot tell.
+  void give_level(std::size_t buffer, std::uint64_t level);
+  // What the inspector offers to change for an element of `type`, in the order it lists them: a
+  // station kept down only from now.
+  std::vector<WhatIfParameter> offered_parameters(ElementType type) const;
 
  private:
   void draw_source_controls(ViewSource& source);
@@ -71,7 +94,8 @@ class ViewerPanels {
   void draw_inspector(const LineView& view, const ViewSource& source,
                       std::optional<ElementIndex>& selected);
   void draw_event_log(const LineView& view, std::optional<ElementIndex>& selected);
-  void draw_what_if();
+  void draw_what_if(const ViewSource& source);
+  void draw_line_now(const ViewSource& source);
   void draw_comparison(const WhatIfRun& run);
   void draw_legend();
 
@@ -99,6 +123,14 @@ class ViewerPanels {
   std::unique_ptr<WhatIfRun> what_if_;
   std::string what_if_message_;
   char save_path_[512] = {};
+  // What-if from now: whether the source has twins, the user's choice, the horizon, and the
+  // levels typed for buffers whose level the telemetry cannot tell (Scene::buffers() order), as
+  // typed and as read.
+  bool from_now_offered_ = false;
+  bool from_now_ = true;
+  double horizon_h_ = 4.0;
+  std::vector<std::array<char, 24>> level_text_;
+  std::vector<std::optional<std::uint64_t>> given_levels_;
 };
 
 }  // namespace linetwin::viewer
