@@ -1,5 +1,6 @@
 #include "core/distribution.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -197,6 +198,18 @@ double Distribution::sample_other(RandomStream& rng) const {
       auto index = static_cast<std::size_t>(rng.uniform01() * static_cast<double>(samples_.size()));
       return samples_[index < samples_.size() ? index : samples_.size() - 1];
     }
+  }
+  return 0.0;
+}
+
+double Distribution::sample_remaining(double elapsed_s, RandomStream& rng) const {
+  if (std::isnan(elapsed_s) || elapsed_s <= 0.0 || kind_ == DistributionKind::kExponential)
+    return sample(rng);
+  if (kind_ == DistributionKind::kConstant) return std::max(0.0, a_ - elapsed_s);
+  // Rejection from the distribution itself: exact, and cheap unless the age is far in the tail.
+  for (int attempt = 0; attempt < kMaxRemainingTries; ++attempt) {
+    const double x = sample(rng);
+    if (x > elapsed_s) return x - elapsed_s;
   }
   return 0.0;
 }

@@ -62,6 +62,12 @@ class Distribution {
     if (kind_ == DistributionKind::kExponential) return -a_ * std::log(rng.uniform_open0());
     return sample_other(rng);
   }
+  // What is left of a duration that has already lasted `elapsed_s`: a draw X - elapsed of X given
+  // X > elapsed (the residual life). Where no draw in kMaxRemainingTries exceeds it, the duration
+  // is overdue and ends now (0). The exponential forgets its age and the constant has none to
+  // draw, so neither draws more than once; an unknown age (NaN) draws the whole duration.
+  double sample_remaining(double elapsed_s, RandomStream& rng) const;
+  static constexpr int kMaxRemainingTries = 1000;
   // The exact mean (for the normal, the mean after truncation at zero).
   double mean() const;
   DistributionKind kind() const { return kind_; }

@@ -35,7 +35,10 @@ std::vector<ReplicationResult> run_jobs(const std::vector<ReplicationJob>& jobs,
       if (j >= total) return;
       try {
         const ReplicationJob& job = jobs[j];
-        LineRun run(*job.scene, job.seed, job.replication, job.run);
+        LineRun run = job.start
+                          ? LineRun::from_snapshot(*job.scene, job.start->snapshot, job.start->file,
+                                                   job.seed, job.replication, job.run)
+                          : LineRun(*job.scene, job.seed, job.replication, job.run);
         results[j] = run.run_to_end();
       } catch (...) {
         // Exceptions never cross a thread: keep the first and stop handing out work.
@@ -63,7 +66,7 @@ std::vector<ReplicationResult> run_replications(const Scene& scene,
                                                 const ExperimentSettings& settings) {
   std::vector<ReplicationJob> jobs(settings.run.replications);
   for (std::uint32_t r = 0; r < jobs.size(); ++r)
-    jobs[r] = ReplicationJob{&scene, settings.seed, r, settings.run};
+    jobs[r] = ReplicationJob{&scene, settings.seed, r, settings.run, settings.start};
   std::size_t finished = 0;
   std::function<void()> finished_one;
   if (settings.progress) {

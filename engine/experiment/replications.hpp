@@ -8,19 +8,30 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/statistics.hpp"
+#include "plant/line_snapshot.hpp"
 #include "plant/replication_result.hpp"
 #include "plant/scene.hpp"
 
 namespace linetwin {
 
+// Runs that start from the line as a snapshot has it ("what-if from now",
+// LineRun::from_snapshot) instead of empty at time zero.
+struct StartingSnapshot {
+  LineSnapshot snapshot;
+  std::string file;  // where it was read, for errors
+};
+
 struct ExperimentSettings {
   std::uint64_t seed = 1;
   RunSettings run;
-  unsigned threads = 1;  // 0: one per hardware thread
+  std::shared_ptr<const StartingSnapshot> start;  // nullptr: from an empty line
+  unsigned threads = 1;                           // 0: one per hardware thread
   // Called after each finished replication with (finished, total), from the calling thread's
   // point of view serialised (never concurrently). May be empty.
   std::function<void(std::size_t, std::size_t)> progress;
@@ -32,12 +43,14 @@ ExperimentSettings settings_from_scene(const Scene& scene);
 std::vector<ReplicationResult> run_replications(const Scene& scene,
                                                 const ExperimentSettings& settings);
 
-// One replication to run: LineRun(*scene, seed, replication, run).run_to_end().
+// One replication to run: LineRun(*scene, seed, replication, run).run_to_end(), or the run from
+// `start` with the same arguments.
 struct ReplicationJob {
   const Scene* scene = nullptr;
   std::uint64_t seed = 1;
   std::uint32_t replication = 0;
   RunSettings run;
+  std::shared_ptr<const StartingSnapshot> start;
 };
 // Runs the jobs on `threads` workers (0: one per hardware thread), each job on its own LineRun;
 // results in job order. `finished_one` (may be empty) is called after each job, never

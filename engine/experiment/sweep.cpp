@@ -57,7 +57,7 @@ class SweepRunner {
         settings_.common_random_numbers ? settings_.seed : independent_seed(settings_.seed, v);
     RunSettings run = variants_[v].run;
     run.replications = settings_.replications;
-    return ReplicationJob{variants_[v].scene, seed, r, run};
+    return ReplicationJob{variants_[v].scene, seed, r, run, settings_.start};
   }
 
   std::function<void()> progress() {

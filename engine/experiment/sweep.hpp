@@ -16,11 +16,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/statistics.hpp"
+#include "experiment/replications.hpp"
 #include "experiment/selection_of_best.hpp"
 #include "plant/replication_result.hpp"
 #include "plant/scene.hpp"
@@ -69,6 +71,8 @@ struct SweepSettings {
   std::optional<PrecisionSettings> precision;
   std::optional<SelectionOfBestSettings> selection;  // after the precision goal, if both
   SweepShard shard;
+  // Every variant's replications start from this snapshot ("what-if from now"); nullptr: empty.
+  std::shared_ptr<const StartingSnapshot> start;
   // Called after each finished replication with (finished, planned so far), never concurrently.
   std::function<void(std::size_t, std::size_t)> progress;
 };

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/duration.hpp"
+#include "core/timestamp.hpp"
 #include "io/csv_field.hpp"
 #include "io/json_values.hpp"
 #include "io/run_object.hpp"
@@ -54,6 +55,40 @@ std::string capacity_text(const BufferSpec& spec) {
                                                  : std::to_string(spec.capacity);
 }
 
+// Where the replications started, when not from an empty line: the snapshot's file, when the line
+// was in that state, and the stations kept down (docs/results-format.md, "start").
+ordered_json start_object(const StartingSnapshot& start) {
+  const LineSnapshot& snapshot = start.snapshot;
+  ordered_json j;
+  j["snapshot"] = start.file;
+  j["origin"] = snapshot.origin;
+  j["timestamp"] = snapshot.timestamp_us ? json_values::time_or_null(*snapshot.timestamp_us)
+                                         : ordered_json(nullptr);
+  j["simulated_time_s"] = json_values::number(snapshot.simulated_time_s);
+  ordered_json down_for = ordered_json::object();
+  for (const StationSnapshot& station : snapshot.stations) {
+    if (station.down_for_s) down_for[station.id] = *station.down_for_s;
+  }
+  j["down_for_s"] = down_for;
+  return j;
+}
+
+// "from the snapshot now.yaml (live, 2026-12-07T10:15:30Z; OP30 down for 4h)".
+std::string describe_start(const StartingSnapshot& start) {
+  const LineSnapshot& snapshot = start.snapshot;
+  std::string text = "from the snapshot " + start.file + " (" + snapshot.origin;
+  if (snapshot.timestamp_us) {
+    text += ", " + format_timestamp_iso(*snapshot.timestamp_us);
+  } else if (std::isfinite(snapshot.simulated_time_s)) {
+    text += " at " + format_duration(snapshot.simulated_time_s);
+  }
+  for (const StationSnapshot& station : snapshot.stations) {
+    if (station.down_for_s)
+      text += "; " + station.id + " down for " + format_duration(*station.down_for_s);
+  }
+  return text + ")";
+}
+
 }  // namespace
 
 ordered_json run_object(const RunReport& report) {
@@ -69,6 +104,7 @@ ordered_json run_object(const RunReport& report) {
   j["replications"] = s.replications;
   j["warmup_s"] = report.settings.run.warmup_s;
   j["duration_s"] = report.settings.run.duration_s;
+  if (report.settings.start) j["start"] = start_object(*report.settings.start);
   j["confidence"] = 0.95;
   ordered_json kpis;
   kpis["throughput_per_hour"] = to_json(s.throughput_per_hour);
@@ -338,6 +374,7 @@ void write_table(std::ostream& out, const RunReport& report) {
              s.replications, s.replications == 1 ? "" : "s",
              format_duration(report.settings.run.duration_s),
              format_duration(report.settings.run.warmup_s), report.settings.seed);
+  if (report.settings.start) fmt::print(out, "{}\n", describe_start(*report.settings.start));
   fmt::print(out, "(± is the half-width of the 95% confidence interval across replications)\n\n");
   fmt::print(out, "  {:<22} {}\n", "throughput [parts/h]", with_interval(s.throughput_per_hour, 2));
   fmt::print(out, "  {:<22} {}\n", "WIP [parts]", with_interval(s.wip_mean, 2));

@@ -15,6 +15,7 @@
 #include "experiment/replication_table.hpp"
 #include "io/scene_file.hpp"
 #include "io/scene_reader.hpp"
+#include "io/snapshot_file.hpp"
 
 namespace linetwin {
 
@@ -82,7 +83,7 @@ class ScenarioReader {
     in_.expect_map(
         root, "",
         {"linetwin_scenario", "name", "description", "base", "run", "baseline",
-         "common_random_numbers", "variants", "sweep", "gates", "precision", "selection"});
+         "common_random_numbers", "variants", "sweep", "gates", "precision", "selection", "start"});
     const YAML::Node version = in_.require(root, "", "linetwin_scenario");
     const std::uint64_t v =
         in_.whole_number(version, "linetwin_scenario", "a format version number");
@@ -112,6 +113,7 @@ class ScenarioReader {
                              load_scene_file(s_.base_path)};
     add(std::move(baseline));
     check_run_settings(root["run"]);
+    if (root["start"]) read_start(root["start"]);
 
     if (root["variants"]) read_variants(root["variants"]);
     if (root["sweep"]) read_sweep(root["sweep"]);
@@ -174,6 +176,41 @@ class ScenarioReader {
       s_.base_fixes_warmup = root.IsMap() && root["run"].IsMap() && root["run"]["warmup"];
     } catch (const YAML::Exception&) {
       s_.base_fixes_warmup = false;
+    }
+  }
+
+  // `start: FILE` or `start: {snapshot: FILE, down_for: {STATION: DURATION, ...}}`.
+  void read_start(const YAML::Node& node) {
+    if (node.IsMap()) in_.expect_map(node, "start", {"snapshot", "down_for"});
+    // Not `file = ...` on a copy of `node`: a YAML::Node assigned to writes into the node it
+    // refers to.
+    const YAML::Node file = node.IsMap() ? in_.require(node, "start", "snapshot") : node;
+    const std::string path_field = node.IsMap() ? "start.snapshot" : "start";
+    const std::string written_path = in_.string(file, path_field);
+    std::filesystem::path path(written_path);
+    if (path.is_relative()) path = std::filesystem::path(s_.file).parent_path() / path;
+    s_.start_path = path.lexically_normal().string();
+    // The snapshot's own problems name the snapshot file.
+    s_.start = read_snapshot_file(s_.start_path, s_.variants.front().scene);
+    if (!node.IsMap() || !node["down_for"]) return;
+    const YAML::Node down_for = node["down_for"];
+    if (!down_for.IsMap()) {
+      in_.fail(
+          down_for, "start.down_for",
+          "expected a map of station ids to durations, found " + SceneReader::describe(down_for));
+    }
+    for (const auto& entry : down_for) {
+      const std::string id = entry.first.as<std::string>();
+      const std::string field = "start.down_for." + id;
+      StationSnapshot* station = nullptr;
+      for (StationSnapshot& s : s_.start->stations) {
+        if (s.id == id) station = &s;
+      }
+      if (!station) {
+        in_.fail(entry.first, field,
+                 fmt::format("expected a station of {}, found {}", s_.base_path, id));
+      }
+      station->down_for_s = in_.duration(entry.second, field, true);
     }
   }
 

@@ -16,6 +16,7 @@
 #include "core/input_error.hpp"
 #include "experiment/gates.hpp"
 #include "io/scene_overrides.hpp"
+#include "plant/line_snapshot.hpp"
 #include "plant/scene.hpp"
 
 namespace linetwin {
@@ -91,6 +92,11 @@ struct Scenario {
   std::vector<ScenarioGate> gates;
   std::optional<PrecisionGoal> precision;
   std::optional<SelectionGoal> selection;
+  // `start:` every variant's replications start from this snapshot of the line ("what-if from
+  // now"; its stations' `down_for` as the scenario sets them), read from `start_path` (resolved
+  // against the scenario's folder). The warm-up is then none unless run.warmup says otherwise.
+  std::optional<LineSnapshot> start;
+  std::string start_path;
 };
 
 Scenario load_scenario_file(const std::string& path);

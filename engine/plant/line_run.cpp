@@ -7,6 +7,7 @@
 #include "core/input_error.hpp"
 #include "plant/run/event_path.hpp"
 #include "plant/run/line.hpp"
+#include "plant/run/run_start.hpp"
 
 namespace linetwin {
 
@@ -35,11 +36,16 @@ void build_parts(Line& line, const Scene& scene, std::uint64_t seed) {
   line.deadlocks.build(scene);
 }
 
-// Time zero: calendars set who is on shift, failure clocks start, the first arrivals are
-// scheduled, unlimited supplies fill the line's entrance.
-void start(Line& line) {
+}  // namespace
+
+namespace line_run {
+
+void start_clocks(Line& line) {
   line.calendars.start(line);
   line.stops.start(line);
+}
+
+void start_flow(Line& line) {
   line.sources.start(line);
   for (line_run::StationRun& station : line.stations.all()) {
     if (station.spec->assembly) line.stations.update_starvation(line, station);
@@ -52,6 +58,10 @@ void start(Line& line) {
                             EventCalendar::kMaxPriority);
   }
 }
+
+}  // namespace line_run
+
+namespace {
 
 void on_warmup_end(Line& line) {
   const double now = line.kernel.now();
@@ -139,7 +149,8 @@ struct EventDispatch {
 LineRun::LineRun(const Scene& scene, std::uint64_t seed, std::uint32_t replication,
                  RunSettings settings)
     : LineRun(scene, seed, replication, settings, BuiltOnly{}) {
-  start(*line_);
+  line_run::start_clocks(*line_);
+  line_run::start_flow(*line_);
 }
 
 LineRun::LineRun(const Scene& scene, std::uint64_t seed, std::uint32_t replication,

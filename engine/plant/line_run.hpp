@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/simulation_kernel.hpp"
+#include "plant/line_snapshot.hpp"
 #include "plant/replication_result.hpp"
 #include "plant/scene.hpp"
 #include "plant/station_observer.hpp"
@@ -63,6 +64,21 @@ class LineRun {
   // that is truncated, damaged, of another scene or no state at all is an InputError naming
   // `display_name` (the file), the field and what was expected.
   static LineRun restore(const Scene& scene, std::istream& in, const std::string& display_name);
+  // The line as it stands now, in a snapshot's terms (line_snapshot.hpp): exact station
+  // activities, parts held and buffer levels. Times in state and work done are known only for
+  // what `activity_since_s` gives: per station (Scene::stations() order), when its current
+  // activity began (an observer's record); without it they are NaN.
+  LineSnapshot snapshot(const std::vector<double>& activity_since_s = {}) const;
+  // A run that starts from `snapshot` at time zero and runs for `settings` (usually without a
+  // warm-up): buffers filled to their levels, stations in their activities holding their parts,
+  // with the processing and repair time left drawn from the scene's distributions given the time
+  // already spent (Distribution::sample_remaining); replications draw differently. A snapshot
+  // that does not fit the scene, or a scene this cannot start mid-way (parts held on conveyors, at
+  // assembly or batch stations, or inside a WIP limit), is an InputError naming `display_name`
+  // (the snapshot's file) and the element.
+  static LineRun from_snapshot(const Scene& scene, const LineSnapshot& snapshot,
+                               const std::string& display_name, std::uint64_t seed,
+                               std::uint32_t replication, RunSettings settings);
   std::uint64_t seed() const { return seed_; }
   std::uint32_t replication() const;
   const RunSettings& settings() const;

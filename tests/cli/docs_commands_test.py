@@ -25,9 +25,10 @@ SHELL_LANGUAGES = {"sh", "bash", "shell", "console"}
 LINETWIN_TOOLS = {"linetwin", "linetwin-viewer", "linetwin-publish"}
 # Options of the linetwin tools that write the file they name, and that read it.
 WRITES = {"--json", "--csv", "--record", "-o", "--output", "--screenshot", "--html", "--junit",
-          "--hdf5", "--replications-csv", "--replications-json", "--save-state"}
+          "--hdf5", "--replications-csv", "--replications-json", "--save-state", "--snapshot",
+          "--write-state"}
 READS = {"--replay", "--synthetic", "--password-file", "--tls-ca", "--tls-capath", "--tls-cert",
-         "--tls-key", "--from-state"}
+         "--tls-key", "--from-state", "--from-snapshot"}
 # Options that take no value; every other option of the linetwin tools takes one.
 FLAGS = {"-q", "--quiet", "-h", "--help", "--version", "--drift", "--tls-insecure", "--count-only"}
 INTERPRETERS = {"bash", "sh", "python3", "/usr/bin/python3"}

@@ -75,7 +75,7 @@ expect_error 2 "--reps.*expected 1 with --from-state, found 3" -- \
 expect_error 2 "--reps.*expected 1 with --save-state, found 2" -- \
   run "$breakdown" --save-state "$work/s.state" --at 1h --reps 2
 expect_error 2 "--reps.*expected 1 with --replication" -- run "$breakdown" --replication 1 --reps 2
-expect_error 2 "--at requires --save-state" -- run "$breakdown" --at 1h
+expect_error 2 "--at.*expected --save-state or --snapshot with it" -- run "$breakdown" --at 1h
 expect_error 2 "--save-state requires --at" -- run "$breakdown" --save-state "$work/s.state"
 expect_error 2 "--at.*expected a time within the run \(warm-up and duration, 158400 s\), found 360000 s" \
   -- run "$breakdown" --save-state "$work/s.state" --at 100h

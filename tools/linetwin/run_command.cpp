@@ -1,9 +1,12 @@
 // `linetwin run SCENE`: simulate a scene, replications in parallel, KPIs with 95% confidence
 // intervals, as a table, JSON and CSV. Also one replication alone (--replication), that
-// replication saved at a time (--save-state, --at) and continued from there (--from-state).
+// replication saved at a time (--save-state, --at) and continued from there (--from-state), its
+// snapshot at a time (--snapshot, --at), and replications that start from a snapshot
+// (--from-snapshot: "what-if from now", docs/snapshots.md).
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -17,6 +20,7 @@
 #include "io/replication_report.hpp"
 #include "io/results_report.hpp"
 #include "io/scene_file.hpp"
+#include "io/snapshot_file.hpp"
 #include "plant/line_run.hpp"
 #include "progress_bar.hpp"
 #include "recording/simulation_recording.hpp"
@@ -42,6 +46,8 @@ struct RunOptions {
   std::string save_state_path;
   std::optional<std::string> at;
   std::string from_state_path;
+  std::string snapshot_path;
+  std::string from_snapshot_path;
 };
 
 // A saved state holds one replication: --reps, if given, must say so.
@@ -52,10 +58,8 @@ void check_one_replication(const RunOptions& options, std::string_view why) {
   }
 }
 
-// `--save-state F --at T`: replication R to time T, its state written whole to F. A line that
-// deadlocked before T is saved as it stopped, and the exit status says so.
-int save_state(const Scene& scene, const RunOptions& options, const ExperimentSettings& settings) {
-  check_one_replication(options, "--save-state");
+// The time --at names, within the run.
+double at_time(const RunOptions& options, const ExperimentSettings& settings) {
   const double at_s = flag_duration("--at", *options.at, true);
   const double end_s = settings.run.warmup_s + settings.run.duration_s;
   if (at_s > end_s) {
@@ -64,6 +68,14 @@ int save_state(const Scene& scene, const RunOptions& options, const ExperimentSe
                                  "found {} s",
                                  end_s, at_s));
   }
+  return at_s;
+}
+
+// `--save-state F --at T`: replication R to time T, its state written whole to F. A line that
+// deadlocked before T is saved as it stopped, and the exit status says so.
+int save_state(const Scene& scene, const RunOptions& options, const ExperimentSettings& settings) {
+  check_one_replication(options, "--save-state");
+  const double at_s = at_time(options, settings);
   LineRun run(scene, settings.seed, options.replication.value_or(0), settings.run);
   run.advance_to(at_s);
   std::ostringstream state;
@@ -73,6 +85,48 @@ int save_state(const Scene& scene, const RunOptions& options, const ExperimentSe
     fmt::print(stderr,
                "linetwin: the line deadlocked at t = {} s, before --at; the state saved "
                "is the run stopped there\n",
+               deadlock->time_s);
+    return kExitLineFailed;
+  }
+  return 0;
+}
+
+// When each station's current activity began, as its reports say: a snapshot's times in state.
+class ActivityClock final : public StationObserver {
+ public:
+  explicit ActivityClock(const Scene& scene) : since_s_(scene.stations().size(), 0.0) {
+    for (ElementIndex element : scene.stations())
+      position_.emplace(element, position_.size());
+  }
+  void on_station_report(const StationReport& report) override {
+    if (report.activity_changed) since_s_[position_.at(report.station)] = report.time_s;
+  }
+  const std::vector<double>& since_s() const { return since_s_; }
+
+ private:
+  std::map<ElementIndex, std::size_t> position_;
+  std::vector<double> since_s_;
+};
+
+// `--snapshot F --at T`: replication R to time T, the line as it stands then written to F as a
+// snapshot file, exactly (times in state included), for what-ifs from there and to check the
+// snapshots that telemetry gives against.
+int write_snapshot(const Scene& scene, const RunOptions& options,
+                   const ExperimentSettings& settings) {
+  check_one_replication(options, "--snapshot");
+  const double at_s = at_time(options, settings);
+  LineRun run(scene, settings.seed, options.replication.value_or(0), settings.run);
+  ActivityClock clock(scene);
+  run.observe(&clock);
+  run.advance_to(at_s);
+  run.observe(nullptr);
+  LineSnapshot snapshot = run.snapshot(clock.since_s());
+  snapshot.scene = options.scene;
+  write_whole(options.snapshot_path, "--snapshot", snapshot_yaml(snapshot));
+  if (const auto& deadlock = run.deadlock()) {
+    fmt::print(stderr,
+               "linetwin: the line deadlocked at t = {} s, before --at; the snapshot written "
+               "is the line stopped there\n",
                deadlock->time_s);
     return kExitLineFailed;
   }
@@ -122,6 +176,10 @@ int run_command(const RunOptions& options) {
                      "expected a file path: a saved state is binary, not for standard output");
   }
   check_can_replace(options.save_state_path, "--save-state");
+  check_can_replace(options.snapshot_path, "--snapshot");
+  if (options.at && options.save_state_path.empty() && options.snapshot_path.empty()) {
+    throw InputError({"", 0, 0, "--at"}, "expected --save-state or --snapshot with it");
+  }
   check_distinct_outputs({{"--json", options.json_path},
                           {"--csv", options.csv_path},
                           {"--replications-json", options.replications_json_path},
@@ -134,6 +192,14 @@ int run_command(const RunOptions& options) {
   if (options.seed) settings.seed = *options.seed;
   if (options.duration)
     settings.run.duration_s = flag_duration("--duration", *options.duration, false);
+  if (!options.from_snapshot_path.empty()) {
+    auto start = std::make_shared<StartingSnapshot>();
+    start->snapshot = read_snapshot_file(options.from_snapshot_path, scene);
+    start->file = options.from_snapshot_path;
+    settings.start = std::move(start);
+    // The line is already running: no warm-up unless asked for.
+    settings.run.warmup_s = 0.0;
+  }
   if (options.warmup) settings.run.warmup_s = flag_duration("--warmup", *options.warmup, true);
   // Each flag is within bounds on its own; with the other, or the scene's, the run may end too
   // late to be recorded.
@@ -141,6 +207,7 @@ int run_command(const RunOptions& options) {
     throw InputError({"", 0, 0, options.duration ? "--duration" : "--warmup"}, problem->message);
   settings.threads = options.threads;
   if (!options.save_state_path.empty()) return save_state(scene, options, settings);
+  if (!options.snapshot_path.empty()) return write_snapshot(scene, options, settings);
   if (options.replication) check_one_replication(options, "--replication");
 
   cli::ProgressBar progress(fmt::format("simulating {}", scene.name()));
@@ -154,8 +221,9 @@ int run_command(const RunOptions& options) {
     reps.push_back(continue_from_state(scene, options, settings));
   } else if (options.replication) {
     settings.run.replications = 1;
-    reps = run_jobs({ReplicationJob{&scene, settings.seed, *options.replication, settings.run}},
-                    settings.threads, {});
+    reps = run_jobs(
+        {ReplicationJob{&scene, settings.seed, *options.replication, settings.run, settings.start}},
+        settings.threads, {});
   } else {
     reps = run_replications(scene, settings);
   }
@@ -262,18 +330,31 @@ Command add_run_command(CLI::App& app) {
       "Run the replication (--replication, default 0) to --at and save its state to FILE, to "
       "continue it with --from-state (docs/results-format.md)");
   CLI::Option* at = run->add_option(
-      "--at", options->at, "With --save-state: the time to save at, warm-up included, e.g. 6h");
+      "--at", options->at,
+      "With --save-state or --snapshot: the time to save at, warm-up included, e.g. 6h");
+  CLI::Option* snapshot = run->add_option(
+      "--snapshot", options->snapshot_path,
+      "Run the replication (--replication, default 0) to --at and write the line as it stands "
+      "then to FILE as a snapshot (YAML, docs/snapshot-format.md)");
+  CLI::Option* from_snapshot = run->add_option(
+      "--from-snapshot", options->from_snapshot_path,
+      "Start every replication from the line as the snapshot FILE has it (linetwin live or "
+      "replay --write-state, --snapshot), without warm-up unless --warmup: what-if from now");
   CLI::Option* from = run->add_option(
       "--from-state", options->from_state_path,
       "Continue the replication saved in FILE (--save-state) to its end and report it as "
       "--reps 1 --replication R would");
   save->needs(at);
-  at->needs(save);
+  snapshot->needs(at)->excludes(save);
   // A saved state is no result to report, and a continued run no whole run to record.
   for (const char* output :
        {"--json", "--csv", "--replications-json", "--replications-csv", "--record"})
     save->excludes(output);
   from->excludes(save)->excludes("--record");
+  snapshot->excludes("--json")->excludes("--csv")->excludes("--replications-json");
+  snapshot->excludes("--replications-csv")->excludes("--record");
+  // A run from a snapshot starts anew: the recording replays a run from an empty line.
+  from_snapshot->excludes(from)->excludes(save)->excludes(snapshot)->excludes("--record");
 
   return {run, [options] { return run_command(*options); }};
 }

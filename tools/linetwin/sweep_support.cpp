@@ -16,6 +16,7 @@
 #include "experiment/warmup_detection.hpp"
 #include "io/replication_report.hpp"
 #include "io/results_report.hpp"
+#include "io/snapshot_file.hpp"
 #include "io/sweep_html.hpp"
 
 namespace linetwin::cli {
@@ -52,6 +53,9 @@ std::string fingerprint(const Scenario& scenario) {
   // The scenario's and the base scene's bytes decide every variant's scene.
   std::uint64_t h = stable_hash(scenario.text);
   h = splitmix64(h) ^ stable_hash(scenario.base_text);
+  // And the snapshot every run starts from, if any: a file that changed between shards would
+  // mix two starting points.
+  if (scenario.start) h = splitmix64(h) ^ stable_hash(snapshot_yaml(*scenario.start));
   return fmt::format("{:016x}", h);
 }
 
@@ -72,9 +76,25 @@ SweepPlan plan_sweep(const Scenario& scenario, const SweepFlags& flags,
   if (flags.duration) duration_s = flag_duration("--duration", *flags.duration, false);
   const bool warmup_flag_auto = flags.warmup == "auto";
   if (flags.warmup && !warmup_flag_auto) warmup_s = flag_duration("--warmup", *flags.warmup, true);
+  // A line started from a snapshot is already running: it has no warm-up to detect, and none
+  // unless one is asked for.
+  const bool from_snapshot = scenario.start.has_value();
+  if (from_snapshot) {
+    if (warmup_flag_auto || (!flags.warmup && scenario.warmup_auto)) {
+      throw InputError({scenario.file, 0, 0, warmup_flag_auto ? "--warmup" : "run.warmup"},
+                       "expected a duration: a warm-up cannot be detected for a line that "
+                       "starts from a snapshot (start:), already running");
+    }
+    auto start = std::make_shared<StartingSnapshot>();
+    start->snapshot = *scenario.start;
+    start->file = scenario.start_path;
+    plan.settings.start = std::move(start);
+    if (!warmup_s) warmup_s = 0.0;
+  }
   const bool detect =
-      warmup_flag_auto || (!flags.warmup && (scenario.warmup_auto ||
-                                             (!scenario.warmup_s && !scenario.base_fixes_warmup)));
+      !from_snapshot && (warmup_flag_auto ||
+                         (!flags.warmup && (scenario.warmup_auto ||
+                                            (!scenario.warmup_s && !scenario.base_fixes_warmup))));
   if (detect) {
     RunSettings pilot = base.run_settings();
     if (duration_s) pilot.duration_s = *duration_s;

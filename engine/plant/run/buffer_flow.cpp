@@ -73,6 +73,11 @@ void BufferFlow::admit(Line& line, BufferRun& buffer) {
   }
 }
 
+void BufferFlow::place(double now, BufferRun& buffer, const Part& part) {
+  enqueue(now, buffer, part);
+  if (buffer.paths.tracks_arrival) buffer.arrived_s.push_back(now);
+}
+
 void BufferFlow::reset(double now) {
   for (BufferRun& buffer : buffers_) {
     buffer.occupancy.reset(now, static_cast<double>(buffer.queue.size()));

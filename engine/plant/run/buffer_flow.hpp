@@ -57,6 +57,10 @@ class BufferFlow {
   // pass straight through.
   void admit(Line& line, BufferRun& buffer);
 
+  // Starting from a snapshot: `part` queues in the buffer, whatever its room and cards (the
+  // caller checks both).
+  void place(double now, BufferRun& buffer, const Part& part);
+
   void reset(double now);
   void write(double now, ReplicationResult& r) const;
   void transfer_state(StateStream& io, const Scene& scene);  // run_state.hpp

@@ -305,6 +305,83 @@ std::uint64_t StationFlow::parts_at(const StationRun& station) const {
   return parts;
 }
 
+void StationFlow::held_parts(const StationRun& station, std::vector<HeldPart>& out) const {
+  for (std::uint32_t k = 0; k < station.servers; ++k) {
+    const std::uint32_t s = station.first_server + k;
+    const ServerState state = servers_[s].state;
+    if (state == ServerState::kIdle) continue;
+    const bool finished = state == ServerState::kBlocked || state == ServerState::kHandingOver;
+    const ServerLoad& load = loads_[s];
+    std::size_t parts = 1;
+    if (!station.plain()) {
+      parts = load.outgoing.empty() ? 1 + load.batch.size()
+                                    : load.outgoing.size() - load.next_out + load.redo.size();
+    }
+    for (std::size_t p = 0; p < parts; ++p)
+      out.push_back(HeldPart{finished, std::numeric_limits<double>::quiet_NaN()});
+  }
+}
+
+void StationFlow::place_in_process(Line& line, StationRun& station, std::uint32_t k,
+                                   const Part& part, double remaining_s) {
+  ServerRun& server = servers_[station.first_server + k];
+  load_server(station, k, part);
+  server.last_product = part.product;
+  server.waiting_for = OperatorTask::kProcessing;
+  if (station.spec->needs_operator(OperatorTask::kProcessing)) {
+    // Its operator was with it; here one is called and walks there first, as after a break.
+    server.paused = true;
+    server.remaining_s = remaining_s;
+    set_state(line, station, server, ServerState::kWaitingOperator);
+    line.operators.request(line, station, static_cast<std::uint16_t>(k), OperatorTask::kProcessing,
+                           /*first=*/true);
+    return;
+  }
+  const bool was_operating = station.in(ServerState::kWorking) > 0;
+  set_state(line, station, server, ServerState::kWorking);
+  if (station.stopped()) {  // off shift from the start: the work waits for the shift
+    server.paused = true;
+    server.remaining_s = remaining_s;
+    return;
+  }
+  server.paused = false;
+  server.end_s = line.kernel.now() + remaining_s;
+  server.completion = line.kernel.schedule_at(
+      server.end_s, event(RunEvent::kServiceEnd, station.index, static_cast<std::uint16_t>(k)));
+  if (station.failure_mode == FailureMode::kOnOperatingTime)
+    arm_failure(line, station, was_operating, server.end_s);
+}
+
+void StationFlow::place_unstarted(Line& line, StationRun& station, std::uint32_t k,
+                                  const Part& part) {
+  load_server(station, k, part);
+  begin_tasks(line, station, k);
+}
+
+void StationFlow::place_finished(Line& line, StationRun& station, std::uint32_t k,
+                                 const Part& part) {
+  ServerRun& server = servers_[station.first_server + k];
+  load_server(station, k, part);
+  server.last_product = part.product;
+  if (station.plain()) {
+    // As at the end of a plain processing: passed on if there is room after all, else blocked
+    // holding the part itself (take_held).
+    if (line.flow.offer(line, station.output.single, server.part)) return;
+    set_state(line, station, server, ServerState::kBlocked);
+    line.flow.wait_on(station.output.single.element,
+                      Holder{station.element, k, ++server.ticket, line.kernel.now()});
+    if (station.in(ServerState::kBlocked) == station.servers)
+      line.deadlocks.station_jammed(line, station);
+    return;
+  }
+  ServerLoad& load = loads_[station.first_server + k];
+  load.outgoing.assign(1, part);
+  load.to_rework.assign(1, 0);
+  load.next_out = 0;
+  set_state(line, station, server, ServerState::kHandingOver);
+  hand_out(line, station, k);
+}
+
 void StationFlow::reset(double now) {
   for (StationRun& station : stations_) {
     for (int s = 0; s < kServerStates; ++s)

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "plant/line_snapshot.hpp"
 #include "plant/replication_result.hpp"
 #include "plant/run/flow_types.hpp"
 #include "plant/run/station_state.hpp"
@@ -82,6 +83,17 @@ class StationFlow {
   void release_general(Line& line, StationRun& station, const Holder& holder);
 
   std::uint64_t parts_at(const StationRun& station) const;
+  // The parts the station's servers hold, one entry per part, for a snapshot (the work done on
+  // them is not known: NaN).
+  void held_parts(const StationRun& station, std::vector<HeldPart>& out) const;
+  // Starting from a snapshot (plant/line_run_snapshot.cpp), at time zero: idle server k takes
+  // `part` with `remaining_s` of its processing left (waiting for an operator first if its
+  // processing needs one), or takes it before its setup and processing began (a station in setup
+  // or waiting for an operator), or holds it finished and hands it over, or waits to.
+  void place_in_process(Line& line, StationRun& station, std::uint32_t k, const Part& part,
+                        double remaining_s);
+  void place_unstarted(Line& line, StationRun& station, std::uint32_t k, const Part& part);
+  void place_finished(Line& line, StationRun& station, std::uint32_t k, const Part& part);
   void reset(double now);
   // Station results, the line's bottleneck and scrap rate.
   void write(double now, double observed_from_s, ReplicationResult& r) const;

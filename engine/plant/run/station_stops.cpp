@@ -131,6 +131,11 @@ void StationStops::on_repair(Line& line, StationRun& station) {
     station.repair_operator = kNoOperator;
     line.operators.release(line, op);
   }
+  // A station put down by a snapshot's what-if may have no breakdowns of its own.
+  if (!station.spec->breakdowns) {
+    set_stop(line, station, false, station.off_shift);
+    return;
+  }
   const BreakdownSpec& breakdowns = *station.spec->breakdowns;
   station.time_to_failure_s = breakdowns.time_to_failure.sample(station.failure_rng);
   if (breakdowns.counted_on == FailureClock::kCalendarTime) {
@@ -140,6 +145,18 @@ void StationStops::on_repair(Line& line, StationRun& station) {
     station.failure_pending = true;
   }
   set_stop(line, station, false, station.off_shift);
+}
+
+void StationStops::place_down(Line& line, StationRun& station, double repair_s) {
+  // A clock counted on calendar time restarts when this repair ends, as after any repair.
+  if (station.failure_pending) cancel_failure(line, station);
+  station.repair_left_s = repair_s;
+  set_stop(line, station, true, station.off_shift);
+  if (station.spec->needs_operator(OperatorTask::kRepair)) {
+    line.operators.request(line, station, kRepairTask, OperatorTask::kRepair);
+  } else {
+    start_repair(line, station);
+  }
 }
 
 void StationStops::cancel_failure(Line& line, StationRun& station) {

@@ -34,6 +34,9 @@ class StationStops {
   void set_off_shift(Line& line, StationRun& station, bool off_shift) {
     set_stop(line, station, station.down, off_shift);
   }
+  // Starting from a snapshot: the station is down at time zero, its repair (already under way, or
+  // waiting for its technician) ending `repair_s` after the technician starts.
+  void place_down(Line& line, StationRun& station, double repair_s);
   // A working server left its work (its operator went off duty): a failure armed for the busy
   // spell may no longer be certain.
   void work_interrupted(Line& line, StationRun& station);
