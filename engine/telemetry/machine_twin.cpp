@@ -14,6 +14,10 @@ bool is_active(MachineState state) {
          state == MachineState::kDown;
 }
 
+bool is_stop(MachineState state) {
+  return state == MachineState::kDown || state == MachineState::kOffShift;
+}
+
 std::uint32_t item_of(const TelemetrySample& sample) {
   return static_cast<std::uint32_t>(sample.kind) << 16 | sample.name;
 }
@@ -78,7 +82,9 @@ ApplyOutcome MachineTwin::apply(const TelemetrySample& sample) {
 
 void MachineTwin::enter_state(MachineState state, std::uint16_t reason, std::int64_t at_us) {
   if (state == state_) {
-    reason_ = reason;  // a repeated state (a heartbeat) or a new reason for the same stop
+    // A repeated state (a heartbeat), or a new reason for the same state.
+    if (reason != reason_) reason_since_us_ = at_us;
+    reason_ = reason;
     return;
   }
   const std::int64_t from = std::max(state_since_us_, observed_from_us_);
@@ -94,9 +100,55 @@ void MachineTwin::enter_state(MachineState state, std::uint16_t reason, std::int
     }
   }
   if (is_active(state_) && !is_active(state)) inactive_since_us_ = at_us;
+  if (is_stop(state) && !is_stop(state_)) {
+    state_before_stop_ = state_;
+    reason_before_stop_ = reason_;
+  }
+  follow_work(state, at_us);
   state_ = state;
   state_since_us_ = at_us;
   reason_ = reason;
+  reason_since_us_ = at_us;
+}
+
+void MachineTwin::follow_work(MachineState state, std::int64_t at_us) {
+  if (state_ == MachineState::kProducing) work_closed_us_ += at_us - work_from_us_;
+  if (state != MachineState::kProducing) return;
+  work_from_us_ = at_us;
+  switch (state_) {
+    case MachineState::kIdle:
+    case MachineState::kBlocked:
+    case MachineState::kSetup:
+      // Nothing was in process (or only set up): a new part starts. Idle waiting for an operator
+      // counts too, although a part whose operator left in mid-processing resumes here.
+      work_closed_us_ = 0;
+      work_known_ = true;
+      break;
+    case MachineState::kUnknown:
+      // Producing at its first state: since when is not known.
+      work_closed_us_ = 0;
+      work_known_ = false;
+      break;
+    case MachineState::kDown:
+    case MachineState::kOffShift:
+    case MachineState::kProducing:
+      break;  // resumes the part the stop interrupted
+  }
+}
+
+std::optional<std::int64_t> MachineTwin::work_on_part_us(std::int64_t until_us) const {
+  if (!work_known_) return std::nullopt;
+  std::int64_t work = work_closed_us_;
+  if (state_ == MachineState::kProducing)
+    work += std::max<std::int64_t>(until_us - work_from_us_, 0);
+  return work;
+}
+
+const MachineTwin::Counter* MachineTwin::counter(std::uint16_t name) const {
+  for (const Counter& c : counters_) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
 }
 
 void MachineTwin::count(const TelemetrySample& sample) {
@@ -116,6 +168,12 @@ void MachineTwin::count(const TelemetrySample& sample) {
     ++it->resets;
   }
   it->reading = sample.value;
+  if (increase > 0.0 && (is_good || is_scrap)) {
+    // A part ended: the next one's processing starts from here.
+    work_closed_us_ = 0;
+    work_from_us_ = sample.timestamp_us;
+    work_known_ = true;
+  }
   if (increase <= 0.0 || !observed(sample.timestamp_us)) return;
   it->total += increase;
   if (!is_good && !is_scrap) return;

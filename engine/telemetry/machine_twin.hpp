@@ -15,11 +15,16 @@
 // Counters are cumulative readings. The first reading is the baseline; each later reading adds
 // its increase over the previous one. A lower reading means the machine reset the counter (to
 // zero) and has counted up to the reading since, which is added whole.
+//
+// For an estimate of the line's state (line_state_estimate.hpp) a twin also keeps what its machine
+// holds through a stop (the state before it), when its current reason began, and the processing
+// time spent on the part in process: a few fields set on state changes and part counts.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "telemetry/machine_state.hpp"
@@ -71,6 +76,18 @@ class MachineTwin {
   MachineState state() const { return state_; }
   std::int64_t state_since_us() const { return state_since_us_; }
   std::uint16_t reason() const { return reason_; }
+  // When the current reason began: the state's start, or a later change of reason within the
+  // state (idle, then idle waiting for an operator).
+  std::int64_t reason_since_us() const { return reason_since_us_; }
+  // While down or off shift: the state and reason before the stop began (a stop during a stop
+  // keeps them); kUnknown when no state came before it.
+  MachineState state_before_stop() const { return state_before_stop_; }
+  std::uint16_t reason_before_stop() const { return reason_before_stop_; }
+  // The processing time spent on the part in process up to `until_us` (not before the newest
+  // sample): the time producing since the last increase of the good or scrap counter, or since
+  // the machine went from idle, blocked or setup to producing, whichever came last; time stopped
+  // in between does not count. Nothing when neither was seen (its first state was producing).
+  std::optional<std::int64_t> work_on_part_us(std::int64_t until_us) const;
 
   // Time spent in `state` within the observed period up to `until_us`, taking the current state
   // to last until then. Time before the first state sample counts as kUnknown.
@@ -91,6 +108,9 @@ class MachineTwin {
   double last_cycle_s() const { return last_cycle_s_; }
 
   const std::vector<Counter>& counters() const { return counters_; }
+  // The counter `name`, or nullptr when it never reported.
+  const Counter* counter(std::uint16_t name) const;
+  const PartCounterNames& part_counter_names() const { return counters_names_; }
   const std::vector<Sensor>& sensors() const { return sensors_; }
 
   std::int64_t last_message_us() const { return last_time_us_; }  // kNoTime before any sample
@@ -110,6 +130,7 @@ class MachineTwin {
   ApplyOutcome classify(const TelemetrySample& sample);
   void enter_state(MachineState state, std::uint16_t reason, std::int64_t at_us);
   void count(const TelemetrySample& sample);
+  void follow_work(MachineState state, std::int64_t at_us);
   bool observed(std::int64_t timestamp_us) const { return timestamp_us >= observed_from_us_; }
 
   PartCounterNames counters_names_;
@@ -118,6 +139,14 @@ class MachineTwin {
   MachineState state_ = MachineState::kUnknown;
   std::int64_t state_since_us_ = kNoTime;
   std::uint16_t reason_ = 0;
+  std::int64_t reason_since_us_ = kNoTime;
+  MachineState state_before_stop_ = MachineState::kUnknown;
+  std::uint16_t reason_before_stop_ = 0;
+  // The part in process: producing time in closed spells, where the open spell's share starts,
+  // and whether its start was seen.
+  std::int64_t work_closed_us_ = 0;
+  std::int64_t work_from_us_ = kNoTime;
+  bool work_known_ = false;
   std::array<std::int64_t, kMachineStateCount> in_state_us_{};  // closed intervals only
   std::int64_t inactive_since_us_ = kNoTime;
   std::uint64_t active_periods_ = 0;
