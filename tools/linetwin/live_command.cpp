@@ -3,8 +3,9 @@
 // the twins' KPIs and the ingestion counters as JSON (the replay command's schema plus an
 // "ingestion" object), so that a live session and a replay of the same telemetry compare field
 // by field. With --drift, every sample applied is also checked against the model's prediction
-// bands (drift_options.hpp), and the report gains a "drift" object. docs/live-telemetry.md is the
-// manual.
+// bands (drift_options.hpp), and the report gains a "drift" object. With --write-state, the line's
+// state as the twins estimate it at the newest sample is written as a snapshot file, which a
+// what-if run starts from (docs/snapshots.md). docs/live-telemetry.md is the manual.
 //
 // One thread does everything: it polls the subscriber (mqtt_subscriber.hpp), which reads the
 // socket and hands each message straight to MqttTwinFeed (decode, reorder, apply), and between
@@ -35,11 +36,13 @@
 #include "core/timestamp.hpp"
 #include "drift_options.hpp"
 #include "io/scene_file.hpp"
+#include "io/snapshot_file.hpp"
 #include "live/mqtt_live_report.hpp"
 #include "live/mqtt_subscriber.hpp"
 #include "live/mqtt_twin_feed.hpp"
 #include "recording/telemetry_recording.hpp"
 #include "telemetry/drift_report.hpp"
+#include "telemetry/line_state_estimate.hpp"
 #include "telemetry/line_twins.hpp"
 #include "telemetry/twin_report.hpp"
 
@@ -68,6 +71,7 @@ struct LiveOptions {
   std::string json_path;
   std::string csv_path;
   std::string record_path;
+  std::string state_path;
   bool count_only = false;
   bool quiet = false;
   DriftOptions drift;
@@ -242,11 +246,16 @@ int live_command(const LiveOptions& o) {
   if (o.json_path == "-" && o.csv_path == "-") {
     throw bad_flag("--csv", "expected at most one of --json and --csv to write to standard output");
   }
+  check_one_stdout(
+      {{"--json", o.json_path}, {"--csv", o.csv_path}, {"--write-state", o.state_path}});
   check_can_replace(o.json_path, "--json");
   check_can_replace(o.csv_path, "--csv");
+  check_can_replace(o.state_path, "--write-state");
   check_can_record(o.record_path);
-  check_distinct_outputs(
-      {{"--json", o.json_path}, {"--csv", o.csv_path}, {"--record", o.record_path}});
+  check_distinct_outputs({{"--json", o.json_path},
+                          {"--csv", o.csv_path},
+                          {"--record", o.record_path},
+                          {"--write-state", o.state_path}});
   const Scene scene = load_scene_file(o.scene);
 
   LineTwins twins(scene);
@@ -425,7 +434,16 @@ int live_command(const LiveOptions& o) {
     write_twins_csv(text, twin_report);
     write_whole(o.csv_path, "--csv", text.str());
   }
-  const bool stdout_taken = o.json_path == "-" || o.csv_path == "-";
+  if (!o.state_path.empty()) {
+    if (twins.observed_until_us() == kNoTime) {
+      throw bad_flag("--write-state",
+                     "expected samples of the scene's machines to tell the line's state, found "
+                     "none");
+    }
+    write_whole(o.state_path, "--write-state",
+                snapshot_yaml(estimate_line_state(twins, twins.observed_until_us(), "live")));
+  }
+  const bool stdout_taken = o.json_path == "-" || o.csv_path == "-" || o.state_path == "-";
   if (!o.quiet && !stdout_taken && !o.count_only) write_twins_table(std::cout, twin_report);
   if (!o.quiet) {
     const MqttFeedStats& s = feed.stats();
@@ -500,9 +518,14 @@ Command add_live_command(CLI::App& app) {
                    "Write the twins' KPIs as CSV (one row per KPI) to FILE, or - for stdout");
   live->add_option("--record", o->record_path,
                    "Record the session (samples and KPI snapshots) to an HDF5 file");
+  CLI::Option* write_state = live->add_option(
+      "--write-state", o->state_path,
+      "At the end, write the line's state at the newest sample as the twins estimate it, as a "
+      "snapshot file (docs/snapshots.md), or - for stdout");
   CLI::Option* count_only =
       live->add_flag("--count-only", o->count_only,
                      "Only count messages, decode nothing: what the broker and network deliver");
+  count_only->excludes(write_state);
   add_drift_options(*live, o->drift)->excludes(count_only);
   live->add_flag("-q,--quiet", o->quiet,
                  "No status lines, fault details, table or summary (connection changes and drift "

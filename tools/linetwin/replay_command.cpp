@@ -2,7 +2,9 @@
 // as possible or at a multiple of real time, and reports the twins' KPIs as a table, JSON
 // (schema linetwin.twins/1) and CSV. docs/twins.md describes the formats and the KPIs. With
 // --drift it checks the log against the model's prediction bands as `linetwin live --drift` does
-// (drift_options.hpp), so that drift can be looked for offline.
+// (drift_options.hpp), so that drift can be looked for offline. With --write-state it writes the
+// line's state as the twins estimate it at the end (or at --state-at) as a snapshot file, which a
+// what-if run starts from (docs/snapshots.md).
 #include <algorithm>
 #include <chrono>
 #include <iostream>
@@ -16,10 +18,13 @@
 
 #include "cli_support.hpp"
 #include "commands.hpp"
+#include "core/timestamp.hpp"
 #include "drift_options.hpp"
 #include "io/scene_file.hpp"
+#include "io/snapshot_file.hpp"
 #include "recording/telemetry_log_file.hpp"
 #include "telemetry/drift_report.hpp"
+#include "telemetry/line_state_estimate.hpp"
 #include "telemetry/line_twins.hpp"
 #include "telemetry/twin_report.hpp"
 
@@ -34,9 +39,38 @@ struct ReplayOptions {
   double speed = 0.0;
   std::string json_path;
   std::string csv_path;
+  std::string state_path;
+  std::optional<std::string> state_at;
   bool quiet = false;
   DriftOptions drift;
 };
+
+InputError no_state_known(const std::string& log_path) {
+  return InputError(
+      {log_path, 0, 0, "--write-state"},
+      "expected samples of the scene's machines to tell the line's state, found none");
+}
+
+// --state-at: a time within the log, when the replay stops.
+std::int64_t state_time_us(const std::string& text, const TelemetryLog& log,
+                           const std::string& log_path) {
+  const std::optional<std::int64_t> at = parse_timestamp_us(text);
+  if (!at) {
+    throw InputError({"", 0, 0, "--state-at"},
+                     fmt::format("expected {}, found '{}'", kTimestampSyntax, text));
+  }
+  if (log.samples.empty() || *at < log.samples.front().timestamp_us ||
+      *at > log.samples.back().timestamp_us) {
+    throw InputError(
+        {log_path, 0, 0, "--state-at"},
+        log.samples.empty()
+            ? fmt::format("expected a time within the log, which holds no samples")
+            : fmt::format("expected a time within the log, from {} to {}, found {}",
+                          format_timestamp_iso(log.samples.front().timestamp_us),
+                          format_timestamp_iso(log.samples.back().timestamp_us), text));
+  }
+  return *at;
+}
 
 int replay_command(const ReplayOptions& options) {
   if (options.json_path == "-" && options.csv_path == "-") {
@@ -46,7 +80,13 @@ int replay_command(const ReplayOptions& options) {
   const Scene scene = load_scene_file(options.scene);
   check_can_replace(options.json_path, "--json");
   check_can_replace(options.csv_path, "--csv");
-  check_distinct_outputs({{"--json", options.json_path}, {"--csv", options.csv_path}});
+  check_can_replace(options.state_path, "--write-state");
+  check_one_stdout({{"--json", options.json_path},
+                    {"--csv", options.csv_path},
+                    {"--write-state", options.state_path}});
+  check_distinct_outputs({{"--json", options.json_path},
+                          {"--csv", options.csv_path},
+                          {"--write-state", options.state_path}});
   const std::string format =
       options.format == "auto" ? detect_log_format(options.log, "--format") : options.format;
   TelemetryLog log = read_telemetry_log(scene, options.log, format, options.machine);
@@ -55,6 +95,9 @@ int replay_command(const ReplayOptions& options) {
                    [](const TelemetrySample& a, const TelemetrySample& b) {
                      return a.timestamp_us < b.timestamp_us;
                    });
+  const std::optional<std::int64_t> state_at =
+      options.state_at ? std::optional(state_time_us(*options.state_at, log, options.log))
+                       : std::nullopt;
 
   LineTwins twins(scene);
   LogBinding binding(log.names, twins);
@@ -67,6 +110,7 @@ int replay_command(const ReplayOptions& options) {
   std::size_t drift_alerts_shown = 0;
   const auto wall_start = std::chrono::steady_clock::now();
   for (const TelemetrySample& sample : log.samples) {
+    if (state_at && sample.timestamp_us > *state_at) break;
     if (options.speed > 0.0) {
       // Each sample is applied when its message time, scaled, has passed since the first.
       const double message_s =
@@ -86,6 +130,8 @@ int replay_command(const ReplayOptions& options) {
       binding.apply(sample);
     }
   }
+  // The twins' clock to the time asked, not only to the last sample before it.
+  if (state_at) twins.advance_to(*state_at);
   if (drift) {
     drift->finish(twins.observed_until_us());
     print_new_drift_alerts(*drift, drift_alerts_shown, "replay");
@@ -103,7 +149,13 @@ int replay_command(const ReplayOptions& options) {
     write_twins_csv(text, report);
     write_whole(options.csv_path, "--csv", text.str());
   }
-  const bool stdout_taken = options.json_path == "-" || options.csv_path == "-";
+  if (!options.state_path.empty()) {
+    if (twins.observed_until_us() == kNoTime) throw no_state_known(options.log);
+    write_whole(options.state_path, "--write-state",
+                snapshot_yaml(estimate_line_state(twins, twins.observed_until_us(), "replay")));
+  }
+  const bool stdout_taken =
+      options.json_path == "-" || options.csv_path == "-" || options.state_path == "-";
   if (!options.quiet && !stdout_taken) write_twins_table(std::cout, report);
   return 0;
 }
@@ -138,6 +190,15 @@ Command add_replay_command(CLI::App& app) {
                      "stdout");
   replay->add_option("--csv", options->csv_path,
                      "Write the twins' KPIs as CSV (one row per KPI) to FILE, or - for stdout");
+  CLI::Option* write_state = replay->add_option(
+      "--write-state", options->state_path,
+      "Write the line's state at the end of the log (or at --state-at) as the twins estimate it, "
+      "as a snapshot file (docs/snapshots.md), or - for stdout");
+  replay
+      ->add_option("--state-at", options->state_at,
+                   "Stop the replay at this UTC time within the log (ISO 8601, e.g. "
+                   "2026-01-05T06:30:00Z) and write the state as of it")
+      ->needs(write_state);
   add_drift_options(*replay, options->drift);
   replay->add_flag("-q,--quiet", options->quiet, "No table (drift alerts are still shown)");
   return {replay, [options] { return replay_command(*options); }};
