@@ -89,6 +89,15 @@ const YAML::Node SceneReader::require(const YAML::Node& map, const std::string& 
 
 std::string SceneReader::string(const YAML::Node& node, const std::string& path) const {
   if (!node.IsScalar()) fail(node, path, "expected text, found " + describe(node));
+  // Text goes into names, messages and reports: no control character but tab and line breaks,
+  // written raw or as a YAML escape ("\0"), which yaml-cpp passes through.
+  for (const char c : node.Scalar()) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') {
+      fail(node, path,
+           fmt::format("expected text without control characters, found the byte 0x{:02x}", byte));
+    }
+  }
   return node.Scalar();
 }
 

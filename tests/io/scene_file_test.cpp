@@ -100,6 +100,22 @@ TEST_CASE("bytes that are not UTF-8 are refused at their line, wherever they are
       "good.yaml"));
 }
 
+TEST_CASE("control characters are refused at their line: a NUL would pass into names") {
+  // Raw, and as YAML escapes, which the parser turns into the bytes.
+  const std::string nul("ab\0cd", 5);
+  for (const std::string& bad : {nul,
+                                 std::string("ab\x01"
+                                             "cd"),
+                                 std::string("ab\\0cd"), std::string("ab\\ecd")}) {
+    const std::string text =
+        "linetwin_scene: 1\nname: \"" + bad + "\"\nelements:\n  - {id: a, type: sink}\n";
+    const InputError e = load_error(text);
+    CHECK(e.where().line == 2);
+    CHECK(e.where().field_path == "name");
+    CHECK(e.message().find("expected text without control characters") != std::string::npos);
+  }
+}
+
 TEST_CASE("an unknown key is an error that lists the keys expected there") {
   const InputError e = load_error(replace(kGoodScene, "servers: 2", "serverz: 2"));
   CHECK(e.where().line == 10);
