@@ -19,6 +19,13 @@ ExperimentSettings settings_from_scene(const Scene& scene) {
   return settings;
 }
 
+ReplicationResult run_job(const ReplicationJob& job) {
+  LineRun run = job.start ? LineRun::from_snapshot(*job.scene, job.start->snapshot, job.start->file,
+                                                   job.seed, job.replication, job.run)
+                          : LineRun(*job.scene, job.seed, job.replication, job.run);
+  return run.run_to_end();
+}
+
 std::vector<ReplicationResult> run_jobs(const std::vector<ReplicationJob>& jobs, unsigned threads,
                                         const std::function<void()>& finished_one) {
   const std::size_t total = jobs.size();
@@ -34,12 +41,7 @@ std::vector<ReplicationResult> run_jobs(const std::vector<ReplicationJob>& jobs,
       const std::size_t j = next.fetch_add(1);
       if (j >= total) return;
       try {
-        const ReplicationJob& job = jobs[j];
-        LineRun run = job.start
-                          ? LineRun::from_snapshot(*job.scene, job.start->snapshot, job.start->file,
-                                                   job.seed, job.replication, job.run)
-                          : LineRun(*job.scene, job.seed, job.replication, job.run);
-        results[j] = run.run_to_end();
+        results[j] = run_job(jobs[j]);
       } catch (...) {
         // Exceptions never cross a thread: keep the first and stop handing out work.
         std::lock_guard lock(progress_mutex);

@@ -52,6 +52,8 @@ struct ReplicationJob {
   RunSettings run;
   std::shared_ptr<const StartingSnapshot> start;
 };
+// Runs one job on the calling thread.
+ReplicationResult run_job(const ReplicationJob& job);
 // Runs the jobs on `threads` workers (0: one per hardware thread), each job on its own LineRun;
 // results in job order. `finished_one` (may be empty) is called after each job, never
 // concurrently. The first exception of any job is rethrown once the workers have stopped.

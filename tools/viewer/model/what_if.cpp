@@ -166,7 +166,7 @@ void WhatIfRun::work() {
                                settings_.run, which == 0 ? settings_.start : changed_start_};
       try {
         // One job at a time, on this worker, so that cancel() is seen between replications.
-        results_[which][r] = run_jobs({one}, 1, {}).front();
+        results_[which][r] = run_job(one);
       } catch (const std::exception& e) {
         // Exceptions never cross a thread: keep the first as text and stop handing out work.
         std::lock_guard lock(error_mutex);
