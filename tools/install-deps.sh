@@ -2,9 +2,10 @@
 # Installs the Debian 12 packages that linetwin needs to build, test and benchmark. Run as root.
 # Pass --ci to add what the full test run needs beyond the main build (clang for the sanitizer and
 # fuzzing build, clang-format for the format check, the mosquitto broker and clients for the live
-# telemetry tests, h5py and pandas to check that recordings read without linetwin, GNU time for the
-# memory test's peak resident set, xmllint for the sweep's JUnit and HTML files, and chromium,
-# which opens the sweep's HTML report headless in a test).
+# telemetry tests, h5py and pandas to check that recordings read without linetwin, pytest and
+# PyYAML for the Python module's tests, Dask's distributed for its sweeps on a cluster, GNU time
+# for the memory test's peak resident set, xmllint for the sweep's JUnit and HTML files, and
+# chromium, which opens the sweep's HTML report headless in a test).
 set -euo pipefail
 
 packages=(
@@ -13,6 +14,9 @@ packages=(
   doctest-dev libeigen3-dev libbenchmark-dev
   libsimdjson-dev libmosquitto-dev libhdf5-dev libpugixml-dev
   python3
+  # The Python module (bindings/python): pybind11 and the headers of Debian's python3, and numpy,
+  # whose arrays hold each replication's KPIs.
+  pybind11-dev python3-dev python3-numpy
   # The desktop viewer (-DLINETWIN_VIEWER=ON, the default): Dear ImGui with its GLFW and OpenGL 3
   # backends, GLFW, Assimp for 3D models, GLM, stb for PNGs, the GL headers; Mesa's software
   # renderer and Xvfb for its screenshot tests, doc images and frame benchmark without a GPU.
@@ -20,8 +24,8 @@ packages=(
   xvfb xauth
 )
 if [ "${1:-}" = "--ci" ]; then
-  packages+=(clang clang-format mosquitto mosquitto-clients python3-h5py python3-pandas time
-             libxml2-utils chromium)
+  packages+=(clang clang-format mosquitto mosquitto-clients python3-h5py python3-pandas
+             python3-pytest python3-yaml python3-distributed time libxml2-utils chromium)
 fi
 
 missing=()

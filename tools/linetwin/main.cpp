@@ -1,70 +1,7 @@
-// The `linetwin` command line: headless runs for people at a terminal and for CI pipelines.
-// Each subcommand lives in its own <name>_command.cpp; this file parses the command line and
-// turns errors into exit codes (cli_support.hpp): 0 success, 2 bad input, 1 internal error, 3 the
-// line failed a check (a deadlock).
-#include <string>
-#include <vector>
-
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-#include <CLI/CLI.hpp>
-
-#include "cli_support.hpp"
-#include "commands.hpp"
-#include "core/line_check_failed.hpp"
-#include "linetwin_version.hpp"
+// The `linetwin` command line: headless runs for people at a terminal and for CI pipelines. The
+// whole program is run_cli (cli.cpp), which the Python module runs too.
+#include "cli.hpp"
 
 int main(int argc, char** argv) {
-  using namespace linetwin::cli;
-  CLI::App app{
-      "linetwin: simulate production lines as digital twins.\n"
-      "Runs a scene file (YAML, see docs/scene-format.md) and reports throughput, WIP, lead\n"
-      "time, station states and the bottleneck with 95% confidence intervals.\n"
-      "Exit codes: 0 success, 2 bad input or flags, 1 internal error, 3 the line failed a check\n"
-      "(a replication deadlocked, or a sweep's gate failed).",
-      "linetwin"};
-  app.set_version_flag("--version", std::string("linetwin ") + linetwin::kLinetwinVersion);
-  app.require_subcommand(1);
-
-  const std::vector<Command> commands = {add_run_command(app),   add_sweep_command(app),
-                                         add_merge_command(app), add_replay_command(app),
-                                         add_live_command(app),  add_calibrate_command(app)};
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    if (argc > 1 && argv[1][0] != '-' && app.get_subcommands().empty()) {
-      // CLI11 would only say that a subcommand is required; name the word it did not know.
-      std::vector<std::string> names;
-      for (const Command& command : commands)
-        names.push_back(command.subcommand->get_name());
-      fmt::print(stderr,
-                 "linetwin: unknown command '{}'; expected one of: {} (see linetwin --help)\n",
-                 argv[1], fmt::join(names, ", "));
-      return kExitBadInput;
-    }
-    app.exit(e);  // prints the message and a hint to stderr
-    return kExitBadInput;
-  }
-
-  try {
-    for (const Command& command : commands) {
-      if (command.subcommand->parsed()) return command.execute();
-    }
-  } catch (const linetwin::InputError& e) {
-    fmt::print(stderr, "linetwin: error: {}\n", e.what());
-    return kExitBadInput;
-  } catch (const linetwin::LineCheckFailed& e) {
-    fmt::print(stderr, "linetwin: {}\n", e.what());
-    return kExitLineFailed;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "linetwin: internal error: {}\n", e.what());
-    return kExitInternal;
-  }
-  return kExitInternal;
+  return linetwin::cli::run_cli(argc, argv);
 }

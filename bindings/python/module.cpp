@@ -1,0 +1,318 @@
+// linetwin._core: the engine for Python, as thin as it can be; the package around it (linetwin/)
+// shapes what this returns into Python objects.
+//
+// Everything a user sees from a run is the engine's own output: run() returns the bytes the CLI
+// writes for --json and --csv (io/results_report) and the per-replication columns of
+// experiment/replication_table as numpy arrays, so Python results equal the CLI's by
+// construction and pickle as plain data. Scenes are the engine's immutable Scene with the YAML
+// text they were read from, which with_changes() edits through io/scene_overrides, the sweep's
+// path. Bad input is the engine's InputError, translated to linetwin.InputError (a ValueError
+// defined in linetwin/__init__.py) with the same text; no C++ exception crosses untranslated.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli.hpp"
+#include "core/duration.hpp"
+#include "core/input_error.hpp"
+#include "experiment/replication_table.hpp"
+#include "experiment/replications.hpp"
+#include "io/results_report.hpp"
+#include "io/scene_file.hpp"
+#include "io/scene_overrides.hpp"
+#include "io/scene_reader.hpp"
+
+namespace py = pybind11;
+
+namespace linetwin::python {
+namespace {
+
+// The bounds the CLI puts on --reps and --threads (tools/linetwin/run_command.cpp).
+constexpr std::int64_t kMaxReplications = 1'000'000;
+constexpr std::int64_t kMaxThreads = 1024;
+
+// A loaded scene and the text it was loaded from: the text is what with_changes() edits, and the
+// path names the scene in reports and resolves its order files.
+struct SceneHandle {
+  std::shared_ptr<const Scene> scene;
+  std::string text;
+  std::string path;
+};
+
+SceneHandle load_scene(const std::filesystem::path& file) {
+  const std::string path = file.string();
+  SceneHandle handle;
+  handle.scene = std::make_shared<const Scene>(load_scene_file(path));
+  handle.text = read_input_file(path, "scene file");
+  handle.path = path;
+  return handle;
+}
+
+SceneHandle scene_from_text(const std::string& text, const std::string& display_name) {
+  return {std::make_shared<const Scene>(load_scene_text(text, display_name)), text, display_name};
+}
+
+// `changes`: (path, value as YAML text) in order, as a scenario variant lists them.
+SceneHandle with_changes(const SceneHandle& base,
+                         const std::vector<std::pair<std::string, std::string>>& changes) {
+  std::vector<SceneOverride> overrides;
+  for (const auto& [path, value_yaml] : changes)
+    overrides.push_back({path, value_yaml, InputLocation{"", 0, 0, path}});
+  // Loaded first, so that a value the loader refuses is reported at its change; the text is then
+  // what later changes edit.
+  SceneHandle changed;
+  changed.scene =
+      std::make_shared<const Scene>(load_scene_with_overrides(base.text, base.path, overrides));
+  changed.text = apply_overrides(base.text, base.path, overrides);
+  changed.path = base.path;
+  return changed;
+}
+
+std::string element_type(const Element& e) {
+  return std::string(to_string(e.type));
+}
+
+py::dict distribution_dict(const Distribution& d) {
+  py::dict out;
+  out["kind"] = std::string(to_string(d.kind()));
+  out["mean_s"] = d.mean();
+  out["text"] = d.describe();
+  return out;
+}
+
+// The read-only view of one element: its id, type, connections and the parameters of its kind.
+py::dict element_dict(const Scene& scene, ElementIndex index) {
+  const Element& e = scene.element(index);
+  py::dict out;
+  out["id"] = e.id;
+  out["type"] = element_type(e);
+  std::vector<std::string> to, inputs;
+  for (ElementIndex target : e.route.targets)
+    to.push_back(scene.element(target).id);
+  for (ElementIndex input : e.inputs)
+    inputs.push_back(scene.element(input).id);
+  out["to"] = to;
+  out["inputs"] = inputs;
+  switch (e.type) {
+    case ElementType::kStation: {
+      const StationSpec& s = scene.station_spec(e);
+      out["servers"] = s.servers;
+      out["processing"] = distribution_dict(s.processing);
+      out["batch_min"] = s.batch_min;
+      out["batch_max"] = s.batch_max;
+      if (s.breakdowns) {
+        py::dict breakdowns;
+        breakdowns["time_to_failure"] = distribution_dict(s.breakdowns->time_to_failure);
+        breakdowns["time_to_repair"] = distribution_dict(s.breakdowns->time_to_repair);
+        out["breakdowns"] = breakdowns;
+      } else {
+        out["breakdowns"] = py::none();
+      }
+      break;
+    }
+    case ElementType::kBuffer: {
+      const BufferSpec& b = scene.buffer_spec(e);
+      // Unlimited is None, not 2^64 - 1.
+      out["capacity"] = b.capacity == BufferSpec::kUnlimited ? py::object(py::none())
+                                                             : py::object(py::int_(b.capacity));
+      break;
+    }
+    case ElementType::kSource: {
+      const SourceSpec& s = scene.source_spec(e);
+      out["unlimited_supply"] = s.unlimited_supply;
+      const bool draws_arrivals = !s.unlimited_supply && s.orders.empty();
+      out["interarrival"] =
+          draws_arrivals ? py::object(distribution_dict(s.interarrival)) : py::object(py::none());
+      out["orders"] = s.orders.size();
+      break;
+    }
+    case ElementType::kConveyor: {
+      const ConveyorSpec& c = scene.conveyor_spec(e);
+      out["length_m"] = c.length_m;
+      out["speed_m_per_s"] = c.speed_m_per_s;
+      out["spacing_m"] = c.spacing_m;
+      out["accumulating"] = c.accumulating;
+      break;
+    }
+    case ElementType::kSink:
+      break;
+  }
+  return out;
+}
+
+// A duration argument: text as the CLI takes it ("8h"), or seconds as a number, checked by the
+// same reader with the argument's name as the field.
+using DurationArgument = std::variant<std::string, double>;
+double duration_seconds(const DurationArgument& value, const char* name, bool allow_zero) {
+  const std::string text = std::holds_alternative<std::string>(value)
+                               ? std::get<std::string>(value)
+                               : fmt::format("{}", std::get<double>(value));
+  return read_duration(text, allow_zero, {"", 0, 0, name});
+}
+
+// A whole-number argument within [low, high], refused as the CLI's range check words it. A Python
+// int has no bounds, so one past 64 bits is out of range too, not an overflow.
+std::int64_t in_range(const py::int_& value, std::int64_t low, std::int64_t high,
+                      const char* name) {
+  int overflow = 0;
+  const long long number = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+  if (overflow != 0 || number < low || number > high) {
+    throw InputError({"", 0, 0, name},
+                     fmt::format("Value {} not in range {} to {}",
+                                 py::str(py::handle(value)).cast<std::string>(), low, high));
+  }
+  return number;
+}
+
+// A seed, as the CLI's --seed takes it: a whole number from 0 to 2^64 - 1.
+std::uint64_t seed_value(const py::int_& value) {
+  const unsigned long long seed = PyLong_AsUnsignedLongLong(value.ptr());
+  if (PyErr_Occurred() != nullptr) {
+    PyErr_Clear();
+    throw InputError({"", 0, 0, "seed"},
+                     fmt::format("expected a whole number from 0 to 18446744073709551615 (2^64 - "
+                                 "1), found '{}'",
+                                 py::str(py::handle(value)).cast<std::string>()));
+  }
+  return seed;
+}
+
+// The outputs of a run: the CLI's --json and --csv texts and each per-replication column.
+py::dict run(const SceneHandle& handle, const std::optional<py::int_>& reps,
+             const std::optional<py::int_>& seed, const std::optional<DurationArgument>& duration,
+             const std::optional<DurationArgument>& warmup, const py::int_& threads) {
+  const Scene& scene = *handle.scene;
+  ExperimentSettings settings = settings_from_scene(scene);
+  if (reps)
+    settings.run.replications =
+        static_cast<std::uint32_t>(in_range(*reps, 1, kMaxReplications, "reps"));
+  if (seed) settings.seed = seed_value(*seed);
+  if (duration) settings.run.duration_s = duration_seconds(*duration, "duration", false);
+  if (warmup) settings.run.warmup_s = duration_seconds(*warmup, "warmup", true);
+  if (auto problem = run_settings_problem(settings.run))
+    throw InputError({"", 0, 0, duration ? "duration" : "warmup"}, problem->message);
+  settings.threads = static_cast<unsigned>(in_range(threads, 0, kMaxThreads, "threads"));
+
+  std::vector<ReplicationResult> replications;
+  {
+    // Worker threads never call into Python; other Python threads run meanwhile.
+    py::gil_scoped_release release;
+    replications = run_replications(scene, settings);
+  }
+  const ExperimentSummary summary = summarize(replications);
+  const RunReport report{scene, settings, summary};
+  std::ostringstream json, csv;
+  write_json(json, report);
+  write_csv(csv, report);
+
+  const ReplicationTable table(scene);
+  py::list columns;
+  for (std::size_t c = 0; c < table.size(); ++c) {
+    py::array column;
+    if (table.type(c) == ReplicationTable::Type::kCount) {
+      py::array_t<std::uint64_t> counts(static_cast<py::ssize_t>(replications.size()));
+      auto view = counts.mutable_unchecked<1>();
+      for (std::size_t r = 0; r < replications.size(); ++r)
+        view(static_cast<py::ssize_t>(r)) = table.count(replications[r], c);
+      column = counts;
+    } else {
+      py::array_t<double> reals(static_cast<py::ssize_t>(replications.size()));
+      auto view = reals.mutable_unchecked<1>();
+      for (std::size_t r = 0; r < replications.size(); ++r)
+        view(static_cast<py::ssize_t>(r)) = table.value(replications[r], c);
+      column = reals;
+    }
+    column.attr("flags").attr("writeable") = false;
+    columns.append(py::make_tuple(table.name(c), column));
+  }
+  py::dict out;
+  out["json"] = json.str();
+  out["csv"] = csv.str();
+  out["replications"] = columns;
+  out["deadlocks"] = summary.deadlocks.size();
+  return out;
+}
+
+// `python3 -m linetwin ARGS`: the CLI itself on the process's standard output and error.
+int cli_main(const std::vector<std::string>& arguments) {
+  std::vector<std::string> args{"linetwin"};
+  args.insert(args.end(), arguments.begin(), arguments.end());
+  std::vector<char*> argv;
+  for (std::string& arg : args)
+    argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  py::gil_scoped_release release;
+  const int code = cli::run_cli(static_cast<int>(args.size()), argv.data());
+  std::cout.flush();
+  std::fflush(stdout);
+  std::fflush(stderr);
+  return code;
+}
+
+}  // namespace
+}  // namespace linetwin::python
+
+PYBIND11_MODULE(_core, m) {
+  using namespace linetwin::python;
+  m.doc() = "The linetwin engine (use the package linetwin, which wraps this module).";
+
+  py::register_exception_translator([](std::exception_ptr thrown) {
+    try {
+      if (thrown) std::rethrow_exception(thrown);
+    } catch (const linetwin::InputError& e) {
+      // linetwin.InputError is defined before this module is imported (linetwin/__init__.py).
+      const py::object type = py::module_::import("linetwin").attr("InputError");
+      const linetwin::InputLocation& where = e.where();
+      const py::object error =
+          type(e.what(), where.file, where.line, where.column, where.field_path, e.message());
+      PyErr_SetObject(type.ptr(), error.ptr());
+    }
+  });
+
+  py::class_<SceneHandle>(m, "SceneHandle")
+      .def_property_readonly("name", [](const SceneHandle& h) { return h.scene->name(); })
+      .def_property_readonly("path", [](const SceneHandle& h) { return h.path; })
+      .def_property_readonly("text", [](const SceneHandle& h) { return h.text; })
+      .def_property_readonly("products", [](const SceneHandle& h) { return h.scene->products(); })
+      .def_property_readonly("seed", [](const SceneHandle& h) { return h.scene->seed(); })
+      .def_property_readonly(
+          "replications", [](const SceneHandle& h) { return h.scene->run_settings().replications; })
+      .def_property_readonly(
+          "duration_s", [](const SceneHandle& h) { return h.scene->run_settings().duration_s; })
+      .def_property_readonly("warmup_s",
+                             [](const SceneHandle& h) { return h.scene->run_settings().warmup_s; })
+      .def_property_readonly("ids",
+                             [](const SceneHandle& h) {
+                               std::vector<std::string> ids;
+                               for (const linetwin::Element& e : h.scene->elements())
+                                 ids.push_back(e.id);
+                               return ids;
+                             })
+      .def("element", [](const SceneHandle& h, const std::string& id) -> py::object {
+        const auto index = h.scene->find(id);
+        if (!index) return py::none();
+        return element_dict(*h.scene, *index);
+      });
+
+  m.def("load_scene", &load_scene, py::arg("path"));
+  m.def("scene_from_text", &scene_from_text, py::arg("text"), py::arg("display_name"));
+  m.def("with_changes", &with_changes, py::arg("scene"), py::arg("changes"));
+  m.def("run", &run, py::arg("scene"), py::arg("reps"), py::arg("seed"), py::arg("duration"),
+        py::arg("warmup"), py::arg("threads"));
+  m.def("cli_main", &cli_main, py::arg("arguments"));
+}
