@@ -28,3 +28,14 @@ def test_python_m_linetwin_is_the_cli(args):
 def test_the_cases_cover_success_and_bad_input():
     statuses = {run_cli(*args)[0] for args in CASES}
     assert statuses == {0, 2}
+
+
+def test_output_keeps_its_order_with_python_s():
+    # What Python printed before is flushed first; the CLI writes to the process's own streams.
+    import subprocess
+    import sys
+    script = ("import sys; from linetwin.__main__ import main; print('before'); "
+              "sys.argv = ['linetwin', '--version']; code = main(); print('after', code)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True)
+    version = run_cli("--version")[1]
+    assert done.stdout == b"before\n" + version + b"after 0\n"
