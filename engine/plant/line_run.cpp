@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <limits>
 
 #include "core/input_error.hpp"
@@ -229,6 +230,44 @@ StopReason LineRun::advance_to(double time) {
                                    began_s, kStuckEvents));
     }
   }
+}
+
+bool LineRun::step() {
+  Line& line = *line_;
+  if (line.deadlocks.found() || line.kernel.now() >= line.end_time()) return false;
+  RunLimits limits;
+  limits.until = line.end_time();
+  limits.max_events = 1;
+  return line.kernel.run(EventDispatch{line}, limits) == StopReason::kEventLimit ||
+         line.deadlocks.found();
+}
+
+void LineRun::fail_station(std::size_t station, double repair_s) {
+  Line& line = *line_;
+  if (station >= line.stations.size()) {
+    throw InputError(
+        {"", 0, 0, "station"},
+        fmt::format("expected a station index below {}, found {}", line.stations.size(), station));
+  }
+  line_run::StationRun& s = line.stations.at(static_cast<std::uint32_t>(station));
+  const std::string& id = scene_->element(s.element).id;
+  if (!std::isfinite(repair_s) || repair_s < 0.0) {
+    throw InputError({"", 0, 0, "repair"},
+                     fmt::format("expected a repair time of 0 s or more, found {}", repair_s));
+  }
+  if (line.deadlocks.found() || line.kernel.now() >= line.end_time()) {
+    throw InputError({"", 0, 0, "station"},
+                     fmt::format("the run has stopped (at t = {} s): {} cannot fail any more",
+                                 line.kernel.now(), id));
+  }
+  if (s.down) {
+    throw InputError({"", 0, 0, "station"},
+                     fmt::format("expected a station that is not down, found {} down", id));
+  }
+  ++s.failures;
+  line.stops.place_down(line, s, repair_s);
+  // Between events: what an observer is shown at the end of an event, it is shown now.
+  if (line.reports.observing() && line.reports.changes_pending()) line.reports.report_changes(line);
 }
 
 ReplicationResult LineRun::run_to_end() {

@@ -44,6 +44,15 @@ class LineRun {
   ReplicationResult run_to_end();
   // Advances the clock to `time` (for stepping and viewers); never beyond the end of the run.
   StopReason advance_to(double time);
+  // Executes the next event, if one is due before the end of the run: true when one ran; false
+  // at the end of the run (the clock then stands there) or once a deadlock stopped it.
+  bool step();
+  // Station `station` (Scene::stations() order) breaks down now and is repaired `repair_s`
+  // seconds after its repair starts (at once, or when its technician comes), as a breakdown of
+  // its own would be; it counts as a failure. Draws no random numbers. A station already down,
+  // a repair time that is negative or not finite, or a run that has stopped is an InputError
+  // naming the field ("station", "repair").
+  void fail_station(std::size_t station, double repair_s);
   double now() const;
   double end_time() const;
   // What has been measured so far in the observed period.

@@ -96,6 +96,10 @@ void StationStops::arm_failure_if_due(Line& line, StationRun& station) {
 void StationStops::on_failure(Line& line, StationRun& station) {
   station.failure_pending = false;
   ++station.failures;
+  break_down(line, station);
+}
+
+void StationStops::break_down(Line& line, StationRun& station) {
   set_stop(line, station, true, station.off_shift);
   if (!station.spec->needs_operator(OperatorTask::kRepair)) {
     start_repair(line, station);
@@ -151,12 +155,7 @@ void StationStops::place_down(Line& line, StationRun& station, double repair_s) 
   // A clock counted on calendar time restarts when this repair ends, as after any repair.
   if (station.failure_pending) cancel_failure(line, station);
   station.repair_left_s = repair_s;
-  set_stop(line, station, true, station.off_shift);
-  if (station.spec->needs_operator(OperatorTask::kRepair)) {
-    line.operators.request(line, station, kRepairTask, OperatorTask::kRepair);
-  } else {
-    start_repair(line, station);
-  }
+  break_down(line, station);
 }
 
 void StationStops::cancel_failure(Line& line, StationRun& station) {

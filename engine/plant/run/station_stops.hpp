@@ -34,8 +34,9 @@ class StationStops {
   void set_off_shift(Line& line, StationRun& station, bool off_shift) {
     set_stop(line, station, station.down, off_shift);
   }
-  // Starting from a snapshot: the station is down at time zero, its repair (already under way, or
-  // waiting for its technician) ending `repair_s` after the technician starts.
+  // The station is down from now (a run from a snapshot at time zero, or a failure a user
+  // injects), its repair (already under way, or waiting for its technician) ending `repair_s`
+  // after the technician starts. A failure pending on its clock is cancelled.
   void place_down(Line& line, StationRun& station, double repair_s);
   // A working server left its work (its operator went off duty): a failure armed for the busy
   // spell may no longer be certain.
@@ -45,6 +46,8 @@ class StationStops {
   // Changes why a station is stopped. Going from running to stopped interrupts setups and
   // processing; coming back resumes them and lets idle servers take parts again.
   void set_stop(Line& line, StationRun& station, bool down, bool off_shift);
+  // The station stops for a repair, which starts at once or when its technician comes.
+  void break_down(Line& line, StationRun& station);
   void add_state_integrals(double now, StationRun& station, double sign);
   void arm_failure_if_due(Line& line, StationRun& station);
   void cancel_failure(Line& line, StationRun& station);
