@@ -19,15 +19,17 @@ ExperimentSettings settings_from_scene(const Scene& scene) {
   return settings;
 }
 
-ReplicationResult run_job(const ReplicationJob& job) {
+ReplicationResult run_job(const ReplicationJob& job, const CancelFlag* cancel) {
   LineRun run = job.start ? LineRun::from_snapshot(*job.scene, job.start->snapshot, job.start->file,
                                                    job.seed, job.replication, job.run)
                           : LineRun(*job.scene, job.seed, job.replication, job.run);
+  run.cancel_on(cancel);
   return run.run_to_end();
 }
 
 std::vector<ReplicationResult> run_jobs(const std::vector<ReplicationJob>& jobs, unsigned threads,
-                                        const std::function<void()>& finished_one) {
+                                        const std::function<void()>& finished_one,
+                                        const CancelFlag* cancel) {
   const std::size_t total = jobs.size();
   std::vector<ReplicationResult> results(total);
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
@@ -41,7 +43,8 @@ std::vector<ReplicationResult> run_jobs(const std::vector<ReplicationJob>& jobs,
       const std::size_t j = next.fetch_add(1);
       if (j >= total) return;
       try {
-        results[j] = run_job(jobs[j]);
+        if (cancel && cancel->load()) throw RunCancelled();
+        results[j] = run_job(jobs[j], cancel);
       } catch (...) {
         // Exceptions never cross a thread: keep the first and stop handing out work.
         std::lock_guard lock(progress_mutex);
@@ -74,7 +77,7 @@ std::vector<ReplicationResult> run_replications(const Scene& scene,
   if (settings.progress) {
     finished_one = [&] { settings.progress(++finished, jobs.size()); };
   }
-  return run_jobs(jobs, settings.threads, finished_one);
+  return run_jobs(jobs, settings.threads, finished_one, settings.cancel);
 }
 
 namespace {

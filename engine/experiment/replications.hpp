@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cancellation.hpp"
 #include "core/statistics.hpp"
 #include "plant/line_snapshot.hpp"
 #include "plant/replication_result.hpp"
@@ -35,6 +36,9 @@ struct ExperimentSettings {
   // Called after each finished replication with (finished, total), from the calling thread's
   // point of view serialised (never concurrently). May be empty.
   std::function<void(std::size_t, std::size_t)> progress;
+  // Set from any thread to stop: the replications under way give up within about a millisecond
+  // and run_replications throws RunCancelled. nullptr: runs to the end.
+  const CancelFlag* cancel = nullptr;
 };
 
 // The scene's own seed and run settings, to be overridden field by field.
@@ -52,13 +56,15 @@ struct ReplicationJob {
   RunSettings run;
   std::shared_ptr<const StartingSnapshot> start;
 };
-// Runs one job on the calling thread.
-ReplicationResult run_job(const ReplicationJob& job);
+// Runs one job on the calling thread (RunCancelled once `cancel` is set).
+ReplicationResult run_job(const ReplicationJob& job, const CancelFlag* cancel = nullptr);
 // Runs the jobs on `threads` workers (0: one per hardware thread), each job on its own LineRun;
 // results in job order. `finished_one` (may be empty) is called after each job, never
-// concurrently. The first exception of any job is rethrown once the workers have stopped.
+// concurrently. The first exception of any job is rethrown once the workers have stopped; once
+// `cancel` is set, no job starts and those under way stop: RunCancelled.
 std::vector<ReplicationResult> run_jobs(const std::vector<ReplicationJob>& jobs, unsigned threads,
-                                        const std::function<void()>& finished_one);
+                                        const std::function<void()>& finished_one,
+                                        const CancelFlag* cancel = nullptr);
 
 struct StationSummary {
   Estimate working, setup, waiting_operator, starved, blocked, down, off_shift;

@@ -44,7 +44,8 @@ class SweepRunner {
       }
     }
     planned_ += jobs.size();
-    std::vector<ReplicationResult> results = run_jobs(jobs, settings_.threads, progress());
+    std::vector<ReplicationResult> results =
+        run_jobs(jobs, settings_.threads, progress(), settings_.cancel);
     for (std::size_t j = 0; j < jobs.size(); ++j) {
       auto& slot = store_[where[j].first];
       assert(slot.size() == where[j].second);
@@ -170,7 +171,8 @@ SweepResults run_sweep(const std::vector<SweepVariant>& variants, const SweepSet
     std::size_t finished = 0;
     std::function<void()> finished_one;
     if (settings.progress) finished_one = [&] { settings.progress(++finished, jobs.size()); };
-    std::vector<ReplicationResult> results = run_jobs(jobs, settings.threads, finished_one);
+    std::vector<ReplicationResult> results =
+        run_jobs(jobs, settings.threads, finished_one, settings.cancel);
     for (std::size_t j = 0; j < jobs.size(); ++j)
       out.items[j].result = std::move(results[j]);
     return out;

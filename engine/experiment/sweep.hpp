@@ -73,6 +73,8 @@ struct SweepSettings {
   SweepShard shard;
   // Every variant's replications start from this snapshot ("what-if from now"); nullptr: empty.
   std::shared_ptr<const StartingSnapshot> start;
+  // Set from any thread to stop: run_sweep throws RunCancelled (ExperimentSettings::cancel).
+  const CancelFlag* cancel = nullptr;
   // Called after each finished replication with (finished, planned so far), never concurrently.
   std::function<void(std::size_t, std::size_t)> progress;
 };

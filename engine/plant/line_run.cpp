@@ -19,9 +19,11 @@ using line_run::RunEvent;
 
 // A model whose clock stops advancing would run forever: the scene builder rules out the known
 // causes, and advance_to turns any other into an error instead of a hang. It runs in stretches of
-// this many events and checks between them, so that the events pay nothing for it: a stretch that
-// ends at the instant it began was spent at that instant.
+// kCheckEvents events and checks between them, so that the events pay nothing for it: stretches
+// that end at the instant they began add up, and this many events at one instant is stuck.
+// Between stretches it also looks at the cancel flag (about a millisecond's work apart).
 constexpr std::uint64_t kStuckEvents = 10'000'000;
+constexpr std::uint64_t kCheckEvents = 1'000'000;
 
 // The build steps, in dependency order: nodes and waiting lists, the WIP limits' marks on them,
 // then each kind, operators and stops.
@@ -161,12 +163,16 @@ LineRun::LineRun(const Scene& scene, std::uint64_t seed, std::uint32_t replicati
 }
 
 LineRun::LineRun(const LineRun& other)
-    : line_(std::make_unique<Line>(*other.line_)), scene_(other.scene_), seed_(other.seed_) {}
+    : line_(std::make_unique<Line>(*other.line_)),
+      scene_(other.scene_),
+      seed_(other.seed_),
+      cancel_(other.cancel_) {}
 LineRun& LineRun::operator=(const LineRun& other) {
   if (this != &other) {
     line_ = std::make_unique<Line>(*other.line_);
     scene_ = other.scene_;
     seed_ = other.seed_;
+    cancel_ = other.cancel_;
   }
   return *this;
 }
@@ -217,12 +223,21 @@ StopReason LineRun::advance_to(double time) {
   if (time <= line.kernel.now()) return StopReason::kTimeReached;
   RunLimits limits;
   limits.until = std::min(time, line.end_time());
-  limits.max_events = kStuckEvents;
+  limits.max_events = kCheckEvents;
+  double instant_s = line.kernel.now();
+  std::uint64_t at_instant = 0;  // events run in whole stretches that ended where they began
   for (;;) {
     const double began_s = line.kernel.now();
     const StopReason stop = line.kernel.run(EventDispatch{line}, limits);
     if (stop != StopReason::kEventLimit) return stop;
-    if (line.kernel.now() == began_s) {
+    if (cancel_ && cancel_->load(std::memory_order_relaxed)) throw RunCancelled();
+    if (line.kernel.now() != began_s || began_s != instant_s) {
+      instant_s = line.kernel.now();
+      at_instant = 0;
+      continue;
+    }
+    at_instant += kCheckEvents;
+    if (at_instant >= kStuckEvents) {
       throw InputError({line.scene_file, 0, 0, ""},
                        fmt::format("the simulation is stuck at t = {} s: {} events without the "
                                    "clock advancing; look for processing, inter-arrival or "

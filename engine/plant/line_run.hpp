@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cancellation.hpp"
 #include "core/simulation_kernel.hpp"
 #include "plant/line_snapshot.hpp"
 #include "plant/replication_result.hpp"
@@ -44,6 +45,9 @@ class LineRun {
   ReplicationResult run_to_end();
   // Advances the clock to `time` (for stepping and viewers); never beyond the end of the run.
   StopReason advance_to(double time);
+  // From now on, advance_to and run_to_end look at `flag` (nullptr: none) every million events or
+  // so and throw RunCancelled once it is set; a copy looks at the same flag.
+  void cancel_on(const CancelFlag* flag) { cancel_ = flag; }
   // Executes the next event, if one is due before the end of the run: true when one ran; false
   // at the end of the run (the clock then stands there) or once a deadlock stopped it.
   bool step();
@@ -111,6 +115,7 @@ class LineRun {
   // were drawn from.
   const Scene* scene_ = nullptr;
   std::uint64_t seed_ = 0;
+  const CancelFlag* cancel_ = nullptr;
 };
 
 }  // namespace linetwin
