@@ -111,7 +111,10 @@ def file_uses(words):
     name = os.path.basename(program)
     if "/" in program and not re.match(r"^(build[^/]*)/", program):
         reads.append(program)  # a script of the repository, run by its path
-    if program in INTERPRETERS:
+    if program in INTERPRETERS and arguments[:2] == ["-m", "linetwin"]:
+        # `python3 -m linetwin ARGS` is the CLI itself (bindings/python): read as linetwin ARGS.
+        program, name, arguments = "linetwin", "linetwin", arguments[2:]
+    elif program in INTERPRETERS:
         # The script it runs: none with -c, whose program is on the command line.
         script = next((a for a in arguments if not a.startswith("-")), None)
         if script and "-c" not in arguments:
