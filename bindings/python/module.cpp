@@ -13,21 +13,26 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <variant>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "cli.hpp"
+#include "core/cancellation.hpp"
 #include "core/duration.hpp"
 #include "core/input_error.hpp"
 #include "experiment/replication_table.hpp"
@@ -192,6 +197,56 @@ std::uint64_t seed_value(const py::int_& value) {
   return seed;
 }
 
+// Runs `work(cancel)` on a thread of its own with the GIL released, so that other Python threads
+// run meanwhile, and wakes every 50 ms to let Python handle its signals: on Ctrl-C (a handler
+// that raises), it sets the cancel flag, waits for the work to give up (the engine looks at the
+// flag every million events and between replications) and raises what the handler raised,
+// KeyboardInterrupt, with no thread of the work left running. Worker threads never call Python.
+template <class Work>
+auto interruptible(Work&& work) {
+  using Result = decltype(work(static_cast<const CancelFlag*>(nullptr)));
+  CancelFlag cancel{false};
+  std::optional<Result> result;
+  std::exception_ptr failure;
+  std::mutex mutex;
+  std::condition_variable finished;
+  bool done = false;
+  bool interrupted = false;
+  {
+    py::gil_scoped_release release;
+    std::thread worker([&] {
+      try {
+        result.emplace(work(&cancel));
+      } catch (...) {
+        failure = std::current_exception();
+      }
+      const std::lock_guard lock(mutex);
+      done = true;
+      finished.notify_one();
+    });
+    std::unique_lock lock(mutex);
+    while (!done) {
+      if (finished.wait_for(lock, std::chrono::milliseconds(50), [&] { return done; })) break;
+      lock.unlock();
+      {
+        py::gil_scoped_acquire acquire;
+        // Runs the Python handlers of the signals that came (only on the main thread).
+        interrupted = PyErr_CheckSignals() != 0;
+      }
+      lock.lock();
+      if (interrupted) {
+        cancel.store(true);
+        finished.wait(lock, [&] { return done; });
+      }
+    }
+    lock.unlock();
+    worker.join();
+  }
+  if (interrupted) throw py::error_already_set();
+  if (failure) std::rethrow_exception(failure);
+  return std::move(*result);
+}
+
 // The outputs of a run: the CLI's --json and --csv texts and each per-replication column.
 py::dict run(const SceneHandle& handle, const std::optional<py::int_>& reps,
              const std::optional<py::int_>& seed, const std::optional<DurationArgument>& duration,
@@ -208,12 +263,10 @@ py::dict run(const SceneHandle& handle, const std::optional<py::int_>& reps,
     throw InputError({"", 0, 0, duration ? "duration" : "warmup"}, problem->message);
   settings.threads = static_cast<unsigned>(in_range(threads, 0, kMaxThreads, "threads"));
 
-  std::vector<ReplicationResult> replications;
-  {
-    // Worker threads never call into Python; other Python threads run meanwhile.
-    py::gil_scoped_release release;
-    replications = run_replications(scene, settings);
-  }
+  const std::vector<ReplicationResult> replications = interruptible([&](const CancelFlag* cancel) {
+    settings.cancel = cancel;
+    return run_replications(scene, settings);
+  });
   const ExperimentSummary summary = summarize(replications);
   const RunReport report{scene, settings, summary};
   std::ostringstream json, csv;
