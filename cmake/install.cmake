@@ -1,0 +1,49 @@
+# What `cmake --install` puts where (docs/install.md), and the Debian package `cpack -G DEB`
+# builds from the same rules. The programs and the engine's libraries and headers have their
+# install rules beside their targets (tools/, engine/CMakeLists.txt); here: the CMake package
+# config for the engine's export set, the bundled scenes, and CPack.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(linetwin_config_dir ${CMAKE_INSTALL_LIBDIR}/cmake/linetwin)
+install(EXPORT linetwin NAMESPACE linetwin:: FILE linetwinTargets.cmake
+        DESTINATION ${linetwin_config_dir})
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/linetwinConfig.cmake.in
+                              ${PROJECT_BINARY_DIR}/linetwinConfig.cmake
+                              INSTALL_DESTINATION ${linetwin_config_dir})
+# Before 1.0 a minor version may change the API.
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/linetwinConfigVersion.cmake
+                                 COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/linetwinConfig.cmake
+              ${PROJECT_BINARY_DIR}/linetwinConfigVersion.cmake
+        DESTINATION ${linetwin_config_dir})
+
+# The scenes name their 3D models as ../assets/models/*.obj: the two folders stay side by side.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/scenes ${PROJECT_SOURCE_DIR}/assets
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/linetwin)
+
+# One package with the programs, the engine to build against and the scenes. dpkg-shlibdeps
+# (dpkg-dev) derives the runtime dependencies from the programs; building against the engine
+# also needs the -dev packages of the libraries the config finds, which the package recommends.
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME linetwin)
+set(CPACK_PACKAGE_VENDOR "linetwin maintainers")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
+    "${PROJECT_DESCRIPTION}
+ linetwin simulates production lines (stations, buffers, conveyors, operators, failures and
+ shifts) by discrete events, runs replications, sweeps and paired comparisons, and keeps twins
+ of real lines from their telemetry (MQTT, MTConnect, recordings in HDF5).
+ .
+ This package holds the command-line program linetwin, the viewer linetwin-viewer, the
+ telemetry publisher linetwin-publish, the bundled scenes, and the engine's static libraries,
+ headers and CMake package config (find_package(linetwin)).")
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER
+    "linetwin maintainers <maintainers@users.noreply.h-seed-f8c5c204.example>")
+set(CPACK_DEBIAN_PACKAGE_SECTION science)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # linetwin_<version>_<arch>.deb
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+string(JOIN ", " CPACK_DEBIAN_PACKAGE_RECOMMENDS cmake pkg-config libfmt-dev libyaml-cpp-dev
+       nlohmann-json3-dev libsimdjson-dev libpugixml-dev libhdf5-dev libmosquitto-dev)
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+include(CPack)
