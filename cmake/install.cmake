@@ -29,15 +29,15 @@ set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME linetwin)
 set(CPACK_PACKAGE_VENDOR "linetwin maintainers")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+# The package's long description (CPack indents it and turns the empty line into " .").
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "${PROJECT_DESCRIPTION}
- linetwin simulates production lines (stations, buffers, conveyors, operators, failures and
- shifts) by discrete events, runs replications, sweeps and paired comparisons, and keeps twins
- of real lines from their telemetry (MQTT, MTConnect, recordings in HDF5).
- .
- This package holds the command-line program linetwin, the viewer linetwin-viewer, the
- telemetry publisher linetwin-publish, the bundled scenes, and the engine's static libraries,
- headers and CMake package config (find_package(linetwin)).")
+    "linetwin simulates production lines (stations, buffers, conveyors, operators, failures and
+shifts) by discrete events, runs replications, sweeps and paired comparisons, and keeps twins of
+real lines from their telemetry (MQTT, MTConnect, recordings in HDF5).
+
+This package holds the command-line program linetwin, the viewer linetwin-viewer, the telemetry
+publisher linetwin-publish, the bundled scenes, and the engine's static libraries, headers and
+CMake package config (find_package(linetwin)).")
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER
     "linetwin maintainers <maintainers@users.noreply.h-seed-f8c5c204.example>")
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
@@ -46,4 +46,6 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 string(JOIN ", " CPACK_DEBIAN_PACKAGE_RECOMMENDS cmake pkg-config libfmt-dev libyaml-cpp-dev
        nlohmann-json3-dev libsimdjson-dev libpugixml-dev libhdf5-dev libmosquitto-dev)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+# Debian ships programs stripped; cmake strips the programs only, never the static libraries.
+set(CPACK_STRIP_FILES ON)
 include(CPack)
