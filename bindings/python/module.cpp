@@ -41,6 +41,8 @@
 #include "io/scene_file.hpp"
 #include "io/scene_overrides.hpp"
 #include "io/scene_reader.hpp"
+#include "plant/line_run.hpp"
+#include "telemetry/simulated_telemetry.hpp"
 
 namespace py = pybind11;
 
@@ -301,6 +303,120 @@ py::dict run(const SceneHandle& handle, const std::optional<py::int_>& reps,
   return out;
 }
 
+// One replication driven step by step from Python (linetwin.Simulation): single-threaded, so
+// its callbacks run on the calling thread with the GIL held. A fork is a copy of the run, which
+// goes on exactly as the original would; it shares the scene (immutable) but not the callback.
+class SimulationHandle {
+ public:
+  SimulationHandle(const SceneHandle& scene, std::uint64_t seed, std::uint32_t replication,
+                   const RunSettings& settings)
+      : scene_(scene),
+        settings_(settings),
+        run_(std::make_unique<LineRun>(*scene.scene, seed, replication, settings)) {}
+  SimulationHandle(const SimulationHandle& other)
+      : scene_(other.scene_),
+        settings_(other.settings_),
+        run_(std::make_unique<LineRun>(*other.run_)) {
+    run_->observe(nullptr);  // the copy would report to the original's callback
+  }
+  SimulationHandle(SimulationHandle&&) = default;  // the observer stays where it is, on the heap
+
+  double now() const { return run_->now(); }
+  double end_time() const { return run_->end_time(); }
+  // Without a callback nothing calls Python, so other Python threads run meanwhile.
+  void run_until(double time_s) {
+    if (observer_) {
+      run_->advance_to(time_s);
+      return;
+    }
+    py::gil_scoped_release release;
+    run_->advance_to(time_s);
+  }
+  bool step() { return run_->step(); }
+  std::size_t station(const std::string& id) const {
+    const Scene& scene = *scene_.scene;
+    for (std::size_t i = 0; i < scene.stations().size(); ++i) {
+      if (scene.element(scene.stations()[i]).id == id) return i;
+    }
+    throw InputError({"", 0, 0, "station"},
+                     fmt::format("expected a station of {}, found '{}'", scene_.path, id));
+  }
+  std::string station_state(const std::string& id) const {
+    return std::string(machine_state_name(machine_state_of(run_->station_activity(station(id)))));
+  }
+  std::uint64_t parts_at(const std::string& id) const {
+    const std::optional<ElementIndex> element = scene_.scene->find(id);
+    if (!element) {
+      throw InputError({"", 0, 0, "element"},
+                       fmt::format("expected an element of {}, found '{}'", scene_.path, id));
+    }
+    return run_->parts_at(*element);
+  }
+  void fail_station(const std::string& id, double repair_s) {
+    run_->fail_station(station(id), repair_s);
+  }
+  // The CLI's `linetwin run --replication R --json` object of the run so far.
+  py::dict results() const {
+    ExperimentSettings settings;
+    settings.seed = run_->seed();
+    settings.run = settings_;
+    settings.run.replications = 1;
+    const ExperimentSummary summary = summarize({run_->results()});
+    const RunReport report{*scene_.scene, settings, summary};
+    std::ostringstream json, csv;
+    write_json(json, report);
+    write_csv(csv, report);
+    py::dict out;
+    out["json"] = json.str();
+    out["csv"] = csv.str();
+    out["replications"] = py::list();
+    out["deadlocks"] = summary.deadlocks.size();
+    return out;
+  }
+  // `callback(time_s, station, state, good, scrap)` for every station report from now on (the
+  // viewer's event log reads the same reports); None stops them.
+  void on_report(py::object callback) {
+    run_->observe(nullptr);
+    observer_.reset();
+    if (callback.is_none()) return;
+    observer_ = std::make_unique<Reports>(scene_.scene, std::move(callback));
+    run_->observe(observer_.get());
+  }
+
+ private:
+  struct Reports final : StationObserver {
+    Reports(std::shared_ptr<const Scene> of, py::object to)
+        : scene(std::move(of)), callback(std::move(to)) {}
+    void on_station_report(const StationReport& report) override {
+      callback(report.time_s, scene->element(report.station).id,
+               std::string(machine_state_name(machine_state_of(report.activity))),
+               report.good_total, report.scrapped_total);
+    }
+    std::shared_ptr<const Scene> scene;
+    py::object callback;
+  };
+
+  SceneHandle scene_;
+  RunSettings settings_;
+  std::unique_ptr<LineRun> run_;
+  std::unique_ptr<Reports> observer_;
+};
+
+SimulationHandle make_simulation(const SceneHandle& scene, const std::optional<py::int_>& seed,
+                                 const py::int_& replication,
+                                 const std::optional<DurationArgument>& duration,
+                                 const std::optional<DurationArgument>& warmup) {
+  RunSettings settings = scene.scene->run_settings();
+  if (duration) settings.duration_s = duration_seconds(*duration, "duration", false);
+  if (warmup) settings.warmup_s = duration_seconds(*warmup, "warmup", true);
+  settings.replications = 1;
+  if (auto problem = run_settings_problem(settings))
+    throw InputError({"", 0, 0, duration ? "duration" : "warmup"}, problem->message);
+  const auto r =
+      static_cast<std::uint32_t>(in_range(replication, 0, kMaxReplications - 1, "replication"));
+  return SimulationHandle(scene, seed ? seed_value(*seed) : scene.scene->seed(), r, settings);
+}
+
 // `python3 -m linetwin ARGS`: the CLI itself on the process's standard output and error.
 int cli_main(const std::vector<std::string>& arguments) {
   std::vector<std::string> args{"linetwin"};
@@ -368,4 +484,24 @@ PYBIND11_MODULE(_core, m) {
   m.def("run", &run, py::arg("scene"), py::arg("reps"), py::arg("seed"), py::arg("duration"),
         py::arg("warmup"), py::arg("threads"));
   m.def("cli_main", &cli_main, py::arg("arguments"));
+
+  py::class_<SimulationHandle>(m, "SimulationHandle")
+      .def_property_readonly("now", &SimulationHandle::now)
+      .def_property_readonly("end_time", &SimulationHandle::end_time)
+      .def("run_until", &SimulationHandle::run_until, py::arg("time_s"))
+      .def("step", &SimulationHandle::step)
+      .def("station_state", &SimulationHandle::station_state, py::arg("station"))
+      .def("parts_at", &SimulationHandle::parts_at, py::arg("element"))
+      .def("fail_station", &SimulationHandle::fail_station, py::arg("station"), py::arg("repair_s"))
+      .def("results", &SimulationHandle::results)
+      .def("fork", [](const SimulationHandle& h) { return SimulationHandle(h); })
+      .def("on_report", &SimulationHandle::on_report, py::arg("callback"));
+  m.def(
+      "duration_seconds",
+      [](const std::string& text, const std::string& name) {
+        return duration_seconds(text, name.c_str(), true);
+      },
+      py::arg("text"), py::arg("name"));
+  m.def("simulation", &make_simulation, py::arg("scene"), py::arg("seed"), py::arg("replication"),
+        py::arg("duration"), py::arg("warmup"));
 }

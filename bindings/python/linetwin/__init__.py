@@ -297,3 +297,100 @@ class Results:
                                                         ("lead_time_mean_s", " s")))
         return (f"<linetwin.Results '{d['scene_name']}': {d['replications']} replications, "
                 f"seed {d['seed']}, {figures}, bottleneck {d['bottleneck']['station']}>")
+
+
+class StationReport(NamedTuple):
+    """What a station reports as it runs (Simulation.on_report): at `time_s` (seconds), its
+    `state` by the names of docs/twins.md (producing, idle, blocked, down, setup, off_shift) and
+    its cumulative `good` and `scrap` counters since the start of the run."""
+    time_s: float
+    station: str
+    state: str
+    good: int
+    scrap: int
+
+
+class Simulation:
+    """One replication of a scene, driven step by step:
+
+        with linetwin.Simulation(scene, seed=1, replication=0) as sim:
+            sim.run_until(3600)            # seconds of simulated time
+            sim.station_state("OP30")      # "producing", "down", ...
+            sim.fail_station("OP30", repair=1800)
+            what_if = sim.fork()           # goes on exactly as sim would
+            sim.run_until(sim.end_time)
+            sim.results().throughput_per_hour
+
+    `duration` and `warmup` default to the scene's (text such as "8h", or seconds). Single
+    threaded: callbacks (on_report) run on the calling thread."""
+
+    __slots__ = ("_handle", "_scene")
+
+    def __init__(self, scene: Scene, seed: Optional[int] = None, replication: int = 0,
+                 duration: Optional[Duration] = None, warmup: Optional[Duration] = None,
+                 _handle: Any = None):
+        if not isinstance(scene, Scene):
+            raise TypeError(f"expected a linetwin.Scene, found {type(scene).__name__}")
+        self._scene = scene
+        self._handle = _handle if _handle is not None else _core.simulation(
+            scene._handle, seed, replication, duration, warmup)
+
+    def __enter__(self) -> "Simulation":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._handle.on_report(None)
+
+    @property
+    def now(self) -> float:
+        """The simulated time, seconds from the start (warm-up included)."""
+        return self._handle.now
+
+    @property
+    def end_time(self) -> float:
+        """When the run ends: warm-up plus duration, seconds."""
+        return self._handle.end_time
+
+    def run_until(self, time_s: float) -> None:
+        """Runs to `time_s` seconds (never past the end; a time already passed does nothing)."""
+        self._handle.run_until(float(time_s))
+
+    def step(self) -> bool:
+        """Runs the next event; False at the end of the run (or once the line deadlocked)."""
+        return self._handle.step()
+
+    def station_state(self, station: str) -> str:
+        return self._handle.station_state(station)
+
+    def parts_at(self, element: str) -> int:
+        """Parts at an element now: queued in a buffer, held at a station, on a conveyor."""
+        return self._handle.parts_at(element)
+
+    def fail_station(self, station: str, repair: Duration) -> None:
+        """Breaks `station` down now, repaired `repair` after its repair starts (text such as
+        "30min", or seconds); draws no random numbers. InputError if it is already down."""
+        if isinstance(repair, str):
+            repair_s = _core.duration_seconds(repair, "repair")
+        elif isinstance(repair, (int, float)) and not isinstance(repair, bool):
+            repair_s = float(repair)
+        else:
+            raise TypeError(f"expected a duration (text or seconds), found {type(repair).__name__}")
+        self._handle.fail_station(station, repair_s)
+
+    def results(self) -> Results:
+        """The run so far, as `linetwin run --replication R --json` reports a whole run."""
+        return Results(self._handle.results())
+
+    def fork(self) -> "Simulation":
+        """An independent copy that goes on exactly as this one would (without its callback)."""
+        return Simulation(self._scene, _handle=self._handle.fork())
+
+    def on_report(self, callback) -> None:
+        """Calls callback(StationReport) for every station report from now on: a state change or
+        a counter (the reports the viewer's event log shows); None stops them."""
+        if callback is None:
+            self._handle.on_report(None)
+            return
+        if not callable(callback):
+            raise TypeError(f"expected a callable or None, found {type(callback).__name__}")
+        self._handle.on_report(lambda *report: callback(StationReport(*report)))
