@@ -3,9 +3,10 @@
 # Pass --ci to add what the full test run needs beyond the main build (clang for the sanitizer and
 # fuzzing build, clang-format for the format check, the mosquitto broker and clients for the live
 # telemetry tests, h5py and pandas to check that recordings read without linetwin, pytest and
-# PyYAML for the Python module's tests, Dask's distributed for its sweeps on a cluster, GNU time
-# for the memory test's peak resident set, xmllint for the sweep's JUnit and HTML files, and
-# chromium, which opens the sweep's HTML report headless in a test).
+# PyYAML for the Python module's tests, mypy's stubtest for its type stubs, Dask's distributed
+# for its sweeps on a cluster, GNU time for the memory test's peak resident set, xmllint for the
+# sweep's JUnit and HTML files, and chromium, which opens the sweep's HTML report headless in a
+# test).
 set -euo pipefail
 
 packages=(
@@ -25,7 +26,8 @@ packages=(
 )
 if [ "${1:-}" = "--ci" ]; then
   packages+=(clang clang-format mosquitto mosquitto-clients python3-h5py python3-pandas
-             python3-pytest python3-yaml python3-distributed time libxml2-utils chromium)
+             python3-pytest python3-yaml python3-distributed python3-mypy time libxml2-utils
+             chromium)
 fi
 
 missing=()
