@@ -51,9 +51,10 @@ cli_throughput() {
   "$1" run "$2" --json - | json_throughput
 }
 
-# Configures and builds consumer/ against the linetwin installed in a prefix ($1), checking that
-# it found that one and compiled with its headers, not this source tree's; then runs it on a
-# scene ($2), printing its throughput.
+# Configures and builds consumer/ (its program linked with the whole engine, and again with the io
+# layer alone) against the linetwin installed in a prefix ($1), checking that it found that one
+# and compiled with its headers, not this source tree's; then runs the first on a scene ($2),
+# printing its throughput.
 consumer_throughput() {
   local prefix=$1 consumer generator=()
   consumer=$(mktemp -d "$work/consumer.XXXX")
