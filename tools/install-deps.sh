@@ -18,6 +18,8 @@ packages=(
   # The Python module (bindings/python): pybind11 and the headers of Debian's python3, and numpy,
   # whose arrays hold each replication's KPIs.
   pybind11-dev python3-dev python3-numpy
+  # cpack -G DEB (docs/install.md): file, and dpkg-shlibdeps for the package's dependencies.
+  dpkg-dev file
   # The desktop viewer (-DLINETWIN_VIEWER=ON, the default): Dear ImGui with its GLFW and OpenGL 3
   # backends, GLFW, Assimp for 3D models, GLM, stb for PNGs, the GL headers; Mesa's software
   # renderer and Xvfb for its screenshot tests, doc images and frame benchmark without a GPU.
