@@ -394,3 +394,5 @@ class Simulation:
         if not callable(callback):
             raise TypeError(f"expected a callable or None, found {type(callback).__name__}")
         self._handle.on_report(lambda *report: callback(StationReport(*report)))
+
+from linetwin.sweep import SweepResults, sweep  # noqa: E402
