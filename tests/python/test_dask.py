@@ -96,6 +96,13 @@ def test_bad_calls_raise():
         linetwin.sweep(42)
 
 
+def test_shards_are_at_least_two_per_worker_and_at_most_one_per_item():
+    # Two work items (the baseline's and B2 16's one replication): never more shards than that.
+    assert sweep_module._shard_count("examples/b2_doubled.scenario.yaml", ["--reps=1"], 2) == 2
+    # 11 variants of 30 replications on 3 workers: at least 6 shards, at most 330.
+    assert 6 <= sweep_module._shard_count(SCENARIO, [], 3) <= 330
+
+
 def test_cluster_is_the_local_sweep(client, expected):
     results = linetwin.sweep(SCENARIO, client=client)
     assert results.to_json().encode() == expected
@@ -115,6 +122,25 @@ def test_order_files_travel_with_the_tasks(client, tmp_path):
     files, _ = sweep_module._study_files(scenario)
     assert sorted(os.path.basename(name) for name in files) == [
         "final_assembly.yaml", "final_assembly_orders.csv", "orders.scenario.yaml"]
+    assert linetwin.sweep(scenario, client=client).to_json().encode() == cli_sweep(scenario)
+
+
+def test_start_snapshot_travels_with_the_tasks(client, tmp_path):
+    # What-if from now: a snapshot of the line at 6 h beside the scenario, named by `start`.
+    base = os.path.join(SOURCE_DIR, "scenes", "breakdown_line.yaml")
+    status, _, err = run_cli("run", base, "--snapshot", tmp_path / "now.yaml", "--at", "6h", "-q")
+    assert status == 0, err
+    (tmp_path / "now.scenario.yaml").write_text(
+        "linetwin_scenario: 1\n"
+        f"base: {os.path.relpath(base, tmp_path)}\n"
+        "start: {snapshot: now.yaml, down_for: {OP30: 1h}}\n"
+        "run: {replications: 6, duration: 4h}\n"
+        "variants:\n"
+        "  - {name: B2 16, set: {B2.capacity: 16}}\n")
+    scenario = os.path.relpath(tmp_path / "now.scenario.yaml", SOURCE_DIR)
+    files, _ = sweep_module._study_files(scenario)
+    assert sorted(os.path.basename(name) for name in files) == [
+        "breakdown_line.yaml", "now.scenario.yaml", "now.yaml"]
     assert linetwin.sweep(scenario, client=client).to_json().encode() == cli_sweep(scenario)
 
 
