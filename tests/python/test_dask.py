@@ -108,40 +108,41 @@ def test_cluster_is_the_local_sweep(client, expected):
     assert results.to_json().encode() == expected
 
 
-def test_order_files_travel_with_the_tasks(client, tmp_path):
-    # A scenario outside the source tree on a base that releases orders from a CSV file: the
-    # workers get the three files with the task, in their layout.
-    base = os.path.join(SOURCE_DIR, "scenes", "final_assembly.yaml")
-    (tmp_path / "orders.scenario.yaml").write_text(
-        "linetwin_scenario: 1\n"
-        f"base: {os.path.relpath(base, tmp_path)}\n"
-        "run: {replications: 4, duration: 24h}\n"
-        "variants:\n"
-        "  - {name: larger PBS, set: {PBS.capacity: 40}}\n")
-    scenario = os.path.relpath(tmp_path / "orders.scenario.yaml", SOURCE_DIR)
+def study_outside(tmp_path, scene, lines):
+    """A scenario file in tmp_path, outside the source tree, on the bundled `scene` with `lines`
+    after its base: its path from the source tree, the folder both sweeps run in."""
+    base = os.path.join(SOURCE_DIR, "scenes", scene)
+    (tmp_path / "study.scenario.yaml").write_text(
+        f"linetwin_scenario: 1\nbase: {os.path.relpath(base, tmp_path)}\n{lines}")
+    return os.path.relpath(tmp_path / "study.scenario.yaml", SOURCE_DIR)
+
+
+def assert_travels(client, scenario, file_names):
+    """The workers get the study's files (by name) with the tasks, and the sweep is the CLI's."""
     files, _ = sweep_module._study_files(scenario)
-    assert sorted(os.path.basename(name) for name in files) == [
-        "final_assembly.yaml", "final_assembly_orders.csv", "orders.scenario.yaml"]
+    assert sorted(os.path.basename(name) for name in files) == file_names
     assert linetwin.sweep(scenario, client=client).to_json().encode() == cli_sweep(scenario)
+
+
+def test_order_files_travel_with_the_tasks(client, tmp_path):
+    # A base that releases orders from a CSV file beside it.
+    scenario = study_outside(tmp_path, "final_assembly.yaml",
+                             "run: {replications: 4, duration: 24h}\n"
+                             "variants: [{name: larger PBS, set: {PBS.capacity: 40}}]\n")
+    assert_travels(client, scenario, ["final_assembly.yaml", "final_assembly_orders.csv",
+                                      "study.scenario.yaml"])
 
 
 def test_start_snapshot_travels_with_the_tasks(client, tmp_path):
     # What-if from now: a snapshot of the line at 6 h beside the scenario, named by `start`.
-    base = os.path.join(SOURCE_DIR, "scenes", "breakdown_line.yaml")
-    status, _, err = run_cli("run", base, "--snapshot", tmp_path / "now.yaml", "--at", "6h", "-q")
+    status, _, err = run_cli("run", "scenes/breakdown_line.yaml", "--snapshot",
+                             tmp_path / "now.yaml", "--at", "6h", "-q")
     assert status == 0, err
-    (tmp_path / "now.scenario.yaml").write_text(
-        "linetwin_scenario: 1\n"
-        f"base: {os.path.relpath(base, tmp_path)}\n"
-        "start: {snapshot: now.yaml, down_for: {OP30: 1h}}\n"
-        "run: {replications: 6, duration: 4h}\n"
-        "variants:\n"
-        "  - {name: B2 16, set: {B2.capacity: 16}}\n")
-    scenario = os.path.relpath(tmp_path / "now.scenario.yaml", SOURCE_DIR)
-    files, _ = sweep_module._study_files(scenario)
-    assert sorted(os.path.basename(name) for name in files) == [
-        "breakdown_line.yaml", "now.scenario.yaml", "now.yaml"]
-    assert linetwin.sweep(scenario, client=client).to_json().encode() == cli_sweep(scenario)
+    scenario = study_outside(tmp_path, "breakdown_line.yaml",
+                             "start: {snapshot: now.yaml, down_for: {OP30: 1h}}\n"
+                             "run: {replications: 6, duration: 4h}\n"
+                             "variants: [{name: B2 16, set: {B2.capacity: 16}}]\n")
+    assert_travels(client, scenario, ["breakdown_line.yaml", "now.yaml", "study.scenario.yaml"])
 
 
 def test_precision_goal_runs_whole_on_the_cluster(client):
