@@ -22,13 +22,12 @@ import threading
 import time
 from typing import Any, Dict, List, Optional, Tuple, Union
 
-from linetwin import InputError, _core
+from linetwin import Duration, InputError, _core
 
-Duration = Union[str, float]
-
-# Work a cluster task should hold, seconds: enough that Dask's cost per task (a few milliseconds)
-# is small beside it, little enough that the work spreads over many workers and a lost task costs
-# little to run again.
+# Work a cluster task should hold, seconds: enough that what a task costs besides its items
+# (Dask's scheduling, the CLI loading the scenario, the shard's file: tens of milliseconds,
+# docs/python.md) does not dominate, little enough that the work spreads over many workers and a
+# lost task costs little to run again.
 TASK_SECONDS = 0.1
 
 # The CLI runs in this process on its working folder and its standard error (file descriptor 2),
