@@ -6,7 +6,7 @@ import importlib.util
 import sys
 
 missing = [m for m in ("pytest", "numpy", "pandas", "yaml") if importlib.util.find_spec(m) is None]
-if missing:
+if missing and __name__ == "__main__":
     print(f"skipped: {sys.executable} lacks {', '.join(missing)}")
     sys.exit(77)
 
@@ -25,9 +25,12 @@ class Skips:
             self.names.append(report.nodeid)
 
 
-skips = Skips()
-code = pytest.main(["-q", "-p", "no:cacheprovider", *sys.argv[1:]], plugins=[skips])
-if code == 0 and skips.names:
-    print(f"skipped: {', '.join(skips.names)}")
-    sys.exit(77)
-sys.exit(code)
+# Only when run as the script: a process that Dask's workers spawn imports this file again as
+# their __main__, and must not run the suite again.
+if __name__ == "__main__":
+    skips = Skips()
+    code = pytest.main(["-q", "-p", "no:cacheprovider", *sys.argv[1:]], plugins=[skips])
+    if code == 0 and skips.names:
+        print(f"skipped: {', '.join(skips.names)}")
+        sys.exit(77)
+    sys.exit(code)
