@@ -291,34 +291,29 @@ void StationFlow::release_general(Line& line, StationRun& station, const Holder&
   refresh_active(line.kernel.now(), station);
 }
 
+std::size_t StationFlow::parts_of_server(const StationRun& station, std::uint32_t k) const {
+  const std::uint32_t s = station.first_server + k;
+  if (servers_[s].state == ServerState::kIdle) return 0;
+  if (station.plain()) return 1;
+  // A server handing over holds its finished parts (the main part among them).
+  const ServerLoad& load = loads_[s];
+  return load.outgoing.empty() ? 1 + load.batch.size()
+                               : load.outgoing.size() - load.next_out + load.redo.size();
+}
+
 std::uint64_t StationFlow::parts_at(const StationRun& station) const {
   std::uint64_t parts = 0;
-  for (std::uint32_t k = 0; k < station.servers; ++k) {
-    const std::uint32_t s = station.first_server + k;
-    if (servers_[s].state == ServerState::kIdle) continue;
-    const ServerLoad& load = loads_[s];
-    // A server handing over holds its finished parts (the main part among them).
-    parts += station.plain()         ? 1
-             : load.outgoing.empty() ? 1 + load.batch.size()
-                                     : load.outgoing.size() - load.next_out + load.redo.size();
-  }
+  for (std::uint32_t k = 0; k < station.servers; ++k)
+    parts += parts_of_server(station, k);
   return parts;
 }
 
 void StationFlow::held_parts(const StationRun& station, std::vector<HeldPart>& out) const {
   for (std::uint32_t k = 0; k < station.servers; ++k) {
-    const std::uint32_t s = station.first_server + k;
-    const ServerState state = servers_[s].state;
-    if (state == ServerState::kIdle) continue;
+    const ServerState state = servers_[station.first_server + k].state;
     const bool finished = state == ServerState::kBlocked || state == ServerState::kHandingOver;
-    const ServerLoad& load = loads_[s];
-    std::size_t parts = 1;
-    if (!station.plain()) {
-      parts = load.outgoing.empty() ? 1 + load.batch.size()
-                                    : load.outgoing.size() - load.next_out + load.redo.size();
-    }
-    for (std::size_t p = 0; p < parts; ++p)
-      out.push_back(HeldPart{finished, std::numeric_limits<double>::quiet_NaN()});
+    out.insert(out.end(), parts_of_server(station, k),
+               HeldPart{finished, std::numeric_limits<double>::quiet_NaN()});
   }
 }
 

@@ -120,6 +120,8 @@ class StationFlow {
   bool pull_batch(Line& line, StationRun& station, std::uint32_t k);
   bool try_assemble(Line& line, StationRun& station, std::uint32_t k);
   std::uint32_t first_idle_server(const StationRun& station) const;
+  // The parts server k holds: none when idle, else its part, batch or what it still hands over.
+  std::size_t parts_of_server(const StationRun& station, std::uint32_t k) const;
   void finish(Line& line, StationRun& station, std::uint32_t k);
   void hand_out(Line& line, StationRun& station, std::uint32_t k);
 
