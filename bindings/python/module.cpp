@@ -199,6 +199,24 @@ std::uint64_t seed_value(const py::int_& value) {
   return seed;
 }
 
+// What the package's Results read: the CLI's --json and --csv texts of `replications` and the
+// count of deadlocked ones; "replications" (the per-replication columns) is left empty for the
+// caller to fill.
+py::dict report_outputs(const Scene& scene, const ExperimentSettings& settings,
+                        const std::vector<ReplicationResult>& replications) {
+  const ExperimentSummary summary = summarize(replications);
+  const RunReport report{scene, settings, summary};
+  std::ostringstream json, csv;
+  write_json(json, report);
+  write_csv(csv, report);
+  py::dict out;
+  out["json"] = json.str();
+  out["csv"] = csv.str();
+  out["replications"] = py::list();
+  out["deadlocks"] = summary.deadlocks.size();
+  return out;
+}
+
 // Runs `work(cancel)` on a thread of its own with the GIL released, so that other Python threads
 // run meanwhile, and wakes every 50 ms to let Python handle its signals: on Ctrl-C (a handler
 // that raises), it sets the cancel flag, waits for the work to give up (the engine looks at the
@@ -269,12 +287,7 @@ py::dict run(const SceneHandle& handle, const std::optional<py::int_>& reps,
     settings.cancel = cancel;
     return run_replications(scene, settings);
   });
-  const ExperimentSummary summary = summarize(replications);
-  const RunReport report{scene, settings, summary};
-  std::ostringstream json, csv;
-  write_json(json, report);
-  write_csv(csv, report);
-
+  py::dict out = report_outputs(scene, settings, replications);
   const ReplicationTable table(scene);
   py::list columns;
   for (std::size_t c = 0; c < table.size(); ++c) {
@@ -295,11 +308,7 @@ py::dict run(const SceneHandle& handle, const std::optional<py::int_>& reps,
     column.attr("flags").attr("writeable") = false;
     columns.append(py::make_tuple(table.name(c), column));
   }
-  py::dict out;
-  out["json"] = json.str();
-  out["csv"] = csv.str();
   out["replications"] = columns;
-  out["deadlocks"] = summary.deadlocks.size();
   return out;
 }
 
@@ -361,17 +370,7 @@ class SimulationHandle {
     settings.seed = run_->seed();
     settings.run = settings_;
     settings.run.replications = 1;
-    const ExperimentSummary summary = summarize({run_->results()});
-    const RunReport report{*scene_.scene, settings, summary};
-    std::ostringstream json, csv;
-    write_json(json, report);
-    write_csv(csv, report);
-    py::dict out;
-    out["json"] = json.str();
-    out["csv"] = csv.str();
-    out["replications"] = py::list();
-    out["deadlocks"] = summary.deadlocks.size();
-    return out;
+    return report_outputs(*scene_.scene, settings, {run_->results()});
   }
   // `callback(time_s, station, state, good, scrap)` for every station report from now on (the
   // viewer's event log reads the same reports); None stops them.
