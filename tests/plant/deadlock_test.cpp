@@ -13,14 +13,12 @@
 #include "io/scene_file.hpp"
 #include "plant/line_run.hpp"
 #include "test_files.hpp"
+#include "test_scenes.hpp"
 
 using namespace linetwin;
+using linetwin::test::bundled_scene;
 
 namespace {
-
-Scene bundled(const std::string& name) {
-  return load_scene_file(std::string(LINETWIN_SOURCE_DIR) + "/tests/plant/scenes/" + name);
-}
 
 Scene scene_of(const std::string& yaml) {
   return load_scene_text("linetwin_scene: 1\n" + yaml, "deadlock.yaml");
@@ -63,7 +61,7 @@ TEST_CASE("a rework loop into a full buffer deadlocks when the rework finds the 
   // t = 10: p1 passes B1 to OP20 (until 13); OP10 starts p2. t = 13, 16, 19: OP20 reworks p1 into
   // the empty B1 and takes it again. t = 20: p2 waits in B1 (OP20 busy); OP10 starts p3.
   // t = 22: OP20 finishes p1, B1 is full: OP20 is blocked by B1, whose only taker is OP20.
-  const Scene scene = bundled("deadlock_rework_loop.yaml");
+  const Scene scene = bundled_scene("tests/plant/scenes/deadlock_rework_loop.yaml");
   LineRun run(scene, scene.seed(), 0);
   const ReplicationResult result = run.run_to_end();
   REQUIRE(result.deadlock.has_value());
@@ -90,7 +88,7 @@ TEST_CASE("a cycle through a merge deadlocks with every element of the cycle rep
   // OP1 takes p2 (until 2), B1 takes p3. t = 2: p2 into B2; OP1 takes p3, B1 takes p4. t = 3: B2
   // is full, OP1 is blocked by it. t = 6: OP2 reworks p1, B1 is full: OP2 -> B1 -> OP1 -> B2 ->
   // OP2.
-  const Scene scene = bundled("deadlock_merge_cycle.yaml");
+  const Scene scene = bundled_scene("tests/plant/scenes/deadlock_merge_cycle.yaml");
   const ReplicationResult result = LineRun(scene, scene.seed(), 0).run_to_end();
   REQUIRE(result.deadlock.has_value());
   const DeadlockResult& d = *result.deadlock;
@@ -107,7 +105,7 @@ TEST_CASE("an assembly starved of a component that can never come is reported as
   // Bodies arrive every 10 s; R takes 1 s and sends bodies to M (two places); nothing ever makes a
   // bracket, so A never starts. t = 11, 21: bodies into M. t = 31: R is blocked by M with the
   // third body; the arrival due at 40 can go nowhere (R is blocked): nothing can move any more.
-  const Scene scene = bundled("deadlock_starved_assembly.yaml");
+  const Scene scene = bundled_scene("tests/plant/scenes/deadlock_starved_assembly.yaml");
   const ReplicationResult result = LineRun(scene, scene.seed(), 0).run_to_end();
   REQUIRE(result.deadlock.has_value());
   const DeadlockResult& d = *result.deadlock;
@@ -122,7 +120,7 @@ TEST_CASE("an assembly starved of a component that can never come is reported as
 }
 
 TEST_CASE("a deadlock in the warm-up leaves an empty observed period") {
-  Scene scene = bundled("deadlock_rework_loop.yaml");
+  Scene scene = bundled_scene("tests/plant/scenes/deadlock_rework_loop.yaml");
   RunSettings settings = scene.run_settings();
   settings.warmup_s = 600.0;
   LineRun run(scene, scene.seed(), 0, settings);
@@ -135,7 +133,7 @@ TEST_CASE("a deadlock in the warm-up leaves an empty observed period") {
 
 TEST_CASE("deadlocked replications are counted and left out of the estimates") {
   // The rework loop deadlocks in every replication: no KPI is estimated from them.
-  const Scene scene = bundled("deadlock_rework_loop.yaml");
+  const Scene scene = bundled_scene("tests/plant/scenes/deadlock_rework_loop.yaml");
   ExperimentSettings settings = settings_from_scene(scene);
   settings.run.replications = 4;
   settings.threads = 2;
@@ -230,7 +228,7 @@ elements:
     for (const char* name : {"balanced_line.yaml", "breakdown_line.yaml", "final_assembly.yaml",
                              "line_100_stations.yaml", "pocketnc_cell.yaml"}) {
       CAPTURE(name);
-      const Scene scene = load_scene_file(std::string(LINETWIN_SOURCE_DIR) + "/scenes/" + name);
+      const Scene scene = bundled_scene(std::string("scenes/") + name);
       for (std::uint32_t r = 0; r < 2; ++r) {
         RunSettings settings = scene.run_settings();
         settings.duration_s = 3 * 86400.0;

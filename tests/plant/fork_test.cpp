@@ -26,14 +26,12 @@
 #include "io/scene_file.hpp"
 #include "plant/line_run.hpp"
 #include "test_files.hpp"
+#include "test_scenes.hpp"
 
 using namespace linetwin;
+using linetwin::test::bundled_scene;
 
 namespace {
-
-Scene bundled(const std::string& path) {
-  return load_scene_file(std::string(LINETWIN_SOURCE_DIR) + "/" + path);
-}
 
 // Every column of the replication table, to the bit, and the deadlock field by field.
 void check_identical(const Scene& scene, const ReplicationResult& expected,
@@ -82,8 +80,8 @@ struct ForkCase {
 };
 
 std::vector<ForkCase> fork_cases() {
-  const Scene breakdown = bundled("scenes/breakdown_line.yaml");
-  const Scene assembly = bundled("scenes/final_assembly.yaml");
+  const Scene breakdown = bundled_scene("scenes/breakdown_line.yaml");
+  const Scene assembly = bundled_scene("scenes/final_assembly.yaml");
   // breakdown_line: 4 h of warm-up, then 40 h; final_assembly: 48 h from Monday 00:00, its first
   // shift at 06:00.
   return {{"scenes/breakdown_line.yaml",
@@ -135,7 +133,7 @@ std::string refusal(const Scene& scene, const std::string& state) {
 
 TEST_CASE("a copy of a run, at any time, finishes exactly as the original, which it leaves alone") {
   for (const ForkCase& fork_case : fork_cases()) {
-    const Scene scene = bundled(fork_case.scene);
+    const Scene scene = bundled_scene(fork_case.scene);
     const ReplicationResult whole = LineRun(scene, scene.seed(), 0).run_to_end();
     for (double t : fork_case.times) {
       CAPTURE(fork_case.scene);
@@ -157,7 +155,7 @@ TEST_CASE("a copy of a run, at any time, finishes exactly as the original, which
 }
 
 TEST_CASE("a run copied before and after its deadlock stops at the same instant, reported alike") {
-  const Scene scene = bundled("tests/plant/scenes/deadlock_rework_loop.yaml");
+  const Scene scene = bundled_scene("tests/plant/scenes/deadlock_rework_loop.yaml");
   const ReplicationResult whole = LineRun(scene, scene.seed(), 0).run_to_end();
   REQUIRE(whole.deadlock.has_value());
   for (double t : {10.0, whole.deadlock->time_s + 1.0}) {
@@ -175,7 +173,7 @@ TEST_CASE("a run copied before and after its deadlock stops at the same instant,
 TEST_CASE("a saved state restores a run that finishes exactly as the uninterrupted one") {
   test::TempDir dir;
   for (const ForkCase& fork_case : fork_cases()) {
-    const Scene scene = bundled(fork_case.scene);
+    const Scene scene = bundled_scene(fork_case.scene);
     for (std::uint32_t replication : {0u, 3u}) {
       const ReplicationResult whole = LineRun(scene, scene.seed(), replication).run_to_end();
       for (double t : fork_case.times) {
@@ -208,7 +206,7 @@ TEST_CASE("a saved state restores a run that finishes exactly as the uninterrupt
 }
 
 TEST_CASE("a state with other settings or seed runs as a run started with them") {
-  const Scene scene = bundled("scenes/breakdown_line.yaml");
+  const Scene scene = bundled_scene("scenes/breakdown_line.yaml");
   RunSettings settings = scene.run_settings();
   settings.duration_s = 10 * 3600.0;
   settings.warmup_s = 0.0;
@@ -223,7 +221,7 @@ TEST_CASE("a state with other settings or seed runs as a run started with them")
 }
 
 TEST_CASE("a truncated, damaged or foreign state is refused, naming the file") {
-  const Scene scene = bundled("scenes/breakdown_line.yaml");
+  const Scene scene = bundled_scene("scenes/breakdown_line.yaml");
   LineRun run(scene, scene.seed(), 0);
   run.advance_to(time_in_breakdown(scene, 20 * 3600.0));
   const std::string state = saved(run);
@@ -261,7 +259,7 @@ TEST_CASE("a truncated, damaged or foreign state is refused, naming the file") {
     CHECK(refusal(scene, damaged).find("format version 2, expected 1") != std::string::npos);
   }
   SUBCASE("another scene, or this one edited") {
-    const Scene other = bundled("scenes/final_assembly.yaml");
+    const Scene other = bundled_scene("scenes/final_assembly.yaml");
     CHECK(refusal(other, state).find("another scene") != std::string::npos);
     const Scene edited = load_scene_text(
         "linetwin_scene: 1\nseed: 4711\nelements:\n"

@@ -14,21 +14,13 @@
 #include "io/scene_file.hpp"
 #include "plant/line_run.hpp"
 #include "test_files.hpp"
+#include "test_scenes.hpp"
 
 using namespace linetwin;
+using linetwin::test::bundled_scene;
+using linetwin::test::from_start;
 
 namespace {
-
-Scene bundled(const std::string& path) {
-  return load_scene_file(std::string(LINETWIN_SOURCE_DIR) + "/" + path);
-}
-
-RunSettings hours(double h) {
-  RunSettings settings;
-  settings.duration_s = h * 3600.0;
-  settings.warmup_s = 0.0;
-  return settings;
-}
 
 struct ActivityLog final : StationObserver {
   ElementIndex station = 0;
@@ -42,10 +34,10 @@ struct ActivityLog final : StationObserver {
 }  // namespace
 
 TEST_CASE("a run stepped event by event ends as the run that runs through") {
-  const Scene scene = bundled("scenes/breakdown_line.yaml");
-  LineRun whole(scene, 11, 0, hours(3));
+  const Scene scene = bundled_scene("scenes/breakdown_line.yaml");
+  LineRun whole(scene, 11, 0, from_start(3 * 3600.0));
   const ReplicationResult expected = whole.run_to_end();
-  LineRun stepped(scene, 11, 0, hours(3));
+  LineRun stepped(scene, 11, 0, from_start(3 * 3600.0));
   std::uint64_t steps = 0;
   while (stepped.step())
     ++steps;
@@ -62,12 +54,12 @@ TEST_CASE("a run stepped event by event ends as the run that runs through") {
 }
 
 TEST_CASE("a station failed from outside is down for exactly the repair time given") {
-  const Scene scene = bundled("scenes/breakdown_line.yaml");
+  const Scene scene = bundled_scene("scenes/breakdown_line.yaml");
   // OP20 has no breakdowns of its own: every stop it makes is the one injected.
   const std::size_t op20 = 1;
   ActivityLog log;
   log.station = scene.stations()[op20];
-  LineRun run(scene, 3, 0, hours(6));
+  LineRun run(scene, 3, 0, from_start(6 * 3600.0));
   run.observe(&log);
   const double failed_at = 3600.25;
   const double repair_s = 2 * 3600.0;
@@ -91,8 +83,8 @@ TEST_CASE("a station failed from outside is down for exactly the repair time giv
 }
 
 TEST_CASE("failing a station from outside is refused where it makes no sense") {
-  const Scene scene = bundled("scenes/breakdown_line.yaml");
-  LineRun run(scene, 3, 0, hours(2));
+  const Scene scene = bundled_scene("scenes/breakdown_line.yaml");
+  LineRun run(scene, 3, 0, from_start(2 * 3600.0));
   run.advance_to(600.5);
   const auto refused = [&](std::size_t station, double repair_s, const std::string& field,
                            const std::string& words) {

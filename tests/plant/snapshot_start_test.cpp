@@ -18,25 +18,17 @@
 #include "io/scene_file.hpp"
 #include "plant/line_run.hpp"
 #include "test_files.hpp"
+#include "test_scenes.hpp"
 
 using namespace linetwin;
+using linetwin::test::bundled_scene;
+using linetwin::test::from_start;
 
 namespace {
 
-Scene bundled(const std::string& path) {
-  return load_scene_file(std::string(LINETWIN_SOURCE_DIR) + "/" + path);
-}
-
-RunSettings horizon(double duration_s) {
-  RunSettings settings;
-  settings.duration_s = duration_s;
-  settings.warmup_s = 0.0;
-  return settings;
-}
-
 // The run of `scene` (replication 0, no warm-up) stopped at `time_s`.
 LineRun run_until(const Scene& scene, double time_s) {
-  LineRun run(scene, scene.seed(), 0, horizon(40 * 3600.0));
+  LineRun run(scene, scene.seed(), 0, from_start(40 * 3600.0));
   run.advance_to(time_s);
   return run;
 }
@@ -70,13 +62,13 @@ std::size_t station_position(const Scene& scene, const std::string& id) {
 
 TEST_CASE("a run started from a snapshot of a run is in the snapshot's state at time zero") {
   for (const char* path : {"scenes/breakdown_line.yaml", "scenes/balanced_line.yaml"}) {
-    const Scene scene = bundled(path);
+    const Scene scene = bundled_scene(path);
     for (double t : {1234.567, 3 * 3600.0 + 17.25, 11 * 3600.0 + 901.5}) {
       CAPTURE(path);
       CAPTURE(t);
       const LineSnapshot taken = run_until(scene, t).snapshot();
       const LineRun started =
-          LineRun::from_snapshot(scene, taken, "taken", scene.seed(), 0, horizon(3600.0));
+          LineRun::from_snapshot(scene, taken, "taken", scene.seed(), 0, from_start(3600.0));
       CHECK(started.now() == 0.0);
       check_same_state(taken, started.snapshot());
       std::uint64_t parts = 0;
@@ -90,7 +82,7 @@ TEST_CASE("a run started from a snapshot of a run is in the snapshot's state at 
 }
 
 TEST_CASE("OP30 kept down for 4 h: the line ships exactly the parts already past it") {
-  const Scene scene = bundled("scenes/breakdown_line.yaml");
+  const Scene scene = bundled_scene("scenes/breakdown_line.yaml");
   const std::size_t op30 = station_position(scene, "OP30");
   const std::size_t op40 = station_position(scene, "OP40");
   for (double t : {2 * 3600.0 + 0.5, 7 * 3600.0 + 123.4, 19 * 3600.0 + 55.5}) {
@@ -104,8 +96,8 @@ TEST_CASE("OP30 kept down for 4 h: the line ships exactly the parts already past
     for (const HeldPart& part : now.stations[op30].parts)
       past_op30 += part.finished ? 1 : 0;
     for (std::uint32_t replication = 0; replication < 5; ++replication) {
-      LineRun what_if =
-          LineRun::from_snapshot(scene, now, "now", scene.seed(), replication, horizon(4 * 3600.0));
+      LineRun what_if = LineRun::from_snapshot(scene, now, "now", scene.seed(), replication,
+                                               from_start(4 * 3600.0));
       const ReplicationResult r = what_if.run_to_end();
       CHECK(r.parts_completed == past_op30);
       CHECK(r.stations[op30].parts_processed == 0);
@@ -145,14 +137,15 @@ elements:
   // and a run started from its snapshot on other streams. Paired by replication.
   std::vector<double> difference;
   for (std::uint32_t r = 0; r < kReplications; ++r) {
-    LineRun original(scene, scene.seed(), r, horizon(kNow + kHour));
+    LineRun original(scene, scene.seed(), r, from_start(kNow + kHour));
     original.advance_to(kNow);
     const LineSnapshot now = original.snapshot();
     const std::uint64_t before = original.results().parts_completed;
     const std::uint64_t went_on = original.run_to_end().parts_completed - before;
-    const std::uint64_t started = LineRun::from_snapshot(scene, now, "now", 777, r, horizon(kHour))
-                                      .run_to_end()
-                                      .parts_completed;
+    const std::uint64_t started =
+        LineRun::from_snapshot(scene, now, "now", 777, r, from_start(kHour))
+            .run_to_end()
+            .parts_completed;
     difference.push_back(static_cast<double>(went_on) - static_cast<double>(started));
   }
   // The same law: zero lies in the 99.9% interval of the mean difference (which is not
@@ -185,12 +178,12 @@ TEST_CASE("remaining time given the time spent") {
 }
 
 TEST_CASE("snapshots a run cannot start from are refused, naming the element") {
-  const Scene scene = bundled("scenes/breakdown_line.yaml");
+  const Scene scene = bundled_scene("scenes/breakdown_line.yaml");
   const LineSnapshot good = run_until(scene, 3600.5).snapshot();
   const auto refused = [&](LineSnapshot snapshot, const std::string& field,
                            const std::string& words) {
     try {
-      LineRun::from_snapshot(scene, snapshot, "now.yaml", 1, 0, horizon(60.0));
+      LineRun::from_snapshot(scene, snapshot, "now.yaml", 1, 0, from_start(60.0));
       FAIL("accepted");
     } catch (const InputError& e) {
       CHECK(e.where().file == "now.yaml");
@@ -215,5 +208,5 @@ TEST_CASE("snapshots a run cannot start from are refused, naming the element") {
   s.stations[0].activity = StationActivity::kDown;
   refused(s, "stations.OP10", "no breakdowns");
   s.stations[0].down_for_s = 600.0;  // a what-if needs no breakdowns of its own
-  CHECK_NOTHROW(LineRun::from_snapshot(scene, s, "now.yaml", 1, 0, horizon(60.0)));
+  CHECK_NOTHROW(LineRun::from_snapshot(scene, s, "now.yaml", 1, 0, from_start(60.0)));
 }
