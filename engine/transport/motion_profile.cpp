@@ -185,4 +185,28 @@ MotionState MotionProfile::state_at(double t_s) const {
           std::min(p.start_speed_m_per_s, p.end_speed_m_per_s - acc * sigma)};
 }
 
+double MotionProfile::time_at(double position_m) const {
+  if (phases_.empty() || position_m <= 0.0) return 0.0;
+  if (position_m >= length_m_) return total_time_s();
+  // The first phase that ends at or beyond the position; every phase moves (its speed is zero at
+  // most at one of its ends), so the vehicle passes each position once.
+  const auto phase = std::lower_bound(phases_.begin(), phases_.end(), position_m,
+                                      [](const MotionPhase& p, double x) { return p.end_m < x; });
+  const MotionPhase& p = *phase;
+  // Solving Δx = u τ + acc τ² / 2 as τ = 2 Δx / (u + sqrt(u² + 2 acc Δx)), which needs no
+  // subtraction of near-equal terms. Speeding up, it is solved back from the phase's end (u is the
+  // end speed, acc negated), braking or cruising from its start: either way every term moves one
+  // way as the position grows, so the time never goes back in floating point, and u > 0.
+  if (p.acceleration_m_per_s2 > 0.0) {
+    const double left = std::max(0.0, p.end_m - position_m);
+    const double u = p.end_speed_m_per_s;
+    const double root = std::sqrt(std::max(0.0, u * u - 2.0 * p.acceleration_m_per_s2 * left));
+    return std::max(p.start_s, p.end_s - 2.0 * left / (u + root));
+  }
+  const double covered = std::max(0.0, position_m - p.start_m);
+  const double u = p.start_speed_m_per_s;
+  const double root = std::sqrt(std::max(0.0, u * u + 2.0 * p.acceleration_m_per_s2 * covered));
+  return std::min(p.end_s, p.start_s + 2.0 * covered / (u + root));
+}
+
 }  // namespace linetwin

@@ -103,6 +103,10 @@ class MotionProfile {
   // decreases with t and is continuous; before 0 the vehicle is at the start, from total_time_s()
   // on at the end (at the end speed, which is zero for a trip from rest to rest).
   MotionState state_at(double t_s) const;
+  // The first time the vehicle is at a position along the route (when its front enters or leaves
+  // a zone, for the reservations to come): 0 at or before the start, total_time_s() at or past
+  // the end. It never decreases with the position.
+  double time_at(double position_m) const;
   // The phases in order of time, without gaps; none of zero duration.
   std::span<const MotionPhase> phases() const { return phases_; }
 

@@ -50,6 +50,11 @@ TEST_CASE("a 20 m edge long enough for full speed arrives at L/v + v/(2a) + v/(2
   check_state(profile, braking_s + v / (2 * d), length - (v / 2) * (v / 2) / (2 * d), v / 2);
   check_state(profile, expected, length, 0.0);
   check_state(profile, expected + 100.0, length, 0.0);
+  // The same breakpoints found from their positions.
+  CHECK(std::fabs(profile.time_at(v * v / (2 * a)) - full_speed_s) <= kExact);
+  CHECK(std::fabs(profile.time_at(length - v * v / (2 * d)) - braking_s) <= kExact);
+  CHECK(profile.time_at(length) == profile.total_time_s());
+  CHECK(profile.time_at(-1.0) == 0.0);
   check_state(profile, -1.0, 0.0, 0.0);
 }
 
