@@ -416,7 +416,10 @@ SimulationHandle make_simulation(const SceneHandle& scene, const std::optional<p
   return SimulationHandle(scene, seed ? seed_value(*seed) : scene.scene->seed(), r, settings);
 }
 
-// `python3 -m linetwin ARGS`: the CLI itself on the process's standard output and error.
+// `python3 -m linetwin ARGS` and linetwin.sweep: the CLI itself on the process's standard output
+// and error. It runs as run() does, so that Ctrl-C stops a run, sweep or merge and raises
+// KeyboardInterrupt here (linetwin/__main__.py turns that back into the program's death by
+// SIGINT).
 int cli_main(const std::vector<std::string>& arguments) {
   std::vector<std::string> args{"linetwin"};
   args.insert(args.end(), arguments.begin(), arguments.end());
@@ -424,12 +427,13 @@ int cli_main(const std::vector<std::string>& arguments) {
   for (std::string& arg : args)
     argv.push_back(arg.data());
   argv.push_back(nullptr);
-  py::gil_scoped_release release;
-  const int code = cli::run_cli(static_cast<int>(args.size()), argv.data());
-  std::cout.flush();
-  std::fflush(stdout);
-  std::fflush(stderr);
-  return code;
+  return interruptible([&](const CancelFlag* cancel) {
+    const int code = cli::run_cli(static_cast<int>(args.size()), argv.data(), cancel);
+    std::cout.flush();
+    std::fflush(stdout);
+    std::fflush(stderr);
+    return code;
+  });
 }
 
 }  // namespace

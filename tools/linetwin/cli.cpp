@@ -19,7 +19,7 @@
 
 namespace linetwin::cli {
 
-int run_cli(int argc, char** argv) {
+int run_cli(int argc, char** argv, const CancelFlag* cancel) {
   CLI::App app{
       "linetwin: simulate production lines as digital twins.\n"
       "Runs a scene file (YAML, see docs/scene-format.md) and reports throughput, WIP, lead\n"
@@ -30,9 +30,9 @@ int run_cli(int argc, char** argv) {
   app.set_version_flag("--version", std::string("linetwin ") + linetwin::kLinetwinVersion);
   app.require_subcommand(1);
 
-  const std::vector<Command> commands = {add_run_command(app),   add_sweep_command(app),
-                                         add_merge_command(app), add_replay_command(app),
-                                         add_live_command(app),  add_calibrate_command(app)};
+  const std::vector<Command> commands = {
+      add_run_command(app, cancel), add_sweep_command(app, cancel), add_merge_command(app, cancel),
+      add_replay_command(app),      add_live_command(app),          add_calibrate_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -63,6 +63,9 @@ int run_cli(int argc, char** argv) {
   } catch (const linetwin::InputError& e) {
     fmt::print(stderr, "linetwin: error: {}\n", e.what());
     return kExitBadInput;
+  } catch (const linetwin::RunCancelled&) {
+    // Whoever cancelled knows why; the program killed by SIGINT says nothing either.
+    return kExitCancelled;
   } catch (const linetwin::LineCheckFailed& e) {
     fmt::print(stderr, "linetwin: {}\n", e.what());
     return kExitLineFailed;

@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/cancellation.hpp"
+
 namespace linetwin::cli {
 
 struct Command {
@@ -14,11 +16,12 @@ struct Command {
   std::function<int()> execute;  // returns the exit code
 };
 
-Command add_run_command(CLI::App& app);
+// Run, sweep and merge stop when `cancel` (if any) is set: RunCancelled.
+Command add_run_command(CLI::App& app, const CancelFlag* cancel);
 Command add_replay_command(CLI::App& app);
 Command add_calibrate_command(CLI::App& app);
 Command add_live_command(CLI::App& app);
-Command add_sweep_command(CLI::App& app);
-Command add_merge_command(CLI::App& app);
+Command add_sweep_command(CLI::App& app, const CancelFlag* cancel);
+Command add_merge_command(CLI::App& app, const CancelFlag* cancel);
 
 }  // namespace linetwin::cli

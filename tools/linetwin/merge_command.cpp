@@ -15,6 +15,7 @@
 
 #include "cli_support.hpp"
 #include "commands.hpp"
+#include "core/cancellation.hpp"
 #include "io/scenario_file.hpp"
 #include "sweep_support.hpp"
 
@@ -80,11 +81,17 @@ SweepPlan replan(const Scenario& scenario, const SweepFileIdentity& id, const st
   return plan;
 }
 
-int merge_command(const MergeOptions& options) {
+int merge_command(const MergeOptions& options, const CancelFlag* cancel) {
+  // Reading shards and loading the scenario are what takes time here: checked between them.
+  const auto stop_if_cancelled = [cancel] {
+    if (cancel && cancel->load()) throw RunCancelled();
+  };
   check_sweep_outputs(options.outputs);
   std::vector<SweepFile> files;
-  for (const std::string& path : options.shards)
+  for (const std::string& path : options.shards) {
+    stop_if_cancelled();
     files.push_back(read_sweep_file(path));
+  }
   const SweepFileIdentity& first = files.front().identity;
   const std::string& first_path = options.shards.front();
   std::map<std::uint32_t, std::string> seen;
@@ -132,6 +139,7 @@ int merge_command(const MergeOptions& options) {
                                  first.scenario));
   }
   const Scenario scenario = load_scenario_file(first.scenario);
+  stop_if_cancelled();
   SweepPlan plan = replan(scenario, first, first_path);
   plan.settings.shard = SweepShard{first.shard_index, first.shard_count};
   if (sweep_identity(scenario, plan).scenario_fingerprint != first.scenario_fingerprint) {
@@ -160,7 +168,7 @@ int merge_command(const MergeOptions& options) {
 
 }  // namespace
 
-Command add_merge_command(CLI::App& app) {
+Command add_merge_command(CLI::App& app, const CancelFlag* cancel) {
   auto options = std::make_shared<MergeOptions>();
   CLI::App* merge = app.add_subcommand(
       "merge", "Join the shards of a sweep (linetwin sweep --shard I/N --hdf5) and report it.");
@@ -168,7 +176,7 @@ Command add_merge_command(CLI::App& app) {
       ->required();
   add_sweep_output_options(*merge, options->outputs);
   merge->add_flag("-q,--quiet", options->quiet, "No table");
-  return {merge, [options] { return merge_command(*options); }};
+  return {merge, [options, cancel] { return merge_command(*options, cancel); }};
 }
 
 }  // namespace linetwin::cli

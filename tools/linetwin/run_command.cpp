@@ -160,7 +160,7 @@ ReplicationResult continue_from_state(const Scene& scene, const RunOptions& opti
   return run.run_to_end();
 }
 
-int run_command(const RunOptions& options) {
+int run_command(const RunOptions& options, const CancelFlag* cancel) {
   check_one_stdout({{"--json", options.json_path},
                     {"--csv", options.csv_path},
                     {"--replications-json", options.replications_json_path},
@@ -206,6 +206,7 @@ int run_command(const RunOptions& options) {
   if (auto problem = run_settings_problem(settings.run))
     throw InputError({"", 0, 0, options.duration ? "--duration" : "--warmup"}, problem->message);
   settings.threads = options.threads;
+  settings.cancel = cancel;
   if (!options.save_state_path.empty()) return save_state(scene, options, settings);
   if (!options.snapshot_path.empty()) return write_snapshot(scene, options, settings);
   if (options.replication) check_one_replication(options, "--replication");
@@ -223,7 +224,7 @@ int run_command(const RunOptions& options) {
     settings.run.replications = 1;
     reps = run_jobs(
         {ReplicationJob{&scene, settings.seed, *options.replication, settings.run, settings.start}},
-        settings.threads, {});
+        settings.threads, {}, cancel);
   } else {
     reps = run_replications(scene, settings);
   }
@@ -289,7 +290,7 @@ int run_command(const RunOptions& options) {
 
 }  // namespace
 
-Command add_run_command(CLI::App& app) {
+Command add_run_command(CLI::App& app, const CancelFlag* cancel) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* run = app.add_subcommand(
       "run", "Simulate a scene: replications in parallel, KPIs with 95% confidence intervals.");
@@ -356,7 +357,7 @@ Command add_run_command(CLI::App& app) {
   // A run from a snapshot starts anew: the recording replays a run from an empty line.
   from_snapshot->excludes(from)->excludes(save)->excludes(snapshot)->excludes("--record");
 
-  return {run, [options] { return run_command(*options); }};
+  return {run, [options, cancel] { return run_command(*options, cancel); }};
 }
 
 }  // namespace linetwin::cli

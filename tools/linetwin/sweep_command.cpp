@@ -48,7 +48,7 @@ SweepShard parse_shard(const std::string& text) {
   return shard;
 }
 
-int sweep_command(const SweepOptions& options) {
+int sweep_command(const SweepOptions& options, const CancelFlag* cancel) {
   std::optional<SweepShard> shard;
   if (!options.shard.empty()) shard = parse_shard(options.shard);
   const Scenario scenario = load_scenario_file(options.scenario);
@@ -70,6 +70,7 @@ int sweep_command(const SweepOptions& options) {
   }
   check_sweep_outputs(outputs);
 
+  plan.settings.cancel = cancel;
   ProgressBar progress(fmt::format("sweeping {}", scenario.name));
   if (!options.quiet && progress.enabled()) {
     plan.settings.progress = [&progress](std::size_t done, std::size_t total) {
@@ -105,7 +106,7 @@ void add_sweep_output_options(CLI::App& command, SweepOutputs& outputs) {
                      "Write every KPI of every replication of every variant as CSV to FILE");
 }
 
-Command add_sweep_command(CLI::App& app) {
+Command add_sweep_command(CLI::App& app, const CancelFlag* cancel) {
   auto options = std::make_shared<SweepOptions>();
   CLI::App* sweep = app.add_subcommand(
       "sweep",
@@ -136,7 +137,7 @@ Command add_sweep_command(CLI::App& app) {
                     "Run shard I of N (I/N) of the work items, to --hdf5 only; `linetwin merge` "
                     "joins the shards");
   sweep->add_flag("-q,--quiet", options->quiet, "No table and no progress bar");
-  return {sweep, [options] { return sweep_command(*options); }};
+  return {sweep, [options, cancel] { return sweep_command(*options, cancel); }};
 }
 
 }  // namespace linetwin::cli

@@ -1,0 +1,68 @@
+"""Ctrl-C in a sweep: SIGINT half a second into a long local sweep raises KeyboardInterrupt within
+a second, with its worker threads stopped and the process's standard error and folder given back;
+`python3 -m linetwin sweep` as a program dies of SIGINT as the `linetwin` program does (issue 13:
+"The GIL and Ctrl-C"). The sweep is long enough (minutes) that only the interrupt ends it soon."""
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+import linetwin
+from conftest import CLI, SOURCE_DIR
+
+SCENARIO = "examples/buffer_allocation.scenario.yaml"
+LONG = ["--reps", "2000", "--duration", "30d"]
+
+
+def threads_of_this_process():
+    return len(os.listdir("/proc/self/task"))
+
+
+def test_ctrl_c_stops_a_long_local_sweep_within_a_second():
+    before = threads_of_this_process()
+    folder = os.getcwd()
+    stderr = os.fstat(2)
+    sent = {}
+
+    def interrupt():
+        sent["at"] = time.monotonic()
+        os.kill(os.getpid(), signal.SIGINT)
+
+    timer = threading.Timer(0.5, interrupt)
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        linetwin.sweep(SCENARIO, reps=2000, duration="30d", threads=2)
+    raised_at = time.monotonic()
+    timer.join()
+    assert "at" in sent, "the sweep ended before the interrupt was sent"
+    assert raised_at - sent["at"] < 1.0, raised_at - sent["at"]
+    assert threads_of_this_process() == before
+    # The sweep had moved standard error into a file and may have changed folder: both are back.
+    assert os.getcwd() == folder
+    assert (os.fstat(2).st_dev, os.fstat(2).st_ino) == (stderr.st_dev, stderr.st_ino)
+    # The interpreter goes on, and so does the module.
+    assert linetwin.sweep(SCENARIO, reps=2, duration="1h").variants[0] == "baseline"
+
+
+@pytest.mark.parametrize("program", ["linetwin", "python3 -m linetwin"])
+def test_ctrl_c_kills_the_program_as_the_cli(program):
+    command = [CLI] if program == "linetwin" else [sys.executable, "-m", "linetwin"]
+    sweep = subprocess.Popen(command + ["sweep", SCENARIO, *LONG, "-q"], cwd=SOURCE_DIR,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # Half a second in, it is sweeping (or still loading: SIGINT ends that the same way).
+    try:
+        sweep.wait(0.5)
+    except subprocess.TimeoutExpired:
+        pass
+    assert sweep.returncode is None, "the sweep ended before the interrupt was sent"
+    sent_at = time.monotonic()
+    sweep.send_signal(signal.SIGINT)
+    out, err = sweep.communicate(timeout=10)
+    assert time.monotonic() - sent_at < 1.0
+    # Killed by the signal (a shell's status 130), having written nothing: no traceback.
+    assert sweep.returncode == -signal.SIGINT, (sweep.returncode, err)
+    assert out == b"" and err == b""
