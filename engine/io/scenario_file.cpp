@@ -105,12 +105,11 @@ class ScenarioReader {
     }
 
     // The baseline: the base scene exactly as `linetwin run` loads it.
-    ScenarioVariant baseline{root["baseline"] ? name(root["baseline"], "baseline") : "baseline",
-                             {},
-                             {},
-                             root["baseline"] ? in_.where(root["baseline"], "baseline")
-                                              : InputLocation{s_.file, 0, 0, "baseline"},
-                             load_scene_file(s_.base_path)};
+    ScenarioVariant baseline;
+    baseline.name = root["baseline"] ? name(root["baseline"], "baseline") : "baseline";
+    baseline.origin = root["baseline"] ? in_.where(root["baseline"], "baseline")
+                                       : InputLocation{s_.file, 0, 0, "baseline"};
+    baseline.scene = load_scene_file(s_.base_path);
     add(std::move(baseline));
     check_run_settings(root["run"]);
     if (root["start"]) read_start(root["start"]);
@@ -158,17 +157,7 @@ class ScenarioReader {
   }
 
   void read_base(const YAML::Node& node) {
-    const std::string written_path = in_.string(node, "base");
-    std::filesystem::path base(written_path);
-    if (base.is_relative()) base = std::filesystem::path(s_.file).parent_path() / base;
-    s_.base_path = base.lexically_normal().string();
-    try {
-      s_.base_text = read_input_file(s_.base_path, "scene file");
-    } catch (const InputError& e) {
-      in_.fail(node, "base",
-               fmt::format("the base scene '{}' (here {}): {}", written_path, s_.base_path,
-                           e.message()));
-    }
+    s_.base_path = scene_file_named(node, "base", "the base scene", s_.base_text);
     // Whether the base fixes the warm-up, so that the sweep knows whether to detect one. The
     // base's own errors are the loader's to report (load_scene_file, with the base's name).
     try {
@@ -177,6 +166,23 @@ class ScenarioReader {
     } catch (const YAML::Exception&) {
       s_.base_fixes_warmup = false;
     }
+  }
+
+  // A scene file that `node` names (relative to the scenario's folder): its path, lexically normal,
+  // and its bytes into `text`; a file that cannot be read is a problem of the field `field`.
+  std::string scene_file_named(const YAML::Node& node, const std::string& field,
+                               std::string_view what, std::string& text) const {
+    const std::string written_path = in_.string(node, field);
+    std::filesystem::path path(written_path);
+    if (path.is_relative()) path = std::filesystem::path(s_.file).parent_path() / path;
+    const std::string resolved = path.lexically_normal().string();
+    try {
+      text = read_input_file(resolved, "scene file");
+    } catch (const InputError& e) {
+      in_.fail(node, field,
+               fmt::format("{} '{}' (here {}): {}", what, written_path, resolved, e.message()));
+    }
+    return resolved;
   }
 
   // `start: FILE` or `start: {snapshot: FILE, down_for: {STATION: DURATION, ...}}`.
@@ -268,14 +274,10 @@ class ScenarioReader {
     s_.variants.push_back(std::move(variant));
   }
 
-  Scene changed_scene(const std::vector<SceneOverride>& overrides) const {
-    return load_scene_with_overrides(s_.base_text, s_.base_path, overrides);
-  }
-
   void read_variants(const YAML::Node& list) {
     if (!list.IsSequence()) {
       in_.fail(list, "variants",
-               "expected a list of {name, set}, found " + SceneReader::describe(list));
+               "expected a list of {name, scene, set}, found " + SceneReader::describe(list));
     }
     if (list.size() >= kMaxScenarioVariants) {
       in_.fail(list, "variants",
@@ -286,21 +288,38 @@ class ScenarioReader {
     for (std::size_t i = 0; i < list.size(); ++i) {
       const YAML::Node item = list[i];
       std::string path = fmt::format("variants[{}]", i);
-      in_.expect_map(item, path, {"name", "set"});
+      in_.expect_map(item, path, {"name", "scene", "set"});
       ScenarioVariant variant;
       variant.name = name(in_.require(item, path, "name"), path + ".name");
       path = fmt::format("variants[{}]", variant.name);
       check_unique(variant.name, item["name"], path + ".name");
       variant.origin = in_.where(item, path);
-      const YAML::Node set = in_.require(item, path, "set");
-      in_.unique_keys(set, path + ".set");
-      if (set.size() == 0) in_.fail(set, path + ".set", "expected at least one change, found none");
-      for (const auto& entry : set) {
-        const std::string key = in_.string(entry.first, path + ".set");
-        variant.overrides.push_back(
-            {key, yaml_text(entry.second), in_.where(entry.second, path + ".set." + key)});
+      if (const YAML::Node scene = item["scene"]) {
+        variant.scene_path =
+            scene_file_named(scene, path + ".scene", "the variant's scene", variant.scene_text);
+        // The scene's own problems name its file, as the base's do; the overrides' name the
+        // scenario (load_scene_with_overrides expects a scene that loads).
+        variant.scene = load_scene_file(variant.scene_path);
+      } else if (!item["set"]) {
+        in_.fail(item, path + ".set",
+                 "missing key 'set'; expected changes to the base (set), a scene file of the "
+                 "variant's own (scene), or both");
       }
-      variant.scene = changed_scene(variant.overrides);
+      if (const YAML::Node set = item["set"]) {
+        in_.unique_keys(set, path + ".set");
+        if (set.size() == 0)
+          in_.fail(set, path + ".set", "expected at least one change, found none");
+        for (const auto& entry : set) {
+          const std::string key = in_.string(entry.first, path + ".set");
+          variant.overrides.push_back(
+              {key, yaml_text(entry.second), in_.where(entry.second, path + ".set." + key)});
+        }
+        // The changes are made to the variant's own scene, else to the base.
+        const bool own = !variant.scene_path.empty();
+        variant.scene =
+            load_scene_with_overrides(own ? variant.scene_text : s_.base_text,
+                                      own ? variant.scene_path : s_.base_path, variant.overrides);
+      }
       add(std::move(variant));
     }
   }
@@ -390,7 +409,7 @@ class ScenarioReader {
       const std::string named_path = pattern ? "sweep.name" : lists_path;
       check_name(variant.name, named_at, named_path);
       check_unique(variant.name, named_at, named_path);
-      variant.scene = changed_scene(variant.overrides);
+      variant.scene = load_scene_with_overrides(s_.base_text, s_.base_path, variant.overrides);
       add(std::move(variant));
     }
   }

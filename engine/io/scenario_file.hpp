@@ -1,7 +1,7 @@
 // Scenario files (`linetwin_scenario: 1`, docs/scenario-format.md): a base scene, named variants
-// and sweeps that change it by overrides (io/scene_overrides.hpp), run settings every variant
-// shares, gates, a precision goal and a selection of the best, read into a validated Scenario
-// whose every variant's Scene is built.
+// and sweeps that change it by overrides (io/scene_overrides.hpp) or run a scene file of their
+// own, run settings every variant shares, gates, a precision goal and a selection of the best, read
+// into a validated Scenario whose every variant's Scene is built.
 //
 // Every problem is an InputError naming the scenario file, the line and column, and the field
 // path (`variants[B2 16].set.B2.capacity`, `gates[2].kpi`, `sweep.grid.B1.capacity[1]`); unknown
@@ -29,7 +29,11 @@ inline constexpr std::size_t kMaxScenarioVariants = 10'000;
 inline constexpr std::size_t kMaxScenarioNameBytes = 200;
 
 struct ScenarioVariant {
-  std::string name;                      // unique within the scenario
+  std::string name;  // unique within the scenario
+  // A named variant's own scene file (`scene:`), resolved against the scenario's folder, and its
+  // bytes: what its overrides change instead of the base. Empty: the base.
+  std::string scene_path;
+  std::string scene_text;
   std::vector<SceneOverride> overrides;  // empty for the baseline
   // A sweep point: each swept path with its value as written and, where it is a number or a
   // duration, as a number (seconds for durations); empty for named variants and the baseline.

@@ -50,9 +50,13 @@ Gate gate_of(const Scenario& scenario, const ScenarioGate& g) {
 }
 
 std::string fingerprint(const Scenario& scenario) {
-  // The scenario's and the base scene's bytes decide every variant's scene.
+  // The scenario's, the base scene's and the variants' own scenes' bytes decide every variant's
+  // scene.
   std::uint64_t h = stable_hash(scenario.text);
   h = splitmix64(h) ^ stable_hash(scenario.base_text);
+  for (const ScenarioVariant& variant : scenario.variants) {
+    if (!variant.scene_path.empty()) h = splitmix64(h) ^ stable_hash(variant.scene_text);
+  }
   // And the snapshot every run starts from, if any: a file that changed between shards would
   // mix two starting points.
   if (scenario.start) h = splitmix64(h) ^ stable_hash(snapshot_yaml(*scenario.start));
