@@ -1,6 +1,7 @@
 """linetwin.sweep here and on a Dask cluster of worker processes: the cluster's report is the local
-sweep's to the byte, with a worker killed in the middle too; a worker with another build refuses
-its task; the local sweep is `linetwin sweep --json -`."""
+sweep's to the byte (its JSON, CSV and per-replication CSV), for a scenario file and for a list of
+scenes, with a worker killed in the middle too; a worker with another build refuses its task; the
+local sweep is `linetwin sweep --json -`."""
 import contextlib
 import os
 import pickle
@@ -103,9 +104,31 @@ def test_shards_are_at_least_two_per_worker_and_at_most_one_per_item():
     assert 6 <= sweep_module._shard_count(SCENARIO, [], 3) <= 330
 
 
+def assert_same_tables(results, local):
+    """The CSV reports of `results` are those of the `local` sweep, frame for frame."""
+    import pandas
+    pandas.testing.assert_frame_equal(results.to_dataframe(), local.to_dataframe())
+    pandas.testing.assert_frame_equal(results.replications_dataframe(),
+                                      local.replications_dataframe())
+
+
 def test_cluster_is_the_local_sweep(client, expected):
     results = linetwin.sweep(SCENARIO, client=client)
     assert results.to_json().encode() == expected
+    assert_same_tables(results, linetwin.sweep(SCENARIO))
+
+
+def test_scenes_on_the_cluster_are_the_local_sweep(client, tmp_path):
+    # An unchanged scene that reads an order file beside it, the same changed (written out for
+    # the sweep), and one made from a dict: all travel with the tasks.
+    base = linetwin.load_scene("scenes/final_assembly.yaml")
+    scenes = {"as built": base, "larger PBS": base.with_changes({"PBS.capacity": 40})}
+    settings = {"reps": 4, "duration": "24h"}
+    local = linetwin.sweep(scenes, **settings)
+    results = linetwin.sweep(scenes, client=client, **settings)
+    assert results.to_json() == local.to_json()
+    assert results.variants == ["as built", "larger PBS"]
+    assert_same_tables(results, local)
 
 
 def study_outside(tmp_path, scene, lines):
@@ -149,6 +172,7 @@ def test_precision_goal_runs_whole_on_the_cluster(client):
     scenario = "tests/io/scenarios/buffers.scenario.yaml"  # a precision goal and a selection
     results = linetwin.sweep(scenario, reps=3, client=client)
     assert results.to_json().encode() == cli_sweep(scenario, "--reps", "3")
+    assert_same_tables(results, linetwin.sweep(scenario, reps=3))
 
 
 def test_other_build_is_refused(client):
