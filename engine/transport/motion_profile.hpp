@@ -92,10 +92,10 @@ class MotionProfile {
   double total_time_s() const { return phases_.empty() ? 0.0 : phases_.back().end_s; }
   double total_length_m() const { return length_m_; }
   // When the vehicle reaches the end of segment i (the last one's is total_time_s()).
-  double segment_end_s(std::size_t segment) const { return segment_end_s_[segment]; }
+  double segment_end_s(std::size_t segment) const { return segment_end_s_.at(segment); }
   // The speed at the end of segment i, as the two passes fixed it.
   double segment_end_speed_m_per_s(std::size_t segment) const {
-    return boundary_speed_[segment + 1];
+    return boundary_speed_.at(segment + 1);
   }
   std::size_t segment_count() const { return segment_end_s_.size(); }
 

@@ -1,6 +1,7 @@
 #include "transport/path_network.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <queue>
 #include <tuple>
@@ -38,6 +39,7 @@ std::optional<PathRoute> PathNetwork::fastest_route(PathNodeIndex from, PathNode
     PathNodeIndex previous = 0;
     bool final = false;
   };
+  assert(from < nodes_.size() && to < nodes_.size());
   using Entry = std::tuple<double, std::uint32_t, PathNodeIndex>;
   std::vector<Label> label(nodes_.size());
   std::priority_queue<Entry, std::vector<Entry>, std::greater<>> queue;
@@ -76,6 +78,7 @@ std::optional<PathRoute> PathNetwork::fastest_route(PathNodeIndex from, PathNode
 }
 
 bool PathNetwork::reaches(PathNodeIndex from, PathNodeIndex to) const {
+  assert(from < nodes_.size() && to < nodes_.size());
   std::vector<bool> seen(nodes_.size(), false);
   std::vector<PathNodeIndex> pending{from};
   seen[from] = true;
