@@ -4,21 +4,25 @@
 // Everything a user sees from a run is the engine's own output: run() returns the bytes the CLI
 // writes for --json and --csv (io/results_report) and the per-replication columns of
 // experiment/replication_table as numpy arrays, so Python results equal the CLI's by
-// construction and pickle as plain data. Scenes are the engine's immutable Scene with the YAML
-// text they were read from, which with_changes() edits through io/scene_overrides, the sweep's
-// path. Bad input is the engine's InputError, translated to linetwin.InputError (a ValueError
-// defined in linetwin/__init__.py) with the same text; no C++ exception crosses untranslated.
+// construction and pickle as plain data; replay() and calibrate() return what `linetwin replay`
+// and `linetwin calibrate` write, from the CLI library's own functions (*_session.hpp). Scenes
+// are the engine's immutable Scene with the YAML text they were read from, which with_changes()
+// edits through io/scene_overrides, the sweep's path. Bad input is the engine's InputError,
+// translated to linetwin.InputError (a ValueError defined in linetwin/__init__.py) with the same
+// text; no C++ exception crosses untranslated.
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,11 +30,14 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <variant>
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "calibrate_session.hpp"
 #include "cli.hpp"
 #include "core/cancellation.hpp"
 #include "core/duration.hpp"
@@ -41,7 +48,9 @@
 #include "io/scene_file.hpp"
 #include "io/scene_overrides.hpp"
 #include "io/scene_reader.hpp"
+#include "io/snapshot_file.hpp"
 #include "plant/line_run.hpp"
+#include "replay_session.hpp"
 #include "telemetry/simulated_telemetry.hpp"
 
 namespace py = pybind11;
@@ -165,11 +174,12 @@ py::dict element_dict(const Scene& scene, ElementIndex index) {
 // A duration argument: text as the CLI takes it ("8h"), or seconds as a number, checked by the
 // same reader with the argument's name as the field.
 using DurationArgument = std::variant<std::string, double>;
-double duration_seconds(const DurationArgument& value, const char* name, bool allow_zero) {
-  const std::string text = std::holds_alternative<std::string>(value)
-                               ? std::get<std::string>(value)
-                               : fmt::format("{}", std::get<double>(value));
-  return read_duration(text, allow_zero, {"", 0, 0, name});
+std::string duration_text(const DurationArgument& value) {
+  return std::holds_alternative<std::string>(value) ? std::get<std::string>(value)
+                                                    : fmt::format("{}", std::get<double>(value));
+}
+double duration_seconds(const DurationArgument& value, const std::string& name, bool allow_zero) {
+  return read_duration(duration_text(value), allow_zero, {"", 0, 0, name});
 }
 
 // A whole-number argument within [low, high], refused as the CLI's range check words it. A Python
@@ -267,10 +277,45 @@ auto interruptible(Work&& work) {
   return std::move(*result);
 }
 
+// Where runs start ("what-if from now"): (the snapshot file's path, nothing) or (a name for it,
+// the snapshot's text); and the stations kept down, as a scenario's `start: {snapshot, down_for}`
+// has them.
+using StartArgument = std::pair<std::string, std::optional<std::string>>;
+using DownFor = std::vector<std::pair<std::string, DurationArgument>>;
+
+std::shared_ptr<const StartingSnapshot> starting_snapshot(const SceneHandle& handle,
+                                                          const std::optional<StartArgument>& start,
+                                                          const DownFor& down_for) {
+  if (!start) {
+    if (down_for.empty()) return nullptr;
+    throw InputError({"", 0, 0, "down_for"},
+                     "expected start= with it: down_for keeps stations of a starting state down");
+  }
+  const auto& [name, text] = *start;
+  auto starting = std::make_shared<StartingSnapshot>();
+  starting->snapshot =
+      text ? parse_snapshot(*text, name, *handle.scene) : read_snapshot_file(name, *handle.scene);
+  starting->file = name;
+  for (const auto& [id, duration] : down_for) {
+    const std::string field = "down_for." + id;
+    StationSnapshot* station = nullptr;
+    for (StationSnapshot& s : starting->snapshot.stations) {
+      if (s.id == id) station = &s;
+    }
+    if (!station) {
+      throw InputError({"", 0, 0, field},
+                       fmt::format("expected a station of {}, found {}", handle.path, id));
+    }
+    station->down_for_s = duration_seconds(duration, field, true);
+  }
+  return starting;
+}
+
 // The outputs of a run: the CLI's --json and --csv texts and each per-replication column.
 py::dict run(const SceneHandle& handle, const std::optional<py::int_>& reps,
              const std::optional<py::int_>& seed, const std::optional<DurationArgument>& duration,
-             const std::optional<DurationArgument>& warmup, const py::int_& threads) {
+             const std::optional<DurationArgument>& warmup, const py::int_& threads,
+             const std::optional<StartArgument>& start, const DownFor& down_for) {
   const Scene& scene = *handle.scene;
   ExperimentSettings settings = settings_from_scene(scene);
   if (reps)
@@ -278,6 +323,9 @@ py::dict run(const SceneHandle& handle, const std::optional<py::int_>& reps,
         static_cast<std::uint32_t>(in_range(*reps, 1, kMaxReplications, "reps"));
   if (seed) settings.seed = seed_value(*seed);
   if (duration) settings.run.duration_s = duration_seconds(*duration, "duration", false);
+  settings.start = starting_snapshot(handle, start, down_for);
+  // The line is already running: no warm-up unless asked for (`linetwin run --from-snapshot`).
+  if (settings.start) settings.run.warmup_s = 0.0;
   if (warmup) settings.run.warmup_s = duration_seconds(*warmup, "warmup", true);
   if (auto problem = run_settings_problem(settings.run))
     throw InputError({"", 0, 0, duration ? "duration" : "warmup"}, problem->message);
@@ -318,13 +366,18 @@ py::dict run(const SceneHandle& handle, const std::optional<py::int_>& reps,
 class SimulationHandle {
  public:
   SimulationHandle(const SceneHandle& scene, std::uint64_t seed, std::uint32_t replication,
-                   const RunSettings& settings)
+                   const RunSettings& settings, std::shared_ptr<const StartingSnapshot> start)
       : scene_(scene),
         settings_(settings),
-        run_(std::make_unique<LineRun>(*scene.scene, seed, replication, settings)) {}
+        start_(std::move(start)),
+        run_(std::make_unique<LineRun>(
+            start_ ? LineRun::from_snapshot(*scene.scene, start_->snapshot, start_->file, seed,
+                                            replication, settings)
+                   : LineRun(*scene.scene, seed, replication, settings))) {}
   SimulationHandle(const SimulationHandle& other)
       : scene_(other.scene_),
         settings_(other.settings_),
+        start_(other.start_),
         run_(std::make_unique<LineRun>(*other.run_)) {
     run_->observe(nullptr);  // the copy would report to the original's callback
   }
@@ -370,6 +423,7 @@ class SimulationHandle {
     settings.seed = run_->seed();
     settings.run = settings_;
     settings.run.replications = 1;
+    settings.start = start_;
     return report_outputs(*scene_.scene, settings, {run_->results()});
   }
   // `callback(time_s, station, state, good, scrap)` for every station report from now on (the
@@ -397,6 +451,7 @@ class SimulationHandle {
 
   SceneHandle scene_;
   RunSettings settings_;
+  std::shared_ptr<const StartingSnapshot> start_;  // nullptr: from an empty line
   std::unique_ptr<LineRun> run_;
   std::unique_ptr<Reports> observer_;
 };
@@ -404,16 +459,141 @@ class SimulationHandle {
 SimulationHandle make_simulation(const SceneHandle& scene, const std::optional<py::int_>& seed,
                                  const py::int_& replication,
                                  const std::optional<DurationArgument>& duration,
-                                 const std::optional<DurationArgument>& warmup) {
+                                 const std::optional<DurationArgument>& warmup,
+                                 const std::optional<StartArgument>& start,
+                                 const DownFor& down_for) {
   RunSettings settings = scene.scene->run_settings();
   if (duration) settings.duration_s = duration_seconds(*duration, "duration", false);
+  std::shared_ptr<const StartingSnapshot> starting = starting_snapshot(scene, start, down_for);
+  if (starting) settings.warmup_s = 0.0;
   if (warmup) settings.warmup_s = duration_seconds(*warmup, "warmup", true);
   settings.replications = 1;
   if (auto problem = run_settings_problem(settings))
     throw InputError({"", 0, 0, duration ? "duration" : "warmup"}, problem->message);
   const auto r =
       static_cast<std::uint32_t>(in_range(replication, 0, kMaxReplications - 1, "replication"));
-  return SimulationHandle(scene, seed ? seed_value(*seed) : scene.scene->seed(), r, settings);
+  return SimulationHandle(scene, seed ? seed_value(*seed) : scene.scene->seed(), r, settings,
+                          std::move(starting));
+}
+
+// The engine names the CLI's flags in its errors; from Python they are these arguments.
+template <class Work>
+auto with_argument_names(Work&& work) {
+  try {
+    return work();
+  } catch (const InputError& e) {
+    static const std::map<std::string, std::string> names{
+        {"--format", "format"},
+        {"--machine", "machine"},
+        {"--state-at", "state_at"},
+        {"--write-state", "state_at"},
+        {"--drift-window", "drift.window"},
+        {"--drift-every", "drift.every"},
+        {"--drift-coverage", "drift.coverage"},
+        {"--drift-replications", "drift.replications"}};
+    const auto name = names.find(e.where().field_path);
+    if (name == names.end()) throw;
+    InputLocation where = e.where();
+    where.field_path = name->second;
+    throw InputError(where, e.message());
+  }
+}
+
+// A choice of the CLI's, refused in the words of its flag parser.
+void check_member(const std::string& value, const std::vector<std::string>& choices,
+                  const char* name) {
+  if (std::find(choices.begin(), choices.end(), value) != choices.end()) return;
+  throw InputError({"", 0, 0, name},
+                   fmt::format("{} not in {{{}}}", value, fmt::join(choices, ",")));
+}
+
+// linetwin.replay's drift argument: (window, every, coverage, replications), the --drift flags.
+using DriftArgument =
+    std::tuple<DurationArgument, std::optional<DurationArgument>, double, py::int_>;
+
+// `linetwin replay SCENE LOG --json - [--drift ...]`, its --csv and table, and the state that
+// --write-state writes (None when the log cannot tell it).
+py::dict replay(const SceneHandle& handle, const std::string& log, const std::string& format,
+                const std::optional<std::string>& machine,
+                const std::optional<std::string>& state_at,
+                const std::optional<DriftArgument>& drift) {
+  check_member(format, {"auto", "csv", "mtconnect", "hdf5"}, "format");
+  cli::ReplayRequest request;
+  request.log = log;
+  request.format = format;
+  request.machine = machine.value_or("");
+  request.state_at = state_at;
+  request.announce_drift_bands = false;
+  request.announce_drift_alerts = false;
+  if (drift) {
+    const auto& [window, every, coverage, replications] = *drift;
+    request.drift.enabled = true;
+    request.drift.window = duration_text(window);
+    if (every) request.drift.every = duration_text(*every);
+    request.drift.coverage = coverage;
+    request.drift.replications = static_cast<std::uint32_t>(
+        in_range(replications, 0, std::numeric_limits<std::uint32_t>::max(), "drift.replications"));
+  }
+  const cli::ReplayOutputs outputs = with_argument_names([&] {
+    cli::ReplayOutputs done = interruptible([&](const CancelFlag* cancel) {
+      request.cancel = cancel;
+      return cli::replay_log(*handle.scene, request);
+    });
+    if (state_at && !done.state_yaml) throw cli::no_state_known(log);
+    return done;
+  });
+  py::dict out;
+  out["json"] = outputs.json;
+  out["csv"] = outputs.csv;
+  out["table"] = outputs.table;
+  out["state"] =
+      outputs.state_yaml ? py::object(py::str(*outputs.state_yaml)) : py::object(py::none());
+  return out;
+}
+
+// `linetwin calibrate SCENE LOG -o - [--json F]`: the calibrated scene's text, which keeps the
+// scene file's, so the scene must be as its file holds it.
+py::dict calibrate(const SceneHandle& handle, const std::string& log, const std::string& format,
+                   double confidence, const py::int_& bootstrap, const py::int_& min_observations,
+                   const py::int_& seed) {
+  check_member(format, {"auto", "csv", "hdf5"}, "format");
+  bool as_its_file = false;
+  try {
+    as_its_file = read_input_file(handle.path, "scene file") == handle.text;
+  } catch (const InputError&) {
+    as_its_file = false;  // no file of that name: a scene built in Python
+  }
+  if (!as_its_file) {
+    throw InputError({"", 0, 0, "scene"},
+                     fmt::format("expected a scene as load_scene() reads it from its file, whose "
+                                 "text the calibrated scene keeps; found one built or changed in "
+                                 "Python ('{}')",
+                                 handle.path));
+  }
+  // As the CLI's range check words it.
+  if (!(confidence >= 0.5 && confidence <= 0.9999)) {
+    throw InputError({"", 0, 0, "confidence"},
+                     fmt::format("Value {} not in range 0.500000 to 0.999900", confidence));
+  }
+  cli::CalibrateRequest request;
+  request.scene_path = handle.path;
+  request.log = log;
+  request.format = format;
+  request.output_path = "calibrated.yaml";  // as `-o -` has it: relative paths from here
+  request.confidence = confidence;
+  request.bootstrap = static_cast<std::uint32_t>(in_range(bootstrap, 0, 100000, "bootstrap"));
+  request.min_observations =
+      static_cast<std::size_t>(in_range(min_observations, 2, 1'000'000'000, "min_observations"));
+  request.seed = seed_value(seed);
+  // Calibration has no cancel flag to look at: Ctrl-C is seen when it ends.
+  const cli::CalibrateOutputs outputs =
+      interruptible([&](const CancelFlag*) { return cli::calibrate_log(*handle.scene, request); });
+  py::dict out;
+  out["scene"] = outputs.scene_yaml;
+  out["json"] = outputs.json;
+  out["table"] = outputs.table;
+  out["warnings"] = outputs.warnings;
+  return out;
 }
 
 // `python3 -m linetwin ARGS` and linetwin.sweep: the CLI itself on the process's standard output
@@ -485,7 +665,11 @@ PYBIND11_MODULE(_core, m) {
   m.def("scene_from_text", &scene_from_text, py::arg("text"), py::arg("display_name"));
   m.def("with_changes", &with_changes, py::arg("scene"), py::arg("changes"));
   m.def("run", &run, py::arg("scene"), py::arg("reps"), py::arg("seed"), py::arg("duration"),
-        py::arg("warmup"), py::arg("threads"));
+        py::arg("warmup"), py::arg("threads"), py::arg("start"), py::arg("down_for"));
+  m.def("replay", &replay, py::arg("scene"), py::arg("log"), py::arg("format"), py::arg("machine"),
+        py::arg("state_at"), py::arg("drift"));
+  m.def("calibrate", &calibrate, py::arg("scene"), py::arg("log"), py::arg("format"),
+        py::arg("confidence"), py::arg("bootstrap"), py::arg("min_observations"), py::arg("seed"));
   m.def("cli_main", &cli_main, py::arg("arguments"));
 
   py::class_<SimulationHandle>(m, "SimulationHandle")
@@ -502,9 +686,9 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "duration_seconds",
       [](const std::string& text, const std::string& name) {
-        return duration_seconds(text, name.c_str(), true);
+        return duration_seconds(text, name, true);
       },
       py::arg("text"), py::arg("name"));
   m.def("simulation", &make_simulation, py::arg("scene"), py::arg("seed"), py::arg("replication"),
-        py::arg("duration"), py::arg("warmup"));
+        py::arg("duration"), py::arg("warmup"), py::arg("start"), py::arg("down_for"));
 }

@@ -5,51 +5,29 @@
 // families' AIC. Quantities with too few observations or no spread are kept, with a warning on
 // stderr. The files are written whole or not at all (cli_support.hpp). docs/calibration.md
 // describes the method and the report.
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
 
 #include <fmt/format.h>
 
+#include "calibrate_session.hpp"
 #include "cli_support.hpp"
 #include "commands.hpp"
 #include "io/scene_file.hpp"
-#include "recording/telemetry_recording.hpp"
-#include "telemetry/calibration.hpp"
-#include "telemetry/calibration_report.hpp"
-#include "telemetry/calibration_scene.hpp"
-#include "telemetry/csv_telemetry_log.hpp"
 
 namespace linetwin::cli {
 namespace {
 
 struct CalibrateOptions {
   std::string scene;
-  std::string log;
+  CalibrateRequest request;
   std::string output;
-  std::string format = "auto";
   std::string json_path;
-  double confidence = 0.95;
-  std::uint32_t bootstrap = 200;
-  std::size_t min_observations = 10;
-  std::uint64_t seed = 1;
   bool quiet = false;
 };
 
-TelemetryLog read_log(const std::string& path, std::string format) {
-  if (format == "auto") {
-    // HDF5 files begin with their signature; anything else is read as a CSV log, whose reader
-    // says what is wrong with a file that is neither.
-    std::ifstream file(path, std::ios::binary);
-    char signature[4] = {};
-    file.read(signature, sizeof signature);
-    format = std::string(signature, sizeof signature) == "\x89HDF" ? "hdf5" : "csv";
-  }
-  return format == "hdf5" ? read_telemetry_hdf5(path) : read_telemetry_csv(path);
-}
-
-int calibrate_command(const CalibrateOptions& options) {
+int calibrate_command(CalibrateOptions& options) {
   if (options.output == "-" && options.json_path == "-") {
     throw InputError({"", 0, 0, "--json"},
                      "expected at most one of -o and --json to write to standard output");
@@ -58,38 +36,22 @@ int calibrate_command(const CalibrateOptions& options) {
   check_can_replace(options.output, "--output");
   check_can_replace(options.json_path, "--json");
   check_distinct_outputs({{"--output", options.output}, {"--json", options.json_path}});
-  const TelemetryLog log = read_log(options.log, options.format);
-
-  CalibrationSettings settings;
-  settings.fit.confidence = options.confidence;
-  settings.fit.bootstrap_resamples = options.bootstrap;
-  settings.fit.seed = options.seed;
-  settings.min_observations = options.min_observations;
-  const CalibrationReport report = calibrate(scene, log, settings);
-  const std::string output_path =
-      options.output == "-" ? std::string("calibrated.yaml") : options.output;
+  CalibrateRequest& request = options.request;
+  request.scene_path = options.scene;
+  request.output_path = options.output == "-" ? std::string("calibrated.yaml") : options.output;
   // Both texts are made before either file is written.
-  const std::string text = calibrated_scene_yaml(
-      options.scene, report, output_path,
-      fmt::format("the telemetry log {} ({} samples)", options.log, log.samples.size()));
-  const std::string json = options.json_path.empty() ? "" : calibration_report_json(report);
-  write_whole(options.output, "--output", text);
-  if (!options.json_path.empty()) write_whole(options.json_path, "--json", json);
+  const CalibrateOutputs outputs = calibrate_log(scene, request);
+  write_whole(options.output, "--output", outputs.scene_yaml);
+  if (!options.json_path.empty()) write_whole(options.json_path, "--json", outputs.json);
   const bool stdout_taken = options.output == "-" || options.json_path == "-";
   if (!options.quiet && !stdout_taken) {
-    write_calibration_table(std::cout, report);
+    std::cout << outputs.table;
     std::cout << "\nCalibrated scene written to " << options.output << std::endl;
   }
   // Warnings go to stderr after the table (flushed above), even with -q: the scene keeps values
   // the log cannot support.
-  for (const StationCalibration& st : report.stations) {
-    for (const QuantityCalibration& q : st.quantities) {
-      if (is_warning(q.use)) {
-        fmt::print(stderr, "linetwin calibrate: warning: {} {} not calibrated: {}\n", st.station,
-                   to_string(q.quantity), q.note);
-      }
-    }
-  }
+  for (const std::string& warning : outputs.warnings)
+    fmt::print(stderr, "linetwin calibrate: warning: {}\n", warning);
   return 0;
 }
 
@@ -102,32 +64,34 @@ Command add_calibrate_command(CLI::App& app) {
       "Fit the stations' processing, failure and repair times to a telemetry log and write the "
       "calibrated scene.");
   calibrate->add_option("SCENE", options->scene, "Scene file (YAML)")->required();
-  calibrate->add_option("LOG", options->log, "Telemetry log: linetwin CSV or HDF5 recording")
+  calibrate
+      ->add_option("LOG", options->request.log, "Telemetry log: linetwin CSV or HDF5 recording")
       ->required();
   calibrate
       ->add_option("-o,--output", options->output,
                    "Write the calibrated scene (YAML) to FILE, or - for stdout")
       ->required();
-  calibrate->add_option("--format", options->format, "Log format (default: auto, from the file)")
+  calibrate
+      ->add_option("--format", options->request.format, "Log format (default: auto, from the file)")
       ->check(CLI::IsMember({"auto", "csv", "hdf5"}));
   calibrate->add_option("--json", options->json_path,
                         "Write the report as JSON (schema linetwin.calibration/1) to FILE, or - "
                         "for stdout");
   calibrate
-      ->add_option("--confidence", options->confidence,
+      ->add_option("--confidence", options->request.confidence,
                    "Confidence level of the parameters' intervals (default 0.95)")
       ->check(CLI::Range(0.5, 0.9999));
   calibrate
-      ->add_option("--bootstrap", options->bootstrap,
+      ->add_option("--bootstrap", options->request.bootstrap,
                    "Resamples for the KS p-value and triangular intervals (default 200; 0: none)")
       ->check(CLI::Range(0u, 100000u));
   calibrate
-      ->add_option("--min-observations", options->min_observations,
+      ->add_option("--min-observations", options->request.min_observations,
                    "Fewer durations than this keep the scene's distribution, with a warning "
                    "(default 10)")
       ->check(CLI::Range(std::size_t{2}, std::size_t{1000000000}));
   calibrate
-      ->add_option("--seed", options->seed,
+      ->add_option("--seed", options->request.seed,
                    "Seed of the bootstrap draws, a whole number from 0 to 2^64 - 1 (default 1)")
       ->check(seed_validator());
   calibrate->add_flag("-q,--quiet", options->quiet, "No table");

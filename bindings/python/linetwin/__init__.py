@@ -9,6 +9,8 @@
     results.to_dict()                         # the CLI's `linetwin run --json` object
     results.to_dataframe()                    # the CLI's --csv as a pandas DataFrame
     results.replications["throughput_per_hour"]  # one value per replication (numpy)
+    twins = linetwin.replay(scene, "shift.h5")   # a telemetry log into the twins (telemetry.py)
+    scene.run(start=twins.state, down_for={"OP30": "4h"})   # what-if from the line's state now
 
 Times are in seconds unless a name says otherwise; durations also take the CLI's text ("8h",
 "90min"). Bad input raises InputError (a ValueError) with the CLI's message; arguments of the
@@ -188,13 +190,21 @@ class Scene:
 
     def run(self, reps: Optional[int] = None, seed: Optional[int] = None,
             duration: Optional[Duration] = None, warmup: Optional[Duration] = None,
-            threads: int = 0) -> "Results":
+            threads: int = 0, start: Union["LineState", str, os.PathLike, None] = None,
+            down_for: Optional[Mapping[str, Duration]] = None) -> "Results":
         """Runs the replications in parallel, as `linetwin run` does with the same flags: `reps`
         replications (default the scene's), `seed` (default the scene's), `duration` observed
         after `warmup` (text such as "8h", or seconds; defaults the scene's), on `threads` worker
         threads (0: one per core; the results do not depend on it). Other Python threads run
-        meanwhile."""
-        return Results(_core.run(self._handle, reps, seed, duration, warmup, threads))
+        meanwhile.
+
+        `start`: every replication starts from the line as this state has it (a LineState, such
+        as linetwin.replay(...).state, or a snapshot file's path), as `--from-snapshot` does,
+        without warm-up unless `warmup` is given; `down_for` {station: duration} keeps stations
+        down from then on for exactly that long, as a scenario's `start: {down_for: ...}`."""
+        start_pair, down_pairs = _start_argument(start, down_for)
+        return Results(_core.run(self._handle, reps, seed, duration, warmup, threads, start_pair,
+                                 down_pairs))
 
     def __reduce__(self):
         return (_scene_from_yaml, (self.to_yaml(), self.path))
@@ -212,11 +222,42 @@ def load_scene(path: Union[str, os.PathLike]) -> Scene:
     return Scene(_core.load_scene(path))
 
 
-class Results:
-    """What a run gives: the CLI's results, its per-replication table, and the KPIs as
-    Estimate(mean, low, high) (95% confidence interval): throughput_per_hour (parts per hour),
-    wip_mean (parts), lead_time_mean_s, lead_time_p50_s, lead_time_p95_s (seconds), scrap_rate.
-    Plain data: it pickles."""
+class _JsonReport:
+    """A command's --json text, held as written: results built on it equal the CLI's bytes."""
+
+    _json: str
+
+    def to_dict(self) -> dict:
+        """The object the command writes with --json (the class says which command)."""
+        return json.loads(self._json)
+
+    def to_json(self) -> str:
+        """The bytes the command writes with --json."""
+        return self._json
+
+
+class _JsonCsvReport(_JsonReport):
+    """A command's --json and --csv texts, held as written."""
+
+    _csv: str
+
+    def to_csv(self) -> str:
+        """The bytes the command writes with --csv: one row per KPI."""
+        return self._csv
+
+    def to_dataframe(self):
+        """The command's --csv as a pandas DataFrame (one row per KPI), read to the same doubles
+        as to_dict() holds (pandas' default float parser may miss the last bit)."""
+        import pandas  # only where used: the module works without pandas
+        return pandas.read_csv(io.StringIO(self._csv), float_precision="round_trip")
+
+
+class Results(_JsonCsvReport):
+    """What a run gives: the results of `linetwin run` (to_dict(), to_json(): its --json, schema
+    linetwin.run/2, docs/results-format.md; to_csv(), to_dataframe(): its --csv), its
+    per-replication table, and the KPIs as Estimate(mean, low, high) (95% confidence interval):
+    throughput_per_hour (parts per hour), wip_mean (parts), lead_time_mean_s, lead_time_p50_s,
+    lead_time_p95_s (seconds), scrap_rate. Plain data: it pickles."""
 
     def __init__(self, outputs: Dict[str, Any]):
         self._json: str = outputs["json"]
@@ -224,25 +265,6 @@ class Results:
         self._replications = dict(outputs["replications"])
         self._deadlocks: int = outputs["deadlocks"]
         self._dict = json.loads(self._json)
-
-    def to_dict(self) -> dict:
-        """The object `linetwin run --json` writes (schema linetwin.run/2,
-        docs/results-format.md)."""
-        return json.loads(self._json)
-
-    def to_json(self) -> str:
-        """The bytes `linetwin run --json` writes."""
-        return self._json
-
-    def to_csv(self) -> str:
-        """The bytes `linetwin run --csv` writes: one row per KPI."""
-        return self._csv
-
-    def to_dataframe(self):
-        """The CLI's --csv as a pandas DataFrame (one row per KPI), read to the same doubles as
-        to_dict() holds (pandas' default float parser may miss the last bit)."""
-        import pandas  # only where used: the module works without pandas
-        return pandas.read_csv(io.StringIO(self._csv), float_precision="round_trip")
 
     @property
     def replications(self) -> Dict[str, Any]:
@@ -321,19 +343,25 @@ class Simulation:
             sim.run_until(sim.end_time)
             sim.results().throughput_per_hour
 
-    `duration` and `warmup` default to the scene's (text such as "8h", or seconds). Single
-    threaded: callbacks (on_report) run on the calling thread."""
+    `duration` and `warmup` default to the scene's (text such as "8h", or seconds). `start` and
+    `down_for` start it from a state of the line, as Scene.run's do (then without warm-up unless
+    `warmup` is given). Single threaded: callbacks (on_report) run on the calling thread."""
 
     __slots__ = ("_handle", "_scene")
 
     def __init__(self, scene: Scene, seed: Optional[int] = None, replication: int = 0,
                  duration: Optional[Duration] = None, warmup: Optional[Duration] = None,
+                 start: Union["LineState", str, os.PathLike, None] = None,
+                 down_for: Optional[Mapping[str, Duration]] = None,
                  _handle: Any = None):
         if not isinstance(scene, Scene):
             raise TypeError(f"expected a linetwin.Scene, found {type(scene).__name__}")
         self._scene = scene
-        self._handle = _handle if _handle is not None else _core.simulation(
-            scene._handle, seed, replication, duration, warmup)
+        if _handle is None:
+            start_pair, down_pairs = _start_argument(start, down_for)
+            _handle = _core.simulation(scene._handle, seed, replication, duration, warmup,
+                                       start_pair, down_pairs)
+        self._handle = _handle
 
     def __enter__(self) -> "Simulation":
         return self
@@ -396,3 +424,5 @@ class Simulation:
         self._handle.on_report(lambda *report: callback(StationReport(*report)))
 
 from linetwin.sweep import SweepResults, sweep  # noqa: E402
+from linetwin.telemetry import (  # noqa: E402
+    Calibration, Drift, LineState, TwinResults, _start_argument, calibrate, replay)
