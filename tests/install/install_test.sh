@@ -199,7 +199,7 @@ expected=(/usr/bin/linetwin /usr/bin/linetwin-publish /usr/include/linetwin/plan
           /usr/lib/cmake/linetwin/linetwinConfig.cmake
           /usr/lib/cmake/linetwin/linetwinConfigVersion.cmake
           /usr/lib/cmake/linetwin/linetwinTargets.cmake "/usr/$scene")
-for layer in core plant experiment io telemetry recording live; do
+for layer in core transport plant experiment io telemetry recording live; do
   expected+=("/usr/lib/liblinetwin_$layer.a")
 done
 if [ "$viewer" = 1 ]; then expected+=(/usr/bin/linetwin-viewer); fi
