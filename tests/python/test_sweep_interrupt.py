@@ -1,7 +1,8 @@
 """Ctrl-C in a sweep: SIGINT half a second into a long local sweep raises KeyboardInterrupt within
 a second, with its worker threads stopped and the process's standard error and folder given back;
-`python3 -m linetwin sweep` as a program dies of SIGINT as the `linetwin` program does (issue 13:
-"The GIL and Ctrl-C"). The sweep is long enough (minutes) that only the interrupt ends it soon."""
+`python3 -m linetwin sweep` (and `run`) as a program dies of SIGINT as the `linetwin` program does
+(issue 13: "The GIL and Ctrl-C"). The work is long enough (minutes) that only the interrupt ends
+it soon."""
 import os
 import signal
 import subprocess
@@ -49,20 +50,21 @@ def test_ctrl_c_stops_a_long_local_sweep_within_a_second():
 
 
 @pytest.mark.parametrize("program", ["linetwin", "python3 -m linetwin"])
-def test_ctrl_c_kills_the_program_as_the_cli(program):
+@pytest.mark.parametrize("work", [["sweep", SCENARIO], ["run", "scenes/breakdown_line.yaml"]])
+def test_ctrl_c_kills_the_program_as_the_cli(program, work):
     command = [CLI] if program == "linetwin" else [sys.executable, "-m", "linetwin"]
-    sweep = subprocess.Popen(command + ["sweep", SCENARIO, *LONG, "-q"], cwd=SOURCE_DIR,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    # Half a second in, it is sweeping (or still loading: SIGINT ends that the same way).
+    process = subprocess.Popen(command + [*work, *LONG, "-q"], cwd=SOURCE_DIR,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # Half a second in, it is at work (or still loading: SIGINT ends that the same way).
     try:
-        sweep.wait(0.5)
+        process.wait(0.5)
     except subprocess.TimeoutExpired:
         pass
-    assert sweep.returncode is None, "the sweep ended before the interrupt was sent"
+    assert process.returncode is None, "the work ended before the interrupt was sent"
     sent_at = time.monotonic()
-    sweep.send_signal(signal.SIGINT)
-    out, err = sweep.communicate(timeout=10)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=10)
     assert time.monotonic() - sent_at < 1.0
     # Killed by the signal (a shell's status 130), having written nothing: no traceback.
-    assert sweep.returncode == -signal.SIGINT, (sweep.returncode, err)
+    assert process.returncode == -signal.SIGINT, (process.returncode, err)
     assert out == b"" and err == b""
