@@ -1,9 +1,13 @@
 """What the Python module's tests share: the CLI they compare with ($LINETWIN_CLI), the source
 tree ($LINETWIN_SOURCE_DIR, the working folder of every run so that scene paths read alike in
-both), and a way to run the CLI."""
+both), a way to run the CLI, and the means of the Ctrl-C tests."""
+import contextlib
 import os
+import signal
 import subprocess
 import sys
+import threading
+import time
 
 import pytest
 
@@ -23,3 +27,26 @@ def run_cli(*args, python_module=False):
     done = subprocess.run(command + [str(a) for a in args], cwd=SOURCE_DIR,
                           capture_output=True, check=False)
     return done.returncode, done.stdout, done.stderr
+
+
+def threads_of_this_process():
+    return len(os.listdir("/proc/self/task"))
+
+
+@contextlib.contextmanager
+def sigint_after(seconds):
+    """Sends this process SIGINT `seconds` from now, as Ctrl-C does; yields a dict that holds
+    under "at" the time.monotonic() it was sent, once it was."""
+    sent = {}
+
+    def interrupt():
+        sent["at"] = time.monotonic()
+        os.kill(os.getpid(), signal.SIGINT)
+
+    timer = threading.Timer(seconds, interrupt)
+    timer.start()
+    try:
+        yield sent
+    finally:
+        timer.cancel()
+        timer.join()

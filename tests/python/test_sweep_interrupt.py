@@ -7,38 +7,24 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
 
 import linetwin
-from conftest import CLI, SOURCE_DIR
+from conftest import CLI, SOURCE_DIR, sigint_after, threads_of_this_process
 
 SCENARIO = "examples/buffer_allocation.scenario.yaml"
 LONG = ["--reps", "2000", "--duration", "30d"]
-
-
-def threads_of_this_process():
-    return len(os.listdir("/proc/self/task"))
 
 
 def test_ctrl_c_stops_a_long_local_sweep_within_a_second():
     before = threads_of_this_process()
     folder = os.getcwd()
     stderr = os.fstat(2)
-    sent = {}
-
-    def interrupt():
-        sent["at"] = time.monotonic()
-        os.kill(os.getpid(), signal.SIGINT)
-
-    timer = threading.Timer(0.5, interrupt)
-    timer.start()
-    with pytest.raises(KeyboardInterrupt):
+    with sigint_after(0.5) as sent, pytest.raises(KeyboardInterrupt):
         linetwin.sweep(SCENARIO, reps=2000, duration="30d", threads=2)
     raised_at = time.monotonic()
-    timer.join()
     assert "at" in sent, "the sweep ended before the interrupt was sent"
     assert raised_at - sent["at"] < 1.0, raised_at - sent["at"]
     assert threads_of_this_process() == before
