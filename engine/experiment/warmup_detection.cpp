@@ -95,10 +95,11 @@ std::optional<std::string> warmup_detection_problem(const WarmupDetectionSetting
 
 std::vector<double> record_kpi_series(const Scene& scene, std::uint64_t seed,
                                       std::uint32_t replication, const RunSettings& run,
-                                      WarmupKpi kpi, double interval_s) {
+                                      WarmupKpi kpi, double interval_s, const CancelFlag* cancel) {
   RunSettings from_empty = run;
   from_empty.warmup_s = 0.0;
   LineRun line(scene, seed, replication, from_empty);
+  line.cancel_on(cancel);
   const auto intervals = static_cast<std::size_t>(std::floor(run.duration_s / interval_s));
   std::vector<double> series;
   series.reserve(intervals);
@@ -109,6 +110,8 @@ std::vector<double> record_kpi_series(const Scene& scene, std::uint64_t seed,
   double wip_integral_before = 0.0;
   std::uint64_t completed_before = 0;
   for (std::size_t k = 1; k <= intervals; ++k) {
+    // The run looks at the flag after stretches of events; an interval may hold fewer.
+    if (cancel && cancel->load(std::memory_order_relaxed)) throw RunCancelled();
     line.advance_to(static_cast<double>(k) * interval_s);
     if (line.deadlock()) break;  // the interval it stopped in is incomplete
     const ReplicationResult now = line.results();
@@ -131,7 +134,8 @@ std::vector<double> record_kpi_series(const Scene& scene, std::uint64_t seed,
 }
 
 WarmupDetection detect_warmup(const Scene& scene, std::uint64_t seed, const RunSettings& run,
-                              const WarmupDetectionSettings& settings, unsigned threads) {
+                              const WarmupDetectionSettings& settings, unsigned threads,
+                              const CancelFlag* cancel) {
   if (const auto problem = warmup_detection_problem(settings, run)) {
     throw InputError({}, "warm-up detection: " + *problem);
   }
@@ -144,7 +148,7 @@ WarmupDetection detect_warmup(const Scene& scene, std::uint64_t seed, const RunS
   auto pilot = [&](std::size_t r) {
     try {
       series[r] = record_kpi_series(scene, seed, static_cast<std::uint32_t>(r), run, settings.kpi,
-                                    detection.interval_s);
+                                    detection.interval_s, cancel);
     } catch (...) {
       failures[r] = std::current_exception();  // never across a thread: rethrown below
     }

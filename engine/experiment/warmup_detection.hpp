@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cancellation.hpp"
 #include "plant/scene.hpp"
 
 namespace linetwin {
@@ -68,10 +69,12 @@ std::optional<std::string> warmup_detection_problem(const WarmupDetectionSetting
 // The series of `kpi` in one replication run for run.duration_s from an empty line, its warm-up
 // set to 0 whatever `run` says: the value of each complete interval, in order. The run computes
 // what it would without the recording (its results are read, never changed). A run that deadlocks
-// stops there, and the series holds the intervals complete by then.
+// stops there, and the series holds the intervals complete by then. Once `cancel` is set, the run
+// stops: RunCancelled.
 std::vector<double> record_kpi_series(const Scene& scene, std::uint64_t seed,
                                       std::uint32_t replication, const RunSettings& run,
-                                      WarmupKpi kpi, double interval_s);
+                                      WarmupKpi kpi, double interval_s,
+                                      const CancelFlag* cancel = nullptr);
 
 struct WarmupDetection {
   double warmup_s = 0.0;  // kMserBatchSize * truncated batches * interval_s
@@ -86,8 +89,10 @@ struct WarmupDetection {
 // for them) as record_kpi_series does, on `threads` threads (0: one per hardware thread), and
 // applies MSER-5 to their average. Results are kept by replication index, so they are
 // bit-identical for any thread count. Throws InputError (no location) when
-// warmup_detection_problem finds one, and whatever a run throws.
+// warmup_detection_problem finds one, and whatever a run throws: RunCancelled once `cancel` is
+// set, which stops every pilot.
 WarmupDetection detect_warmup(const Scene& scene, std::uint64_t seed, const RunSettings& run,
-                              const WarmupDetectionSettings& settings, unsigned threads = 1);
+                              const WarmupDetectionSettings& settings, unsigned threads = 1,
+                              const CancelFlag* cancel = nullptr);
 
 }  // namespace linetwin

@@ -341,3 +341,15 @@ TEST_CASE("detect_warmup: default interval, and settings it cannot use") {
     CHECK_THROWS_AS(detect_warmup(scene, 1, run, settings), InputError);
   }
 }
+
+TEST_CASE("detect_warmup: a set cancel flag stops every pilot: RunCancelled") {
+  const Scene scene = scene_from_yaml(kQueue);
+  WarmupDetectionSettings settings;
+  settings.pilot_replications = 4;
+  const CancelFlag cancel{true};
+  for (unsigned threads : {1u, 2u}) {
+    CAPTURE(threads);
+    CHECK_THROWS_AS(detect_warmup(scene, 11, scene.run_settings(), settings, threads, &cancel),
+                    RunCancelled);
+  }
+}

@@ -52,7 +52,7 @@ int sweep_command(const SweepOptions& options, const CancelFlag* cancel) {
   std::optional<SweepShard> shard;
   if (!options.shard.empty()) shard = parse_shard(options.shard);
   const Scenario scenario = load_scenario_file(options.scenario);
-  SweepPlan plan = plan_sweep(scenario, options.flags);
+  SweepPlan plan = plan_sweep(scenario, options.flags, std::nullopt, cancel);
   const SweepOutputs& outputs = options.outputs;
   if (shard) {
     if (plan.settings.precision || plan.settings.selection) {
@@ -70,7 +70,6 @@ int sweep_command(const SweepOptions& options, const CancelFlag* cancel) {
   }
   check_sweep_outputs(outputs);
 
-  plan.settings.cancel = cancel;
   ProgressBar progress(fmt::format("sweeping {}", scenario.name));
   if (!options.quiet && progress.enabled()) {
     plan.settings.progress = [&progress](std::size_t done, std::size_t total) {

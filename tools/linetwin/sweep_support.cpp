@@ -66,8 +66,9 @@ std::string fingerprint(const Scenario& scenario) {
 }  // namespace
 
 SweepPlan plan_sweep(const Scenario& scenario, const SweepFlags& flags,
-                     const std::optional<DetectedWarmup>& known_warmup) {
+                     const std::optional<DetectedWarmup>& known_warmup, const CancelFlag* cancel) {
   SweepPlan plan;
+  plan.settings.cancel = cancel;
   const Scene& base = scenario.variants.front().scene;
   plan.settings.seed = flags.seed ? *flags.seed : scenario.seed.value_or(base.seed());
   plan.settings.replications =
@@ -108,7 +109,8 @@ SweepPlan plan_sweep(const Scenario& scenario, const SweepFlags& flags,
     if (known_warmup) {
       found = *known_warmup;
     } else {
-      const WarmupDetection d = detect_warmup(base, plan.settings.seed, pilot, how, flags.threads);
+      const WarmupDetection d =
+          detect_warmup(base, plan.settings.seed, pilot, how, flags.threads, cancel);
       found.warmup_s = d.warmup_s;
       found.interval_s = d.interval_s;
       found.batches = d.mser.batches;

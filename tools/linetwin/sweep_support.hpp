@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "core/cancellation.hpp"
 #include "experiment/sweep.hpp"
 #include "io/scenario_file.hpp"
 #include "io/sweep_report.hpp"
@@ -36,8 +37,10 @@ struct SweepPlan {
 // The warm-up is detected by MSER-5 on the baseline, and used by every variant, when the scenario
 // says `warmup: auto`, or when neither a flag, the scenario nor the base scene fixes one;
 // `known_warmup` (merge) is the detection the shards ran with, used instead of detecting again.
+// `cancel` stops the detection and, in the plan's settings, the sweep: RunCancelled.
 SweepPlan plan_sweep(const Scenario& scenario, const SweepFlags& flags,
-                     const std::optional<DetectedWarmup>& known_warmup = std::nullopt);
+                     const std::optional<DetectedWarmup>& known_warmup = std::nullopt,
+                     const CancelFlag* cancel = nullptr);
 
 struct SweepOutputs {
   std::string json, csv, hdf5, html, junit, replications_csv;
