@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
@@ -39,6 +40,7 @@
 
 #include "calibrate_session.hpp"
 #include "cli.hpp"
+#include "cli_support.hpp"
 #include "core/cancellation.hpp"
 #include "core/duration.hpp"
 #include "core/input_error.hpp"
@@ -49,6 +51,8 @@
 #include "io/scene_overrides.hpp"
 #include "io/scene_reader.hpp"
 #include "io/snapshot_file.hpp"
+#include "live/mqtt_subscriber.hpp"
+#include "live_session.hpp"
 #include "plant/line_run.hpp"
 #include "replay_session.hpp"
 #include "telemetry/simulated_telemetry.hpp"
@@ -490,7 +494,10 @@ auto with_argument_names(Work&& work) {
         {"--drift-window", "drift.window"},
         {"--drift-every", "drift.every"},
         {"--drift-coverage", "drift.coverage"},
-        {"--drift-replications", "drift.replications"}};
+        {"--drift-replications", "drift.replications"},
+        {"--broker", "broker"},
+        {"--record", "record"},
+        {"--connect-timeout", "connect_timeout"}};
     const auto name = names.find(e.where().field_path);
     if (name == names.end()) throw;
     InputLocation where = e.where();
@@ -511,6 +518,30 @@ void check_member(const std::string& value, const std::vector<std::string>& choi
 using DriftArgument =
     std::tuple<DurationArgument, std::optional<DurationArgument>, double, py::int_>;
 
+// What the package's TwinResults read, from a replay's or a live session's outputs.
+template <class Outputs>
+py::dict twin_outputs(const Outputs& outputs) {
+  py::dict out;
+  out["json"] = outputs.json;
+  out["csv"] = outputs.csv;
+  out["table"] = outputs.table;
+  out["state"] =
+      outputs.state_yaml ? py::object(py::str(*outputs.state_yaml)) : py::object(py::none());
+  return out;
+}
+
+cli::DriftOptions drift_options(const DriftArgument& drift) {
+  const auto& [window, every, coverage, replications] = drift;
+  cli::DriftOptions options;
+  options.enabled = true;
+  options.window = duration_text(window);
+  if (every) options.every = duration_text(*every);
+  options.coverage = coverage;
+  options.replications = static_cast<std::uint32_t>(
+      in_range(replications, 0, std::numeric_limits<std::uint32_t>::max(), "drift.replications"));
+  return options;
+}
+
 // `linetwin replay SCENE LOG --json - [--drift ...]`, its --csv and table, and the state that
 // --write-state writes (None when the log cannot tell it).
 py::dict replay(const SceneHandle& handle, const std::string& log, const std::string& format,
@@ -525,15 +556,7 @@ py::dict replay(const SceneHandle& handle, const std::string& log, const std::st
   request.state_at = state_at;
   request.announce_drift_bands = false;
   request.announce_drift_alerts = false;
-  if (drift) {
-    const auto& [window, every, coverage, replications] = *drift;
-    request.drift.enabled = true;
-    request.drift.window = duration_text(window);
-    if (every) request.drift.every = duration_text(*every);
-    request.drift.coverage = coverage;
-    request.drift.replications = static_cast<std::uint32_t>(
-        in_range(replications, 0, std::numeric_limits<std::uint32_t>::max(), "drift.replications"));
-  }
+  if (drift) request.drift = drift_options(*drift);
   const cli::ReplayOutputs outputs = with_argument_names([&] {
     cli::ReplayOutputs done = interruptible([&](const CancelFlag* cancel) {
       request.cancel = cancel;
@@ -542,13 +565,59 @@ py::dict replay(const SceneHandle& handle, const std::string& log, const std::st
     if (state_at && !done.state_yaml) throw cli::no_state_known(log);
     return done;
   });
-  py::dict out;
-  out["json"] = outputs.json;
-  out["csv"] = outputs.csv;
-  out["table"] = outputs.table;
-  out["state"] =
-      outputs.state_yaml ? py::object(py::str(*outputs.state_yaml)) : py::object(py::none());
-  return out;
+  return twin_outputs(outputs);
+}
+
+// A time on the wall clock, as the CLI's flags of `linetwin live` take it, in milliseconds.
+std::chrono::milliseconds wall_duration(const DurationArgument& value, const char* name,
+                                        bool allow_zero) {
+  return std::chrono::milliseconds(
+      std::llround(cli::flag_wall_duration(name, duration_text(value), allow_zero) * 1000.0));
+}
+
+// `linetwin live SCENE --broker B --json - -q` and the rest of its report, until Ctrl-C (which
+// ends the session with its recording closed, then raises KeyboardInterrupt), until_idle or
+// max_samples.
+py::dict live(const SceneHandle& handle, const std::string& broker, const std::string& topic,
+              const py::int_& qos, const std::optional<DurationArgument>& until_idle,
+              const std::optional<py::int_>& max_samples,
+              const std::optional<DurationArgument>& connect_timeout,
+              const DurationArgument& reorder_window, const std::optional<std::string>& record,
+              const std::optional<DriftArgument>& drift) {
+  cli::LiveRequest request;
+  parse_mqtt_broker(broker, false, "broker", request.mqtt);
+  check_mqtt_topic_prefix(topic, "topic");
+  request.mqtt.topic_prefix = topic;
+  request.mqtt.qos = static_cast<int>(in_range(qos, 0, 1, "qos"));
+  // As the CLI's: QoS 1 keeps its session on the broker under a fixed client id.
+  if (request.mqtt.qos == 1) request.mqtt.client_id = "linetwin-live-" + topic;
+  request.scene_path = handle.path;
+  request.reorder_window = wall_duration(reorder_window, "reorder_window", true);
+  if (until_idle) request.until_idle = wall_duration(*until_idle, "until_idle", false);
+  if (connect_timeout) {
+    request.connect_timeout = wall_duration(*connect_timeout, "connect_timeout", false);
+    request.connect_timeout_text = duration_text(*connect_timeout);
+  }
+  if (max_samples) {
+    request.max_samples = static_cast<std::uint64_t>(
+        in_range(*max_samples, 1, std::numeric_limits<std::int64_t>::max(), "max_samples"));
+  }
+  if (record) {
+    cli::check_can_record(*record, "record");
+    request.record_path = *record;
+  }
+  request.quiet = true;
+  request.announce_drift_alerts = false;
+  if (drift) request.drift = drift_options(*drift);
+  const cli::LiveOutputs outputs = with_argument_names([&] {
+    cli::LiveOutputs done = interruptible([&](const CancelFlag* cancel) {
+      request.stop_requested = [cancel] { return cancel->load(); };
+      return cli::run_live(*handle.scene, request);
+    });
+    if (done.refused) throw InputError({"", 0, 0, "--broker"}, *done.refused);
+    return done;
+  });
+  return twin_outputs(outputs);
 }
 
 // `linetwin calibrate SCENE LOG -o - [--json F]`: the calibrated scene's text, which keeps the
@@ -668,6 +737,9 @@ PYBIND11_MODULE(_core, m) {
         py::arg("warmup"), py::arg("threads"), py::arg("start"), py::arg("down_for"));
   m.def("replay", &replay, py::arg("scene"), py::arg("log"), py::arg("format"), py::arg("machine"),
         py::arg("state_at"), py::arg("drift"));
+  m.def("live", &live, py::arg("scene"), py::arg("broker"), py::arg("topic"), py::arg("qos"),
+        py::arg("until_idle"), py::arg("max_samples"), py::arg("connect_timeout"),
+        py::arg("reorder_window"), py::arg("record"), py::arg("drift"));
   m.def("calibrate", &calibrate, py::arg("scene"), py::arg("log"), py::arg("format"),
         py::arg("confidence"), py::arg("bootstrap"), py::arg("min_observations"), py::arg("seed"));
   m.def("cli_main", &cli_main, py::arg("arguments"));

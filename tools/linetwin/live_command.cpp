@@ -7,44 +7,30 @@
 // state as the twins estimate it at the newest sample is written as a snapshot file, which a
 // what-if run starts from (docs/snapshots.md). docs/live-telemetry.md is the manual.
 //
-// One thread does everything: it polls the subscriber (mqtt_subscriber.hpp), which reads the
-// socket and hands each message straight to MqttTwinFeed (decode, reorder, apply), and between
-// polls it checks signals, timers and limits. A signal handler only sets a flag, so stopping is
-// an ordinary return from the loop: unsubscribe (taking what still arrives), disconnect, flush
-// the reorder window, write the results.
-#include <unistd.h>
-
+// The session itself is run_live (live_session.hpp), which the Python module calls too; here are
+// the flags, the outputs, and the signals: SIGINT and SIGTERM only set a flag that the session
+// looks at between polls, so stopping is an ordinary return with the session's report.
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
-#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "cli_support.hpp"
 #include "commands.hpp"
-#include "core/duration.hpp"
-#include "core/quantile_histogram.hpp"
-#include "core/timestamp.hpp"
 #include "drift_options.hpp"
 #include "io/scene_file.hpp"
-#include "io/snapshot_file.hpp"
-#include "live/mqtt_live_report.hpp"
 #include "live/mqtt_subscriber.hpp"
-#include "live/mqtt_twin_feed.hpp"
-#include "recording/telemetry_recording.hpp"
-#include "telemetry/drift_report.hpp"
-#include "telemetry/line_state_estimate.hpp"
-#include "telemetry/line_twins.hpp"
-#include "telemetry/twin_report.hpp"
+#include "live_session.hpp"
 
 namespace linetwin::cli {
 namespace {
@@ -116,48 +102,6 @@ class StopSignals {
   struct sigaction old_pipe_ {};
 };
 
-std::int64_t wall_now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// The session's recording (--record), made in place (RecordingInPlace) and flushed every second,
-// so that a crash keeps it. A session that fails keeps it too once it holds samples, which cannot
-// be had again; one that fails before any (a broker refused or never reached, a recording
-// refused) leaves the path as it was.
-class SessionRecording {
- public:
-  SessionRecording(const std::string& path, const RecordingMetadata& metadata,
-                   const TelemetryNames& names)
-      : path_(path), file_(path, "--record"), writer_(path, metadata, names) {}
-  ~SessionRecording() {
-    if (closed_ || writer_.samples_appended() == 0) return;  // file_ then restores the path
-    try {
-      writer_.close();
-    } catch (...) {  // the error being reported comes first; the file holds the last flush
-    }
-    file_.keep();
-    fmt::print(stderr, "linetwin live: {} keeps the {} samples recorded before the error\n", path_,
-               writer_.samples_appended());
-  }
-  SessionRecording(const SessionRecording&) = delete;
-  SessionRecording& operator=(const SessionRecording&) = delete;
-
-  RecordingWriter& writer() { return writer_; }
-  void close() {
-    closed_ = true;
-    writer_.close();
-    file_.keep();
-  }
-
- private:
-  std::string path_;
-  RecordingInPlace file_;  // before the writer: destroyed after it has closed the file
-  RecordingWriter writer_;
-  bool closed_ = false;
-};
-
 InputError bad_flag(const std::string& flag, const std::string& message) {
   return InputError({"", 0, 0, flag}, message);
 }
@@ -227,11 +171,6 @@ std::chrono::milliseconds duration_flag(const std::string& flag, const std::stri
       std::llround(flag_wall_duration(flag, text, allow_zero) * 1000.0));
 }
 
-// Status line for a person at a terminal; CI logs get none (see ProgressBar for the same rule).
-bool status_wanted(bool quiet) {
-  return !quiet && isatty(STDERR_FILENO) == 1 && std::getenv("CI") == nullptr;
-}
-
 int live_command(const LiveOptions& o) {
   const MqttOptions options = mqtt_options(o);
   const auto reorder_window = duration_flag("--reorder-window", o.reorder_window, true);
@@ -258,206 +197,43 @@ int live_command(const LiveOptions& o) {
                           {"--write-state", o.state_path}});
   const Scene scene = load_scene_file(o.scene);
 
-  LineTwins twins(scene);
-  MqttTwinFeed feed(twins, reorder_window.count() * 1000);
-  // Before subscribing: the bands take a moment, and messages would wait for them meanwhile.
-  const std::unique_ptr<DriftWatch> drift =
-      make_drift_watch(o.drift, scene, twins.names(), "live", o.quiet);
-  std::size_t drift_alerts_shown = 0;
-  if (drift) feed.observe_applied([&](const TelemetrySample& sample) { drift->observe(sample); });
-  std::optional<SessionRecording> recorder;
-  if (!o.record_path.empty()) {
-    RecordingMetadata metadata;
-    metadata.source = RecordingSource::kLive;
-    metadata.scene_file = o.scene;
-    std::ifstream scene_file(o.scene);
-    std::ostringstream scene_text;
-    scene_text << scene_file.rdbuf();
-    metadata.scene_text = scene_text.str();
-    metadata.start_time_us = wall_now_us();
-    recorder.emplace(o.record_path, metadata, twins.names());
-  }
-
+  LiveRequest request;
+  request.mqtt = options;
+  request.scene_path = o.scene;
+  request.reorder_window = reorder_window;
+  request.report_every = report_every;
+  request.until_idle = until_idle;
+  request.connect_timeout = connect_timeout;
+  request.connect_timeout_text = o.connect_timeout.value_or("");
+  request.max_samples = o.max_samples;
+  request.record_path = o.record_path;
+  request.count_only = o.count_only;
+  request.quiet = o.quiet;
+  request.drift = o.drift;
+  request.stop_requested = [] { return g_stop_signal.load() != 0; };
   const StopSignals signals;
-  MqttSubscriber subscriber(options);
-  if (!o.quiet) {
-    fmt::print(stderr, "linetwin live: {} twins, subscribing to {} at {}:{} (QoS {})\n",
-               twins.size(), subscriber.topic_filter(), options.host, options.port, options.qos);
-  }
-
-  using Clock = std::chrono::steady_clock;
-  const Clock::time_point started = Clock::now();
-  Clock::time_point last_activity = started;  // a message, or the (re)connection
-  Clock::time_point last_message = started;
-  Clock::time_point next_report = started + report_every;
-  bool connected = false;
-  bool ever_connected = false;
-  bool hinted = false;  // about retrying without --connect-timeout
-  std::uint64_t messages_at_report = 0;
-  std::string last_failure;
-  std::optional<std::string> refused;
-  constexpr std::uint64_t kFaultsShownPerKind = 3;
-  const bool show_status = status_wanted(o.quiet);
-
-  const MqttSubscriber::MessageHandler on_message = [&](std::string_view topic,
-                                                        std::string_view payload) {
-    last_message = Clock::now();
-    if (o.count_only) {
-      feed.count(payload.size(), wall_now_us());
-      return;
-    }
-    const DecodeResult& verdict = feed.ingest(topic, payload, wall_now_us());
-    if (drift) print_new_drift_alerts(*drift, drift_alerts_shown, "live");
-    if (verdict.fault != MessageFault::kNone) {
-      const std::uint64_t seen = feed.stats().faults[static_cast<std::size_t>(verdict.fault)];
-      if (!o.quiet && seen <= kFaultsShownPerKind) {
-        fmt::print(
-            stderr, "linetwin live: message on '{}' refused ({}): {}{}\n", topic,
-            message_fault_name(verdict.fault), verdict.detail,
-            seen == kFaultsShownPerKind ? " (further ones of this kind are only counted)" : "");
-      }
-    } else if (recorder) {
-      recorder->writer().append(feed.decoded());
-    }
-  };
-  const MqttSubscriber::EventHandler on_event = [&](const MqttConnectionEvent& event) {
-    switch (event.kind) {
-      case MqttConnectionEvent::Kind::kConnected:
-        connected = true;
-        ever_connected = true;
-        last_activity = Clock::now();
-        break;
-      case MqttConnectionEvent::Kind::kDisconnected:
-      case MqttConnectionEvent::Kind::kConnectFailed:
-        connected = false;
-        last_failure = event.reason;
-        break;
-      case MqttConnectionEvent::Kind::kRefused:
-        refused = describe(event, options);  // the error at the end says it
-        return;
-    }
-    // Connection changes are worth a line even with -q: they explain gaps in the data.
-    fmt::print(stderr, "linetwin live: {}\n", describe(event, options));
-    if (event.kind == MqttConnectionEvent::Kind::kConnectFailed && !ever_connected && !hinted &&
-        connect_timeout.count() == 0) {
-      fmt::print(stderr,
-                 "linetwin live: retrying with back-off (up to {:g} s apart) until the broker "
-                 "answers or the session is stopped; --connect-timeout sets a limit\n",
-                 std::chrono::duration<double>(options.reconnect_max).count());
-      hinted = true;
-    }
-  };
-
-  std::optional<std::string> gave_up;
-  while (g_stop_signal.load() == 0 && !refused) {
-    subscriber.poll(std::chrono::milliseconds(100), on_message, on_event);
-    const Clock::time_point now = Clock::now();
-    last_activity = std::max(last_activity, last_message);
-    if (!connected) last_activity = now;  // time away from the broker is not idle time
-    if (o.max_samples &&
-        (o.count_only ? feed.stats().messages : feed.stats().samples) >= *o.max_samples)
-      break;
-    if (until_idle.count() > 0 && now - last_activity >= until_idle) break;
-    if (connect_timeout.count() > 0 && !ever_connected && now - started >= connect_timeout) {
-      gave_up = fmt::format("cannot connect to {}:{} within {}: {}", options.host, options.port,
-                            *o.connect_timeout, last_failure);
-      break;
-    }
-    // A quiet spell longer than the window: nothing older is still on its way.
-    if (feed.held() > 0 && now - last_message >= reorder_window) {
-      feed.flush(wall_now_us());
-      if (drift) print_new_drift_alerts(*drift, drift_alerts_shown, "live");
-    }
-    if (now >= next_report) {
-      next_report = now + report_every;
-      if (recorder) {
-        std::vector<KpiSnapshot> snapshots;
-        for (std::uint32_t m = 0; m < twins.size(); ++m) {
-          snapshots.push_back(make_kpi_snapshot(twins.observed_until_us(), m, twins.kpis(m)));
-        }
-        if (twins.observed_until_us() != kNoTime) recorder->writer().append_kpis(snapshots);
-      }
-      if (show_status) {
-        const MqttFeedStats& s = feed.stats();
-        fmt::print(stderr,
-                   "linetwin live: {} | {} messages ({:.0f}/s) | {} samples | {} faulty | {} "
-                   "duplicates | {} out of order | {} held | age {}{}\n",
-                   connected ? "connected" : "disconnected", s.messages,
-                   static_cast<double>(s.messages - messages_at_report) /
-                       std::chrono::duration<double>(report_every).count(),
-                   s.samples, s.faulty_messages, twins.counts().duplicates,
-                   twins.counts().out_of_order, feed.held(), describe_ages(summarize_ages(s.age_s)),
-                   drift ? fmt::format(" | {} drift alerts", drift->alerts().size()) : "");
-        messages_at_report = s.messages;
-      }
-    }
-    if (recorder) recorder->writer().flush_if_due();
-  }
-
-  subscriber.stop(on_message, on_event);
-  feed.flush(wall_now_us());
-  // The checks due up to the newest sample, as a replay of the same telemetry runs them.
-  if (drift) {
-    drift->finish(twins.observed_until_us());
-    print_new_drift_alerts(*drift, drift_alerts_shown, "live");
-  }
-  // Never connected: nothing to report. A broker that refuses a reconnect after hours of data
-  // still gets the report written before the error.
-  if (!ever_connected) {
-    if (refused) throw InputError({"", 0, 0, "--broker"}, *refused);
-    if (gave_up) throw InputError({"", 0, 0, "--connect-timeout"}, *gave_up);
-  }
-  if (recorder) {
-    std::vector<KpiSnapshot> snapshots;
-    if (twins.observed_until_us() != kNoTime) {
-      for (std::uint32_t m = 0; m < twins.size(); ++m) {
-        snapshots.push_back(make_kpi_snapshot(twins.observed_until_us(), m, twins.kpis(m)));
-      }
-    }
-    recorder->writer().append_kpis(snapshots);
-    recorder->close();
-  }
-
-  const MqttCounters mqtt = subscriber.counters();
-  const TwinReport twin_report{
-      twins,
-      fmt::format("mqtt://{}:{}/{}", options.host, options.port, subscriber.topic_filter()),
-      "mqtt",
-      {}};
-  if (!o.json_path.empty()) {
-    std::ostringstream text;
-    write_live_json(text, LiveReport{twin_report, feed.stats(), mqtt, options, o.count_only});
-    write_whole(o.json_path, "--json", drift ? add_drift_json(text.str(), *drift) : text.str());
-  }
-  if (!o.csv_path.empty()) {
-    std::ostringstream text;
-    write_twins_csv(text, twin_report);
-    write_whole(o.csv_path, "--csv", text.str());
-  }
+  const LiveOutputs outputs = run_live(scene, request);
+  if (!o.json_path.empty()) write_whole(o.json_path, "--json", outputs.json);
+  if (!o.csv_path.empty()) write_whole(o.csv_path, "--csv", outputs.csv);
   if (!o.state_path.empty()) {
-    if (twins.observed_until_us() == kNoTime) {
+    if (!outputs.state_yaml) {
       throw bad_flag("--write-state",
                      "expected samples of the scene's machines to tell the line's state, found "
                      "none");
     }
-    write_whole(o.state_path, "--write-state",
-                snapshot_yaml(estimate_line_state(twins, twins.observed_until_us(), "live")));
+    write_whole(o.state_path, "--write-state", *outputs.state_yaml);
   }
   const bool stdout_taken = o.json_path == "-" || o.csv_path == "-" || o.state_path == "-";
-  if (!o.quiet && !stdout_taken && !o.count_only) write_twins_table(std::cout, twin_report);
+  if (!o.quiet && !stdout_taken && !o.count_only) std::cout << outputs.table;
   if (!o.quiet) {
-    const MqttFeedStats& s = feed.stats();
     const int signal_number = g_stop_signal.load();
-    fmt::print(stderr,
-               "linetwin live: stopped{}; {} messages, {} samples applied, {} faulty messages, "
-               "{} duplicates, {} out of order, {} reconnects\n",
+    fmt::print(stderr, "linetwin live: stopped{}; {}\n",
                signal_number != 0
                    ? fmt::format(" by {}", signal_number == SIGINT ? "SIGINT" : "SIGTERM")
                    : "",
-               s.messages, twins.counts().applied, s.faulty_messages, twins.counts().duplicates,
-               twins.counts().out_of_order, mqtt.connects > 0 ? mqtt.connects - 1 : 0);
+               outputs.counts);
   }
-  if (refused) throw InputError({"", 0, 0, "--broker"}, *refused);
+  if (outputs.refused) throw InputError({"", 0, 0, "--broker"}, *outputs.refused);
   return kExitSuccess;
 }
 

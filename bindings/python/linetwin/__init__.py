@@ -425,4 +425,4 @@ class Simulation:
 
 from linetwin.sweep import SweepResults, sweep  # noqa: E402
 from linetwin.telemetry import (  # noqa: E402
-    Calibration, Drift, LineState, TwinResults, _start_argument, calibrate, replay)
+    Calibration, Drift, LineState, TwinResults, _start_argument, calibrate, live, replay)

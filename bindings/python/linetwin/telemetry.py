@@ -203,6 +203,35 @@ def replay(scene: Union[Scene, PathLike], log: PathLike, format: str = "auto",
     return TwinResults(outputs, f"<replay of {log}>")
 
 
+def live(scene: Union[Scene, PathLike], broker: str, topic: str = "linetwin", qos: int = 0,
+         until_idle: Optional[Duration] = None, max_samples: Optional[int] = None,
+         connect_timeout: Optional[Duration] = None, reorder_window: Duration = "500ms",
+         record: Optional[PathLike] = None,
+         drift: Union[Drift, Mapping[str, Any], None] = None) -> TwinResults:
+    """Feeds the twins of `scene` from the MQTT broker `broker` ("HOST:PORT", port default 1883)
+    on the topics `topic`/<machine id>, as `linetwin live SCENE --broker B -q` does, until Ctrl-C,
+    `until_idle` (a duration without messages while connected, text such as "5s" or seconds),
+    `max_samples` samples, or, if the broker cannot be reached within `connect_timeout`, an
+    InputError. `qos` 0 or 1 (1: a persistent session under the client id linetwin-live-TOPIC),
+    `reorder_window` (wall-clock time samples are held to put them back in order), `record` (an
+    HDF5 recording of the session), `drift` as replay()'s. Returns the report as `linetwin live
+    --json` has it, with the line's `state` at the newest sample. Ctrl-C ends the session (its
+    recording closed and kept) and raises KeyboardInterrupt. No authentication or TLS: the CLI
+    (`python3 -m linetwin live ...`) has them. Connection changes are written on stderr."""
+    scene = _scene_of(scene)
+    if record is not None:
+        record = os.fspath(record)
+    for name, value in (("qos", qos), ("max_samples", max_samples)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise TypeError(f"expected {name} as int, found {type(value).__name__}")
+    outputs = _core.live(
+        scene._handle, _text(broker, "broker"), _text(topic, "topic"), qos,
+        None if until_idle is None else _duration(until_idle, "until_idle"), max_samples,
+        None if connect_timeout is None else _duration(connect_timeout, "connect_timeout"),
+        _duration(reorder_window, "reorder_window"), record, _drift_argument(drift))
+    return TwinResults(outputs, f"<live from {broker}/{topic}>")
+
+
 class Calibration(_JsonReport):
     """What calibrating a scene to a log gives: `scene`, the calibrated linetwin.Scene (its
     to_yaml() is `linetwin calibrate -o -`), the report (to_dict(), to_json(): the CLI's --json,
@@ -293,5 +322,4 @@ def _start_argument(start: Union[LineState, PathLike, None],
                     f"{type(start).__name__}")
 
 
-__all__ = ["Calibration", "Drift", "LineState", "TwinResults", "calibrate",
-           "replay"]
+__all__ = ["Calibration", "Drift", "LineState", "TwinResults", "calibrate", "live", "replay"]
