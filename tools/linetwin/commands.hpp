@@ -20,6 +20,7 @@ struct Command {
 Command add_run_command(CLI::App& app, const CancelFlag* cancel);
 Command add_replay_command(CLI::App& app);
 Command add_calibrate_command(CLI::App& app);
+Command add_import_command(CLI::App& app);
 Command add_live_command(CLI::App& app);
 Command add_sweep_command(CLI::App& app, const CancelFlag* cancel);
 Command add_merge_command(CLI::App& app, const CancelFlag* cancel);
