@@ -57,6 +57,14 @@ SceneBuilder::RouteByIds read_route(const SceneReader& in, const SceneBuilder& b
                                     const std::vector<std::string>& products) {
   SceneBuilder::RouteByIds route;
   if (node.IsScalar()) return SceneBuilder::RouteByIds(in.string(node, path));
+  if (node.IsMap() && node["via"]) {
+    // A transport link: the part rides a vehicle of the fleet to its one target.
+    in.expect_map(node, path, {"via", "to"});
+    route = SceneBuilder::RouteByIds(in.string(in.require(node, path, "to"), path + ".to"));
+    route.via = in.string(node["via"], path + ".via");
+    route.via_origin = {node["via"].Mark().line + 1, node["via"].Mark().column + 1, path + ".via"};
+    return route;
+  }
   in.expect_map(node, path,
                 {"by_product", "probability", "round_robin", "shortest_queue", "first_free"});
   if (node.size() != 1) {
@@ -288,7 +296,7 @@ void read_station(const SceneReader& in, const YAML::Node& node, const std::stri
                   SceneBuilder& builder, SceneBuilder::Common common,
                   const std::vector<std::string>& products) {
   in.expect_map(node, path,
-                {"id", "type", "to", "pose", "model", "servers", "processing",
+                {"id", "type", "to", "pose", "model", "transfer_node", "servers", "processing",
                  "processing_by_product", "breakdowns", "setup", "quality", "batch", "split",
                  "assembly", "operators", "calendar", "merge"});
   StationSpec spec;
@@ -439,6 +447,10 @@ void read_station(const SceneReader& in, const YAML::Node& node, const std::stri
   builder.add_station(std::move(common), std::move(spec), std::move(refs));
 }
 
+SceneBuilder::Origin origin_of(const YAML::Node& node, std::string path) {
+  return {node.Mark().line + 1, node.Mark().column + 1, std::move(path)};
+}
+
 void read_element(const SceneReader& in, const YAML::Node& node, const std::string& path,
                   SceneBuilder& builder, const std::vector<std::string>& products) {
   if (!node.IsMap())
@@ -449,12 +461,19 @@ void read_element(const SceneReader& in, const YAML::Node& node, const std::stri
   common.origin = {node.Mark().line + 1, node.Mark().column + 1, path};
   if (node["to"]) common.to = read_route(in, builder, node["to"], path + ".to", products);
   if (node["pose"]) common.pose = read_pose(in, node["pose"], path + ".pose");
+  if (const YAML::Node transfer = node["transfer_node"]) {
+    builder.vehicle_stop(
+        common.id, {in.string(transfer, path + ".transfer_node"), static_cast<bool>(node["pose"]),
+                    origin_of(transfer, path + ".transfer_node")});
+  } else if (node["pose"]) {
+    builder.vehicle_stop(common.id, {"", true, origin_of(node, path + ".pose")});
+  }
   if (node["model"]) common.model = in.string(node["model"], path + ".model");
 
   if (type == "source") {
     read_source(in, node, path, builder, std::move(common), products);
   } else if (type == "buffer") {
-    in.expect_map(node, path, {"id", "type", "to", "pose", "model", "capacity"});
+    in.expect_map(node, path, {"id", "type", "to", "pose", "model", "transfer_node", "capacity"});
     BufferSpec spec;
     const YAML::Node capacity = in.require(node, path, "capacity");
     if (!(capacity.IsScalar() && capacity.Scalar() == "unlimited")) {
@@ -482,7 +501,7 @@ void read_element(const SceneReader& in, const YAML::Node& node, const std::stri
     }
     builder.add_conveyor(std::move(common), spec);
   } else if (type == "sink") {
-    in.expect_map(node, path, {"id", "type", "to", "pose", "model"});
+    in.expect_map(node, path, {"id", "type", "to", "pose", "model", "transfer_node"});
     builder.add_sink(std::move(common));
   } else {
     in.fail(
@@ -517,15 +536,90 @@ std::vector<std::string> element_paths(const SceneReader& in, const YAML::Node& 
   return paths;
 }
 
-SceneBuilder::Origin origin_of(const YAML::Node& node, std::string path) {
-  return {node.Mark().line + 1, node.Mark().column + 1, std::move(path)};
+// The path network; its builder checks it and names the node or edge at fault, here by line.
+PathNetwork read_paths(const SceneReader& in, const YAML::Node& paths) {
+  in.expect_map(paths, "paths", {"nodes", "edges"});
+  PathNetworkBuilder network(in.file(), "paths");
+  const YAML::Node nodes = in.require(paths, "paths", "nodes");
+  if (!nodes.IsSequence()) in.fail(nodes, "paths.nodes", "expected a list of {id, x_m, y_m}");
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    const std::string np = fmt::format("paths.nodes[{}]", i);
+    in.expect_map(nodes[i], np, {"id", "x_m", "y_m"});
+    network.node(in.string(in.require(nodes[i], np, "id"), np + ".id"),
+                 in.number(in.require(nodes[i], np, "x_m"), np + ".x_m"),
+                 in.number(in.require(nodes[i], np, "y_m"), np + ".y_m"),
+                 {nodes[i].Mark().line + 1, nodes[i].Mark().column + 1});
+  }
+  if (const YAML::Node edges = paths["edges"]) {
+    if (!edges.IsSequence())
+      in.fail(edges, "paths.edges", "expected a list of {from, to, width_m, speed_limit_m_per_s}");
+    for (std::size_t i = 0; i < edges.size(); ++i) {
+      const YAML::Node e = edges[i];
+      const std::string ep = fmt::format("paths.edges[{}]", i);
+      in.expect_map(e, ep, {"from", "to", "one_way", "width_m", "speed_limit_m_per_s", "length_m"});
+      PathEdgeSpec spec;
+      spec.from = in.string(in.require(e, ep, "from"), ep + ".from");
+      spec.to = in.string(in.require(e, ep, "to"), ep + ".to");
+      spec.width_m = in.number(in.require(e, ep, "width_m"), ep + ".width_m");
+      spec.speed_limit_m_per_s =
+          in.number(in.require(e, ep, "speed_limit_m_per_s"), ep + ".speed_limit_m_per_s");
+      if (e["length_m"]) spec.length_m = in.number(e["length_m"], ep + ".length_m");
+      if (e["one_way"]) {
+        const std::string one_way = in.string(e["one_way"], ep + ".one_way");
+        if (one_way != "true" && one_way != "false")
+          in.fail(e["one_way"], ep + ".one_way",
+                  fmt::format("expected true or false, found '{}'", one_way));
+        spec.two_way = one_way == "false";
+      }
+      network.edge(std::move(spec), {e.Mark().line + 1, e.Mark().column + 1});
+    }
+  }
+  return network.build();
+}
+
+void read_fleets(const SceneReader& in, const YAML::Node& fleets, SceneBuilder& builder) {
+  if (!fleets.IsSequence()) in.fail(fleets, "fleets", "expected a list of fleets");
+  for (std::size_t i = 0; i < fleets.size(); ++i) {
+    const YAML::Node n = fleets[i];
+    const std::string fp = fmt::format("fleets[{}]", i);
+    in.expect_map(n, fp, {"id", "home", "vehicles", "dispatch", "vehicle"});
+    FleetSpec fleet;
+    fleet.id = in.string(in.require(n, fp, "id"), fp + ".id");
+    if (n["vehicles"]) fleet.vehicles = in.count(n["vehicles"], fp + ".vehicles", 1, 100'000);
+    if (n["dispatch"]) {
+      const std::string rule = in.string(n["dispatch"], fp + ".dispatch");
+      if (rule != "nearest_idle" && rule != "fifo")
+        in.fail(n["dispatch"], fp + ".dispatch",
+                fmt::format("expected 'nearest_idle' or 'fifo', found '{}'", rule));
+      fleet.dispatch = rule == "fifo" ? DispatchRule::kFifo : DispatchRule::kNearestIdle;
+    }
+    const YAML::Node v = in.require(n, fp, "vehicle");
+    const std::string vp = fp + ".vehicle";
+    in.expect_map(v, vp,
+                  {"max_speed_m_per_s", "acceleration_m_per_s2", "deceleration_m_per_s2", "width_m",
+                   "length_m", "load_time", "unload_time"});
+    VehicleSpec& vehicle = fleet.vehicle;
+    vehicle.motion.max_speed_m_per_s =
+        in.number(in.require(v, vp, "max_speed_m_per_s"), vp + ".max_speed_m_per_s");
+    vehicle.motion.acceleration_m_per_s2 =
+        in.number(in.require(v, vp, "acceleration_m_per_s2"), vp + ".acceleration_m_per_s2");
+    vehicle.motion.deceleration_m_per_s2 =
+        in.number(in.require(v, vp, "deceleration_m_per_s2"), vp + ".deceleration_m_per_s2");
+    vehicle.width_m = in.number(in.require(v, vp, "width_m"), vp + ".width_m");
+    if (v["length_m"]) vehicle.length_m = in.number(v["length_m"], vp + ".length_m");
+    vehicle.load_time = in.distribution(in.require(v, vp, "load_time"), vp + ".load_time");
+    vehicle.unload_time = in.distribution(in.require(v, vp, "unload_time"), vp + ".unload_time");
+    const std::string home = in.string(in.require(n, fp, "home"), fp + ".home");
+    builder.add_fleet(std::move(fleet), home, origin_of(n, fp));
+  }
 }
 
 Scene read_scene(const YAML::Node& root, const std::string& file) {
   SceneReader in(file);
-  in.expect_map(root, "",
-                {"linetwin_scene", "name", "description", "seed", "product", "products", "run",
-                 "operators", "calendars", "calendar", "wip_limits", "elements"});
+  in.expect_map(
+      root, "",
+      {"linetwin_scene", "name", "description", "seed", "product", "products", "run", "operators",
+       "calendars", "calendar", "wip_limits", "paths", "fleets", "elements"});
   const YAML::Node version = in.require(root, "", "linetwin_scene");
   const std::uint64_t v = in.whole_number(version, "linetwin_scene", "a format version number");
   if (v != kSceneFormatVersion) {
@@ -610,6 +704,9 @@ Scene read_scene(const YAML::Node& root, const std::string& file) {
           origin_of(limits[i], lp));
     }
   }
+
+  if (root["paths"]) builder.paths(read_paths(in, root["paths"]));
+  if (root["fleets"]) read_fleets(in, root["fleets"], builder);
 
   const YAML::Node elements = in.require(root, "", "elements");
   builder.elements_origin({elements.Mark().line + 1, elements.Mark().column + 1, "elements"});

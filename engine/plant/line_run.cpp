@@ -35,6 +35,7 @@ void build_parts(Line& line, const Scene& scene, std::uint64_t seed) {
   line.conveyors.build(scene, line.flow.nodes(), seed, line.replication);
   line.sources.build(scene, seed, line.replication);
   line.operators.build(scene);
+  line.transport.build(scene, seed, line.replication);
   line.calendars.build(scene);
   line.deadlocks.build(scene);
 }
@@ -76,6 +77,7 @@ void on_warmup_end(Line& line) {
   line.conveyors.reset(now);
   line.operators.reset(now);
   line.limits.reset(now);
+  line.transport.reset(now);
 }
 
 // Every event but the end of a processing, out of line so that the run loop stays small.
@@ -115,6 +117,9 @@ void on_warmup_end(Line& line) {
       break;
     case RunEvent::kWarmupEnd:
       on_warmup_end(line);
+      break;
+    case RunEvent::kVehicleLegEnd:
+      line.transport.on_leg_end(line, target);
       break;
   }
   line.deadlocks.after_event(line);
@@ -305,6 +310,7 @@ ReplicationResult LineRun::results() const {
   line.conveyors.write(now, observed, r);
   line.operators.write(now, r.observed_s, r);
   line.limits.write(now, r);
+  line.transport.write(now, r);
   r.deadlock = line.deadlocks.report();
   return r;
 }

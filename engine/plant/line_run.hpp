@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/cancellation.hpp"
@@ -22,6 +23,10 @@
 #include "plant/station_observer.hpp"
 
 namespace linetwin {
+
+// Saved states and snapshots do not hold vehicles yet: for a scene with fleets, `what` ("saving
+// the state") is refused as an InputError naming the scene's fleets.
+void refuse_fleets(const Scene& scene, std::string_view what);
 
 namespace line_run {
 struct Line;

@@ -139,6 +139,7 @@ Placement place(const Scene& scene, const LineSnapshot& snapshot, const std::str
 }  // namespace
 
 LineSnapshot LineRun::snapshot(const std::vector<double>& activity_since_s) const {
+  refuse_fleets(*scene_, "a snapshot");
   const Line& line = *line_;
   const double now = line.kernel.now();
   LineSnapshot out;
@@ -165,6 +166,7 @@ LineSnapshot LineRun::snapshot(const std::vector<double>& activity_since_s) cons
 LineRun LineRun::from_snapshot(const Scene& scene, const LineSnapshot& snapshot,
                                const std::string& display_name, std::uint64_t seed,
                                std::uint32_t replication, RunSettings settings) {
+  refuse_fleets(scene, "starting from a snapshot");
   const Placement placement = place(scene, snapshot, display_name);
   LineRun run(scene, seed, replication, settings, BuiltOnly{});
   Line& line = *run.line_;

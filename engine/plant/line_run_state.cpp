@@ -2,6 +2,11 @@
 // (plant/run/run_state.hpp). docs/architecture.md ("Forks and saved states") has the format.
 #include <ostream>
 #include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "core/input_error.hpp"
 
 #include "core/state_stream.hpp"
 #include "plant/line_run.hpp"
@@ -11,7 +16,18 @@
 
 namespace linetwin {
 
+void refuse_fleets(const Scene& scene, std::string_view what) {
+  if (scene.fleets().empty()) return;
+  // Vehicles, their orders and reserved places are not part of a state yet: refused rather than
+  // continued without them.
+  throw InputError({scene.source_file(), 0, 0, "fleets"},
+                   fmt::format("{} of a line with fleets is not supported yet; expected a scene "
+                               "without 'fleets'",
+                               what));
+}
+
 void LineRun::save_state(std::ostream& out) const {
+  refuse_fleets(*scene_, "saving the state");
   std::string bytes;
   StateStream io = StateStream::writer(bytes);
   // One function per part both writes and reads its fields (run_state.hpp), so it takes them by
@@ -31,6 +47,7 @@ void LineRun::save_state(std::ostream& out) const {
 }
 
 LineRun LineRun::restore(const Scene& scene, std::istream& in, const std::string& display_name) {
+  refuse_fleets(scene, "restoring a state");
   const std::string bytes = StateStream::read_bytes(in, display_name);
   StateStream io = StateStream::reader(bytes, display_name);
   io.tag("LRUN");

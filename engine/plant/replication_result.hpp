@@ -78,6 +78,23 @@ struct OperatorPoolResult {
   double on_shift = 1.0;  // share of the observed period the pool was on duty
 };
 
+// Shares of a vehicle's time in the observed period (they add up to 1), and the transport orders
+// it delivered. A fleet's shares are the average over its vehicles.
+struct VehicleResult {
+  double loaded_travel = 0.0;
+  double empty_travel = 0.0;
+  double handling = 0.0;  // loading and unloading
+  double idle = 0.0;
+  std::uint64_t orders = 0;
+};
+struct FleetResult {
+  VehicleResult fleet;
+  // Mean time from a transport order made (the part finished, a place reserved at its
+  // destination) to the part delivered, over the orders delivered; NaN when none was.
+  double order_lead_time_mean_s = 0.0;
+  std::vector<VehicleResult> vehicles;
+};
+
 struct ProductResult {
   std::uint64_t completed = 0;
   std::uint64_t scrapped = 0;
@@ -135,6 +152,7 @@ struct ReplicationResult {
   std::vector<OperatorPoolResult> operators;  // in Scene::operator_pools() order
   std::vector<ProductResult> products;        // in Scene::products() order
   std::vector<WipLimitResult> wip_limits;     // in Scene::wip_limits() order
+  std::vector<FleetResult> fleets;            // in Scene::fleets() order
   double scrap_rate = 0.0;  // parts scrapped / parts finished or scrapped, whole line
   PartLedger ledger;
   std::int64_t bottleneck_station = -1;  // position in stations, longest mean active period

@@ -31,6 +31,7 @@
 #include "core/input_error.hpp"
 #include "plant/conveyor_belt.hpp"
 #include "plant/shift_calendar.hpp"
+#include "transport/path_network.hpp"
 
 namespace linetwin {
 
@@ -188,11 +189,52 @@ enum class RouteRule : std::uint8_t {
   kFirstFree,      // the first target, in order, that can take the part now
 };
 
+// A link that a fleet's vehicles carry (`to: {via: FLEET, to: TARGET}`, a station's single target):
+// the fleet, and the stops (FleetSpec::stops) where parts are picked up and dropped off.
+inline constexpr std::uint32_t kNoFleet = std::numeric_limits<std::uint32_t>::max();
+struct TransportLink {
+  std::uint32_t fleet = kNoFleet;
+  std::uint32_t pick_up = 0;
+  std::uint32_t drop_off = 0;
+};
+
 struct Route {
   RouteRule rule = RouteRule::kSingle;
   std::vector<ElementIndex> targets;
   std::vector<double> weights;            // kProbability: one per target, summing to 1
   std::vector<std::uint32_t> by_product;  // kByProduct: index into targets, per product
+  TransportLink via;                      // fleet kNoFleet: the part moves on at once
+};
+
+// Which idle vehicle takes a new transport order (docs/transport.md#dispatching).
+enum class DispatchRule : std::uint8_t {
+  kNearestIdle,  // the one with the shortest travel time to the pick-up, ties by vehicle index
+  kFifo,         // the one idle longest, ties by vehicle index
+};
+
+struct VehicleSpec {
+  MotionLimits motion;
+  double width_m = 1.0;
+  double length_m = 1.0;
+  Distribution load_time;
+  Distribution unload_time;
+};
+
+// A fleet of identical vehicles on the scene's path network. Its vehicles stop only at `stops`:
+// its home (stop 0, where they start), then the pick-up and drop-off nodes of the links it
+// carries; travel_s holds the exact time (the motion profile of the fastest route, from rest to
+// rest) from every stop to every other, computed once when the scene is built.
+struct FleetSpec {
+  std::string id;
+  PathNodeIndex home = 0;
+  std::uint32_t vehicles = 1;
+  VehicleSpec vehicle;
+  DispatchRule dispatch = DispatchRule::kNearestIdle;
+  std::vector<PathNodeIndex> stops;
+  std::vector<double> travel_s;  // stops x stops, row: from
+  double travel(std::uint32_t from, std::uint32_t to) const {
+    return travel_s[from * stops.size() + to];
+  }
 };
 
 struct OperatorPoolSpec {
@@ -279,6 +321,9 @@ class Scene {
   const std::vector<OperatorPoolSpec>& operator_pools() const { return operator_pools_; }
   const std::vector<WipLimitSpec>& wip_limits() const { return wip_limits_; }
   const std::vector<NamedCalendar>& calendars() const { return calendars_; }
+  // The aisles vehicles drive (none in a scene without fleets) and the fleets that drive them.
+  const std::optional<PathNetwork>& paths() const { return paths_; }
+  const std::vector<FleetSpec>& fleets() const { return fleets_; }
 
  private:
   friend class SceneBuilder;
@@ -296,6 +341,8 @@ class Scene {
   std::vector<OperatorPoolSpec> operator_pools_;
   std::vector<WipLimitSpec> wip_limits_;
   std::vector<NamedCalendar> calendars_;
+  std::optional<PathNetwork> paths_;
+  std::vector<FleetSpec> fleets_;
   std::unordered_map<std::string, ElementIndex> by_id_;
 };
 
@@ -331,6 +378,8 @@ class SceneBuilder {
     std::vector<std::string> targets;
     std::vector<double> weights;            // kProbability
     std::vector<std::uint32_t> by_product;  // kByProduct: index into targets per product
+    std::string via;                        // the fleet that carries the part; empty: none
+    Origin via_origin;
   };
   struct Common {
     std::string id;
@@ -363,6 +412,18 @@ class SceneBuilder {
   SceneBuilder& add_calendar(std::string name, CalendarSpec spec, Origin origin);
   // The calendar of every station that names none; empty: always on shift.
   SceneBuilder& line_calendar(std::string name, Origin origin);
+  // The path network (validated by its own builder) and the fleets on it; `home`: a node id.
+  SceneBuilder& paths(PathNetwork network);
+  SceneBuilder& add_fleet(FleetSpec fleet, std::string home, Origin origin);
+  // Where vehicles pick up and drop off an element's parts: the node `transfer_node` names (a node
+  // id, `origin` where it was named), or when empty the node nearest the element's pose, if it
+  // was given one. An element without either cannot be a stop.
+  struct VehicleStop {
+    std::string transfer_node;
+    bool has_pose = false;
+    Origin origin;
+  };
+  SceneBuilder& vehicle_stop(std::string element_id, VehicleStop stop);
 
   // Checks connections and parameters; throws InputError naming the offending field.
   Scene build() const;
@@ -384,12 +445,19 @@ class SceneBuilder {
   void connect(Scene& scene) const;
   void resolve_station_refs(Scene& scene) const;
   void check_flow(const Scene& scene) const;
+  void connect_fleets(Scene& scene) const;
+  // A fleet's stop at an element; `stop_origins` (where each stop was named) grows with the stops.
+  std::uint32_t fleet_stop(Scene& scene, FleetSpec& fleet, ElementIndex element,
+                           std::vector<Origin>& stop_origins) const;
+  void plan_travel(Scene& scene, std::size_t fleet, const std::vector<Origin>& stop_origins) const;
   Scene scene_;
   std::vector<Pending> pending_;
   std::vector<std::pair<std::string, Origin>> pool_homes_;
   std::vector<std::string> pool_calendars_;
   std::vector<Origin> calendar_origins_;
   std::vector<PendingLimit> limits_;
+  std::vector<std::pair<std::string, Origin>> fleet_homes_;
+  std::unordered_map<std::string, VehicleStop> vehicle_stops_;  // by element id, never iterated
   std::string line_calendar_;
   Origin line_calendar_origin_;
   Origin elements_origin_{0, 0, "elements"};

@@ -50,6 +50,10 @@ bool BufferFlow::passed_through(Line& line, BufferRun& buffer, Part& part) {
 }
 
 void BufferFlow::admit_waiting(Line& line, BufferRun& buffer) {
+  if (buffer.paths.filled_by_vehicles) [[unlikely]] {
+    line.transport.admit(line, buffer);
+    return;
+  }
   FifoQueue<Holder>& waiting = line.flow.waiting(buffer.element);
   Holder holder;
   while (!buffer.full() && line.limits.has_card(buffer.gate) &&

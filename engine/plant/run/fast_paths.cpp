@@ -14,6 +14,9 @@ BufferPaths classify_buffer(const Scene& scene, ElementIndex index,
     paths.tracks_arrival =
         paths.tracks_arrival || (t.inputs.size() > 1 && spec.merge == MergeRule::kFirstCome);
   }
+  for (ElementIndex input : buffer.inputs)
+    paths.filled_by_vehicles =
+        paths.filled_by_vehicles || scene.element(input).route.via.fleet != kNoFleet;
   const Node& node = nodes[index];
   const bool one_station =
       buffer.route.targets.size() == 1 &&
@@ -30,8 +33,8 @@ StationPath classify_station(const StationSpec& spec, const std::vector<Link>& i
   for (const auto& pools : spec.operator_pools)
     needs_operators = needs_operators || !pools.empty();
   const bool plain = inputs.size() == 1 && output.rule == RouteRule::kSingle &&
-                     spec.batch_max == 1 && spec.split_into == 1 && !spec.assembly &&
-                     spec.setup_s.empty() && !spec.quality && !needs_operators &&
+                     output.via.fleet == kNoFleet && spec.batch_max == 1 && spec.split_into == 1 &&
+                     !spec.assembly && spec.setup_s.empty() && !spec.quality && !needs_operators &&
                      node.gate == kNoGate && node.exits == 0;
   if (!plain) return StationPath::kGeneral;
   return inputs.front().type == ElementType::kBuffer ? StationPath::kPlainFromBuffer

@@ -20,6 +20,8 @@ struct BufferPaths {
   bool passes_to_one_station = false;
   // No WIP limit starts here, no arrival times, no puller: a part queues and that is all.
   bool only_queues = false;
+  // Vehicles fill it: a place that comes free goes to a transport order (TransportFlow).
+  bool filled_by_vehicles = false;
 };
 
 BufferPaths classify_buffer(const Scene& scene, ElementIndex buffer,

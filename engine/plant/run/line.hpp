@@ -24,6 +24,7 @@
 #include "plant/run/station_flow.hpp"
 #include "plant/run/station_reports.hpp"
 #include "plant/run/station_stops.hpp"
+#include "plant/run/transport_flow.hpp"
 #include "plant/run/wip_limits.hpp"
 #include "plant/scene.hpp"
 
@@ -50,6 +51,7 @@ struct Line {
   ConveyorFlow conveyors;
   SinkFlow sinks;
   OperatorCrew operators;
+  TransportFlow transport;
   StationStops stops;
   ShiftCalendars calendars;
   LineStatistics statistics;

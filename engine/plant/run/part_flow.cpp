@@ -23,6 +23,11 @@ void PartFlow::build(const Scene& scene) {
 }
 
 bool PartFlow::hand_on(Line& line, Output& output, Part& part, const Holder& self) {
+  // A vehicle will take the part: until it has loaded it, self holds it as if refused.
+  if (output.via.fleet != kNoFleet) [[unlikely]] {
+    line.transport.request(line, output, self);
+    return false;
+  }
   // The part leaves self only if taken: clear its ending cards on the copy that moves.
   const bool waits = self.element != kNoElement;
   Part moving = part;

@@ -13,6 +13,7 @@ Output make_output(const Scene& scene, const Element& e, std::uint64_t seed,
   for (double w : e.route.weights)
     out.cumulative.push_back(sum += w);
   out.by_product = &e.route.by_product;
+  out.via = e.route.via;
   out.rng = RandomStream(seed, e.id, "route", replication);
   return out;
 }

@@ -19,6 +19,7 @@ struct Output {
   const std::vector<std::uint32_t>* by_product = nullptr;
   std::uint32_t next = 0;  // kRoundRobin
   RandomStream rng;        // kProbability
+  TransportLink via;       // a fleet carries the part to `single` (TransportFlow)
 };
 
 Output make_output(const Scene& scene, const Element& e, std::uint64_t seed,

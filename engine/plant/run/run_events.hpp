@@ -30,6 +30,8 @@ enum class RunEvent : std::uint16_t {
   kCardFreed,
   // Statistics (LineStatistics): the end of the warm-up.
   kWarmupEnd,
+  // Vehicles (TransportFlow). The target is the vehicle, across fleets: the end of its leg.
+  kVehicleLegEnd,
 };
 
 // Whether an event of this kind can move a part by itself. The others (stops, arrivals that may be
@@ -43,6 +45,7 @@ constexpr bool moves_parts(RunEvent kind) {
     case RunEvent::kConveyorHead:
     case RunEvent::kConveyorEntry:
     case RunEvent::kCardFreed:
+    case RunEvent::kVehicleLegEnd:
       return true;
     case RunEvent::kArrival:
     case RunEvent::kFailure:

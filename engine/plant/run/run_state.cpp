@@ -79,6 +79,8 @@ void check_events(const StateStream& io, const Scene& scene, const Line& line) {
         return;
       case RunEvent::kWarmupEnd:
         return;
+      case RunEvent::kVehicleLegEnd:  // states of runs with fleets are refused (refuse_fleets)
+        break;
     }
     require(false, "a kind of event the run has");
   };

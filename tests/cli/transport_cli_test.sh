@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Fleets from the command line: the bundled AGV cell runs, byte for byte the same on 1 and 2
+# threads; each mistake in paths, fleets and transport links exits 2 naming file, line and field;
+# saving the state of a run with fleets is refused (exit 2) rather than written without them.
+set -u
+linetwin=$1
+root=$2
+# shellcheck source=cli_checks.sh
+source "$(dirname "$0")/cli_checks.sh"
+
+cell="$root/scenes/agv_cell.yaml"
+"$linetwin" run "$cell" --reps 4 --threads 1 --json "$work/one.json" -q && pass ||
+  fail "scenes/agv_cell.yaml did not run"
+"$linetwin" run "$cell" --reps 4 --threads 2 --json "$work/two.json" -q && pass ||
+  fail "scenes/agv_cell.yaml did not run on two threads"
+cmp -s "$work/one.json" "$work/two.json" && pass || fail "1 and 2 threads differ"
+
+# broken FROM TO: the bundled cell with the first FROM replaced by TO, as bad.yaml.
+broken() {
+  grep -qF -- "$1" "$cell" || fail "the cell no longer writes '$1' as this test expects"
+  /usr/bin/python3 -c 'import sys; t = open(sys.argv[1]).read(); \
+open(sys.argv[4], "w").write(t.replace(sys.argv[2], sys.argv[3], 1))' \
+    "$cell" "$1" "$2" "$work/bad.yaml"
+}
+# line_of TEXT: the line of the bundled cell where TEXT first is.
+line_of() { grep -nF -- "$1" "$cell" | head -1 | cut -d: -f1; }
+
+edge="{from: GOODS_IN, to: MILLS,"
+broken "$edge" "{from: GOODS_IN, to: MILL,"
+expect_error 2 "bad.yaml:$(line_of "$edge"):[0-9]+: field 'paths.edges\[0\].to'.*'MILL'" -- \
+  run "$work/bad.yaml"
+
+broken "width_m: 2, speed_limit_m_per_s: 1.5}" "width_m: 2, speed_limit_m_per_s: 0}"
+expect_error 2 "bad.yaml:$(line_of "$edge"):[0-9]+: field 'paths.edges\[0\].speed_limit_m_per_s'" \
+  -- run "$work/bad.yaml"
+
+# Shipping reached only by the one-way lane from the mills: it cannot leave to go home.
+broken "{from: WASH, to: SHIPPING, width_m: 2" "{from: WASH, to: MILLS, width_m: 2"
+/usr/bin/python3 -c 'import sys; t = open(sys.argv[1]).read(); \
+open(sys.argv[1], "w").write(t.replace("{from: SHIPPING, to: GOODS_IN,", "{from: GOODS_IN, to: MILLS,", 1))' \
+  "$work/bad.yaml"
+expect_error 2 "bad.yaml:$(line_of "{id: shipping, type: sink"):[0-9]+: field 'elements\[shipping\].pose'.*no edge leads there" \
+  -- run "$work/bad.yaml"
+
+broken "width_m: 1.0" "width_m: 2.5"
+expect_error 2 "bad.yaml:[0-9]+:[0-9]+: field 'fleets\[0\].vehicle.width_m'" -- run "$work/bad.yaml"
+
+broken "to: {via: AGV, to: B_MILL}" "to: {via: FORKLIFT, to: B_MILL}"
+expect_error 2 "bad.yaml:$(line_of "to: {via: AGV, to: B_MILL}"):[0-9]+: field 'elements\[PREP\].to.via'.*'FORKLIFT'" \
+  -- run "$work/bad.yaml"
+
+broken "      unload_time: 15s" "      unload_time: 15s
+      battery_kwh: 3"
+expect_error 2 "bad.yaml:[0-9]+:[0-9]+: field 'fleets\[0\].vehicle.battery_kwh'" -- run "$work/bad.yaml"
+
+expect_error 2 "field 'fleets'.*not supported yet" -- \
+  run "$cell" --replication 0 --save-state "$work/cell.state" --at 2h
+[ ! -e "$work/cell.state" ] && pass || fail "a state of a run with fleets was written"
+
+finish_checks "transport CLI"

@@ -1,0 +1,167 @@
+// Fleets in the line run on lines whose behaviour is known exactly: deterministic processing,
+// loading and unloading times, and travel times from the closed form of a trapezoidal profile
+// (docs/transport.md, "The motion model"), so that every delivery time, and so the throughput,
+// follows from the cycle the vehicles and stations run. The comment next to each check derives it.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <sstream>
+#include <string>
+
+#include "io/scene_file.hpp"
+#include "plant/line_run.hpp"
+
+using namespace linetwin;
+
+namespace {
+
+// Nodes A (0, 0) and B (20, 0) joined by a 20 m aisle; vehicles at 1.5 m/s, 0.5 m/s² either way.
+constexpr double kLength = 20.0, kSpeed = 1.5, kAccel = 0.5, kDecel = 0.5;
+constexpr double kLoad = 5.0, kUnload = 5.0;
+
+// 20 m >= v²/2a + v²/2d = 4.5 m: the vehicle reaches full speed, t = L/v + v/2a + v/2d.
+double travel_s() {
+  return kLength / kSpeed + kSpeed / (2 * kAccel) + kSpeed / (2 * kDecel);
+}
+
+std::string fleet_yaml(int vehicles, const std::string& dispatch = "nearest_idle") {
+  return "paths:\n"
+         "  nodes: [{id: A, x_m: 0, y_m: 0}, {id: B, x_m: 20, y_m: 0}]\n"
+         "  edges: [{from: A, to: B, width_m: 2, speed_limit_m_per_s: 2}]\n"
+         "fleets:\n"
+         "  - id: AGV\n"
+         "    home: A\n"
+         "    vehicles: " +
+         std::to_string(vehicles) + "\n    dispatch: " + dispatch +
+         "\n"
+         "    vehicle: {max_speed_m_per_s: 1.5, acceleration_m_per_s2: 0.5,\n"
+         "              deceleration_m_per_s2: 0.5, width_m: 1, load_time: 5s, unload_time: 5s}\n";
+}
+
+// Completions at t0, t0 + cycle, ... up to `until`.
+std::uint64_t completions(double t0, double cycle, double until) {
+  return t0 > until ? 0 : static_cast<std::uint64_t>(std::floor((until - t0) / cycle)) + 1;
+}
+
+ReplicationResult simulate(const std::string& yaml) {
+  const Scene scene = load_scene_text("linetwin_scene: 1\n" + yaml, "agv.yaml");
+  LineRun run(scene, scene.seed(), 0);
+  return run.run_to_end();
+}
+
+// One station at A feeding a sink at B through the fleet: processing p = 20 s.
+std::string shuttle_line(int vehicles, const std::string& dispatch = "nearest_idle") {
+  return fleet_yaml(vehicles, dispatch) +
+         "run: {duration: 36000s}\n"
+         "elements:\n"
+         "  - {id: supply, type: source, supply: unlimited, to: OP10}\n"
+         "  - {id: OP10, type: station, processing: 20s, to: {via: AGV, to: SINK},\n"
+         "     pose: {x: 0, y: 1}}\n"
+         "  - {id: SINK, type: sink, transfer_node: B}\n";
+}
+
+}  // namespace
+
+TEST_CASE("one vehicle serving two stations in a loop delivers what its cycle says") {
+  // supply -> OP10 (at A) -AGV-> B20 (capacity 1, at B) -> OP20 (at B) -AGV-> SINK (at A), with
+  // OP10 and OP20 taking 10 s, loading and unloading 5 s, and one vehicle at home in A. The
+  // first part is loaded at 10 s and delivered to B20 at 20 + T, OP20 finishes it at 30 + T;
+  // meanwhile OP10's second part waits for B20's place, reserved for the first until it is
+  // delivered, and the vehicle fetches it from A (empty, T) and delivers it at 30 + 3T. From
+  // then on the vehicle never drives empty: it loads OP20's part where it stands (B), carries it
+  // to the sink (delivered at 40 + 4T), loads OP10's next part there (A), carries it to B20, and
+  // so round, two loads, two unloads and two loaded trips a part: cycle 2 (5 + 5) + 2T, as long
+  // as each station has finished when the vehicle comes (10 s < 2T).
+  const double t = travel_s();
+  REQUIRE(10.0 < 2 * t);
+  const ReplicationResult r = simulate(
+      fleet_yaml(1) +
+      "run: {duration: 36000s}\n"
+      "elements:\n"
+      "  - {id: supply, type: source, supply: unlimited, to: OP10}\n"
+      "  - {id: OP10, type: station, processing: 10s, to: {via: AGV, to: B20}, transfer_node: A}\n"
+      "  - {id: B20, type: buffer, capacity: 1, to: OP20, transfer_node: B}\n"
+      "  - {id: OP20, type: station, processing: 10s, to: {via: AGV, to: SINK},\n"
+      "     pose: {x: 19, y: 1}}\n"
+      "  - {id: SINK, type: sink, pose: {x: 0, y: -1}}\n");
+  const double cycle = 2 * (kLoad + kUnload) + 2 * t;
+  const std::uint64_t parts = completions(40 + 4 * t, cycle, 36000.0);
+  CHECK(r.parts_completed == parts);
+  CHECK(r.throughput_per_hour == doctest::Approx(parts / 10.0).epsilon(1e-12));
+  REQUIRE(r.fleets.size() == 1);
+  REQUIRE(r.fleets[0].vehicles.size() == 1);
+  const VehicleResult& v = r.fleets[0].vehicles[0];
+  // Every part completed was carried twice, and those delivered to B20 and not yet at the sink
+  // (at most one at OP20 and one in B20) once.
+  CHECK(v.orders >= 2 * parts);
+  CHECK(v.orders <= 2 * parts + 2);
+  CHECK(v.loaded_travel + v.empty_travel + v.handling + v.idle == doctest::Approx(1.0));
+  // The only empty trip is the one at 20 + T; the vehicle is never idle after 10 s.
+  CHECK(v.empty_travel == doctest::Approx(t / 36000.0).epsilon(1e-9));
+  CHECK(v.idle == doctest::Approx(10.0 / 36000.0).epsilon(1e-9));
+}
+
+TEST_CASE("a second vehicle keeps the station going while the first drives back") {
+  // OP10 (p = 20 s) at A ships to a sink at B; a vehicle that has delivered waits at B. The first
+  // order (made at 20 s) is loaded at A by a vehicle at home and delivered at 30 + T.
+  //  - One vehicle: the second order (45 s) waits for it to come back empty from B; it is loaded
+  //    at 50 + T and delivered at 60 + 2T. OP10's next part (done at 70 + T) is ready before the
+  //    vehicle is free (60 + 2T, as T > 10), so from then on it does round trips of R = 5 + T +
+  //    5 + T: deliveries at 60 + 2T + (k - 1) R.
+  //  - Two vehicles: the second order (45 s) goes to the vehicle still at home, delivered at
+  //    55 + T; from the third (70 s) on, each order goes to the vehicle idle at B (the other is
+  //    under way), which drives T empty and loads: OP10 restarts every p + 5 + T, deliveries at
+  //    80 + 2T + (k - 2)(25 + T), each order delivered 2T + 10 after it was made (the first
+  //    two: T + 10). The vehicles take turns.
+  const double t = travel_s();
+  REQUIRE(t > 10.0);
+  const double round_trip = kLoad + t + kUnload + t;
+  const double end = 36000.0;
+
+  const ReplicationResult one = simulate(shuttle_line(1));
+  CHECK(one.parts_completed == 1 + completions(60 + 2 * t, round_trip, end));
+
+  for (const std::string dispatch : {"nearest_idle", "fifo"}) {
+    CAPTURE(dispatch);
+    const ReplicationResult two = simulate(shuttle_line(2, dispatch));
+    const std::uint64_t parts = 2 + completions(80 + 2 * t, 25.0 + t, end);
+    CHECK(two.parts_completed == parts);
+    REQUIRE(two.fleets.size() == 1);
+    const FleetResult& fleet = two.fleets[0];
+    REQUIRE(fleet.vehicles.size() == 2);
+    CHECK(fleet.vehicles[0].orders == (parts + 1) / 2);
+    CHECK(fleet.vehicles[1].orders == parts / 2);
+    CHECK(fleet.fleet.orders == parts);
+    const double n = static_cast<double>(parts);
+    CHECK(fleet.order_lead_time_mean_s ==
+          doctest::Approx((n * (2 * t + 10) - 2 * t) / n).epsilon(1e-12));
+    // Each vehicle drives loaded T in every two cycles; the start and end shift this by a part.
+    CHECK(fleet.fleet.loaded_travel == doctest::Approx(t / (2 * (25 + t))).epsilon(1e-2));
+    CHECK(fleet.fleet.empty_travel == doctest::Approx(t / (2 * (25 + t))).epsilon(1e-2));
+  }
+}
+
+TEST_CASE("a warm-up restarts the fleet's counters") {
+  // Two vehicles as above, deliveries after the third every 25 + T: those after 1000 s count.
+  const double t = travel_s();
+  std::string yaml = shuttle_line(2);
+  yaml.replace(yaml.find("run: {duration: 36000s}"), 23, "run: {duration: 9000s, warmup: 1000s}");
+  const ReplicationResult r = simulate(yaml);
+  const std::uint64_t parts =
+      completions(80 + 2 * t, 25.0 + t, 10000.0) - completions(80 + 2 * t, 25.0 + t, 1000.0);
+  CHECK(r.parts_completed == parts);
+  CHECK(r.fleets[0].fleet.orders == parts);
+}
+
+TEST_CASE("a scene with fleets refuses saved states and snapshots rather than lose its vehicles") {
+  const Scene scene = load_scene_text("linetwin_scene: 1\n" + shuttle_line(1), "agv.yaml");
+  LineRun run(scene, scene.seed(), 0);
+  run.advance_to(100.0);
+  std::ostringstream out;
+  CHECK_THROWS_AS(run.save_state(out), InputError);
+  CHECK_THROWS_WITH_AS(run.snapshot(), doctest::Contains("fleets"), InputError);
+  // A fork (a copy of the run) carries its vehicles: it continues as the original does.
+  LineRun fork = run;
+  CHECK(fork.run_to_end().parts_completed == run.run_to_end().parts_completed);
+}
