@@ -18,7 +18,8 @@ void StationFlow::refill_elsewhere(Line& line, StationRun& station, std::uint32_
     const Link& input = station.first_input;
     if (input.type == ElementType::kBuffer) {
       const BufferRun& buffer = line.buffers.at(input.index);
-      if (line.limits.has_card(buffer.gate) &&
+      // What waits on a buffer that vehicles fill waits for a vehicle, never for the station.
+      if (line.limits.has_card(buffer.gate) && !buffer.paths.filled_by_vehicles &&
           line.flow.pop_holder(line, line.flow.waiting(input.element), holder)) {
         Part part = line.flow.take_from(line, holder);
         line.limits.take_card(line.kernel.now(), buffer.gate, part);
@@ -85,7 +86,7 @@ bool StationFlow::pull_part(Line& line, StationRun& station, Part& part) {
       if (!buffer.queue.empty()) {
         consider(From::kBuffer, &input,
                  buffer.paths.tracks_arrival ? buffer.arrived_s.front() : now, rank, 0);
-      } else {
+      } else if (!buffer.paths.filled_by_vehicles) {
         // A buffer of capacity 0 hands a waiting part straight through, if its card allows.
         FifoQueue<Holder>& waiting = line.flow.waiting(input.element);
         while (!waiting.empty() && !line.flow.holder_is_current(line, waiting.front()))
