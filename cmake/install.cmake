@@ -24,7 +24,7 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/scenes ${PROJECT_SOURCE_DIR}/assets
 
 # The Python package linetwin: the extension and every Python file and stub of the package's
 # folder, chosen by pattern at install time so that a module added there installs with no change
-# here (the build tree's copy lacks the stubs), and the PEP 561 marker that tells type checkers to
+# here, and the PEP 561 marker (py.typed, made by bindings/python) that tells type checkers to
 # read them. The default is where Debian's /usr/bin/python3 imports packages from under /usr
 # (/usr/lib/python3/dist-packages, for every Python 3 version: the extension's file name carries
 # its ABI); under another prefix, PYTHONPATH names the folder (docs/install.md). A STRING, not a
@@ -38,8 +38,8 @@ if(TARGET linetwin_python)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/bindings/python/linetwin/
           DESTINATION ${python_package_dir} FILES_MATCHING PATTERN "*.py" PATTERN "*.pyi"
           PATTERN __pycache__ EXCLUDE)
-  file(CONFIGURE OUTPUT ${PROJECT_BINARY_DIR}/python/py.typed CONTENT "")
-  install(FILES ${PROJECT_BINARY_DIR}/python/py.typed DESTINATION ${python_package_dir})
+  install(FILES ${PROJECT_BINARY_DIR}/bindings/python/linetwin/py.typed
+          DESTINATION ${python_package_dir})
   # The extension is built for this interpreter's minor version only; the package imports numpy,
   # and only where used pandas (DataFrames) and Dask's distributed, PyYAML and h5py (a sweep on a
   # cluster).
