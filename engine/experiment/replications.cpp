@@ -8,6 +8,8 @@
 #include <mutex>
 #include <thread>
 
+#include <pthread.h>
+
 #include "plant/line_run.hpp"
 
 namespace linetwin {
@@ -60,8 +62,13 @@ std::vector<ReplicationResult> run_jobs(const std::vector<ReplicationJob>& jobs,
     worker();
   } else {
     std::vector<std::jthread> pool;
-    for (unsigned t = 0; t < threads; ++t)
-      pool.emplace_back(worker);
+    for (unsigned t = 0; t < threads; ++t) {
+      pool.emplace_back([&worker] {
+        // Named for `top -H`, debuggers and the tests that wait for a run to be at work.
+        pthread_setname_np(pthread_self(), kReplicationThreadName);
+        worker();
+      });
+    }
   }
   if (failure) std::rethrow_exception(failure);
   return results;

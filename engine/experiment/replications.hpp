@@ -58,6 +58,8 @@ struct ReplicationJob {
 };
 // Runs one job on the calling thread (RunCancelled once `cancel` is set).
 ReplicationResult run_job(const ReplicationJob& job, const CancelFlag* cancel = nullptr);
+// The name of run_jobs' worker threads (/proc/PID/task/TID/comm, `top -H`): at most 15 bytes.
+inline constexpr char kReplicationThreadName[] = "linetwin-rep";
 // Runs the jobs on `threads` workers (0: one per hardware thread), each job on its own LineRun;
 // results in job order. `finished_one` (may be empty) is called after each job, never
 // concurrently. The first exception of any job is rethrown once the workers have stopped; once

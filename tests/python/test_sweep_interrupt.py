@@ -15,7 +15,24 @@ import linetwin
 from conftest import CLI, SOURCE_DIR, sigint_after, threads_of_this_process
 
 SCENARIO = "examples/buffer_allocation.scenario.yaml"
-LONG = ["--reps", "2000", "--duration", "30d"]
+LONG = ["--reps", "2000", "--duration", "30d", "--threads", "2"]
+REPLICATION_THREAD = b"linetwin-rep\n"  # kReplicationThreadName, as /proc shows it
+
+
+def wait_for_replication_threads(process, limit_s=60.0):
+    """True once `process` runs a replication thread; False if it ends or `limit_s` passes."""
+    deadline = time.monotonic() + limit_s
+    tasks = f"/proc/{process.pid}/task"
+    while time.monotonic() < deadline and process.poll() is None:
+        for task in os.listdir(tasks):
+            try:
+                with open(f"{tasks}/{task}/comm", "rb") as comm:
+                    if comm.read() == REPLICATION_THREAD:
+                        return True
+            except FileNotFoundError:  # the thread has ended meanwhile
+                pass
+        time.sleep(0.01)
+    return False
 
 
 def test_ctrl_c_stops_a_long_local_sweep_within_a_second():
@@ -41,12 +58,11 @@ def test_ctrl_c_kills_the_program_as_the_cli(program, work):
     command = [CLI] if program == "linetwin" else [sys.executable, "-m", "linetwin"]
     process = subprocess.Popen(command + [*work, *LONG, "-q"], cwd=SOURCE_DIR,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    # Half a second in, it is at work (or still loading: SIGINT ends that the same way).
-    try:
-        process.wait(0.5)
-    except subprocess.TimeoutExpired:
-        pass
+    # Once it is at work: its replication threads run (a machine under load may take longer than
+    # half a second to get there, and Python's start-up answers Ctrl-C with a traceback).
+    at_work = wait_for_replication_threads(process)
     assert process.returncode is None, "the work ended before the interrupt was sent"
+    assert at_work, "no replication thread started within a minute"
     sent_at = time.monotonic()
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=10)
