@@ -295,6 +295,11 @@ TEST_CASE("AutomationML: bad input names the file, the line and the element or l
     CHECK(test::says(e, "unsupported CAEX version '2.0'"));
     CHECK(e.where().line == 2);
   }
+  SUBCASE("a hierarchy of structures alone: nothing to import") {
+    const InputError e = import_error(caex3("<InternalElement Name=\"Hall\" ID=\"h\"/>\n"));
+    CHECK(test::says(e, "no InternalElement maps to a line element"));
+    CHECK(e.where().line == 2);  // the InstanceHierarchy
+  }
   SUBCASE("not a CAEX file") {
     CHECK(test::says(import_error("<html/>"), "root element CAEXFile"));
   }
