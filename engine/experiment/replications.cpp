@@ -208,6 +208,27 @@ ExperimentSummary summarize(const std::vector<ReplicationResult>& reps, double c
     o.on_shift = over(reps, confidence, [&](auto& r) { return r.operators[i].on_shift; });
     s.operators.push_back(o);
   }
+  for (std::size_t i = 0; i < reps.front().fleets.size(); ++i) {
+    auto vehicle = [&](auto get) {
+      VehicleSummary v;
+      v.loaded_travel = over(reps, confidence, [&](auto& r) { return get(r).loaded_travel; });
+      v.empty_travel = over(reps, confidence, [&](auto& r) { return get(r).empty_travel; });
+      v.handling = over(reps, confidence, [&](auto& r) { return get(r).handling; });
+      v.idle = over(reps, confidence, [&](auto& r) { return get(r).idle; });
+      v.orders =
+          over(reps, confidence, [&](auto& r) { return static_cast<double>(get(r).orders); });
+      return v;
+    };
+    FleetSummary f;
+    f.fleet = vehicle([i](const ReplicationResult& r) -> auto& { return r.fleets[i].fleet; });
+    f.order_lead_time_mean_s =
+        over(reps, confidence, [&](auto& r) { return r.fleets[i].order_lead_time_mean_s; });
+    for (std::size_t k = 0; k < reps.front().fleets[i].vehicles.size(); ++k) {
+      f.vehicles.push_back(vehicle(
+          [ i, k ](const ReplicationResult& r) -> auto& { return r.fleets[i].vehicles[k]; }));
+    }
+    s.fleets.push_back(std::move(f));
+  }
   for (std::size_t i = 0; i < reps.front().products.size(); ++i) {
     ProductSummary p;
     p.throughput_per_hour =

@@ -93,6 +93,16 @@ struct OperatorPoolSummary {
   Estimate utilisation, walking, working;  // over the time on duty
   Estimate on_shift;                       // share of the observed period on duty
 };
+// A vehicle's shares of time (ReplicationResult's VehicleResult) and orders delivered; a fleet's
+// are the mean over its vehicles, with the orders of all of them.
+struct VehicleSummary {
+  Estimate loaded_travel, empty_travel, handling, idle, orders;
+};
+struct FleetSummary {
+  VehicleSummary fleet;
+  Estimate order_lead_time_mean_s;
+  std::vector<VehicleSummary> vehicles;
+};
 struct ProductSummary {
   Estimate throughput_per_hour, lead_time_mean_s, scrapped;
 };
@@ -108,6 +118,7 @@ struct ExperimentSummary {
   std::vector<SourceSummary> sources;
   std::vector<ConveyorSummary> conveyors;
   std::vector<OperatorPoolSummary> operators;
+  std::vector<FleetSummary> fleets;  // Scene::fleets() order
   std::vector<ProductSummary> products;
   std::vector<Estimate> wip_limits;  // mean cards in use
   Estimate scrap_rate;

@@ -220,6 +220,31 @@ ordered_json run_object(const RunReport& report) {
     operators.push_back(row);
   }
   j["operator_pools"] = operators;
+  ordered_json fleets = ordered_json::array();
+  for (std::size_t i = 0; i < s.fleets.size(); ++i) {
+    auto shares = [](ordered_json& row, const VehicleSummary& v) {
+      row["loaded_travel"] = to_json(v.loaded_travel);
+      row["empty_travel"] = to_json(v.empty_travel);
+      row["handling"] = to_json(v.handling);
+      row["idle"] = to_json(v.idle);
+      row["orders"] = to_json(v.orders);
+    };
+    ordered_json row;
+    row["id"] = scene.fleets()[i].id;
+    row["vehicles"] = scene.fleets()[i].vehicles;
+    shares(row, s.fleets[i].fleet);
+    row["order_lead_time_mean_s"] = to_json(s.fleets[i].order_lead_time_mean_s);
+    ordered_json by_vehicle = ordered_json::array();
+    for (const VehicleSummary& v : s.fleets[i].vehicles) {
+      ordered_json vehicle;
+      vehicle["vehicle"] = by_vehicle.size() + 1;
+      shares(vehicle, v);
+      by_vehicle.push_back(vehicle);
+    }
+    row["by_vehicle"] = by_vehicle;
+    fleets.push_back(row);
+  }
+  j["fleets"] = fleets;
   ordered_json limits = ordered_json::array();
   for (std::size_t i = 0; i < s.wip_limits.size(); ++i) {
     ordered_json row;
@@ -312,6 +337,20 @@ void write_csv(std::ostream& out, const RunReport& report) {
     csv_row(out, "operator_pool", id, "walking", s.operators[i].walking);
     csv_row(out, "operator_pool", id, "working", s.operators[i].working);
     csv_row(out, "operator_pool", id, "on_shift", s.operators[i].on_shift);
+  }
+  for (std::size_t i = 0; i < s.fleets.size(); ++i) {
+    auto shares = [&](std::string_view section, const std::string& id, const VehicleSummary& v) {
+      csv_row(out, section, id, "loaded_travel", v.loaded_travel);
+      csv_row(out, section, id, "empty_travel", v.empty_travel);
+      csv_row(out, section, id, "handling", v.handling);
+      csv_row(out, section, id, "idle", v.idle);
+      csv_row(out, section, id, "orders", v.orders);
+    };
+    const std::string& id = scene.fleets()[i].id;
+    shares("fleet", id, s.fleets[i].fleet);
+    csv_row(out, "fleet", id, "order_lead_time_mean_s", s.fleets[i].order_lead_time_mean_s);
+    for (std::size_t k = 0; k < s.fleets[i].vehicles.size(); ++k)
+      shares("vehicle", fmt::format("{}:{}", id, k + 1), s.fleets[i].vehicles[k]);
   }
   for (std::size_t i = 0; i < s.wip_limits.size(); ++i) {
     csv_row(out, "wip_limit", scene.wip_limits()[i].name, "cards_in_use_mean", s.wip_limits[i]);
@@ -413,6 +452,17 @@ void write_table(std::ostream& out, const RunReport& report) {
       fmt::print(out, "  {:<16} {:>10} {:>12} {:>8} {:>8}\n", scene.operator_pools()[i].name,
                  scene.operator_pools()[i].count, percent(s.operators[i].utilisation),
                  percent(s.operators[i].walking), percent(s.operators[i].working));
+    }
+  }
+  if (!s.fleets.empty()) {
+    fmt::print(out, "\n  {:<16} {:>8} {:>8} {:>8} {:>9} {:>8} {:>14} {:>20}\n", "fleet", "vehicles",
+               "loaded", "empty", "handling", "idle", "orders", "order lead time [s]");
+    for (std::size_t i = 0; i < s.fleets.size(); ++i) {
+      const FleetSummary& f = s.fleets[i];
+      fmt::print(out, "  {:<16} {:>8} {:>8} {:>8} {:>9} {:>8} {:>14} {:>20}\n",
+                 scene.fleets()[i].id, scene.fleets()[i].vehicles, percent(f.fleet.loaded_travel),
+                 percent(f.fleet.empty_travel), percent(f.fleet.handling), percent(f.fleet.idle),
+                 with_interval(f.fleet.orders, 0), with_interval(f.order_lead_time_mean_s, 1));
     }
   }
   if (!s.conveyors.empty()) {

@@ -14,6 +14,17 @@ cell="$root/scenes/agv_cell.yaml"
 "$linetwin" run "$cell" --reps 4 --threads 2 --json "$work/two.json" -q && pass ||
   fail "scenes/agv_cell.yaml did not run on two threads"
 cmp -s "$work/one.json" "$work/two.json" && pass || fail "1 and 2 threads differ"
+# The fleet's shares add up to 1, for the fleet and each vehicle, and its orders to the vehicles'.
+/usr/bin/python3 - "$work/one.json" <<'PY' && pass || fail "the fleet's KPIs in the JSON do not add up"
+import json, sys
+fleet = json.load(open(sys.argv[1]))["fleets"][0]
+assert fleet["id"] == "AGV" and fleet["vehicles"] == len(fleet["by_vehicle"]) == 2
+for row in [fleet] + fleet["by_vehicle"]:
+    total = sum(row[k]["mean"] for k in ("loaded_travel", "empty_travel", "handling", "idle"))
+    assert abs(total - 1) < 1e-9, total
+assert fleet["orders"]["mean"] == sum(v["orders"]["mean"] for v in fleet["by_vehicle"])
+assert fleet["order_lead_time_mean_s"]["n"] == 4
+PY
 
 # broken FROM TO: the bundled cell with the first FROM replaced by TO, as bad.yaml.
 broken() {
