@@ -51,6 +51,7 @@
 #include "io/scene_overrides.hpp"
 #include "io/scene_reader.hpp"
 #include "io/snapshot_file.hpp"
+#include "layout_calls.hpp"
 #include "live/mqtt_subscriber.hpp"
 #include "live_session.hpp"
 #include "plant/line_run.hpp"
@@ -743,6 +744,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("calibrate", &calibrate, py::arg("scene"), py::arg("log"), py::arg("format"),
         py::arg("confidence"), py::arg("bootstrap"), py::arg("min_observations"), py::arg("seed"));
   m.def("cli_main", &cli_main, py::arg("arguments"));
+  add_layout_calls(m);
 
   py::class_<SimulationHandle>(m, "SimulationHandle")
       .def_property_readonly("now", &SimulationHandle::now)
