@@ -722,6 +722,22 @@ Scene read_scene(const YAML::Node& root, const std::string& file) {
   for (std::size_t i = 0; i < elements.size(); ++i) {
     read_element(in, elements[i], paths[i], builder, products);
   }
+  // A scenario's path starts with the id of what it changes (B2.capacity, AGV.vehicles), so an id
+  // names an element or a fleet, never both. read_fleets checked that each fleet's id is text.
+  if (const YAML::Node fleets = root["fleets"]) {
+    for (std::size_t f = 0; f < fleets.size(); ++f) {
+      const YAML::Node id = fleets[f]["id"];
+      const auto same = std::find(paths.begin(), paths.end(), "elements[" + id.Scalar() + "]");
+      if (same != paths.end()) {
+        in.fail(
+            id, fmt::format("fleets[{}].id", f),
+            fmt::format("expected an id that no element has, found '{}', the id of the "
+                        "element on line {}",
+                        id.Scalar(),
+                        elements[static_cast<std::size_t>(same - paths.begin())].Mark().line + 1));
+      }
+    }
+  }
   return builder.build();
 }
 

@@ -146,7 +146,7 @@ std::optional<std::size_t> longest_name(std::string_view rest,
   return best;
 }
 
-// A named entry of one of the scene's lists (elements, operator pools, WIP limits).
+// A named entry of one of the scene's lists (elements, fleets, operator pools, WIP limits).
 Target list_entry(const YAML::Node& root, const Change& change, const std::string& list_key,
                   std::string_view rest, const std::vector<std::string>& names,
                   const std::string& what) {
@@ -224,13 +224,34 @@ Target resolve(const YAML::Node& root, const Change& change) {
             [root](const YAML::Node& changed) { return with_entry(root, "calendars", changed); },
             std::move(keys), "calendars"};
   }
-  const YAML::Node elements = child(root, "elements");
-  const std::vector<std::string> ids = entry_names(elements, "id", {});
-  if (!longest_name(path, ids)) {
+  const std::vector<std::string> ids = entry_names(child(root, "elements"), "id", {});
+  const std::vector<std::string> fleet_ids = entry_names(child(root, "fleets"), "id", {});
+  const std::optional<std::size_t> element = longest_name(path, ids);
+  const std::optional<std::size_t> fleet = longest_name(path, fleet_ids);
+  if (!element && !fleet) {
     change.fail(fmt::format(
-        "no element has the id '{}'; expected a path that starts with an element id ({}) or "
-        "with operators, wip_limits, calendars, calendar or run, or insert_buffer",
-        path.substr(0, path.find('.')), joined(ids)));
+        "no element has the id '{}', nor any fleet; expected a path that starts with an element id "
+        "({}), a fleet id ({}) or with operators, wip_limits, calendars, calendar or run, or "
+        "insert_buffer",
+        path.substr(0, path.find('.')), joined(ids),
+        fleet_ids.empty() ? "none" : joined(fleet_ids)));
+  }
+  // The longest id wins, as among elements; an id of both (which the loader refuses) names
+  // neither.
+  if (element && fleet && ids[*element] == fleet_ids[*fleet]) {
+    change.fail(
+        fmt::format("'{}' is the id of an element and of a fleet; expected ids that "
+                    "name one thing each",
+                    ids[*element]));
+  }
+  if (fleet && (!element || fleet_ids[*fleet].size() > ids[*element].size())) {
+    Target target = list_entry(root, change, "fleets", path, fleet_ids, "fleet");
+    if (target.keys.front() == "id") {
+      change.fail(
+          "a fleet's id cannot be changed (transport links name it by its id in via:); expected "
+          "another field, such as vehicles, dispatch or vehicle.max_speed_m_per_s");
+    }
+    return target;
   }
   Target target = list_entry(root, change, "elements", path, ids, "element");
   if (target.keys.front() == "id" || target.keys.front() == "type") {
@@ -501,8 +522,8 @@ Applied apply_all(std::string_view scene_yaml, const std::string& scene_path,
       const Target target = resolve(applied.root, change);
       if (target.keys.size() > kMaxOverrideKeys) {
         change.fail(fmt::format(
-            "expected a path of at most {} keys after the element, pool, limit or calendar it "
-            "names (no field of a scene lies deeper), found {}",
+            "expected a path of at most {} keys after the element, fleet, pool, limit or calendar "
+            "it names (no field of a scene lies deeper), found {}",
             kMaxOverrideKeys, target.keys.size()));
       }
       std::string field = target.loader_path;

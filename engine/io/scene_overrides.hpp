@@ -19,10 +19,10 @@
 
 namespace linetwin {
 
-// At most this many keys in a path after the element, pool, limit or calendar it names. No field
-// of a scene lies deeper than a few (`OP30.breakdowns.time_to_repair.mean` has three), and each
-// key is a level of the changed YAML, whose text grows with the square of its depth: a path of
-// thousands of keys names nothing, and would take minutes to find so, or overflow the stack.
+// At most this many keys in a path after the element, fleet, pool, limit or calendar it names. No
+// field of a scene lies deeper than a few (`OP30.breakdowns.time_to_repair.mean` has three), and
+// each key is a level of the changed YAML, whose text grows with the square of its depth: a path
+// of thousands of keys names nothing, and would take minutes to find so, or overflow the stack.
 inline constexpr std::size_t kMaxOverrideKeys = 16;
 // At most this many overrides in one list (one variant). Each override copies the mappings along
 // its path, and yaml-cpp merges the whole node pool of the base into each new mapping, which
@@ -33,7 +33,7 @@ inline constexpr std::size_t kMaxOverrides = 1'000;
 // One change to a scene: a path and the value it takes, as a scenario file writes it.
 struct SceneOverride {
   // "B2.capacity", "OP30.processing.mean", "operators.fitters.count", "run.duration",
-  // "insert_buffer"
+  // "AGV.vehicles", "insert_buffer"
   std::string path;
   // The value as YAML text: "16", "45s", "{after: OP20, id: B2b, capacity: 4}".
   std::string value_yaml;
@@ -43,9 +43,9 @@ struct SceneOverride {
 };
 
 // The base scene's YAML with the overrides applied in order. InputError at the override's origin
-// (naming its path) for an unknown element, pool, limit or calendar, a field the element does not
-// have where the change needs one (a distribution for `.mean`), a value of the wrong type or out
-// of range where the loader could not say it as well, and for `seed` and `run.replications`,
+// (naming its path) for an unknown element, fleet, pool, limit or calendar, a field the element
+// does not have where the change needs one (a distribution for `.mean`), a value of the wrong type
+// or out of range where the loader could not say it as well, and for `seed` and `run.replications`,
 // which every variant of a scenario shares.
 std::string apply_overrides(std::string_view scene_yaml, const std::string& scene_path,
                             const std::vector<SceneOverride>& overrides);

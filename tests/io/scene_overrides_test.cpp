@@ -294,7 +294,8 @@ elements:
 }
 
 TEST_CASE("a path that names nothing, or a change that cannot be made, is refused at its place") {
-  CHECK(test::says(error_at({{"B9.capacity", "4"}}, 0), "no element has the id 'B9'"));
+  CHECK(
+      test::says(error_at({{"B9.capacity", "4"}}, 0), "no element has the id 'B9', nor any fleet"));
   CHECK(test::says(error_at({{"B1.capacity", "4"}, {"operators.welders.count", "2"}}, 1),
                    "no operator pool is named by 'welders'; expected one of: fitters"));
   CHECK(test::says(error_at({{"wip_limits.kanban.cards", "2"}}, 0),
@@ -387,4 +388,116 @@ TEST_CASE("what the loader finds wrong in the changed scene is reported at the o
   // A problem of the line as a whole goes to the first override; no line of the changed text.
   const InputError whole = error_at({{"OP20.to", "OP10"}, {"B1.capacity", "3"}}, 0);
   CHECK(whole.message().find("line ") == std::string::npos);
+}
+
+namespace {
+
+// A fleet `AGV` carrying parts from OP10 at node A to the buffer `AGV.dock` at node B, 20 m
+// away: an element whose id starts with the fleet's.
+const std::string kFleetScene = R"(linetwin_scene: 1
+name: fleet overrides
+seed: 5
+run: {duration: 1h, replications: 2}
+paths:
+  nodes:
+    - {id: A, x_m: 0, y_m: 0}
+    - {id: B, x_m: 20, y_m: 0}
+  edges:
+    - {from: A, to: B, width_m: 2, speed_limit_m_per_s: 2}
+fleets:
+  - id: AGV
+    home: A
+    vehicles: 2
+    vehicle:
+      max_speed_m_per_s: 1.5
+      acceleration_m_per_s2: 0.5
+      deceleration_m_per_s2: 0.5
+      width_m: 1
+      load_time: {distribution: uniform, min: 4s, max: 6s}
+      unload_time: 5s
+elements:
+  - {id: supply, type: source, supply: unlimited, to: OP10}
+  - id: OP10
+    type: station
+    processing: 20s
+    to: {via: AGV, to: AGV.dock}
+    transfer_node: A
+  - {id: AGV.dock, type: buffer, capacity: 2, to: OP20, transfer_node: B, pose: {x: 20, y: 1}}
+  - {id: OP20, type: station, processing: 20s, to: out, pose: {x: 22, y: 1}}
+  - {id: out, type: sink, pose: {x: 24, y: 1}}
+)";
+
+// The time from A to B on the 20 m edge: accelerating at a to v (v/a s, v^2/2a m), braking the
+// same, and the rest at v; the edge's limit of 2 m/s is above v.
+double a_to_b_s(double v, double a) {
+  return 2.0 * v / a + (20.0 - v * v / a) / v;
+}
+
+double travel_a_to_b_s(const Scene& scene) {
+  const FleetSpec& fleet = scene.fleets().at(0);
+  REQUIRE(fleet.stops.size() == 2);
+  REQUIRE(scene.paths()->nodes()[fleet.stops[1]].id == "B");
+  return fleet.travel(0, 1);
+}
+
+}  // namespace
+
+TEST_CASE("a fleet's size, dispatching and vehicle are paths, and the travel times follow") {
+  const Scene base = load_scene_text(kFleetScene, kBase);
+  CHECK(travel_a_to_b_s(base) == doctest::Approx(a_to_b_s(1.5, 0.5)).epsilon(1e-12));
+
+  const Scene bigger = changed({{"AGV.vehicles", "7"}, {"AGV.dispatch", "fifo"}}, kFleetScene);
+  CHECK(bigger.fleets().at(0).vehicles == 7);
+  CHECK(bigger.fleets().at(0).dispatch == DispatchRule::kFifo);
+  CHECK(base.fleets().at(0).dispatch == DispatchRule::kNearestIdle);
+
+  const Scene slower = changed(
+      {{"AGV.vehicle.max_speed_m_per_s", "1"}, {"AGV.vehicle.load_time.mean", "10s"}}, kFleetScene);
+  CHECK(slower.fleets().at(0).vehicle.motion.max_speed_m_per_s == 1.0);
+  CHECK(travel_a_to_b_s(slower) == doctest::Approx(a_to_b_s(1.0, 0.5)).epsilon(1e-12));
+  // The uniform's bounds scale by 10 / 5, so it keeps its proportions.
+  CHECK(slower.fleets().at(0).vehicle.load_time.describe() ==
+        Distribution::uniform(8, 12).describe());
+  CHECK(slower.fleets().at(0).vehicles == 2);
+
+  // The longest id that the path starts with: the element AGV.dock, not the fleet's key 'dock'.
+  const Scene dock = changed({{"AGV.dock.capacity", "6"}}, kFleetScene);
+  CHECK(capacity(dock, "AGV.dock") == 6);
+  CHECK(dock.fleets().at(0).vehicles == 2);
+}
+
+TEST_CASE("a fleet path that names no fleet or field is refused at the override's place") {
+  CHECK(
+      test::says(error_at({{"AGV9.vehicles", "3"}}, 0, kFleetScene),
+                 "no element has the id 'AGV9', nor any fleet; expected a path that starts with an "
+                 "element id (supply, OP10, AGV.dock, OP20, out), a fleet id (AGV)"));
+  CHECK(test::says(error_at({{"AGV.vehicle.max_sped_m_per_s", "1"}}, 0, kFleetScene),
+                   "unknown key 'max_sped_m_per_s'"));
+  CHECK(test::says(error_at({{"AGV.vehicles", "0"}}, 0, kFleetScene),
+                   "expected a whole number from 1 to 100000, found 0"));
+  CHECK(test::says(error_at({{"AGV.dispatch", "random"}}, 0, kFleetScene),
+                   "expected 'nearest_idle' or 'fifo', found 'random'"));
+  CHECK(
+      test::says(error_at({{"AGV.id", "TUG"}}, 0, kFleetScene), "a fleet's id cannot be changed"));
+  CHECK(test::says(error_at({{"AGV", "{vehicles: 3}"}}, 0, kFleetScene),
+                   "expected a field of the fleet 'AGV' after its name"));
+  CHECK(test::says(
+      error_at({{"AGV.vehicle.load_time.shape", "2"}, {"AGV.vehicles", "3"}}, 0, kFleetScene),
+      "unknown key 'shape'"));
+
+  // An id of an element and of a fleet: the loader refuses the scene at the fleet, and a path
+  // with that id is refused as naming both.
+  std::string both = kFleetScene;
+  both.replace(both.find("- id: AGV\n"), 10, "- id: OP20\n");
+  const InputError loader = test::input_error([&] { load_scene_text(both, kBase); });
+  CHECK(loader.where().field_path == "fleets[0].id");
+  CHECK(loader.where().line == 12);
+  CHECK(test::says(loader,
+                   "expected an id that no element has, found 'OP20', the id of the element on "
+                   "line 30"));
+  const InputError path = test::input_error([&] {
+    apply_overrides(both, kBase, overrides({{"OP20.servers", "2"}}));
+  });
+  CHECK(path.where().file == kScenario);
+  CHECK(test::says(path, "'OP20' is the id of an element and of a fleet"));
 }
