@@ -29,6 +29,20 @@ void ReplicationTable::add_count(std::string name, Locate locate) {
   columns_.push_back(std::move(c));
 }
 
+template <class Locate>
+void ReplicationTable::add_vehicle_columns(const std::string& prefix, Locate locate) {
+  add_real(
+      prefix + "loaded_travel", [locate](auto& r) -> auto& { return locate(r).loaded_travel; });
+  add_real(
+      prefix + "empty_travel", [locate](auto& r) -> auto& { return locate(r).empty_travel; });
+  add_real(
+      prefix + "handling", [locate](auto& r) -> auto& { return locate(r).handling; });
+  add_real(
+      prefix + "idle", [locate](auto& r) -> auto& { return locate(r).idle; });
+  add_count(
+      prefix + "orders", [locate](auto& r) -> auto& { return locate(r).orders; });
+}
+
 ReplicationTable::ReplicationTable(const Scene& scene)
     : stations_(scene.stations().size()),
       buffers_(scene.buffers().size()),
@@ -231,6 +245,22 @@ ReplicationTable::ReplicationTable(const Scene& scene)
           return r.wip_limits[i].cards_in_use_mean;
         });
   }
+  // A fleet's columns, then each vehicle's (FLEET.N., N from 1, as the CSV report numbers them).
+  for (std::size_t i = 0; i < scene.fleets().size(); ++i) {
+    fleet_vehicles_.push_back(scene.fleets()[i].vehicles);
+    const std::string p = "fleets." + scene.fleets()[i].id + ".";
+    add_vehicle_columns(
+        p, [i](auto& r) -> auto& { return r.fleets[i].fleet; });
+    add_real(
+        p + "order_lead_time_mean_s", [i](auto& r) -> auto& {
+          return r.fleets[i].order_lead_time_mean_s;
+        });
+    for (std::size_t v = 0; v < fleet_vehicles_[i]; ++v) {
+      add_vehicle_columns(
+          p + std::to_string(v + 1) + ".",
+          [ i, v ](auto& r) -> auto& { return r.fleets[i].vehicles[v]; });
+    }
+  }
 }
 
 std::optional<std::size_t> ReplicationTable::find(std::string_view name) const {
@@ -269,6 +299,9 @@ ReplicationResult ReplicationTable::blank() const {
   r.operators.resize(pools_);
   r.products.resize(products_);
   r.wip_limits.resize(limits_);
+  r.fleets.resize(fleet_vehicles_.size());
+  for (std::size_t i = 0; i < fleet_vehicles_.size(); ++i)
+    r.fleets[i].vehicles.resize(fleet_vehicles_[i]);
   return r;
 }
 

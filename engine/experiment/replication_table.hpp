@@ -73,11 +73,15 @@ class ReplicationTable {
   void add_real(std::string name, Locate locate);
   template <class Locate>
   void add_count(std::string name, Locate locate);
+  // A vehicle's (or a fleet's) shares and orders: `locate(r)` names its VehicleResult.
+  template <class Locate>
+  void add_vehicle_columns(const std::string& prefix, Locate locate);
 
   std::vector<Column> columns_;
   std::size_t stations_ = 0, buffers_ = 0, sources_ = 0, conveyors_ = 0, pools_ = 0, products_ = 0,
               limits_ = 0;
   std::vector<std::size_t> assembly_lines_;  // per station: bill-of-materials lines (0: none)
+  std::vector<std::size_t> fleet_vehicles_;  // per fleet: its vehicles
 };
 
 }  // namespace linetwin

@@ -70,8 +70,9 @@ std::string source(const std::string& relative) {
 
 TEST_CASE(
     "replication table: every bundled scene's results survive being written column by column") {
-  for (const char* file : {"scenes/balanced_line.yaml", "scenes/breakdown_line.yaml",
-                           "scenes/final_assembly.yaml", "scenes/pocketnc_cell.yaml"}) {
+  for (const char* file :
+       {"scenes/balanced_line.yaml", "scenes/breakdown_line.yaml", "scenes/final_assembly.yaml",
+        "scenes/pocketnc_cell.yaml", "scenes/agv_cell.yaml"}) {
     CAPTURE(file);
     check_round_trip(load_scene_file(source(file)), 3, 8 * 3600.0);
   }
