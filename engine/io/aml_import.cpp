@@ -5,6 +5,9 @@
 // CAEX 3.0's interface ID) resolve afterwards. Resources take their kind from the flow once every
 // link is known. The scene is then written as YAML and loaded, so that the scene loader's checks
 // apply; its errors are reported at the element's line in the AutomationML file.
+// An element (and a structure) that linetwin export wrote carries its scene YAML (the scene's
+// settings) in linetwin-specific attributes, which are written as they were, so that
+// import(export(scene)) runs to the same results (docs/automationml.md#export).
 #include "io/aml_import.hpp"
 
 #include <algorithm>
@@ -169,6 +172,15 @@ struct Interface {
   std::string element_name;        // of the InternalElement that holds it
 };
 
+void write_pose_and_model(YAML::Emitter& out, const AmlImportedElement& e) {
+  out << YAML::Key << "pose" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  out << YAML::Key << "x" << YAML::Value << number_text(e.pose.x_m);
+  out << YAML::Key << "y" << YAML::Value << number_text(e.pose.y_m);
+  out << YAML::Key << "z" << YAML::Value << number_text(e.pose.z_m);
+  out << YAML::Key << "yaw_deg" << YAML::Value << number_text(e.pose.yaw_deg) << YAML::EndMap;
+  if (!e.model.empty()) out << YAML::Key << "model" << YAML::Value << e.model;
+}
+
 struct InternalElementEntry {
   std::unordered_map<std::string, std::size_t> interfaces;  // by Name
 };
@@ -180,7 +192,20 @@ struct Candidate {
   pugi::xml_node node;
   Transform frame;
   std::string model;
+  // The element's scene YAML, which linetwin export writes (linetwinElement); "" for none.
+  std::string fragment;
+  pugi::xml_node fragment_node;
 };
+
+// The text of the child Attribute `name` of `owner`, with its node; nullopt without one.
+std::optional<std::pair<std::string, pugi::xml_node>> text_attribute(pugi::xml_node owner,
+                                                                     std::string_view name) {
+  for (pugi::xml_node attr : children_named(owner, "Attribute")) {
+    if (std::string_view(attr.attribute("Name").as_string()) == name)
+      return std::make_pair(std::string(attr.child_value("Value")), attr);
+  }
+  return std::nullopt;
+}
 
 class Importer {
  public:
@@ -230,6 +255,9 @@ class Importer {
                      const std::vector<std::string>& targets);
   std::string write_scene(const std::string& hierarchy_name);
   void validate(const std::string& yaml) const;
+  YAML::Node exported_yaml(pugi::xml_node attr, const std::string& text,
+                           const std::string& name) const;
+  void write_exported_element(YAML::Emitter& out, std::size_t index);
 
   std::string_view xml_;
   std::string file_;
@@ -250,6 +278,8 @@ class Importer {
   std::vector<std::pair<std::size_t, std::size_t>> flow_;  // (from, to) element indices
   AmlImport result_;
   std::vector<std::pair<int, std::string>> warnings_;  // by line once the import is done
+  // The scene's settings as linetwin export writes them (linetwinScene); null for none.
+  YAML::Node settings_;
 };
 
 void Importer::index_role_classes(pugi::xml_node parent, const std::string& path, int depth) {
@@ -388,6 +418,8 @@ void Importer::walk(pugi::xml_node element, const Transform& parent, const std::
   }
 
   if (*role == AmlRole::kStructure) {
+    if (auto settings = text_attribute(element, "linetwinScene"); settings && !settings_.IsMap())
+      settings_ = exported_yaml(settings->second, settings->first, name);
     index_interfaces(element, kNoElement, path);
     for (pugi::xml_node child : children_named(element, "InternalElement"))
       walk(child, frame, path, depth + 1);
@@ -400,8 +432,12 @@ void Importer::walk(pugi::xml_node element, const Transform& parent, const std::
     return;
   }
   const std::size_t index = elements_.size();
-  elements_.push_back({name, line_of(element), *role, element, frame, ""});
+  elements_.push_back({name, line_of(element), *role, element, frame, "", "", {}});
   elements_[index].model = model_of(element, name);
+  if (auto fragment = text_attribute(element, "linetwinElement")) {
+    elements_[index].fragment = fragment->first;
+    elements_[index].fragment_node = fragment->second;
+  }
   index_interfaces(element, index, path);
   index_parts(element, index, path, depth + 1);
 }
@@ -613,9 +649,60 @@ void Importer::assign_ids() {
   }
 }
 
+// A linetwin-specific attribute's YAML: a map, or an error at the attribute's line.
+YAML::Node Importer::exported_yaml(pugi::xml_node attr, const std::string& text,
+                                   const std::string& name) const {
+  YAML::Node node;
+  try {
+    node = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    fail(attr, fmt::format("element '{}': attribute '{}': {}; expected the scene YAML that "
+                           "linetwin export writes",
+                           name, attr.attribute("Name").as_string(), e.msg));
+  }
+  if (!node.IsMap()) {
+    fail(attr, fmt::format("element '{}': attribute '{}': expected a YAML map, as linetwin "
+                           "export writes",
+                           name, attr.attribute("Name").as_string()));
+  }
+  return node;
+}
+
+// An element that linetwin export wrote: its scene YAML as it was, but for its id (the import's),
+// its pose (the Frame's), its model (the geometry interface's) and its order file (relative to
+// the AutomationML file there, to the scene here). The scene loader checks the rest.
+void Importer::write_exported_element(YAML::Emitter& out, std::size_t index) {
+  const Candidate& c = elements_[index];
+  AmlImportedElement& e = result_.elements[index];
+  const YAML::Node fragment = exported_yaml(c.fragment_node, c.fragment, c.name);
+  const std::string type =
+      fragment["type"] && fragment["type"].IsScalar() ? fragment["type"].Scalar() : std::string();
+  for (int t = 0; t < kElementTypes; ++t) {
+    if (to_string(static_cast<ElementType>(t)) == type) e.type = static_cast<ElementType>(t);
+  }
+  out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << e.id
+      << YAML::Comment(fmt::format("line {}", c.line));
+  for (const auto& entry : fragment) {
+    const std::string key = entry.first.Scalar();
+    if (key == "id" || key == "pose" || key == "model") continue;
+    out << YAML::Key << key << YAML::Value;
+    if (key == "orders" && entry.second.IsScalar()) {
+      out << rebased_path(entry.second.Scalar(), aml_directory_, options_.scene_directory);
+    } else {
+      out << entry.second;
+    }
+  }
+  write_pose_and_model(out, e);
+  out << YAML::EndMap;
+}
+
 void Importer::write_element(YAML::Emitter& out, std::size_t index,
                              const std::vector<std::string>& targets) {
   const Candidate& c = elements_[index];
+  if (!c.fragment.empty()) {
+    write_exported_element(out, index);
+    return;
+  }
   AmlImportedElement& e = result_.elements[index];
   auto seconds = [](double s) { return number_text(s) + "s"; };
   auto missing = [&](std::string_view what, const std::string& written) {
@@ -704,12 +791,7 @@ void Importer::write_element(YAML::Emitter& out, std::size_t index,
       out << target;
     out << YAML::EndSeq << YAML::EndMap;
   }
-  out << YAML::Key << "pose" << YAML::Value << YAML::Flow << YAML::BeginMap;
-  out << YAML::Key << "x" << YAML::Value << number_text(e.pose.x_m);
-  out << YAML::Key << "y" << YAML::Value << number_text(e.pose.y_m);
-  out << YAML::Key << "z" << YAML::Value << number_text(e.pose.z_m);
-  out << YAML::Key << "yaw_deg" << YAML::Value << number_text(e.pose.yaw_deg) << YAML::EndMap;
-  if (!e.model.empty()) out << YAML::Key << "model" << YAML::Value << e.model;
+  write_pose_and_model(out, e);
   out << YAML::EndMap;
 }
 
@@ -751,7 +833,16 @@ std::string Importer::write_scene(const std::string& hierarchy_name) {
       options_.layout_only ? ": the layout alone, without its flow (--layout-only)" : ""));
   out << YAML::BeginMap;
   out << YAML::Key << "linetwin_scene" << YAML::Value << kSceneFormatVersion;
-  if (!hierarchy_name.empty()) out << YAML::Key << "name" << YAML::Value << hierarchy_name;
+  if (settings_.IsMap()) {
+    // A scene that linetwin export wrote: its settings as they were, its name among them.
+    for (const auto& entry : settings_) {
+      const std::string key = entry.first.Scalar();
+      if (key != "linetwin_scene" && key != "elements")
+        out << YAML::Key << key << YAML::Value << entry.second;
+    }
+  } else if (!hierarchy_name.empty()) {
+    out << YAML::Key << "name" << YAML::Value << hierarchy_name;
+  }
   out << YAML::Key << "elements" << YAML::Value << YAML::BeginSeq;
   for (std::size_t i = 0; i < elements_.size(); ++i) {
     write_element(out, i, targets[i]);
@@ -782,7 +873,9 @@ std::string Importer::write_scene(const std::string& hierarchy_name) {
 // The scene loader's checks, reported at the element's line in the AutomationML file.
 void Importer::validate(const std::string& yaml) const {
   try {
-    load_scene_text(yaml, file_);
+    // As if in the scene's folder, where order files are written relative to.
+    load_scene_text(yaml,
+                    (options_.scene_directory / std::filesystem::path(file_).filename()).string());
   } catch (const InputError& e) {
     int line = line_of(first_hierarchy_);
     const std::string& field = e.where().field_path;
@@ -855,6 +948,17 @@ AmlImport Importer::run() {
 }
 
 }  // namespace
+
+std::string rebased_path(const std::string& path, const std::filesystem::path& from_directory,
+                         const std::filesystem::path& to_directory) {
+  const std::filesystem::path file(path);
+  if (file.is_absolute()) return path;
+  const std::filesystem::path absolute =
+      std::filesystem::absolute(from_directory / file).lexically_normal();
+  const std::filesystem::path relative =
+      absolute.lexically_relative(std::filesystem::absolute(to_directory).lexically_normal());
+  return (relative.empty() ? absolute : relative).generic_string();
+}
 
 AmlImport import_aml_text(std::string_view xml, const std::string& display_name,
                           const std::filesystem::path& aml_directory,

@@ -54,6 +54,11 @@ struct AmlImport {
   std::string scene_yaml;                    // loads with load_scene_text
 };
 
+// A path of a file that is written relative to `from_directory` (an absolute one as it is),
+// relative to `to_directory` instead: what export and import do with models and order files.
+std::string rebased_path(const std::string& path, const std::filesystem::path& from_directory,
+                         const std::filesystem::path& to_directory);
+
 // Throws InputError naming the file, the line and the element or link at fault.
 AmlImport import_aml_file(const std::string& path, const AmlImportOptions& options);
 // `display_name` stands for the file in messages; geometry references resolve against
