@@ -68,4 +68,19 @@ expect_error 2 "field 'fleets'.*not supported yet" -- \
   run "$cell" --replication 0 --save-state "$work/cell.state" --at 2h
 [ ! -e "$work/cell.state" ] && pass || fail "a state of a run with fleets was written"
 
+# A scenario's path into a fleet: a field the vehicle does not have, and a fleet size of 0.
+cat > "$work/fleet.scenario.yaml" <<SCENARIO
+linetwin_scenario: 1
+name: fleet paths
+base: $cell
+variants:
+  - name: faster
+    set: {AGV.vehicle.top_speed: 2}
+SCENARIO
+expect_error 2 "fleet.scenario.yaml:7:[0-9]+: field 'variants\[faster\].set.AGV.vehicle.top_speed'" \
+  -- sweep "$work/fleet.scenario.yaml" --reps 2
+sed -i 's/AGV.vehicle.top_speed: 2/AGV.vehicles: 0/' "$work/fleet.scenario.yaml"
+expect_error 2 "fleet.scenario.yaml:7:[0-9]+: field 'variants\[faster\].set.AGV.vehicles'" \
+  -- sweep "$work/fleet.scenario.yaml" --reps 2
+
 finish_checks "transport CLI"

@@ -92,6 +92,7 @@ def sweep_variant_run(tmp_path, base, changes):
     ("scenes/breakdown_line.yaml", {"OP30.breakdowns.time_to_repair.mean": "75s",
                                     "B1.capacity": 8}),
     ("scenes/balanced_line.yaml", {"OP20.servers": 2, "OP30.processing.mean": "45s"}),
+    ("scenes/agv_cell.yaml", {"AGV.vehicles": 4, "AGV.vehicle.max_speed_m_per_s": 1.5}),
 ])
 def test_with_changes_is_the_sweep_variant(tmp_path, base, changes):
     scene = linetwin.load_scene(os.path.join(SOURCE_DIR, base))
