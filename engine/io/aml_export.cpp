@@ -165,8 +165,8 @@ std::string aml_id(const std::string& key) {
                      high & 0xffff, low >> 48, low & 0xffffffffffffULL);
 }
 
-AmlExport export_aml_file(const std::string& scene_path,
-                          const std::filesystem::path& aml_directory) {
+AmlExport export_aml_file(const std::string& scene_path, const std::filesystem::path& aml_file) {
+  const std::filesystem::path aml_directory = std::filesystem::absolute(aml_file).parent_path();
   const Scene scene = load_scene_file(scene_path);
   const YAML::Node root =
       parse_yaml(read_input_file(scene_path, "scene file"), scene_path, "scene file");
@@ -180,8 +180,7 @@ AmlExport export_aml_file(const std::string& scene_path,
   pugi::xml_document doc;
   pugi::xml_node caex = doc.append_child("CAEXFile");
   caex.append_attribute("SchemaVersion").set_value("3.0");
-  caex.append_attribute("FileName")
-      .set_value(fmt::format("{}.aml", std::filesystem::path(scene_path).stem().string()).c_str());
+  caex.append_attribute("FileName").set_value(aml_file.filename().string().c_str());
   caex.append_attribute("xmlns").set_value("http://www.dke.de/CAEX");
   caex.append_child("SuperiorStandardVersion").text().set("AutomationML 2.10");
   pugi::xml_node source = caex.append_child("SourceDocumentInformation");

@@ -19,10 +19,10 @@ struct AmlExport {
   std::size_t links = 0;
 };
 
-// Loads and checks the scene first (InputError naming the file, line and field). Models and
-// order files are written relative to `aml_directory`, where the file will be written.
-AmlExport export_aml_file(const std::string& scene_path,
-                          const std::filesystem::path& aml_directory);
+// Loads and checks the scene first (InputError naming the file, line and field). `aml_file` is
+// where the file will be written: its name is the CAEX FileName, and models and order files are
+// written relative to its folder.
+AmlExport export_aml_file(const std::string& scene_path, const std::filesystem::path& aml_file);
 
 // A stable UUID-shaped id (8-4-4-4-12 hex digits) of `key`: the same key gives the same id in
 // every export.

@@ -44,7 +44,7 @@ TEST_CASE("AutomationML export: import gives back the elements, poses, model and
   std::filesystem::create_directories(aml_dir);
   std::filesystem::create_directories(back_dir);
 
-  const AmlExport exported = export_aml_file(scene, aml_dir);
+  const AmlExport exported = export_aml_file(scene, aml_dir / "line.aml");
   CHECK(exported.elements == 4);
   CHECK(exported.links == 3);
   auto holds = [&](const std::string& part) {
@@ -59,6 +59,7 @@ TEST_CASE("AutomationML export: import gives back the elements, poses, model and
   // The model relative to the AutomationML file's folder, as a COLLADA interface.
   CHECK(holds("<Value>../models/op10.dae</Value>"));
   CHECK(holds("ExternalDataConnector/COLLADAInterface"));
+  CHECK(holds(R"(FileName="line.aml")"));
   CHECK(holds(
       R"(<RoleClass Name="Station" )"
       R"(RefBaseClassPath="AutomationMLDMIRoleClassLib/DiscManufacturingEquipment/Machine")"));
@@ -110,7 +111,8 @@ TEST_CASE("AutomationML export: a scene that does not load is an InputError nami
   TempDir dir;
   const std::string scene =
       dir.write("bad.yaml", "linetwin_scene: 1\nelements:\n  - {id: a, type: nonsense}\n");
-  const InputError e = linetwin::test::input_error([&] { export_aml_file(scene, dir.path()); });
+  const InputError e =
+      linetwin::test::input_error([&] { export_aml_file(scene, dir.path() + "/bad.aml"); });
   CHECK(e.where().file == scene);
   CHECK(e.where().line == 3);
 }

@@ -24,11 +24,13 @@ struct ExportOptions {
 
 int export_command(const ExportOptions& options) {
   check_can_replace(options.output, "--output");
-  // Models and order files are written relative to the output; on stdout, to the working folder.
-  const std::filesystem::path directory =
-      options.output == "-" ? std::filesystem::path(".")
-                            : std::filesystem::absolute(options.output).parent_path();
-  const AmlExport exported = export_aml_file(options.input, directory);
+  // Models and order files are written relative to the output; on stdout, to the working folder,
+  // with the scene's name for the file's.
+  const std::filesystem::path file =
+      options.output == "-"
+          ? std::filesystem::path(std::filesystem::path(options.input).stem().string() + ".aml")
+          : std::filesystem::path(options.output);
+  const AmlExport exported = export_aml_file(options.input, file);
   write_whole(options.output, "--output", exported.xml);
   if (!options.quiet && options.output != "-") {
     fmt::print("Exported {} elements and {} links from {} to {}\n", exported.elements,
