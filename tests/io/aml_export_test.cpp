@@ -100,6 +100,36 @@ TEST_CASE("AutomationML export: import gives back the elements, poses, model and
   CHECK(imported.scene_yaml.find("distribution: exponential") != std::string::npos);
 }
 
+TEST_CASE("AutomationML export: without linetwin's attributes, the standard ones give the line") {
+  TempDir dir;
+  const std::string scene = dir.write("line.yaml", kScene);
+  std::string xml = export_aml_file(scene, std::filesystem::path(dir.path()) / "line.aml").xml;
+  // What a tool that knows only AutomationML keeps: the linetwin attributes dropped.
+  for (const std::string name : {"linetwinElement", "linetwinScene"}) {
+    const std::string open = "<Attribute Name=\"" + name + "\"";
+    for (std::size_t at = xml.find(open); at != std::string::npos; at = xml.find(open)) {
+      const std::string close = "</Attribute>";
+      xml.erase(at, xml.find(close, at) + close.size() - at);
+    }
+  }
+  REQUIRE(xml.find("linetwinElement") == std::string::npos);
+  AmlImportOptions options;
+  options.scene_directory = dir.path();
+  const AmlImport imported =
+      import_aml_text(xml, "line.aml", std::filesystem::path(dir.path()), options);
+  // The kinds by the role class library through the standard table, sources and sinks by the
+  // flow; the means as constants (the exponential source's mean of 30 s).
+  REQUIRE(imported.elements.size() == 4);
+  CHECK(imported.elements[0].type == ElementType::kSource);
+  CHECK(imported.elements[1].type == ElementType::kStation);
+  CHECK(imported.elements[2].type == ElementType::kBuffer);
+  CHECK(imported.elements[3].type == ElementType::kSink);
+  CHECK(imported.scene_yaml.find("interarrival: 30s") != std::string::npos);
+  CHECK(imported.scene_yaml.find("processing: 20s") != std::string::npos);
+  CHECK(imported.scene_yaml.find("capacity: 3") != std::string::npos);
+  CHECK(imported.scene_yaml.find("name: Export check") != std::string::npos);
+}
+
 TEST_CASE("AutomationML export: ids are stable and UUID-shaped") {
   CHECK(aml_id("linetwin element OP10") == aml_id("linetwin element OP10"));
   CHECK(aml_id("linetwin element OP10") != aml_id("linetwin element OP20"));
