@@ -77,10 +77,10 @@ variants:
   - name: faster
     set: {AGV.vehicle.top_speed: 2}
 SCENARIO
-expect_error 2 "fleet.scenario.yaml:7:[0-9]+: field 'variants\[faster\].set.AGV.vehicle.top_speed'" \
+expect_error 2 "fleet.scenario.yaml:6:[0-9]+: field 'variants\[faster\].set.AGV.vehicle.top_speed'.*expected one of: max_speed_m_per_s" \
   -- sweep "$work/fleet.scenario.yaml" --reps 2
 sed -i 's/AGV.vehicle.top_speed: 2/AGV.vehicles: 0/' "$work/fleet.scenario.yaml"
-expect_error 2 "fleet.scenario.yaml:7:[0-9]+: field 'variants\[faster\].set.AGV.vehicles'" \
+expect_error 2 "fleet.scenario.yaml:6:[0-9]+: field 'variants\[faster\].set.AGV.vehicles'.*from 1 to" \
   -- sweep "$work/fleet.scenario.yaml" --reps 2
 
 finish_checks "transport CLI"
