@@ -2,7 +2,7 @@
 // (telemetry_recording.cpp) and the reader (recording_reader.cpp) so that the two cannot drift
 // apart: the names of the datasets and attributes, the row types as HDF5 compound types, and
 // small helpers that make the HDF5 C API safe to use from C++ (identifiers that close themselves,
-// errors as text). Only those two files include it, the sweep file (sweep_file.cpp) for the
+// errors as text). Only those two files include it, the sweep file (sweep_file_tables.hpp) for the
 // helpers, and the tests that damage recordings; nothing outside the engine sees hdf5.h.
 #pragma once
 

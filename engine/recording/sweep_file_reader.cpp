@@ -1,16 +1,4 @@
-// Writing and reading a sweep's HDF5 file (sweep_file.hpp).
-//
-// Every table is a one-dimensional compound dataset, contiguous and written once: the file is
-// made whole in a temporary file and renamed, so it never needs to grow and nothing in it is
-// chunked. Rows are packed without gaps in memory and in the file alike (RowBuffer), in native
-// types in memory and little-endian ones in the file, which HDF5 converts between.
-//
-// Why /replications may continue in /replications_2, ...: HDF5 stores a dataset's type in one
-// object-header message of at most 64 KiB, and a float member costs its name and about 25 bytes,
-// so one table holds some 1,500 KPI columns (h5py fails the same way: "object header message is
-// too large"). line_100_stations has 2,225. The columns are cut, in order, into tables that fit,
-// each with the same leading variant and replication columns and the same rows, so that each
-// table is a DataFrame of its own and the tables join side by side.
+// Reading a sweep's HDF5 file (sweep_file.hpp; the tables in sweep_file_tables.hpp).
 //
 // The reader trusts nothing in the file, as the recording reader does (recording_reader.cpp):
 // attributes and members are checked for class, size and kind before they are read, strings are
@@ -19,22 +7,12 @@
 // replication twice, every value outside a variant's own columns NaN.
 #include "recording/sweep_file.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <bit>
-#include <cassert>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
 #include <filesystem>
-#include <limits>
 #include <map>
 #include <optional>
 #include <set>
-#include <span>
 #include <stdexcept>
 #include <string_view>
 #include <system_error>
@@ -46,496 +24,14 @@
 
 #include "core/input_error.hpp"
 #include "core/utf8.hpp"
-#include "linetwin_version.hpp"
 #include "recording/recording_hdf5.hpp"
+#include "recording/sweep_file_tables.hpp"
 
 namespace linetwin {
 namespace {
 
+using namespace sweep_tables;
 using recording::Hid;
-
-constexpr const char* kVariantsTable = "variants";
-constexpr const char* kVariantColumnsTable = "variant_columns";
-constexpr const char* kReplicationsTable = "replications";
-constexpr const char* kDeadlocksTable = "deadlocks";
-constexpr const char* kSummaryTable = "summary";
-
-// Text bounds, the same for the writer (which refuses more) and the reader: names, ids, paths
-// and states; and the settings' JSON.
-constexpr std::size_t kMaxNameBytes = recording::kMaxAttributeTextBytes;
-constexpr std::size_t kMaxSettingsBytes = std::size_t{1} << 20;
-// A compound type's description must fit HDF5's 64 KiB header message: a member costs its name,
-// a NUL, its offset and its type's description (20 bytes for a float); this counts 32.
-constexpr std::size_t kTypeBudgetBytes = 60000;
-constexpr std::size_t kMemberCostBytes = 32;
-constexpr std::size_t kMaxReplicationTables = 4096;
-
-std::string replications_table_name(std::size_t table) {
-  return table == 0 ? kReplicationsTable : fmt::format("{}_{}", kReplicationsTable, table + 1);
-}
-
-// --- rows -----------------------------------------------------------------------------------
-
-enum class Kind : std::uint8_t { kUInt8, kUInt32, kUInt64, kFloat64, kText };
-
-struct Member {
-  std::string name;
-  Kind kind = Kind::kFloat64;
-  std::size_t text_bytes = 0;  // kText: the field's width
-};
-
-std::size_t member_bytes(const Member& member) {
-  switch (member.kind) {
-    case Kind::kUInt8:
-      return 1;
-    case Kind::kUInt32:
-      return 4;
-    case Kind::kUInt64:
-    case Kind::kFloat64:
-      return 8;
-    case Kind::kText:
-      return member.text_bytes;
-  }
-  return 0;
-}
-
-Hid member_type(const Member& member, bool in_file) {
-  switch (member.kind) {
-    case Kind::kUInt8:
-      return Hid(H5Tcopy(in_file ? H5T_STD_U8LE : H5T_NATIVE_UINT8), H5Tclose);
-    case Kind::kUInt32:
-      return recording::column_type(recording::ColumnType::kUInt32, in_file);
-    case Kind::kUInt64:
-      return recording::column_type(recording::ColumnType::kUInt64, in_file);
-    case Kind::kFloat64:
-      return recording::column_type(recording::ColumnType::kFloat64, in_file);
-    case Kind::kText:
-      return recording::text_type(member.text_bytes);
-  }
-  return {};
-}
-
-// Rows of a table, packed: each member at the sum of the sizes before it.
-class RowBuffer {
- public:
-  RowBuffer(std::vector<Member> members, std::size_t rows) : members_(std::move(members)) {
-    for (const Member& member : members_) {
-      offsets_.push_back(row_bytes_);
-      row_bytes_ += member_bytes(member);
-    }
-    bytes_.assign(rows * row_bytes_, '\0');
-  }
-
-  std::size_t rows() const { return row_bytes_ == 0 ? 0 : bytes_.size() / row_bytes_; }
-  const std::vector<Member>& members() const { return members_; }
-  char* data() { return bytes_.data(); }
-  const char* data() const { return bytes_.data(); }
-
-  // The row's compound type. Members have distinct names (the writer's callers promise it, and
-  // the reader builds its types from its own lists); a member HDF5 refuses is linetwin's bug,
-  // never to be left out of a file in silence.
-  Hid type(bool in_file) const {
-    Hid row(H5Tcreate(H5T_COMPOUND, std::max<std::size_t>(row_bytes_, 1)), H5Tclose);
-    for (std::size_t m = 0; m < members_.size(); ++m) {
-      if (H5Tinsert(row.get(), members_[m].name.c_str(), offsets_[m],
-                    member_type(members_[m], in_file).get()) < 0) {
-        throw std::logic_error("sweep file: HDF5 refuses the member '" + members_[m].name +
-                               "': " + recording::hdf5_error_text());
-      }
-    }
-    return row;
-  }
-
-  template <typename T>
-  void set(std::size_t row, std::size_t member, T value) {
-    static_assert(std::is_arithmetic_v<T>);
-    std::memcpy(at(row, member), &value, sizeof value);
-  }
-  void set_text(std::size_t row, std::size_t member, std::string_view text) {
-    std::memcpy(at(row, member), text.data(), text.size());  // checked to fit before
-  }
-
-  template <typename T>
-  T get(std::size_t row, std::size_t member) const {
-    T value{};
-    std::memcpy(&value, at(row, member), sizeof value);
-    return value;
-  }
-  // Up to the field's first NUL (the writer pads with NULs; a space-padded field is not ours).
-  std::string text(std::size_t row, std::size_t member) const {
-    const char* field = at(row, member);
-    const std::size_t width = members_[member].text_bytes;
-    return std::string(field, std::find(field, field + width, '\0'));
-  }
-
- private:
-  char* at(std::size_t row, std::size_t member) {
-    return bytes_.data() + row * row_bytes_ + offsets_[member];
-  }
-  const char* at(std::size_t row, std::size_t member) const {
-    return bytes_.data() + row * row_bytes_ + offsets_[member];
-  }
-
-  std::vector<Member> members_;
-  std::vector<std::size_t> offsets_;
-  std::size_t row_bytes_ = 0;
-  std::vector<char> bytes_;
-};
-
-Member text_member(std::string name, std::size_t longest) {
-  // A field of no bytes is no HDF5 string type: an empty table or empty texts take one.
-  return {std::move(name), Kind::kText, std::max<std::size_t>(longest, 1)};
-}
-
-// The members of each table but /replications, for the writer and the reader alike; text widths
-// are the writer's (the reader takes the file's).
-std::vector<Member> variant_members(std::size_t name_bytes) {
-  return {{"index", Kind::kUInt32}, text_member("name", name_bytes)};
-}
-std::vector<Member> variant_column_members(std::size_t column_bytes) {
-  return {{"variant", Kind::kUInt32}, text_member("column", column_bytes)};
-}
-std::vector<Member> deadlock_members(std::size_t element_bytes, std::size_t state_bytes) {
-  return {{"variant", Kind::kUInt32},
-          {"replication", Kind::kUInt32},
-          {"cycle", Kind::kUInt8},
-          {"position", Kind::kUInt32},
-          text_member("element", element_bytes),
-          {"parts", Kind::kUInt64},
-          text_member("state", state_bytes)};
-}
-std::vector<Member> summary_members(std::size_t kpi_bytes) {
-  return {{"variant", Kind::kUInt32},   text_member("kpi", kpi_bytes), {"mean", Kind::kFloat64},
-          {"ci95_low", Kind::kFloat64}, {"ci95_high", Kind::kFloat64}, {"stdev", Kind::kFloat64},
-          {"n", Kind::kUInt64}};
-}
-
-// ReplicationTable's column of the replication's number is the leading column of the same name:
-// the same number, stored once, as the integer it is.
-constexpr const char* kReplicationColumn = "replication";
-constexpr std::size_t kLeadingColumn = std::numeric_limits<std::size_t>::max();
-
-// The KPI columns of all variants: variant 0's, then each later variant's new names in its order;
-// and where each variant's columns are among them (kLeadingColumn: the replication's number).
-struct ColumnUnion {
-  std::vector<std::string> names;
-  std::vector<std::vector<std::size_t>> of_variant;  // [variant][its column] -> union index
-
-  explicit ColumnUnion(const std::vector<SweepFileVariant>& variants) {
-    std::unordered_map<std::string, std::size_t> index{{kReplicationColumn, kLeadingColumn}};
-    for (const SweepFileVariant& variant : variants) {
-      std::vector<std::size_t>& positions = of_variant.emplace_back();
-      for (const std::string& column : variant.columns) {
-        const auto [it, added] = index.try_emplace(column, names.size());
-        if (added) names.push_back(column);
-        positions.push_back(it->second);
-      }
-    }
-  }
-};
-
-// The union's columns cut, in order, into tables whose types HDF5 can store: [first, end) of
-// each. There is always one table, if only of the leading two columns.
-std::vector<std::pair<std::size_t, std::size_t>> split_columns(
-    const std::vector<std::string>& names) {
-  const std::size_t leading = 2 * (sizeof "replication" + kMemberCostBytes);
-  std::vector<std::pair<std::size_t, std::size_t>> tables{{0, 0}};
-  std::size_t cost = leading;
-  for (std::size_t c = 0; c < names.size(); ++c) {
-    const std::size_t member = names[c].size() + 1 + kMemberCostBytes;
-    if (cost + member > kTypeBudgetBytes && tables.back().second > tables.back().first) {
-      tables.emplace_back(c, c);
-      cost = leading;
-    }
-    cost += member;
-    tables.back().second = c + 1;
-  }
-  return tables;
-}
-
-// --- writing --------------------------------------------------------------------------------
-
-class SweepFileWriter {
- public:
-  SweepFileWriter(const std::string& path, const std::string& flag, const SweepFile& file)
-      : path_(path), flag_(flag), file_(file), columns_(file.variants) {}
-
-  void write() {
-    check_texts();  // before any file exists, so that what cannot be written leaves none
-    reserve_temporary();
-    try {
-      const Hid access(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-      // The 1.10 format, whose metadata carries checksums (the reader refuses older ones).
-      H5Pset_libver_bounds(access.get(), H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
-      Hid hdf5(H5Fcreate(temporary_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access.get()), H5Fclose);
-      if (!hdf5.valid()) fail_hdf5();
-      write_attributes(hdf5.get());
-      write_variants(hdf5.get());
-      write_replications(hdf5.get());
-      write_deadlocks(hdf5.get());
-      write_summary(hdf5.get());
-      if (!hdf5.reset()) fail_hdf5();
-      take_name();
-    } catch (...) {
-      ::unlink(temporary_.c_str());
-      throw;
-    }
-  }
-
- private:
-  [[noreturn]] void fail(const std::string& reason) const {
-    throw InputError({path_, 0, 0, flag_}, "cannot write the sweep file: " + reason);
-  }
-  // `what`: the attribute or table being written, if any.
-  [[noreturn]] void fail_hdf5(const std::string& what = "") const {
-    fail(fmt::format("HDF5: {}{}", recording::hdf5_error_text(),
-                     what.empty() ? "" : " (writing " + what + ")"));
-  }
-
-  // What the reader would refuse is refused here: text longer than its bound or not UTF-8.
-  void check_text(std::string_view text, std::size_t max_bytes, const std::string& field) const {
-    if (text.size() > max_bytes) {
-      throw InputError({path_, 0, 0, field},
-                       fmt::format("expected at most {} bytes, found {}: a sweep file holds no "
-                                   "longer text",
-                                   max_bytes, text.size()));
-    }
-    if (!is_utf8(text)) {
-      throw InputError({path_, 0, 0, field},
-                       "expected UTF-8 text, found bytes that are not valid UTF-8");
-    }
-  }
-
-  void check_texts() const {
-    const SweepFileIdentity& identity = file_.identity;
-    check_text(identity.scenario, kMaxNameBytes, "attrs.scenario");
-    check_text(identity.scenario_fingerprint, kMaxNameBytes, "attrs.scenario_fingerprint");
-    check_text(identity.settings, kMaxSettingsBytes, "attrs.settings");
-    for (std::size_t v = 0; v < file_.variants.size(); ++v) {
-      const SweepFileVariant& variant = file_.variants[v];
-      check_text(variant.name, kMaxNameBytes, fmt::format("/variants[{}].name", v));
-      assert(std::set<std::string>(variant.columns.begin(), variant.columns.end()).size() ==
-             variant.columns.size());
-      for (const std::string& column : variant.columns) {
-        // ReplicationTable's names: never empty, never the leading column's "variant".
-        assert(!column.empty() && column != "variant");
-        check_text(column, kMaxNameBytes,
-                   fmt::format("/variant_columns.column ({})", variant.name));
-      }
-      const auto replication_column =
-          std::find(variant.columns.begin(), variant.columns.end(), kReplicationColumn);
-      for (const SweepFileVariant::Row& row : variant.rows) {
-        assert(row.values.size() == variant.columns.size());
-        // Not an assert: a file that lost the number must not be written, even in a release.
-        const double number = static_cast<double>(row.replication);
-        if (replication_column != variant.columns.end() &&
-            std::bit_cast<std::uint64_t>(
-                row.values[replication_column - variant.columns.begin()]) !=
-                std::bit_cast<std::uint64_t>(number)) {
-          throw std::logic_error(fmt::format(
-              "{}: variant {}'s replication {} has another number in its column 'replication'",
-              path_, variant.name, row.replication));
-        }
-        for (const SweepFileVariant::Row::Held& held : row.deadlocked) {
-          const std::string field =
-              fmt::format("/deadlocks ({}, replication {})", variant.name, row.replication);
-          check_text(held.element, kMaxNameBytes, field + ".element");
-          check_text(held.state, kMaxNameBytes, field + ".state");
-        }
-      }
-      for (const auto& [kpi, estimate] : variant.summary) {
-        check_text(kpi, kMaxNameBytes, fmt::format("/summary.kpi ({})", variant.name));
-      }
-    }
-  }
-
-  // A new file beside the target that nobody else has opened (O_EXCL), for HDF5 to fill.
-  void reserve_temporary() {
-    for (int attempt = 0;; ++attempt) {
-      temporary_ = fmt::format("{}.{}-{}.tmp", path_, ::getpid(), attempt);
-      const int fd = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-      if (fd >= 0) {
-        ::close(fd);
-        return;
-      }
-      if (errno != EEXIST || attempt == 100) fail(std::strerror(errno));
-    }
-  }
-
-  // The finished file takes the target's name (atomically, within one file system), after it is
-  // on disk, with the permissions of the file it replaces, if any.
-  void take_name() const {
-    const int fd = ::open(temporary_.c_str(), O_RDONLY | O_CLOEXEC);
-    bool done = fd >= 0;
-    struct stat existing {};
-    if (done && ::stat(path_.c_str(), &existing) == 0)
-      done = ::fchmod(fd, existing.st_mode & 07777) == 0;
-    done = done && ::fsync(fd) == 0;
-    if (fd >= 0) done = ::close(fd) == 0 && done;
-    if (!done || ::rename(temporary_.c_str(), path_.c_str()) != 0) fail(std::strerror(errno));
-  }
-
-  void write_text_attribute(hid_t file, const char* name, const std::string& value) const {
-    const Hid type = recording::text_type(std::max<std::size_t>(value.size(), 1));
-    const Hid space(H5Screate(H5S_SCALAR), H5Sclose);
-    const Hid attribute(H5Acreate2(file, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                        H5Aclose);
-    if (!attribute.valid() || H5Awrite(attribute.get(), type.get(), value.c_str()) < 0)
-      fail_hdf5(std::string("attrs.") + name);
-  }
-
-  void write_number_attribute(hid_t file, const char* name, std::uint64_t value,
-                              hid_t file_type) const {
-    const Hid space(H5Screate(H5S_SCALAR), H5Sclose);
-    const Hid attribute(H5Acreate2(file, name, file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT),
-                        H5Aclose);
-    if (!attribute.valid() || H5Awrite(attribute.get(), H5T_NATIVE_UINT64, &value) < 0)
-      fail_hdf5(std::string("attrs.") + name);
-  }
-
-  void write_attributes(hid_t file) const {
-    const SweepFileIdentity& identity = file_.identity;
-    write_text_attribute(file, "schema", kSweepSchema);
-    write_text_attribute(file, "linetwin_version", kLinetwinVersion);
-    write_text_attribute(file, "scenario", identity.scenario);
-    write_text_attribute(file, "scenario_fingerprint", identity.scenario_fingerprint);
-    write_text_attribute(file, "settings", identity.settings);
-    write_number_attribute(file, "seed", identity.seed, H5T_STD_U64LE);
-    write_number_attribute(file, "replications", identity.replications, H5T_STD_U32LE);
-    write_number_attribute(file, "shard_index", identity.shard_index, H5T_STD_U32LE);
-    write_number_attribute(file, "shard_count", identity.shard_count, H5T_STD_U32LE);
-  }
-
-  void write_table(hid_t file, const std::string& name, const RowBuffer& rows) const {
-    const auto count = static_cast<hsize_t>(rows.rows());
-    const Hid space(H5Screate_simple(1, &count, nullptr), H5Sclose);
-    const Hid dataset(H5Dcreate2(file, name.c_str(), rows.type(true).get(), space.get(),
-                                 H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-                      H5Dclose);
-    if (!dataset.valid()) fail_hdf5("/" + name);
-    if (count > 0 && H5Dwrite(dataset.get(), rows.type(false).get(), H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                              rows.data()) < 0)
-      fail_hdf5("/" + name);
-  }
-
-  void write_variants(hid_t file) const {
-    std::size_t longest_name = 0, longest_column = 0, column_rows = 0;
-    for (const SweepFileVariant& variant : file_.variants) {
-      longest_name = std::max(longest_name, variant.name.size());
-      for (const std::string& column : variant.columns)
-        longest_column = std::max(longest_column, column.size());
-      column_rows += variant.columns.size();
-    }
-    RowBuffer variants(variant_members(longest_name), file_.variants.size());
-    RowBuffer columns(variant_column_members(longest_column), column_rows);
-    std::size_t row = 0;
-    for (std::size_t v = 0; v < file_.variants.size(); ++v) {
-      variants.set(v, 0, static_cast<std::uint32_t>(v));
-      variants.set_text(v, 1, file_.variants[v].name);
-      for (const std::string& column : file_.variants[v].columns) {
-        columns.set(row, 0, static_cast<std::uint32_t>(v));
-        columns.set_text(row++, 1, column);
-      }
-    }
-    write_table(file, kVariantsTable, variants);
-    write_table(file, kVariantColumnsTable, columns);
-  }
-
-  void write_replications(hid_t file) const {
-    std::size_t rows = 0;
-    for (const SweepFileVariant& variant : file_.variants)
-      rows += variant.rows.size();
-    const auto tables = split_columns(columns_.names);
-    for (std::size_t t = 0; t < tables.size(); ++t) {
-      const auto [first, end] = tables[t];
-      std::vector<Member> members{{"variant", Kind::kUInt32}, {kReplicationColumn, Kind::kUInt32}};
-      for (std::size_t c = first; c < end; ++c)
-        members.push_back({columns_.names[c], Kind::kFloat64});
-      RowBuffer table(std::move(members), rows);
-      std::size_t row = 0;
-      for (std::size_t v = 0; v < file_.variants.size(); ++v) {
-        // Where each of the table's columns is among the variant's, if it has it.
-        std::vector<std::optional<std::size_t>> source(end - first);
-        const std::vector<std::size_t>& positions = columns_.of_variant[v];
-        for (std::size_t i = 0; i < positions.size(); ++i) {
-          if (positions[i] >= first && positions[i] < end) source[positions[i] - first] = i;
-        }
-        for (const SweepFileVariant::Row& r : file_.variants[v].rows) {
-          table.set(row, 0, static_cast<std::uint32_t>(v));
-          table.set(row, 1, r.replication);
-          for (std::size_t c = 0; c < source.size(); ++c) {
-            table.set(row, 2 + c,
-                      source[c] ? r.values[*source[c]] : std::numeric_limits<double>::quiet_NaN());
-          }
-          ++row;
-        }
-      }
-      write_table(file, replications_table_name(t), table);
-    }
-  }
-
-  void write_deadlocks(hid_t file) const {
-    std::size_t rows = 0, longest_element = 0, longest_state = 0;
-    for (const SweepFileVariant& variant : file_.variants) {
-      for (const SweepFileVariant::Row& row : variant.rows) {
-        rows += row.deadlocked.size();
-        for (const SweepFileVariant::Row::Held& held : row.deadlocked) {
-          longest_element = std::max(longest_element, held.element.size());
-          longest_state = std::max(longest_state, held.state.size());
-        }
-      }
-    }
-    RowBuffer table(deadlock_members(longest_element, longest_state), rows);
-    std::size_t row = 0;
-    for (std::size_t v = 0; v < file_.variants.size(); ++v) {
-      for (const SweepFileVariant::Row& r : file_.variants[v].rows) {
-        for (std::size_t p = 0; p < r.deadlocked.size(); ++p) {
-          table.set(row, 0, static_cast<std::uint32_t>(v));
-          table.set(row, 1, r.replication);
-          table.set(row, 2, static_cast<std::uint8_t>(r.cycle ? 1 : 0));
-          table.set(row, 3, static_cast<std::uint32_t>(p));
-          table.set_text(row, 4, r.deadlocked[p].element);
-          table.set(row, 5, r.deadlocked[p].parts);
-          table.set_text(row++, 6, r.deadlocked[p].state);
-        }
-      }
-    }
-    write_table(file, kDeadlocksTable, table);
-  }
-
-  // Absent, rather than empty, when no variant has a summary: a shard has none.
-  void write_summary(hid_t file) const {
-    std::size_t rows = 0, longest_kpi = 0;
-    for (const SweepFileVariant& variant : file_.variants) {
-      rows += variant.summary.size();
-      for (const auto& [kpi, estimate] : variant.summary)
-        longest_kpi = std::max(longest_kpi, kpi.size());
-    }
-    if (rows == 0) return;
-    RowBuffer table(summary_members(longest_kpi), rows);
-    std::size_t row = 0;
-    for (std::size_t v = 0; v < file_.variants.size(); ++v) {
-      for (const auto& [kpi, estimate] : file_.variants[v].summary) {
-        table.set(row, 0, static_cast<std::uint32_t>(v));
-        table.set_text(row, 1, kpi);
-        table.set(row, 2, estimate.mean);
-        table.set(row, 3, estimate.ci_low);
-        table.set(row, 4, estimate.ci_high);
-        table.set(row, 5, estimate.stdev);
-        table.set(row++, 6, static_cast<std::uint64_t>(estimate.replications));
-      }
-    }
-    write_table(file, kSummaryTable, table);
-  }
-
-  const std::string& path_;
-  const std::string& flag_;
-  const SweepFile& file_;
-  ColumnUnion columns_;
-  std::string temporary_;
-};
-
-// --- reading --------------------------------------------------------------------------------
 
 std::string describe(hid_t type) {
   const std::size_t size = H5Tget_size(type);
@@ -556,7 +52,7 @@ std::string describe(hid_t type) {
   }
 }
 
-std::string expected(Kind kind, std::size_t max_text_bytes = kMaxNameBytes) {
+std::string expected(Kind kind, std::size_t max_text_bytes = kMaxTableTextBytes) {
   switch (kind) {
     case Kind::kUInt8:
       return "an unsigned integer of 1 byte (uint8)";
@@ -574,7 +70,7 @@ std::string expected(Kind kind, std::size_t max_text_bytes = kMaxNameBytes) {
 
 // Whether HDF5 converts the file's member to ours without loss (and never through a pointer in
 // the file, as it would for a variable-length string).
-bool fits(hid_t type, Kind kind, std::size_t max_text_bytes = kMaxNameBytes) {
+bool fits(hid_t type, Kind kind, std::size_t max_text_bytes = kMaxTableTextBytes) {
   const H5T_class_t type_class = H5Tget_class(type);
   const std::size_t size = H5Tget_size(type);
   const bool is_unsigned = type_class == H5T_INTEGER && H5Tget_sign(type) == H5T_SGN_NONE;
@@ -673,7 +169,7 @@ class SweepFileReader {
     return {std::move(attribute), std::move(type)};
   }
 
-  std::string text_attribute(const char* name, std::size_t max_bytes = kMaxNameBytes) const {
+  std::string text_attribute(const char* name, std::size_t max_bytes = kMaxTableTextBytes) const {
     const auto [attribute, type] = this->attribute(name, Kind::kText, max_bytes);
     std::string data(H5Tget_size(type.get()), '\0');
     if (H5Aread(attribute.get(), type.get(), data.data()) < 0) {
@@ -1048,11 +544,6 @@ class SweepFileReader {
 };
 
 }  // namespace
-
-void write_sweep_file(const std::string& path, const std::string& flag, const SweepFile& file) {
-  const recording::QuietHdf5Errors quiet;
-  SweepFileWriter(path, flag, file).write();
-}
 
 SweepFile read_sweep_file(const std::string& path) {
   recording::QuietHdf5Errors quiet;
