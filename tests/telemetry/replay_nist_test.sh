@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks `linetwin replay` on the real NIST PocketNC MTConnect log against state durations that
+# Checks `linetwin replay` (and `calibrate`) on the real NIST PocketNC MTConnect log against state durations that
 # pandas computes from the raw file with the mapping of docs/twins.md, and the flags that name the
 # machine. Run through tests/with_shared_data.sh, which gives the log's path (in ../shared/data)
 # as the last argument, or reports the test skipped without it.
@@ -59,5 +59,25 @@ PY
 expect_error 2 "--machine.*5 stations" -- replay "$scene" "$nist" --format mtconnect
 expect_error 2 "field '--machine': expected the id of an element of the scene, found 'mill'" -- \
   replay "$root/scenes/pocketnc_cell.yaml" "$nist" --machine mill
+
+# calibrate reads the same log through the same reader (format told from the header, the machine
+# as for replay). The log reports no parts, and its one failure never ends in a repair seen
+# whole, so every quantity has no complete observation and the scene's values stay.
+"$linetwin" calibrate "$root/scenes/pocketnc_cell.yaml" "$nist" -o "$work/calibrated.yaml" \
+  --json "$work/calibration.json" -q 2>"$work/err" && pass || fail "NIST calibrate: $(cat "$work/err")"
+/usr/bin/python3 - "$work/calibration.json" <<'PY' && pass || fail "NIST calibration report"
+import json, sys
+report = json.load(open(sys.argv[1]))
+[station] = report["stations"]
+assert station["id"] == "pocketnc" and station["failures"] == 1, station
+for key in ("processing", "time_to_failure", "time_to_repair"):
+    q = station[key]
+    assert q["observations"] == 0 and q["status"] == "no_observations" and not q["replaced"], q
+assert station["time_to_failure"]["censored"] == 1 and station["time_to_repair"]["censored"] == 1
+PY
+"$linetwin" run "$work/calibrated.yaml" --reps 1 --duration 1h -q && pass || fail "calibrated NIST scene runs"
+expect_error 2 "--machine.*5 stations" -- calibrate "$scene" "$nist" -o "$work/x.yaml"
+expect_error 2 "found 'mill'" -- calibrate "$root/scenes/pocketnc_cell.yaml" "$nist" \
+  -o "$work/x.yaml" --format mtconnect --machine mill
 
 finish_checks

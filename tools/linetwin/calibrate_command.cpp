@@ -1,10 +1,10 @@
 // `linetwin calibrate SCENE LOG -o CALIBRATED_SCENE`: fits the processing, failure and repair
-// times of the scene's stations to a telemetry log (CSV or an HDF5 recording) and writes the
-// scene with the fitted distributions, with a report per station: observations, the family chosen
-// by AIC with its parameters' confidence intervals, the Kolmogorov-Smirnov test, and the other
-// families' AIC. Quantities with too few observations or no spread are kept, with a warning on
-// stderr. The files are written whole or not at all (cli_support.hpp). docs/calibration.md
-// describes the method and the report.
+// times of the scene's stations to a telemetry log (linetwin CSV, MTConnect CSV or an HDF5
+// recording) and writes the scene with the fitted distributions, with a report per station:
+// observations, the family chosen by AIC with its parameters' confidence intervals, the
+// Kolmogorov-Smirnov test, and the other families' AIC. Quantities with too few observations or no
+// spread are kept, with a warning on stderr. The files are written whole or not at all
+// (cli_support.hpp). docs/calibration.md describes the method and the report.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -65,15 +65,21 @@ Command add_calibrate_command(CLI::App& app) {
       "calibrated scene.");
   calibrate->add_option("SCENE", options->scene, "Scene file (YAML)")->required();
   calibrate
-      ->add_option("LOG", options->request.log, "Telemetry log: linetwin CSV or HDF5 recording")
+      ->add_option("LOG", options->request.log,
+                   "Telemetry log: linetwin CSV, MTConnect CSV or HDF5 recording")
       ->required();
   calibrate
       ->add_option("-o,--output", options->output,
                    "Write the calibrated scene (YAML) to FILE, or - for stdout")
       ->required();
   calibrate
-      ->add_option("--format", options->request.format, "Log format (default: auto, from the file)")
-      ->check(CLI::IsMember({"auto", "csv", "hdf5"}));
+      ->add_option("--format", options->request.format,
+                   "Log format: csv, mtconnect, hdf5, or auto (default: told by the file's "
+                   "first bytes)")
+      ->check(CLI::IsMember({"auto", "csv", "mtconnect", "hdf5"}));
+  calibrate->add_option("--machine", options->request.machine,
+                        "MTConnect logs: the scene element the log is about (default: the "
+                        "scene's only station)");
   calibrate->add_option("--json", options->json_path,
                         "Write the report as JSON (schema linetwin.calibration/1) to FILE, or - "
                         "for stdout");

@@ -1,35 +1,18 @@
 #include "calibrate_session.hpp"
 
-#include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 
-#include "recording/telemetry_recording.hpp"
+#include "recording/telemetry_log_file.hpp"
 #include "telemetry/calibration.hpp"
 #include "telemetry/calibration_report.hpp"
 #include "telemetry/calibration_scene.hpp"
-#include "telemetry/csv_telemetry_log.hpp"
 
 namespace linetwin::cli {
-namespace {
-
-TelemetryLog read_log(const std::string& path, std::string format) {
-  if (format == "auto") {
-    // HDF5 files begin with their signature; anything else is read as a CSV log, whose reader
-    // says what is wrong with a file that is neither.
-    std::ifstream file(path, std::ios::binary);
-    char signature[4] = {};
-    file.read(signature, sizeof signature);
-    format = std::string(signature, sizeof signature) == "\x89HDF" ? "hdf5" : "csv";
-  }
-  return format == "hdf5" ? read_telemetry_hdf5(path) : read_telemetry_csv(path);
-}
-
-}  // namespace
-
 CalibrateOutputs calibrate_log(const Scene& scene, const CalibrateRequest& request) {
-  const TelemetryLog log = read_log(request.log, request.format);
+  const TelemetryLog log =
+      read_telemetry_log(scene, request.log, request.format, request.machine, "--machine");
   CalibrationSettings settings;
   settings.fit.confidence = request.confidence;
   settings.fit.bootstrap_resamples = request.bootstrap;

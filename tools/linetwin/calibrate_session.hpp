@@ -16,7 +16,8 @@ namespace linetwin::cli {
 struct CalibrateRequest {
   std::string scene_path;  // the scene file, whose text the calibrated scene keeps
   std::string log;
-  std::string format = "auto";  // csv, hdf5, or auto: told by the file's first bytes
+  std::string format = "auto";  // csv, mtconnect, hdf5, or auto (detect_log_format)
+  std::string machine;          // an MTConnect log's element; empty: the scene's only station
   // Where the calibrated scene goes: its relative paths (order files) are rewritten to stay valid
   // from that folder.
   std::string output_path;
