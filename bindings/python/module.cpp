@@ -626,7 +626,7 @@ py::dict live(const SceneHandle& handle, const std::string& broker, const std::s
 py::dict calibrate(const SceneHandle& handle, const std::string& log, const std::string& format,
                    double confidence, const py::int_& bootstrap, const py::int_& min_observations,
                    const py::int_& seed) {
-  check_member(format, {"auto", "csv", "hdf5"}, "format");
+  check_member(format, {"auto", "csv", "mtconnect", "hdf5"}, "format");
   bool as_its_file = false;
   try {
     as_its_file = read_input_file(handle.path, "scene file") == handle.text;

@@ -225,8 +225,8 @@ def test_bad_replays_have_the_cli_s_message(log, call, flags, field):
      ["--min-observations", "1"], "min_observations"),
     (lambda log: linetwin.calibrate(BREAKDOWN, log, confidence=0.3), ["--confidence", "0.3"],
      "confidence"),
-    (lambda log: linetwin.calibrate(BREAKDOWN, log, format="mtconnect"),
-     ["--format", "mtconnect"], "format"),
+    (lambda log: linetwin.calibrate(BREAKDOWN, log, format="parquet"),
+     ["--format", "parquet"], "format"),
     (lambda log: linetwin.calibrate(BREAKDOWN, "no_such_log.csv"), [], ""),
 ])
 def test_bad_calibrations_have_the_cli_s_message(log, call, flags, field):

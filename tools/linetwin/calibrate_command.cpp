@@ -72,14 +72,7 @@ Command add_calibrate_command(CLI::App& app) {
       ->add_option("-o,--output", options->output,
                    "Write the calibrated scene (YAML) to FILE, or - for stdout")
       ->required();
-  calibrate
-      ->add_option("--format", options->request.format,
-                   "Log format: csv, mtconnect, hdf5, or auto (default: told by the file's "
-                   "first bytes)")
-      ->check(CLI::IsMember({"auto", "csv", "mtconnect", "hdf5"}));
-  calibrate->add_option("--machine", options->request.machine,
-                        "MTConnect logs: the scene element the log is about (default: the "
-                        "scene's only station)");
+  add_log_format_flags(*calibrate, options->request.format, options->request.machine);
   calibrate->add_option("--json", options->json_path,
                         "Write the report as JSON (schema linetwin.calibration/1) to FILE, or - "
                         "for stdout");

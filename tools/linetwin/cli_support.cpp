@@ -57,6 +57,17 @@ CLI::Validator finite_validator() {
       "FINITE");
 }
 
+void add_log_format_flags(CLI::App& command, std::string& format, std::string& machine) {
+  command
+      .add_option("--format", format,
+                  "Log format: csv, mtconnect, hdf5, or auto (default: told by the file's "
+                  "first bytes)")
+      ->check(CLI::IsMember({"auto", "csv", "mtconnect", "hdf5"}));
+  command.add_option("--machine", machine,
+                     "MTConnect logs: the scene element the log is about (default: the scene's "
+                     "only station)");
+}
+
 namespace {
 
 // A new file beside `path` that no one else has opened (O_EXCL): its name, and its descriptor,

@@ -44,6 +44,11 @@ CLI::Validator seed_validator();
 // reports as out of it without saying why.
 CLI::Validator finite_validator();
 
+// The flags that say how to read a telemetry log, the same for every command that reads one
+// (read_telemetry_log): --format (csv, mtconnect, hdf5 or auto) and --machine (an MTConnect log's
+// element).
+void add_log_format_flags(CLI::App& command, std::string& format, std::string& machine);
+
 // Results files are written whole or not at all: a run that fails at any point leaves no empty,
 // partial or temporary file, and a file that was there as it was; a file replaced keeps its
 // permissions. Only a process killed outright can leave a `.tmp` file behind.

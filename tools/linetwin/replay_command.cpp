@@ -70,14 +70,7 @@ Command add_replay_command(CLI::App& app) {
       ->add_option("LOG", options->request.log,
                    "Telemetry log: linetwin CSV, MTConnect CSV or HDF5")
       ->required();
-  replay
-      ->add_option("--format", options->request.format,
-                   "Log format: csv, mtconnect, hdf5, or auto (default: told by the file's "
-                   "first bytes)")
-      ->check(CLI::IsMember({"auto", "csv", "mtconnect", "hdf5"}));
-  replay->add_option("--machine", options->request.machine,
-                     "MTConnect logs: the scene element the log is about (default: the scene's "
-                     "only station)");
+  add_log_format_flags(*replay, options->request.format, options->request.machine);
   replay
       ->add_option("--speed", options->request.speed,
                    "Replay at this multiple of real time, e.g. 60 (default 0: as fast as possible)")

@@ -279,7 +279,8 @@ def calibrate(scene: Union[Scene, PathLike], log: PathLike, confidence: float = 
               bootstrap: int = 200, min_observations: int = 10, seed: int = 1,
               format: str = "auto") -> Calibration:
     """Fits the processing, failure and repair times of the stations of `scene` to the telemetry
-    log at `log` (linetwin CSV or an HDF5 recording), as `linetwin calibrate SCENE LOG -o -`
+    log at `log` (linetwin CSV, MTConnect CSV of a one-station scene, or an HDF5 recording), as
+    `linetwin calibrate SCENE LOG -o -`
     does with the same flags: `confidence` of the parameters' intervals, `bootstrap` resamples
     for the KS p-value (0: none), `min_observations` below which a quantity keeps the scene's
     distribution, `seed` of the bootstrap. The calibrated scene keeps the scene file's text but
