@@ -82,6 +82,23 @@ constexpr Column kKpiColumns[] = {
     {"oee", offsetof(KpiSnapshot, oee), ColumnType::kFloat64},
 };
 
+constexpr Column kBodyShapeColumns[] = {
+    {"length_m", offsetof(BodyShape, length_m), ColumnType::kFloat64},
+    {"width_m", offsetof(BodyShape, width_m), ColumnType::kFloat64},
+};
+
+constexpr Column kPoseColumns[] = {
+    {"timestamp_us", offsetof(BodyPose, timestamp_us), ColumnType::kInt64},
+    {"body", offsetof(BodyPose, body), ColumnType::kUInt32},
+    {"state", offsetof(BodyPose, state), ColumnType::kBodyState},
+    {"x_m", offsetof(BodyPose, x_m), ColumnType::kFloat64},
+    {"y_m", offsetof(BodyPose, y_m), ColumnType::kFloat64},
+    {"heading_rad", offsetof(BodyPose, heading_rad), ColumnType::kFloat64},
+};
+
+constexpr const char* kBodyStateNames[] = {"parked", "standing", "moving"};
+static_assert(std::size(kBodyStateNames) == kBodyStateCount);
+
 // The file layout must not follow the struct by accident: the sample row is documented as these
 // 32 bytes, and writing straight from TelemetrySample memory relies on it.
 static_assert(offsetof(TelemetrySample, sequence) == 8 && offsetof(TelemetrySample, value) == 16 &&
@@ -104,6 +121,15 @@ std::span<const Column> sample_columns() {
 }
 std::span<const Column> kpi_columns() {
   return kKpiColumns;
+}
+std::span<const Column> body_shape_columns() {
+  return kBodyShapeColumns;
+}
+std::span<const Column> pose_columns() {
+  return kPoseColumns;
+}
+std::span<const char* const> body_state_names() {
+  return kBodyStateNames;
 }
 
 Hid column_type(ColumnType type, bool in_file) {
@@ -131,6 +157,8 @@ Hid column_type(ColumnType type, bool in_file) {
       }
       return enum_type(in_file ? H5T_STD_U8LE : H5T_NATIVE_UINT8, names);
     }
+    case ColumnType::kBodyState:
+      return enum_type(in_file ? H5T_STD_U8LE : H5T_NATIVE_UINT8, kBodyStateNames);
   }
   return {};
 }

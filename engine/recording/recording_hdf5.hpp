@@ -22,6 +22,9 @@ inline constexpr const char* kSamplesDataset = "samples";
 inline constexpr const char* kKpisDataset = "kpis";
 inline constexpr const char* kMachinesDataset = "machines";
 inline constexpr const char* kNamesDataset = "names";
+inline constexpr const char* kBodiesDataset = "bodies";
+inline constexpr const char* kBodyShapesDataset = "body_shapes";
+inline constexpr const char* kTrajectoriesDataset = "trajectories";
 
 // Every string of a recording is fixed-length UTF-8, padded with NULs. Machine ids and names
 // could not be variable-length (SWMR, which makes recordings crash-safe, does not support
@@ -110,6 +113,7 @@ enum class ColumnType : std::uint8_t {
   kFloat64,
   kSampleKind,    // enum over uint8: state, counter, sensor
   kMachineState,  // enum over uint8: unknown, producing, idle, blocked, down, setup, off_shift
+  kBodyState,     // enum over uint8: parked, standing, moving
 };
 
 struct Column {
@@ -118,9 +122,14 @@ struct Column {
   ColumnType type;
 };
 
-// The members of TelemetrySample and KpiSnapshot, in the order of the file's columns.
+// The members of TelemetrySample, KpiSnapshot, BodyShape and BodyPose, in the order
+// of the file's columns.
 std::span<const Column> sample_columns();
 std::span<const Column> kpi_columns();
+std::span<const Column> body_shape_columns();
+std::span<const Column> pose_columns();
+// "parked", "standing", "moving": BodyState's names in the file's enum.
+std::span<const char* const> body_state_names();
 
 // The compound type of a row in memory (native types at the struct's offsets) and in the file
 // (little-endian, packed without gaps).

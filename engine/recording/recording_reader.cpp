@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <limits>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -76,6 +77,8 @@ std::string expected_member(ColumnType type) {
       return "an enum of the names state, counter, sensor";
     case ColumnType::kMachineState:
       return "an enum of the names unknown, producing, idle, blocked, down, setup, off_shift";
+    case ColumnType::kBodyState:
+      return "an enum of the names parked, standing, moving";
   }
   return "";
 }
@@ -107,6 +110,10 @@ std::string describe_type(hid_t type) {
 
 bool is_state_or_kind_name(ColumnType type, const std::string& name) {
   if (type == ColumnType::kMachineState) return parse_machine_state(name).has_value();
+  if (type == ColumnType::kBodyState) {
+    const auto names = recording::body_state_names();
+    return std::find(names.begin(), names.end(), name) != names.end();
+  }
   return std::find(std::begin(kSampleKindNames), std::end(kSampleKindNames), name) !=
          std::end(kSampleKindNames);
 }
@@ -141,6 +148,7 @@ class RecordingReader {
         read_table<KpiSnapshot>(recording::kKpisDataset, recording::kpi_columns(), "KPI snapshots");
     check_samples(samples, machines, names);
     check_kpis(kpis, machines.size());
+    read_bodies(recording);
     intern(machines, names, samples, kpis, recording.log.names);
     recording.log.samples = std::move(samples);
     recording.kpis = std::move(kpis);
@@ -497,7 +505,8 @@ class RecordingReader {
       case ColumnType::kFloat64:
         return type_class == H5T_FLOAT && size <= 8;
       case ColumnType::kSampleKind:
-      case ColumnType::kMachineState: {
+      case ColumnType::kMachineState:
+      case ColumnType::kBodyState: {
         // HDF5 converts enums by name, so the file's values may differ from ours; its names may
         // not be other than ours, and its values are bytes, as ours.
         if (type_class != H5T_ENUM || size != 1) return false;
@@ -623,6 +632,77 @@ class RecordingReader {
              fmt::format("expected a finite number >= 0, or NaN where undefined, found {}", value));
       }
     }
+  }
+
+  // The bodies and their poses: all three tables or none (a recording without vehicles).
+  void read_bodies(Recording& recording) const {
+    const char* tables[] = {recording::kBodiesDataset, recording::kBodyShapesDataset,
+                            recording::kTrajectoriesDataset};
+    int present = 0;
+    for (const char* name : tables)
+      present += H5Lexists(file_.get(), name, H5P_DEFAULT) > 0 ? 1 : 0;
+    if (present == 0) return;
+    for (const char* name : tables) {
+      if (H5Lexists(file_.get(), name, H5P_DEFAULT) <= 0) {
+        fail(std::string("/") + name,
+             "missing: a recording with moving bodies has /bodies, /body_shapes and "
+             "/trajectories, and this one has only some of them");
+      }
+    }
+    const std::vector<std::string> ids =
+        read_strings(recording::kBodiesDataset, "the moving bodies' ids", kMaxMachines);
+    const std::vector<BodyShape> shapes = read_table<BodyShape>(
+        recording::kBodyShapesDataset, recording::body_shape_columns(), "body footprints");
+    if (shapes.size() != ids.size()) {
+      fail("/body_shapes", fmt::format("expected one row per body in /bodies ({}), found {}",
+                                       ids.size(), shapes.size()));
+    }
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (ids[i].empty() || !seen.insert(ids[i]).second) {
+        fail(fmt::format("/bodies[{}]", i),
+             fmt::format("expected a non-empty id that no other body has, found {}",
+                         quoted(ids[i])));
+      }
+      for (const auto& [name, value] :
+           {std::pair{"length_m", shapes[i].length_m}, std::pair{"width_m", shapes[i].width_m}}) {
+        if (!(std::isfinite(value) && value > 0.0)) {
+          fail(fmt::format("/body_shapes[{}].{}", i, name),
+               fmt::format("expected a finite number of metres > 0, found {}", value));
+        }
+      }
+      recording.metadata.bodies.push_back({ids[i], shapes[i]});
+    }
+    std::vector<BodyPose> poses = read_table<BodyPose>(recording::kTrajectoriesDataset,
+                                                       recording::pose_columns(), "body poses");
+    for (std::size_t i = 0; i < poses.size(); ++i) {
+      const BodyPose& pose = poses[i];
+      const std::string row = fmt::format("/trajectories[{}].", i);
+      if (pose.timestamp_us < kEarliestSampleTimeUs || pose.timestamp_us > kLatestSampleTimeUs) {
+        fail(row + "timestamp_us",
+             fmt::format("expected a time from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z "
+                         "in µs since the epoch, found {}",
+                         pose.timestamp_us));
+      }
+      if (i > 0 && pose.timestamp_us < poses[i - 1].timestamp_us) {
+        fail(row + "timestamp_us", fmt::format("expected rows in time order, found {} after {}",
+                                               pose.timestamp_us, poses[i - 1].timestamp_us));
+      }
+      if (pose.body >= ids.size()) {
+        fail(row + "body",
+             fmt::format("index {} is not in /bodies ({} entries)", pose.body, ids.size()));
+      }
+      if (static_cast<int>(pose.state) >= kBodyStateCount) {
+        fail(row + "state", "expected parked, standing or moving, found a value without a name");
+      }
+      for (const auto& [name, value] : {std::pair{"x_m", pose.x_m}, std::pair{"y_m", pose.y_m},
+                                        std::pair{"heading_rad", pose.heading_rad}}) {
+        if (!std::isfinite(value)) {
+          fail(row + name, fmt::format("expected a finite number, found {}", value));
+        }
+      }
+    }
+    recording.trajectories = std::move(poses);
   }
 
   // Builds the names table from the file's lists. A file written by linetwin lists each string

@@ -27,6 +27,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <filesystem>
 #include <stdexcept>
 #include <system_error>
@@ -88,8 +89,9 @@ KpiSnapshot make_kpi_snapshot(std::int64_t timestamp_us, std::uint32_t machine,
 
 namespace {
 
-constexpr hsize_t kKpiChunkRows = 1024;  // about 170 KiB
-constexpr hsize_t kNameChunkRows = 16;   // 16 KiB of names of kNameBytes
+constexpr hsize_t kKpiChunkRows = 1024;   // about 170 KiB
+constexpr hsize_t kNameChunkRows = 16;    // 16 KiB of names of kNameBytes
+constexpr hsize_t kPoseChunkRows = 4096;  // 148 KiB of 37-byte rows
 // The error of a failed HDF5 call while recording: the file and the step, then HDF5's reason.
 [[noreturn]] void fail(const std::string& path, const char* step) {
   throw std::runtime_error(path + ": HDF5 recording: cannot " + step + ": " +
@@ -157,6 +159,23 @@ void write_number_attribute(hid_t object, const char* name, hid_t file_type, hid
 void check_metadata(const RecordingMetadata& metadata, const std::string& path) {
   check_text(metadata.scene_file, recording::kMaxAttributeTextBytes, path, "attrs.scene_file");
   check_text(metadata.scene_text, recording::kMaxSceneTextBytes, path, "attrs.scene_text");
+  for (std::size_t i = 0; i < metadata.bodies.size(); ++i) {
+    const RecordedBody& body = metadata.bodies[i];
+    check_text(body.id, recording::kNameBytes, path, fmt::format("/bodies[{}]", i));
+    for (std::size_t j = 0; j < i; ++j) {
+      if (metadata.bodies[j].id == body.id || body.id.empty()) {
+        throw InputError({path, 0, 0, fmt::format("/bodies[{}]", i)},
+                         fmt::format("expected a non-empty id that no other body has, found '{}'",
+                                     body.id));
+      }
+    }
+    // The reader's rule (recording_reader.cpp); a vehicle's size comes from a validated scene.
+    if (!(std::isfinite(body.shape.length_m) && body.shape.length_m > 0.0 &&
+          std::isfinite(body.shape.width_m) && body.shape.width_m > 0.0)) {
+      throw std::invalid_argument(
+          fmt::format("recording {}: body {} has no positive, finite footprint", path, body.id));
+    }
+  }
 }
 
 void write_metadata(hid_t file, const RecordingMetadata& metadata, const std::string& created,
@@ -304,15 +323,21 @@ struct RecordingWriter::Impl {
   Hid kpis;
   Hid machines_table;
   Hid names_table;
+  Hid bodies_table;  // these three only with bodies
+  Hid body_shapes;
+  Hid trajectories;
   Hid sample_type =
       recording::memory_row_type(recording::sample_columns(), sizeof(TelemetrySample));
   Hid kpi_type = recording::memory_row_type(recording::kpi_columns(), sizeof(KpiSnapshot));
+  Hid pose_type = recording::memory_row_type(recording::pose_columns(), sizeof(BodyPose));
 
   // Rows appended but not yet in the file. The sample buffer holds at most the rest of the chunk
   // that the file's last row is in, so that every write but a flush's ends on a chunk boundary.
   std::vector<TelemetrySample> sample_rows;
   std::vector<KpiSnapshot> kpi_rows;
+  std::vector<BodyPose> pose_rows;
   hsize_t samples_in_file = 0;
+  hsize_t poses_in_file = 0;
   hsize_t kpis_in_file = 0;
   hsize_t machines_in_file = 0;
   hsize_t names_in_file = 0;
@@ -349,9 +374,35 @@ struct RecordingWriter::Impl {
     names_table = create_table(file.get(), recording::kNamesDataset, string_type.get(),
                                kNameChunkRows, options.deflate_level, path);
     store_new_names();
+    if (!metadata.bodies.empty()) create_body_tables(string_type.get());
+    // SWMR writing creates no dataset: every table a recording may have exists from here on.
     check(H5Fstart_swmr_write(file.get()), path, "switch to SWMR writing");
     check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), path, "flush");
     last_flush = std::chrono::steady_clock::now();
+  }
+
+  void create_body_tables(hid_t string_type) {
+    const auto level = options.deflate_level;
+    bodies_table = create_table(file.get(), recording::kBodiesDataset, string_type, kNameChunkRows,
+                                level, path);
+    body_shapes = create_table(file.get(), recording::kBodyShapesDataset,
+                               recording::file_row_type(recording::body_shape_columns()).get(),
+                               kNameChunkRows, level, path);
+    trajectories = create_table(file.get(), recording::kTrajectoriesDataset,
+                                recording::file_row_type(recording::pose_columns()).get(),
+                                kPoseChunkRows, level, path);
+    std::vector<std::string> ids;
+    std::vector<BodyShape> shapes;
+    for (const RecordedBody& body : metadata.bodies) {
+      ids.push_back(body.id);
+      shapes.push_back(body.shape);
+    }
+    hsize_t stored = 0;
+    append_strings(bodies_table.get(), recording::kBodiesDataset, ids, stored, path);
+    stored = 0;
+    const Hid shape_type =
+        recording::memory_row_type(recording::body_shape_columns(), sizeof(BodyShape));
+    append_rows(body_shapes.get(), shape_type.get(), stored, shapes.data(), shapes.size(), path);
   }
 
   void store_new_names() {
@@ -391,7 +442,7 @@ struct RecordingWriter::Impl {
   }
 
   bool anything_to_flush() const {
-    return samples_since_flush > 0 || !kpi_rows.empty() ||
+    return samples_since_flush > 0 || !kpi_rows.empty() || !pose_rows.empty() ||
            names->machines().size() > machines_in_file || names->names().size() > names_in_file;
   }
 
@@ -407,6 +458,11 @@ struct RecordingWriter::Impl {
     sample_rows.clear();
     append_rows(kpis.get(), kpi_type.get(), kpis_in_file, kpi_rows.data(), kpi_rows.size(), path);
     kpi_rows.clear();
+    if (trajectories.valid()) {
+      append_rows(trajectories.get(), pose_type.get(), poses_in_file, pose_rows.data(),
+                  pose_rows.size(), path);
+    }
+    pose_rows.clear();
     check(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), path, "flush");
     samples_since_flush = 0;
     last_flush = std::chrono::steady_clock::now();
@@ -430,6 +486,9 @@ struct RecordingWriter::Impl {
     kpis.reset();
     machines_table.reset();
     names_table.reset();
+    bodies_table.reset();
+    body_shapes.reset();
+    trajectories.reset();
     return file.reset();
   }
 
@@ -448,6 +507,12 @@ struct RecordingWriter::Impl {
       for (const char* table : {recording::kSamplesDataset, recording::kKpisDataset,
                                 recording::kMachinesDataset, recording::kNamesDataset}) {
         copy_table(source.get(), target.get(), table, compacted);
+      }
+      if (!metadata.bodies.empty()) {
+        for (const char* table : {recording::kBodiesDataset, recording::kBodyShapesDataset,
+                                  recording::kTrajectoriesDataset}) {
+          copy_table(source.get(), target.get(), table, compacted);
+        }
       }
       if (!target.reset()) fail(compacted, "close the compacted recording");
       std::filesystem::rename(compacted, path);
@@ -496,6 +561,11 @@ void RecordingWriter::append(std::span<const TelemetrySample> samples) {
 void RecordingWriter::append_kpis(std::span<const KpiSnapshot> snapshots) {
   assert(impl_ && impl_->file.valid());
   impl_->kpi_rows.insert(impl_->kpi_rows.end(), snapshots.begin(), snapshots.end());
+}
+
+void RecordingWriter::append_poses(std::span<const BodyPose> poses) {
+  assert(impl_ && impl_->file.valid() && (poses.empty() || impl_->trajectories.valid()));
+  impl_->pose_rows.insert(impl_->pose_rows.end(), poses.begin(), poses.end());
 }
 
 void RecordingWriter::flush_if_due() {

@@ -3,7 +3,8 @@
 // docs/recording-format.md describes the layout; in short, root attributes carry the run's
 // metadata (schema, version, scene, seed, source, start time), /samples holds every
 // TelemetrySample as one row of a compound table, /kpis a time series of per-machine KPI
-// snapshots, and /machines and /names the interned strings the rows refer to by index.
+// snapshots, and /machines and /names the interned strings the rows refer to by index; a run with
+// vehicles may add their poses (/bodies, /body_shapes, /trajectories).
 //
 // A recording survives a crash of the program that writes it: everything up to the last flush
 // can be read back, only rows appended since may be missing. The writer buffers rows and writes
@@ -44,6 +45,38 @@ enum class RecordingSource : std::uint8_t {
 // "simulation", "replay", "live": the `source` attribute.
 std::string_view recording_source_name(RecordingSource source);
 
+// A moving body's footprint: a rectangle centred on its pose, long along its heading. A row of
+// /body_shapes.
+struct BodyShape {
+  double length_m = 0.0;
+  double width_m = 0.0;
+};
+
+// A moving body whose poses a recording holds (a vehicle): its id ("AGV#1", a row of /bodies) and
+// its footprint.
+struct RecordedBody {
+  std::string id;
+  BodyShape shape;
+};
+
+enum class BodyState : std::uint8_t {
+  kParked,    // off the aisles (in its fleet's depot): no pose
+  kStanding,  // on the floor, still
+  kMoving,
+};
+inline constexpr int kBodyStateCount = 3;
+
+// One body's pose at one instant: a row of /trajectories (docs/recording-format.md says which
+// instants have rows). x, y in metres on the shop floor; heading counter-clockwise from x.
+struct BodyPose {
+  std::int64_t timestamp_us = 0;
+  std::uint32_t body = 0;  // index in /bodies
+  BodyState state = BodyState::kParked;
+  double x_m = 0.0;
+  double y_m = 0.0;
+  double heading_rad = 0.0;
+};
+
 // What a recording is of. The writer adds the schema, linetwin's version and the creation time.
 struct RecordingMetadata {
   RecordingSource source = RecordingSource::kSimulation;
@@ -52,6 +85,9 @@ struct RecordingMetadata {
   std::optional<std::uint64_t> seed;         // simulation runs
   std::optional<std::uint32_t> replication;  // simulation runs
   std::int64_t start_time_us = 0;            // UTC µs since the epoch when the run/session began
+  // The bodies whose poses the recording holds (simulated runs with vehicles, when asked); the
+  // recording has /bodies, /body_shapes and /trajectories only when there are some.
+  std::vector<RecordedBody> bodies;
 };
 
 // One machine's KPIs at one instant: a row of /kpis. The fields are those of TwinKpis, i.e. the
@@ -120,6 +156,8 @@ class RecordingWriter {
   void append(std::span<const TelemetrySample> samples);
   // KPI snapshots are few: they are written at the next flush.
   void append_kpis(std::span<const KpiSnapshot> snapshots);
+  // Poses of the metadata's bodies, in time order: written at the next flush.
+  void append_poses(std::span<const BodyPose> poses);
   // Flushes when the interval or the sample count since the last flush has been reached.
   void flush_if_due();
   // Writes everything buffered and makes it durable now.
@@ -146,6 +184,7 @@ struct Recording {
   bool closed = true;
   TelemetryLog log;
   std::vector<KpiSnapshot> kpis;
+  std::vector<BodyPose> trajectories;  // of metadata.bodies
 };
 
 // Reads a whole recording, also one still being written or whose writer crashed. Throws
