@@ -607,18 +607,23 @@ class RecordingReader {
     }
   }
 
+  // A row's time: within the years a sample's may be in (telemetry/sample_checks.hpp).
+  void check_time(const std::string& field, std::int64_t timestamp_us) const {
+    if (timestamp_us < kEarliestSampleTimeUs || timestamp_us > kLatestSampleTimeUs) {
+      fail(field,
+           fmt::format("expected a time from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z "
+                       "in µs since the epoch, found {}",
+                       timestamp_us));
+    }
+  }
+
   // KPI rows: a time in range, a known machine, and numbers that are NaN (undefined) or finite
   // and >= 0, as the twins compute them.
   void check_kpis(const std::vector<KpiSnapshot>& kpis, std::size_t machines) const {
     for (std::size_t i = 0; i < kpis.size(); ++i) {
       const KpiSnapshot& kpi = kpis[i];
       const std::string row = fmt::format("/kpis[{}].", i);
-      if (kpi.timestamp_us < kEarliestSampleTimeUs || kpi.timestamp_us > kLatestSampleTimeUs) {
-        fail(row + "timestamp_us",
-             fmt::format("expected a time from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z "
-                         "in µs since the epoch, found {}",
-                         kpi.timestamp_us));
-      }
+      check_time(row + "timestamp_us", kpi.timestamp_us);
       if (kpi.machine >= machines) {
         fail(row + "machine",
              fmt::format("index {} is not in /machines ({} entries)", kpi.machine, machines));
@@ -678,12 +683,7 @@ class RecordingReader {
     for (std::size_t i = 0; i < poses.size(); ++i) {
       const BodyPose& pose = poses[i];
       const std::string row = fmt::format("/trajectories[{}].", i);
-      if (pose.timestamp_us < kEarliestSampleTimeUs || pose.timestamp_us > kLatestSampleTimeUs) {
-        fail(row + "timestamp_us",
-             fmt::format("expected a time from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z "
-                         "in µs since the epoch, found {}",
-                         pose.timestamp_us));
-      }
+      check_time(row + "timestamp_us", pose.timestamp_us);
       if (i > 0 && pose.timestamp_us < poses[i - 1].timestamp_us) {
         fail(row + "timestamp_us", fmt::format("expected rows in time order, found {} after {}",
                                                pose.timestamp_us, poses[i - 1].timestamp_us));
