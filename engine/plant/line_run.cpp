@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "core/input_error.hpp"
 #include "plant/run/event_path.hpp"
@@ -197,6 +198,15 @@ double LineRun::now() const {
 }
 const std::optional<DeadlockResult>& LineRun::deadlock() const {
   return line_->deadlocks.report();
+}
+
+void LineRun::record_vehicle_tracks() {
+  if (line_->kernel.events_executed() > 0)
+    throw std::logic_error("LineRun::record_vehicle_tracks: the run has started");
+  line_->transport.record_tracks();
+}
+const std::vector<TrackedVehicle>& LineRun::vehicle_tracks() const {
+  return line_->transport.tracks();
 }
 double LineRun::end_time() const {
   return line_->end_time();

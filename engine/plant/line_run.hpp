@@ -19,6 +19,7 @@
 #include "core/simulation_kernel.hpp"
 #include "plant/line_snapshot.hpp"
 #include "plant/replication_result.hpp"
+#include "plant/run/vehicle_tracks.hpp"
 #include "plant/scene.hpp"
 #include "plant/station_observer.hpp"
 
@@ -108,6 +109,15 @@ class LineRun {
   StationActivity station_activity(std::size_t station) const;
   std::uint64_t parts_at(ElementIndex element) const;
   void conveyor_positions(std::size_t conveyor, std::vector<double>& out) const;
+
+  // Asks the run to write each vehicle's track (docs/transport.md, "Vehicle tracks"): call it
+  // before the first event (std::logic_error after), since a track starts with the vehicle
+  // parked at its fleet's home. Off by default, so that runs pay nothing for it; the results are
+  // the same either way.
+  void record_vehicle_tracks();
+  // One per vehicle, fleet by fleet in Scene::fleets() order, written up to now; empty when not
+  // recorded. A fork carries its own copy.
+  const std::vector<TrackedVehicle>& vehicle_tracks() const;
 
  private:
   struct BuiltOnly {};

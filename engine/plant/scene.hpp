@@ -220,10 +220,17 @@ struct VehicleSpec {
   Distribution unload_time;
 };
 
+// The way a fleet's vehicles take from one stop to another: the fastest route for the vehicle and
+// its exact motion profile from rest to rest (no step and no time from a stop to itself).
+struct FleetLeg {
+  PathRoute route;
+  MotionProfile profile{{}, MotionLimits{}};
+};
+
 // A fleet of identical vehicles on the scene's path network. Its vehicles stop only at `stops`:
 // its home (stop 0, where they start), then the pick-up and drop-off nodes of the links it
-// carries; travel_s holds the exact time (the motion profile of the fastest route, from rest to
-// rest) from every stop to every other, computed once when the scene is built.
+// carries; `legs` holds the way from every stop to every other, planned once when the scene is
+// built, so that a run looks up travel times and routes and never routes.
 struct FleetSpec {
   std::string id;
   PathNodeIndex home = 0;
@@ -231,9 +238,12 @@ struct FleetSpec {
   VehicleSpec vehicle;
   DispatchRule dispatch = DispatchRule::kNearestIdle;
   std::vector<PathNodeIndex> stops;
-  std::vector<double> travel_s;  // stops x stops, row: from
+  std::vector<FleetLeg> legs;  // stops x stops, row: from
+  const FleetLeg& leg(std::uint32_t from, std::uint32_t to) const {
+    return legs[from * stops.size() + to];
+  }
   double travel(std::uint32_t from, std::uint32_t to) const {
-    return travel_s[from * stops.size() + to];
+    return leg(from, to).profile.total_time_s();
   }
 };
 

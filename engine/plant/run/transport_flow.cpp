@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <limits>
+#include <utility>
 
 #include "plant/run/event_path.hpp"
 #include "plant/run/line.hpp"
@@ -79,8 +80,35 @@ void TransportFlow::make_order(Line& line, const TransportLink& link, const Link
 void TransportFlow::assign(Line& line, std::uint32_t v, const TransportOrder& order) {
   VehicleRun& vehicle = vehicles_[v];
   vehicle.order = order;
+  set_off(line, v, order.link.pick_up);
   begin(line, v, VehicleTask::kEmptyTravel,
         fleets_[vehicle.fleet].spec->travel(vehicle.stop, order.link.pick_up));
+}
+
+void TransportFlow::set_off(const Line& line, std::uint32_t v, std::uint32_t to) {
+  VehicleRun& vehicle = vehicles_[v];
+  const bool was_parked = std::exchange(vehicle.parked, false);
+  if (tracks_.empty()) return;
+  const FleetSpec& spec = *fleets_[vehicle.fleet].spec;
+  const PathNetwork& network = *scene_->paths();
+  const double now = line.kernel.now();
+  VehicleTrack& track = tracks_[v].track;
+  if (was_parked) track.stand(now, spec.stops[vehicle.stop], network);
+  if (to == vehicle.stop) return;  // it loads where it stands
+  const FleetLeg& leg = spec.leg(vehicle.stop, to);
+  track.drive(now, leg.route, leg.profile, network);
+}
+
+void TransportFlow::record_tracks() {
+  tracks_.clear();
+  for (const VehicleRun& vehicle : vehicles_) {
+    const FleetRun& fleet = fleets_[vehicle.fleet];
+    tracks_.push_back({.fleet = vehicle.fleet,
+                       .vehicle = static_cast<std::uint32_t>(tracks_.size() - fleet.first_vehicle),
+                       .width_m = fleet.spec->vehicle.width_m,
+                       .length_m = fleet.spec->vehicle.length_m,
+                       .track = {}});
+  }
 }
 
 void TransportFlow::begin(Line& line, std::uint32_t v, VehicleTask task, double duration_s) {
@@ -107,6 +135,7 @@ void TransportFlow::on_leg_end(Line& line, std::uint32_t v) {
       // may make an order of its own.
       const Holder holder = vehicle.order.holder;
       vehicle.order.part = line.flow.take_from(line, holder);
+      set_off(line, v, vehicle.order.link.drop_off);
       begin(line, v, VehicleTask::kLoadedTravel,
             spec.travel(vehicle.order.link.pick_up, vehicle.order.link.drop_off));
       line.flow.release(line, holder);

@@ -23,6 +23,7 @@
 #include "plant/replication_result.hpp"
 #include "plant/run/flow_types.hpp"
 #include "plant/run/routing.hpp"
+#include "plant/run/vehicle_tracks.hpp"
 #include "plant/scene.hpp"
 
 namespace linetwin::line_run {
@@ -57,6 +58,11 @@ class TransportFlow {
   void reset(double now);
   void write(double now, ReplicationResult& r) const;
 
+  // From now on (before the first event) each vehicle's track is written as it dispatches; by
+  // default none is, so that runs pay nothing for it.
+  void record_tracks();
+  const std::vector<TrackedVehicle>& tracks() const { return tracks_; }
+
  private:
   struct VehicleRun {
     std::uint32_t fleet = 0;
@@ -65,6 +71,8 @@ class TransportFlow {
     double since_s = 0.0;  // when the task began
     double task_s[kVehicleTasks] = {};
     std::uint64_t orders = 0;
+    bool parked =
+        true;  // in the depot at its fleet's home, off the aisles (as every vehicle starts)
     TransportOrder order;
   };
   struct FleetRun {
@@ -80,11 +88,14 @@ class TransportFlow {
   void assign(Line& line, std::uint32_t vehicle, const TransportOrder& order);
   void begin(Line& line, std::uint32_t vehicle, VehicleTask task, double duration_s);
   bool has_room(const Line& line, const Link& to) const;
+  // The vehicle sets off now from the stop where it stands to `to` (its track, when recorded).
+  void set_off(const Line& line, std::uint32_t vehicle, std::uint32_t to);
 
   const Scene* scene_ = nullptr;
   std::vector<FleetRun> fleets_;
   std::vector<VehicleRun> vehicles_;
   std::vector<std::uint64_t> reserved_;  // per buffer: places reserved for parts on their way
+  std::vector<TrackedVehicle> tracks_;   // per vehicle, when recorded; else empty
 };
 
 }  // namespace linetwin::line_run

@@ -1,0 +1,101 @@
+// Vehicle tracks written by the line run (LineRun::record_vehicle_tracks): each drive starts and
+// ends at the instants of the run's own events, its ends are the stop nodes, and recording
+// changes no result.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "experiment/replications.hpp"
+#include "io/results_report.hpp"
+#include "plant/line_run.hpp"
+#include "test_scenes.hpp"
+
+using namespace linetwin;
+using linetwin::test::bundled_scene;
+
+TEST_CASE("the AGV cell's vehicle tracks start and end each drive at the run's event times") {
+  const Scene scene = bundled_scene("scenes/agv_cell.yaml");
+  RunSettings settings = scene.run_settings();
+  settings.warmup_s = 0.0;
+  settings.duration_s = 4 * 3600.0;
+  LineRun run(scene, scene.seed(), 0, settings);
+  run.record_vehicle_tracks();
+  // Every instant at which an event ran, read by stepping the run one event at a time.
+  std::set<double> event_times;
+  while (run.step())
+    event_times.insert(run.now());
+
+  const std::vector<TrackedVehicle>& tracks = run.vehicle_tracks();
+  const FleetSpec& fleet = scene.fleets().front();
+  REQUIRE(tracks.size() == fleet.vehicles);
+  const auto nodes = scene.paths()->nodes();
+  std::size_t drives = 0;
+  for (std::size_t v = 0; v < tracks.size(); ++v) {
+    const TrackedVehicle& tracked = tracks[v];
+    CHECK(tracked.fleet == 0);
+    CHECK(tracked.vehicle == v);
+    CHECK(tracked.width_m == fleet.vehicle.width_m);
+    CHECK(tracked.length_m == fleet.vehicle.length_m);
+    // Parked in the depot, off the aisles, until its first order.
+    CHECK_FALSE(tracked.track.pose_at(0.0).has_value());
+    for (const TrackDrive& drive : tracked.track.drives()) {
+      ++drives;
+      const double end_s = drive.start_s + drive.profile.total_time_s();
+      // The vehicle sets off at an event (an order dispatched, a part loaded) and arrives at the
+      // event that ends its travel leg, to the bit.
+      CHECK(event_times.count(drive.start_s) == 1);
+      CHECK(event_times.count(end_s) == 1);
+      const PathNode& from = nodes[drive.route.steps.front().from];
+      const PathNode& to = nodes[drive.route.steps.back().to];
+      // Its stops are stops of the fleet, and it stands exactly on them.
+      CHECK(std::count(fleet.stops.begin(), fleet.stops.end(), drive.route.steps.front().from) ==
+            1);
+      CHECK(std::count(fleet.stops.begin(), fleet.stops.end(), drive.route.steps.back().to) == 1);
+      const auto start = tracked.track.pose_at(drive.start_s);
+      const auto end = tracked.track.pose_at(end_s);
+      REQUIRE(start.has_value());
+      REQUIRE(end.has_value());
+      CHECK(start->x_m == from.x_m);
+      CHECK(start->y_m == from.y_m);
+      CHECK(end->x_m == to.x_m);
+      CHECK(end->y_m == to.y_m);
+      CHECK_FALSE(tracked.track.moving_at(end_s));
+    }
+  }
+  // About 30 parts an hour, each carried three times: hundreds of drives.
+  CHECK(drives > 300);
+  MESSAGE(drives << " drives checked against " << event_times.size() << " event times");
+}
+
+TEST_CASE("recording vehicle tracks changes no result: the JSON results are the same bytes") {
+  const Scene scene = bundled_scene("scenes/agv_cell.yaml");
+  ExperimentSettings settings;
+  settings.seed = scene.seed();
+  settings.run = scene.run_settings();
+  auto json = [&](bool record) {
+    std::vector<ReplicationResult> results;
+    for (std::uint32_t r = 0; r < 3; ++r) {
+      LineRun run(scene, scene.seed(), r);
+      if (record) run.record_vehicle_tracks();
+      results.push_back(run.run_to_end());
+      CHECK(run.vehicle_tracks().empty() == !record);
+    }
+    std::ostringstream out;
+    write_json(out, RunReport{scene, settings, summarize(results)});
+    return out.str();
+  };
+  CHECK(json(true) == json(false));
+}
+
+TEST_CASE("tracks are asked for before the run starts") {
+  const Scene scene = bundled_scene("scenes/agv_cell.yaml");
+  LineRun run(scene, scene.seed(), 0);
+  REQUIRE(run.step());
+  CHECK_THROWS_AS(run.record_vehicle_tracks(), std::logic_error);
+}
