@@ -12,7 +12,9 @@
 
 #include <glm/geometric.hpp>
 
+#include "default_models.hpp"
 #include "element_placement.hpp"
+#include "label_layout.hpp"
 #include "mesh_lod.hpp"
 #include "model_file.hpp"
 #include "orbit_camera.hpp"
@@ -359,21 +361,82 @@ TEST_CASE("layout bounds: every element's sphere and the floor are inside") {
   }
 }
 
-TEST_CASE("model files: an OBJ from assets/ stands on the floor, centred, at its size") {
-  const auto read = read_model_file(LINETWIN_SOURCE_DIR "/assets/models/station.obj");
-  REQUIRE(std::holds_alternative<TriangleMesh>(read));
-  const TriangleMesh& mesh = std::get<TriangleMesh>(read);
-  CHECK(mesh.triangle_count() == 12);  // six quads, triangulated
-  const Box3 box = mesh.bounds();
-  CHECK(box.min.z == doctest::Approx(0.0f));
-  CHECK(box.size().x == doctest::Approx(2.0f));
-  CHECK(box.size().y == doctest::Approx(1.5f));
-  CHECK(box.size().z == doctest::Approx(1.8f));
-  CHECK(box.min.x + box.max.x == doctest::Approx(0.0f));
+TEST_CASE("default models: each kind's model in assets/ is the kind's footprint, at scale 1") {
+  // The models are made at their real size (tools/generate_default_models.py), so placed in an
+  // element of their kind they keep it: a station's is 2.0 x 1.5 x 1.8 m, a 2 m conveyor's model
+  // is its belt.
+  for (const ElementType type :
+       {ElementType::kStation, ElementType::kBuffer, ElementType::kConveyor, ElementType::kSource,
+        ElementType::kSink}) {
+    const std::string path = default_model_path(type, LINETWIN_SOURCE_DIR "/assets/models");
+    CAPTURE(path);
+    const auto read = read_model_file(path);
+    REQUIRE(std::holds_alternative<TriangleMesh>(read));
+    const TriangleMesh& mesh = std::get<TriangleMesh>(read);
+    CHECK(mesh.triangle_count() > 12);  // more than a box
+    const Box3 box = mesh.bounds();
+    CHECK(box.min.z == doctest::Approx(0.0f));
+    CHECK(box.min.x + box.max.x == doctest::Approx(0.0f));
+    CHECK(box.min.y + box.max.y == doctest::Approx(0.0f));
+    ElementView element;
+    element.type = type;
+    element.conveyor_length_m = 2.0;
+    const glm::vec3 footprint = footprint_m(element);
+    CHECK(box.size().x == doctest::Approx(footprint.x));
+    CHECK(box.size().y == doctest::Approx(footprint.y));
+    CHECK(box.size().z == doctest::Approx(footprint.z));
+    const ElementPlacement placed = place_element(element, box);
+    CHECK(glm::length(glm::vec3(placed.model_to_world[0])) == doctest::Approx(1.0f));
+    CHECK(glm::length(glm::vec3(placed.model_to_world[2])) == doctest::Approx(1.0f));
+  }
+  // Beside the program, as installed (bin/ and share/linetwin/assets/models).
+  CHECK(default_models_dir().filename() == "models");
+  CHECK(default_models_dir().parent_path().parent_path().parent_path().filename() == "share");
+  CHECK(default_model_path(ElementType::kStation, "").empty());
 
   const auto missing = read_model_file(LINETWIN_SOURCE_DIR "/assets/models/no_such_model.glb");
   REQUIRE(std::holds_alternative<std::string>(missing));
   CHECK_FALSE(std::get<std::string>(missing).empty());
+}
+
+TEST_CASE("labels: placed without overlap, inside the frame, the higher priority first") {
+  // Five labels 100 x 14 px whose first places overlap (anchors 40 px apart on one row): each
+  // later one moves up a row, or below, or is left out.
+  const glm::vec2 frame{400.0f, 300.0f};
+  std::vector<LabelCandidate> candidates;
+  for (std::size_t i = 0; i < 5; ++i) {
+    LabelCandidate label;
+    label.element = i;
+    label.text = std::to_string(i);
+    label.size_px = {100.0f, 14.0f};
+    label.above_px = {200.0f + 40.0f * static_cast<float>(i), 150.0f};
+    label.below_px = label.above_px + glm::vec2(0.0f, 30.0f);
+    label.priority = static_cast<float>(i);  // the last one first
+    candidates.push_back(label);
+  }
+  const std::vector<LabelBox> placed = place_labels(candidates, frame, 100);
+  REQUIRE(!placed.empty());
+  CHECK(placed.front().element == 4);
+  CHECK_FALSE(placed.front().moved);
+  // Anchored at 360 px, it slides left to stay inside the 400 px frame.
+  CHECK(placed.front().max_px.x == doctest::Approx(400.0f));
+  for (std::size_t a = 0; a < placed.size(); ++a) {
+    CHECK(placed[a].min_px.x >= 0.0f);
+    CHECK(placed[a].min_px.y >= 0.0f);
+    CHECK(placed[a].max_px.x <= frame.x);
+    CHECK(placed[a].max_px.y <= frame.y);
+    for (std::size_t b = a + 1; b < placed.size(); ++b)
+      CHECK_FALSE(labels_overlap(placed[a], placed[b]));
+  }
+  // Four rows above and two below hold all five.
+  CHECK(placed.size() == 5);
+  // A cap leaves out the lowest priority, never an element that must be named.
+  candidates[0].always = true;
+  const std::vector<LabelBox> capped = place_labels(candidates, frame, 2);
+  REQUIRE(capped.size() == 3);
+  CHECK(capped[0].element == 0);
+  CHECK(capped[1].element == 4);
+  CHECK(capped[2].element == 3);
 }
 
 TEST_CASE(

@@ -28,7 +28,9 @@
 #include <stb_image.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <nlohmann/json.hpp>
 
+#include "default_models.hpp"
 #include "element_placement.hpp"
 #include "io/scene_file.hpp"
 #include "model/layout_view.hpp"
@@ -45,6 +47,7 @@ using namespace linetwin::viewer;
 namespace {
 
 const std::filesystem::path kScenes = LINETWIN_SOURCE_DIR "/tests/viewer/scenes";
+const std::filesystem::path kDefaultModels = LINETWIN_SOURCE_DIR "/assets/models";
 constexpr glm::ivec2 kImageSize{960, 600};
 // The clear colour of the 3D view and the floor grid's colour (line_renderer.cpp), as bytes.
 constexpr Rgb8 kBackground{33, 36, 41};
@@ -77,6 +80,7 @@ struct Capture {
   std::optional<Image> image;  // nullopt: no display or no OpenGL 3.3 (the case is skipped)
   std::string errors;          // the viewer's stderr
   int exit_status = 0;
+  nlohmann::json info;  // --screenshot-info: the models drawn and the label boxes
 };
 
 std::string read_text(const std::filesystem::path& path) {
@@ -91,9 +95,10 @@ bool have_display() {
   return display != nullptr && *display != '\0';
 }
 
-// Runs linetwin-viewer --screenshot on a scene at `time_s` with no panels open; any exit status
-// other than `allowed` (and 0) fails the case.
-Capture capture(const std::filesystem::path& scene, double time_s, int allowed = 0) {
+// Runs linetwin-viewer --screenshot on a scene at `time_s` with no panels open, at `size` pixels;
+// any exit status other than `allowed` (and 0) fails the case.
+Capture capture(const std::filesystem::path& scene, double time_s, int allowed = 0,
+                glm::ivec2 size = kImageSize) {
   Capture result;
   if (!have_display()) {
     test::skip_test("no DISPLAY (run under xvfb-run for the screenshot tests)");
@@ -103,12 +108,13 @@ Capture capture(const std::filesystem::path& scene, double time_s, int allowed =
       std::filesystem::temp_directory_path() /
       ("linetwin_viewer_test_" + std::to_string(getpid()) + "_" + scene.stem().string() + ".png");
   const std::filesystem::path err = out.string() + ".stderr";
+  const std::filesystem::path info = out.string() + ".json";
   std::filesystem::remove(out);
   const std::string command = std::string("'") + LINETWIN_VIEWER_EXE + "' '" + scene.string() +
-                              "' --screenshot '" + out.string() + "' --time " +
-                              std::to_string(time_s) + " --size " + std::to_string(kImageSize.x) +
-                              "x" + std::to_string(kImageSize.y) + " --panels none 2> '" +
-                              err.string() + "'";
+                              "' --screenshot '" + out.string() + "' --screenshot-info '" +
+                              info.string() + "' --time " + std::to_string(time_s) + " --size " +
+                              std::to_string(size.x) + "x" + std::to_string(size.y) +
+                              " --panels none 2> '" + err.string() + "'";
   const int status = std::system(command.c_str());
   result.errors = read_text(err);
   if (status != 0 && result.errors.find("OpenGL 3.3") != std::string::npos) {
@@ -125,14 +131,17 @@ Capture capture(const std::filesystem::path& scene, double time_s, int allowed =
   REQUIRE(pixels != nullptr);
   image.rgb.assign(pixels, pixels + 3 * image.width * image.height);
   stbi_image_free(pixels);
+  result.info = nlohmann::json::parse(read_text(info));
   std::filesystem::remove(out);
   std::filesystem::remove(err);
+  std::filesystem::remove(info);
   result.image = std::move(image);
   return result;
 }
 
 // Where the viewer places every element of a scene and how it frames the camera, from the same
-// functions it uses: models read for their bounds, the fallback box for elements without one.
+// functions it uses: models read for their bounds (the kind's default model for an element that
+// names none), the fallback box for those that do not read.
 struct ExpectedView {
   LineView layout;
   std::vector<ElementPlacement> placements;
@@ -145,9 +154,8 @@ ExpectedView expected_view(const std::filesystem::path& scene_file) {
   ExpectedView expected{layout_view(scene, kScenes), {}, {}};
   const Box3 unit_box = make_box_mesh({1.0f, 1.0f, 1.0f}).bounds();
   for (const ElementView& element : expected.layout.elements) {
-    const auto model = element.model.empty()
-                           ? std::variant<TriangleMesh, std::string>(std::string("no model"))
-                           : read_model_file(element.model);
+    const auto model = read_model_file(
+        element.model.empty() ? default_model_path(element.type, kDefaultModels) : element.model);
     const auto* mesh = std::get_if<TriangleMesh>(&model);
     expected.placements.push_back(
         mesh != nullptr ? place_element(element, mesh->bounds(), FootprintFit::kKeepProportions)
@@ -345,6 +353,174 @@ TEST_CASE("screenshot: real glTF and COLLADA models are loaded and drawn (needs 
   for (const float along : {-0.4f, 0.0f, 0.4f}) {
     const glm::vec3 point = belt.box.centre + glm::vec3(along * 2.0f * belt.box.half_size.x, 0, 0);
     CHECK_FALSE(same(shot.image->at(pixel_of(expected, point)), kBackground));
+  }
+}
+
+// Pixels of the label text's colour (overlay.cpp) inside a label's box: the name is drawn there.
+std::size_t label_text_pixels(const Image& image, const nlohmann::json& box) {
+  constexpr Rgb8 kLabelText{235, 238, 242};
+  std::size_t count = 0;
+  for (int y = static_cast<int>(box[1].get<float>()); y < static_cast<int>(box[3].get<float>());
+       ++y) {
+    for (int x = static_cast<int>(box[0].get<float>()); x < static_cast<int>(box[2].get<float>());
+         ++x) {
+      if (x >= 0 && y >= 0 && x < image.width && y < image.height &&
+          same(image.at({x, y}), kLabelText)) {
+        ++count;
+      }
+    }
+  }
+  return count;
+}
+
+// Every element named once, each name inside the frame and over no other, and drawn where its box
+// says.
+void check_labels(const Capture& shot, glm::ivec2 size) {
+  const Image& image = *shot.image;
+  const nlohmann::json& labels = shot.info.at("labels");
+  std::set<std::string> named;
+  for (const auto& label : labels)
+    named.insert(label.at("id").get<std::string>());
+  for (const auto& element : shot.info.at("elements")) {
+    INFO("element " << element.at("id"));
+    CHECK(named.count(element.at("id").get<std::string>()) == 1);
+  }
+  CHECK(labels.size() == shot.info.at("elements").size());
+  for (std::size_t a = 0; a < labels.size(); ++a) {
+    const auto& box = labels[a].at("box");
+    INFO("label " << labels[a].dump());
+    CHECK(box[0].get<float>() >= 0.0f);
+    CHECK(box[1].get<float>() >= 0.0f);
+    CHECK(box[2].get<float>() <= static_cast<float>(size.x));
+    CHECK(box[3].get<float>() <= static_cast<float>(size.y));
+    CHECK(label_text_pixels(image, box) >= 3);
+    for (std::size_t b = a + 1; b < labels.size(); ++b) {
+      const auto& other = labels[b].at("box");
+      INFO("and label " << labels[b].dump());
+      const bool overlap = box[0].get<float>() < other[2].get<float>() &&
+                           other[0].get<float>() < box[2].get<float>() &&
+                           box[1].get<float>() < other[3].get<float>() &&
+                           other[1].get<float>() < box[3].get<float>();
+      CHECK_FALSE(overlap);
+    }
+  }
+}
+
+TEST_CASE("screenshot: elements that name no model are drawn as their kind's default model") {
+  const Capture shot = capture(kScenes / "default_models.yaml", 5.0);
+  if (!shot.image) return;
+  const ExpectedView expected = expected_view(kScenes / "default_models.yaml");
+  for (const auto& element : shot.info.at("elements")) {
+    const std::string id = element.at("id").get<std::string>();
+    const std::filesystem::path model = element.at("model").get<std::string>();
+    INFO(id << " drawn from '" << model.string() << "'");
+    if (id == "OP20") {
+      // A model file that does not exist: the box stands in for it, and its label says so.
+      CHECK(model.filename() == "no_such_model.obj");
+      CHECK(element.at("fallback_box").get<bool>());
+      CHECK_FALSE(element.at("model_problem").get<std::string>().empty());
+      continue;
+    }
+    const ElementView& view = expected.layout.elements[index_of(expected, id)];
+    CHECK(view.model.empty());
+    CHECK_FALSE(element.at("fallback_box").get<bool>());
+    CHECK(model.filename() == default_model_file(view.type));
+    // Found beside the program (the build tree's share/linetwin, as an install lays it out), and
+    // the very file of assets/models.
+    CHECK(model.parent_path().string().ends_with("share/linetwin/assets/models"));
+    CHECK(read_text(model) == read_text(kDefaultModels / model.filename()));
+    // Something of the model is drawn at the middle of its box.
+    const Rgb8 got =
+        shot.image->at(pixel_of(expected, expected.placements[index_of(expected, id)].box.centre));
+    INFO("at the middle of its box: " << to_text(got));
+    CHECK_FALSE(same(got, kBackground));
+    CHECK_FALSE(same(got, kGrid));
+  }
+  CHECK(shot.errors.find("no_such_model.obj") != std::string::npos);
+  bool op20_says_so = false;
+  for (const auto& label : shot.info.at("labels")) {
+    if (label.at("id") == "OP20") op20_says_so = label.at("text") == "OP20 (no model)";
+  }
+  CHECK(op20_says_so);
+  check_labels(shot, kImageSize);
+}
+
+TEST_CASE("screenshot: the final assembly's overview names every element, no name over another") {
+  // The largest bundled scene, framed as the viewer starts, at the two usual screen sizes.
+  for (const glm::ivec2 size : {glm::ivec2(1280, 720), glm::ivec2(1920, 1080)}) {
+    CAPTURE(size.x);
+    const Capture shot = capture(LINETWIN_SOURCE_DIR "/scenes/final_assembly.yaml", 0.0, 0, size);
+    if (!shot.image) return;
+    REQUIRE(shot.image->width == size.x);
+    check_labels(shot, size);
+  }
+}
+
+// Whether the flow arrow's colour is at `point` or a pixel next to it (an arrow on the floor of a
+// wide layout is a few pixels wide, and rounding may move its projection by one).
+bool flow_colour_near(const Image& image, const ExpectedView& expected, glm::vec3 point) {
+  const glm::vec2 centre = pixel_of(expected, point);
+  for (int dy = -1; dy <= 1; ++dy) {
+    for (int dx = -1; dx <= 1; ++dx) {
+      if (same(image.at(centre + glm::vec2(dx, dy)), kFlowArrow)) return true;
+    }
+  }
+  return false;
+}
+
+TEST_CASE("screenshot: a flow arrow along every link, pointing downstream") {
+  const Capture shot = capture(kScenes / "default_models.yaml", 5.0);
+  if (!shot.image) return;
+  const ExpectedView expected = expected_view(kScenes / "default_models.yaml");
+  REQUIRE(expected.layout.links.size() == 5);  // parts_in > B1 > OP10 > C1 > OP20 > parts_out
+  for (const FlowLinkView& link : expected.layout.links) {
+    INFO("link " << expected.layout.elements[link.from].id << " > "
+                 << expected.layout.elements[link.to].id);
+    const auto arrow =
+        place_flow_arrow(expected.placements[link.from], expected.placements[link.to]);
+    REQUIRE(arrow.has_value());
+    // Along the shaft, and in the head near its base, where it is wide: the arrow's own colour
+    // (drawn unlit); the head points at the element downstream.
+    for (const float along : {0.25f, 0.5f, 0.75f}) {
+      const glm::vec3 point = glm::mix(arrow->start, arrow->head_base, along);
+      CHECK(same(shot.image->at(pixel_of(expected, point)), kFlowArrow));
+    }
+    CHECK(same(shot.image->at(pixel_of(expected, glm::mix(arrow->head_base, arrow->tip, 0.2f))),
+               kFlowArrow));
+    CHECK(glm::distance(arrow->tip, expected.placements[link.to].box.centre) <
+          glm::distance(arrow->start, expected.placements[link.to].box.centre));
+    // Beside the shaft, further than the head is wide, the floor shows.
+    const glm::vec3 along = glm::normalize(arrow->tip - arrow->start);
+    const glm::vec3 beside = glm::mix(arrow->start, arrow->head_base, 0.5f) +
+                             kFlowHeadWidthM * glm::vec3(-along.y, along.x, 0.0f);
+    CHECK_FALSE(same(shot.image->at(pixel_of(expected, beside)), kFlowArrow));
+  }
+
+  // The final assembly's overview: an arrow between every two linked elements, seen somewhere
+  // along the link (a station in front of it may hide part of it); none only where the elements'
+  // boxes leave no room for one (a conveyor that runs into its buffer).
+  const std::filesystem::path final_assembly = LINETWIN_SOURCE_DIR "/scenes/final_assembly.yaml";
+  const Capture overview = capture(final_assembly, 0.0);
+  if (!overview.image) return;
+  const ExpectedView layout = expected_view(final_assembly);
+  CHECK(layout.layout.links.size() >= layout.layout.elements.size() - 1);
+  for (const FlowLinkView& link : layout.layout.links) {
+    INFO("link " << layout.layout.elements[link.from].id << " > "
+                 << layout.layout.elements[link.to].id);
+    const ElementPlacement& from = layout.placements[link.from];
+    const ElementPlacement& to = layout.placements[link.to];
+    const auto arrow = place_flow_arrow(from, to);
+    if (!arrow) {
+      CHECK(glm::distance(glm::vec2(from.box.centre), glm::vec2(to.box.centre)) <=
+            glm::length(glm::vec2(from.box.half_size)) + glm::length(glm::vec2(to.box.half_size)) +
+                2.0f * kFlowArrowGapM);
+      continue;
+    }
+    bool seen = false;
+    for (const float along : {0.1f, 0.3f, 0.5f, 0.7f, 0.9f})
+      seen = seen ||
+             flow_colour_near(*overview.image, layout, glm::mix(arrow->start, arrow->tip, along));
+    CHECK(seen);
   }
 }
 

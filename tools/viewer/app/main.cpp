@@ -10,9 +10,11 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include <unistd.h>
@@ -60,6 +62,7 @@ struct Options {
   std::string topic = "linetwin";
   std::optional<std::uint64_t> seed;
   std::string screenshot;
+  std::string screenshot_info;      // a JSON file: what the capture drew (models, label boxes)
   std::optional<std::string> time;  // a duration: 37800, 10.5h
   std::string size = "1280x720";
   std::optional<std::string> panels;
@@ -94,16 +97,16 @@ MqttOptions parse_broker(const std::string& host_port, const std::string& topic)
 }
 
 // A capture that could not be written is bad input, found before the simulation runs.
-void check_png_path(const std::string& path) {
+void check_writable(const std::string& flag, const std::string& path, const std::string& kind) {
   const std::filesystem::path file(path);
   const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : ".";
   std::error_code error;
   if (!std::filesystem::is_directory(folder, error) || ::access(folder.c_str(), W_OK) != 0) {
-    throw bad_flag("--screenshot", "cannot write '" + path + "': the folder '" + folder.string() +
-                                       "' does not exist or is not writable");
+    throw bad_flag(flag, "cannot write '" + path + "': the folder '" + folder.string() +
+                             "' does not exist or is not writable");
   }
   if (std::filesystem::is_directory(file, error))
-    throw bad_flag("--screenshot", "'" + path + "' is a folder; expected a PNG file name");
+    throw bad_flag(flag, "'" + path + "' is a folder; expected a " + kind + " file name");
 }
 
 std::unique_ptr<ViewSource> make_source(const Options& o, const Scene& scene) {
@@ -135,7 +138,8 @@ int run(const Options& o) {
   const Scene scene = load_scene_file(o.scene);
   const std::filesystem::path scene_path = std::filesystem::absolute(o.scene);
   const glm::ivec2 size = parse_size(o.size);
-  if (!o.screenshot.empty()) check_png_path(o.screenshot);
+  if (!o.screenshot.empty()) check_writable("--screenshot", o.screenshot, "PNG");
+  if (!o.screenshot_info.empty()) check_writable("--screenshot-info", o.screenshot_info, "JSON");
   const PanelSelection panels = o.panels ? parse_panel_list(*o.panels) : PanelSelection{};
   std::optional<double> time_s;
   if (o.time) {
@@ -184,6 +188,11 @@ int run(const Options& o) {
   const std::function<void(double)> move_to = time_control(*source);
   if (headless) {
     app.capture(o.screenshot, move_to, time_s.value_or(0.0));
+    if (!o.screenshot_info.empty()) {
+      std::ofstream info(o.screenshot_info);
+      info << app.screenshot_info().dump(2) << '\n';
+      if (!info) throw std::runtime_error("cannot write '" + o.screenshot_info + "'");
+    }
     // The image shows what went wrong and is written; the exit status says the line failed.
     const auto* simulation = dynamic_cast<const SimulationSource*>(source.get());
     if (simulation != nullptr && simulation->deadlock()) {
@@ -249,9 +258,14 @@ int main(int argc, char** argv) {
   const CLI::Validator not_empty(
       [](const std::string& value) { return value.empty() ? "expected a value, found ''" : ""; },
       "NOT EMPTY");
-  cli.add_option("--screenshot", o.screenshot,
-                 "Draw one frame offscreen and write it to this PNG file, then exit")
-      ->check(not_empty);
+  auto* shot = cli.add_option("--screenshot", o.screenshot,
+                              "Draw one frame offscreen and write it to this PNG file, then exit")
+                   ->check(not_empty);
+  cli.add_option("--screenshot-info", o.screenshot_info,
+                 "With --screenshot: also write what the frame drew as JSON (each element's model "
+                 "file and the box of each label)")
+      ->check(not_empty)
+      ->needs(shot);
   cli.add_option("--time", o.time,
                  "Start at this time from the start of the run (seconds, or 10.5h, 90min): "
                  "simulated up to it, or the replay moved to it");

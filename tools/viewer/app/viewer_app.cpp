@@ -38,7 +38,7 @@ constexpr std::array<Shortcut, 12> kShortcuts = {{
     {"Mouse wheel", "zoom in and out"},
     {"Left click", "select the element under the mouse (inspector)"},
     {"Esc", "clear the selection"},
-    {"F", "focus the camera on the selected element"},
+    {"F", "focus the camera on the selected element (nothing selected: frame the whole line)"},
     {"Home", "frame the whole line"},
     {"Space", "play or pause (simulation, replay)"},
     {"Period (.)", "step to the next station change (simulation)"},
@@ -119,6 +119,27 @@ void ViewerApp::capture(const std::filesystem::path& png,
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
 }
 
+nlohmann::json ViewerApp::screenshot_info() const {
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  nlohmann::json elements = nlohmann::json::array();
+  for (std::size_t i = 0; i < view_.elements.size(); ++i) {
+    const ElementView& element = view_.elements[i];
+    const std::string& problem = renderer_.model_problem(i);
+    elements.push_back({{"id", element.id},
+                        {"type", std::string(to_string(element.type))},
+                        {"model", renderer_.drawn_model_path(i)},
+                        {"fallback_box", renderer_.model_of(i).path.empty()},
+                        {"model_problem", problem}});
+  }
+  nlohmann::json labels = nlohmann::json::array();
+  for (const LabelBox& label : labels_) {
+    labels.push_back({{"id", view_.elements[label.element].id},
+                      {"text", label.text},
+                      {"box", {label.min_px.x, label.min_px.y, label.max_px.x, label.max_px.y}}});
+  }
+  return {{"size", {display.x, display.y}}, {"elements", elements}, {"labels", labels}};
+}
+
 void ViewerApp::draw_offscreen(const OffscreenTarget& target, double wall_s) {
   window_.begin_frame();
   source_.advance(wall_s);
@@ -131,7 +152,7 @@ void ViewerApp::frame(glm::ivec2 framebuffer_px) {
   renderer_.draw(view_, camera_, framebuffer_px);
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   const glm::vec2 viewport{display.x, display.y};
-  draw_labels(view_, renderer_, viewport, selected_);
+  labels_ = draw_labels(view_, renderer_, viewport, selected_);
   if (selected_) draw_selection_outline(renderer_, viewport, *selected_);
   if (view_.deadlock) draw_deadlock_banner(*view_.deadlock, viewport);
   panels_.draw(view_, source_, selected_);
@@ -169,10 +190,10 @@ void ViewerApp::handle_keys() {
     glfwSetWindowShouldClose(window_.handle(), GLFW_TRUE);
   }
   if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) selected_.reset();
-  if (ImGui::IsKeyPressed(GLFW_KEY_F, false) && selected_) {
+  const bool focus = ImGui::IsKeyPressed(GLFW_KEY_F, false);
+  if (focus && selected_) {
     camera_.look_at(renderer_.placements()[*selected_].box.centre);
-  }
-  if (ImGui::IsKeyPressed(GLFW_KEY_HOME, false)) {
+  } else if (focus || ImGui::IsKeyPressed(GLFW_KEY_HOME, false)) {
     const glm::vec2 display{io.DisplaySize.x, io.DisplaySize.y};
     camera_.frame(renderer_.layout_bounds(), display.x / std::max(1.0f, display.y));
   }

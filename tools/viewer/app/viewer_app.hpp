@@ -10,10 +10,13 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <glm/vec2.hpp>
+#include <nlohmann/json.hpp>
 
 #include "gl_window.hpp"
+#include "label_layout.hpp"
 #include "line_renderer.hpp"
 #include "model/line_view.hpp"
 #include "model/view_source.hpp"
@@ -49,6 +52,11 @@ class ViewerApp {
   // One whole frame into `target`, the source moved on by `wall_s` first (the frame benchmark).
   void draw_offscreen(const OffscreenTarget& target, double wall_s);
 
+  // What the last frame drew, for tests and scripts (--screenshot-info): each element's model
+  // file (the scene's, or its kind's default) and whether the fallback box stands in for it, and
+  // the box of every label drawn, in window pixels.
+  nlohmann::json screenshot_info() const;
+
   const LineRenderer& renderer() const { return renderer_; }
   const OrbitCamera& camera() const { return camera_; }
 
@@ -67,6 +75,7 @@ class ViewerApp {
   ViewerPanels panels_;
   PanelSelection shown_;
   std::optional<ElementIndex> selected_;
+  std::vector<LabelBox> labels_;  // drawn in the last frame
 };
 
 }  // namespace linetwin::viewer

@@ -23,6 +23,8 @@ LineView layout_view(const Scene& scene, const std::filesystem::path& scene_dir)
     }
     if (e.type == ElementType::kConveyor) v.conveyor_length_m = scene.conveyor_spec(e).length_m;
     view.elements.push_back(std::move(v));
+    for (const ElementIndex target : e.route.targets)
+      view.links.push_back({i, target});
   }
   return view;
 }

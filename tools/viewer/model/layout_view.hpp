@@ -1,6 +1,7 @@
 // The LineView of a scene before any source has said anything: every element at its pose, with
 // its model file resolved against the scene's folder, its capacity and length; stations kUnknown
-// (no state yet), every other element kPassive. Sources then only change states, parts and time.
+// (no state yet), every other element kPassive; and the links of the material flow. Sources then
+// only change states, parts and time.
 #pragma once
 
 #include <filesystem>

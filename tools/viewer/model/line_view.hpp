@@ -53,9 +53,16 @@ struct DeadlockView {
   std::vector<std::string> report;  // the lines `linetwin run` writes for it on the terminal
 };
 
+// A link of the material flow: parts go from one element to the other (the scene's `to:`).
+struct FlowLinkView {
+  ElementIndex from = 0;
+  ElementIndex to = 0;
+};
+
 struct LineView {
   double time_s = 0.0;
   std::vector<ElementView> elements;  // Scene order: elements[i].element == i
+  std::vector<FlowLinkView> links;    // by element, then in the order of its targets
   std::optional<DeadlockView> deadlock;
 };
 

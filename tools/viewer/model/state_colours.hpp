@@ -36,6 +36,9 @@ inline constexpr std::array<std::string_view, kViewStateCount> kStateNames = {
 // top of the view. Magenta is a hue that neither a state nor the selection outline (cyan) uses.
 inline constexpr Rgb8 kDeadlockHighlight{255, 0, 220};
 inline constexpr Rgb8 kDeadlockBanner{120, 0, 100};
+// The material-flow arrows on the floor along every link: a pale sky blue, lighter than blocked's
+// blue and apart from the selection's cyan, drawn unlit so that it is exactly this colour.
+inline constexpr Rgb8 kFlowArrow{150, 215, 235};
 
 constexpr Rgb8 state_colour(ViewState state) {
   return kStateColours[static_cast<int>(state)];

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 #include <glm/common.hpp>
+#include <glm/geometric.hpp>
 #include <glm/gtc/matrix_transform.hpp>
 #include <glm/trigonometric.hpp>
 
@@ -80,6 +82,55 @@ ElementPlacement place_element(const ElementView& element, const Box3& model_bou
   placement.sphere_centre = base + glm::vec3(0.0f, 0.0f, top / 2);
   placement.sphere_radius_m = 0.5f * glm::length(glm::vec3(size.x, size.y, top));
   return placement;
+}
+
+namespace {
+
+// How far from an oriented box's centre a ray along the floor direction `d` leaves it.
+float distance_to_edge(const OrientedBox& box, glm::vec2 d) {
+  const glm::vec2 along{std::cos(box.yaw_rad), std::sin(box.yaw_rad)};
+  const glm::vec2 across{-along.y, along.x};
+  const float a = std::abs(glm::dot(d, along));
+  const float b = std::abs(glm::dot(d, across));
+  float t = std::numeric_limits<float>::max();
+  if (a > 1e-6f) t = std::min(t, box.half_size.x / a);
+  if (b > 1e-6f) t = std::min(t, box.half_size.y / b);
+  return t;
+}
+
+}  // namespace
+
+std::optional<FlowArrow> place_flow_arrow(const ElementPlacement& from,
+                                          const ElementPlacement& to) {
+  const glm::vec2 a{from.box.centre};
+  const glm::vec2 b{to.box.centre};
+  const float distance = glm::distance(a, b);
+  if (distance < 1e-4f) return std::nullopt;
+  const glm::vec2 d = (b - a) / distance;
+  const float start_at = distance_to_edge(from.box, d) + kFlowArrowGapM;
+  const float end_at = distance - distance_to_edge(to.box, d) - kFlowArrowGapM;
+  const float room = end_at - start_at;
+  if (room <= 0.0f) return std::nullopt;
+  // A short link keeps its head and loses its shaft.
+  const float head_length = std::min(kFlowHeadLengthM, room);
+  const float shaft_length = room - head_length;
+  const float z = std::max(from.box.centre.z - from.box.half_size.z, 0.0f) + kFlowArrowLiftM;
+  const auto at = [&](float along) { return glm::vec3(a + along * d, z); };
+  const float yaw = std::atan2(d.y, d.x);
+  FlowArrow arrow;
+  arrow.start = at(start_at) + glm::vec3(0, 0, kFlowArrowThicknessM);
+  arrow.head_base = at(start_at + shaft_length) + glm::vec3(0, 0, kFlowArrowThicknessM);
+  arrow.tip = at(end_at) + glm::vec3(0, 0, kFlowArrowThicknessM);
+  const glm::mat4 turned_at_start = glm::rotate(
+      glm::translate(glm::mat4(1.0f), at(start_at + shaft_length / 2)), yaw, glm::vec3(0, 0, 1));
+  arrow.shaft_to_world =
+      glm::scale(turned_at_start,
+                 glm::vec3(std::max(shaft_length, 1e-4f), kFlowArrowWidthM, kFlowArrowThicknessM));
+  arrow.head_to_world =
+      glm::scale(glm::rotate(glm::translate(glm::mat4(1.0f), at(start_at + shaft_length)), yaw,
+                             glm::vec3(0, 0, 1)),
+                 glm::vec3(head_length, kFlowHeadWidthM, kFlowArrowThicknessM));
+  return arrow;
 }
 
 Box3 layout_bounds(std::span<const ElementPlacement> placements) {

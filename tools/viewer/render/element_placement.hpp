@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -49,6 +50,27 @@ struct ElementPlacement {
 // fit), except that a conveyor's is stretched along its length to match the belt; the fallback
 // box for a missing model is stretched to fill the footprint.
 enum class FootprintFit : std::uint8_t { kKeepProportions, kStretch };
+
+// A material-flow arrow on the floor from one element's box to another's: a shaft (for the unit
+// box of make_box_mesh({1, 1, 1})) and a head (make_arrow_head_mesh()), flat slabs just above the
+// floor so that models hide them where they stand in front.
+inline constexpr float kFlowArrowWidthM = 0.4f;
+inline constexpr float kFlowHeadWidthM = 1.0f;
+inline constexpr float kFlowHeadLengthM = 1.0f;
+inline constexpr float kFlowArrowGapM = 0.2f;    // between an element's box and the arrow's ends
+inline constexpr float kFlowArrowLiftM = 0.02f;  // above the floor grid
+inline constexpr float kFlowArrowThicknessM = 0.02f;
+struct FlowArrow {
+  glm::mat4 shaft_to_world{1.0f};
+  glm::mat4 head_to_world{1.0f};
+  glm::vec3 start{0.0f};      // where the shaft starts, at the middle of its top
+  glm::vec3 head_base{0.0f};  // where the shaft ends and the head begins
+  glm::vec3 tip{0.0f};
+};
+
+// The arrow from `from` to `to`, leaving each element's box by kFlowArrowGapM; none where the
+// boxes leave no room for a head between them.
+std::optional<FlowArrow> place_flow_arrow(const ElementPlacement& from, const ElementPlacement& to);
 
 // Places an element whose mesh has the bounds `model_bounds` (standing on z = 0, centred on
 // x = y = 0).

@@ -9,6 +9,7 @@
 #include <glm/gtc/type_ptr.hpp>
 #include <glm/trigonometric.hpp>
 
+#include "default_models.hpp"
 #include "mesh_lod.hpp"
 #include "model/state_colours.hpp"
 #include "view_frustum.hpp"
@@ -104,14 +105,22 @@ TriangleMesh make_floor_grid(const Box3& layout) {
 
 }  // namespace
 
-LineRenderer::LineRenderer() : program_(kVertexShader, kFragmentShader) {}
+LineRenderer::LineRenderer()
+    : program_(kVertexShader, kFragmentShader),
+      arrow_head_(make_arrow_head_mesh()),
+      default_models_dir_(default_models_dir()) {}
 
 void LineRenderer::set_layout(const LineView& view) {
   model_of_element_.clear();
+  drawn_model_path_.clear();
   placements_.clear();
   pick_boxes_.clear();
   for (const ElementView& element : view.elements) {
-    const ModelId id = library_.model_for(element.model);
+    // An element that names no model is drawn as its kind: the project's default model.
+    drawn_model_path_.push_back(element.model.empty()
+                                    ? default_model_path(element.type, default_models_dir_)
+                                    : element.model);
+    const ModelId id = library_.model_for(drawn_model_path_.back());
     const LoadedModel& model = library_.model(id);
     model_of_element_.push_back(id);
     placements_.push_back(place_element(
@@ -120,6 +129,16 @@ void LineRenderer::set_layout(const LineView& view) {
     pick_boxes_.push_back(placements_.back().box);
   }
   layout_bounds_ = viewer::layout_bounds(placements_);
+  // The links do not move: their arrows are placed once, as the elements are.
+  arrow_shafts_.clear();
+  arrow_heads_.clear();
+  const auto colour = rgba(kFlowArrow);
+  for (const FlowLinkView& link : view.links) {
+    const auto arrow = place_flow_arrow(placements_[link.from], placements_[link.to]);
+    if (!arrow) continue;
+    arrow_shafts_.push_back({arrow->shaft_to_world, colour});
+    arrow_heads_.push_back({arrow->head_to_world, colour});
+  }
   grid_.emplace(make_floor_grid(layout_bounds_), GL_LINES);
   batches_.assign(library_.size() * kMaxLevels, {});
 }
@@ -193,6 +212,11 @@ void LineRenderer::draw(const LineView& view, const OrbitCamera& camera, glm::iv
   box.draw(markers_);
   stats_.triangles += markers_.size() * box.triangle_count();
   ++stats_.draw_calls;
+  box.draw(arrow_shafts_);
+  arrow_head_.draw(arrow_heads_);
+  stats_.triangles += arrow_shafts_.size() * box.triangle_count() +
+                      arrow_heads_.size() * arrow_head_.triangle_count();
+  stats_.draw_calls += 2;
 
   glUniform1i(lit, 1);
   box.draw(parts_);

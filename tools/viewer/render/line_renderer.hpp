@@ -2,12 +2,16 @@
 // bounding sphere, picks a level of detail by its size on screen, and appends an instance to the
 // batch of its model and level; then each batch is one instanced draw call. Stations are tinted
 // by their state and carry a flat, unlit status marker in exactly the state's colour; buffers and
-// conveyors show their parts as small boxes; the elements of a deadlock stand on an unlit pad.
-// Models are read when the layout is set, not per frame. Labels, the selection outline and a
+// conveyors show their parts as small boxes; the elements of a deadlock stand on an unlit pad; an
+// unlit arrow on the floor runs along every link of the material flow.
+// Models are read when the layout is set, not per frame (an element that names none is drawn with
+// its kind's default model, default_models.hpp). Labels, the selection outline and a
 // deadlock's banner are drawn with Dear ImGui (overlay.hpp).
 #pragma once
 
+#include <filesystem>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <glm/mat4x4.hpp>
@@ -43,20 +47,27 @@ class LineRenderer {
   const LoadedModel& model_of(std::size_t element) const {
     return library_.model(model_of_element_[element]);
   }
-  const std::string& model_problem(const std::string& path) const {
-    return library_.problem_with(path);
+  // The model file an element is drawn from: the scene's, or its kind's default model when the
+  // scene names none ("" when there is none to read: the fallback box).
+  const std::string& drawn_model_path(std::size_t element) const {
+    return drawn_model_path_[element];
+  }
+  // Why the element's model file fell back to the box ("" when it loaded or there was none).
+  const std::string& model_problem(std::size_t element) const {
+    return library_.problem_with(drawn_model_path_[element]);
   }
   Box3 layout_bounds() const { return layout_bounds_; }
   const glm::mat4& view_projection() const { return view_projection_; }
   const FrameStats& stats() const { return stats_; }
 
  private:
-  void draw_batches(GLint lit);
-
   ModelLibrary library_;
   GlProgram program_;
   std::optional<GpuMesh> grid_;
+  GpuMesh arrow_head_;
+  std::filesystem::path default_models_dir_;
   std::vector<ModelId> model_of_element_;
+  std::vector<std::string> drawn_model_path_;
   std::vector<ElementPlacement> placements_;
   std::vector<OrientedBox> pick_boxes_;
   Box3 layout_bounds_;
@@ -66,6 +77,9 @@ class LineRenderer {
   std::vector<std::vector<MeshInstance>> batches_;
   std::vector<MeshInstance> markers_;
   std::vector<MeshInstance> parts_;
+  // The material-flow arrows along the links, drawn unlit in kFlowArrow (set with the layout).
+  std::vector<MeshInstance> arrow_shafts_;
+  std::vector<MeshInstance> arrow_heads_;
   std::vector<glm::vec3> part_scratch_;
   glm::mat4 view_projection_{1.0f};
   FrameStats stats_;

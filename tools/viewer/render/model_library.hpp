@@ -1,7 +1,8 @@
 // ModelLibrary: the models of a scene on the GPU, each file read once however many elements use
-// it, with its levels of detail. An element without a model, or whose file is missing or does not
-// read, gets the fallback box (and a label saying so); the problem is reported on stderr once per
-// file, not once per element or frame.
+// it, with its levels of detail. A file that is missing or does not read gets the fallback box
+// (and its elements a label saying so); the problem is reported on stderr once per file, not once
+// per element or frame. (An element that names no model is given its kind's default model by the
+// renderer: default_models.hpp.)
 #pragma once
 
 #include <cstdint>

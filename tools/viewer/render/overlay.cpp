@@ -16,12 +16,12 @@ namespace linetwin::viewer {
 
 namespace {
 
-// Labels appear once an element's box is this many pixels tall on screen; more labels than
-// kMaxLabels (a zoomed-out line of thousands) would be unreadable and cost more than the scene.
-constexpr float kMinLabelHeightPx = 28.0f;
+// More labels than this (a zoomed-out line of thousands) would be unreadable and cost more than
+// the scene; the nearest and most important are kept (label_layout.hpp).
 constexpr std::size_t kMaxLabels = 400;
 constexpr ImU32 kLabelText = IM_COL32(235, 238, 242, 255);
 constexpr ImU32 kLabelShadow = IM_COL32(0, 0, 0, 200);
+constexpr ImU32 kLeaderLine = IM_COL32(235, 238, 242, 110);
 constexpr ImU32 kSelection = IM_COL32(0, 230, 255, 255);  // cyan: not a state colour
 constexpr ImU32 kBannerText = IM_COL32(255, 255, 255, 255);
 // Beyond this many elements a banner would hide the view: the rest are counted.
@@ -36,12 +36,33 @@ std::optional<glm::vec2> on_screen(const LineRenderer& renderer, glm::vec3 point
   return project_to_pixel(point, viewport, renderer.view_projection());
 }
 
+// Which names win where labels would overlap: stations (what a plant manager asks about), then
+// sources and sinks, conveyors, buffers; within a kind the larger on screen (the nearer).
+float label_priority(const ElementView& element, float height_px) {
+  float kind = 0.0f;
+  switch (element.type) {
+    case ElementType::kStation:
+      kind = 4.0f;
+      break;
+    case ElementType::kSource:
+    case ElementType::kSink:
+      kind = 3.0f;
+      break;
+    case ElementType::kConveyor:
+      kind = 2.0f;
+      break;
+    case ElementType::kBuffer:
+      kind = 1.0f;
+      break;
+  }
+  return kind * 1.0e5f + std::min(height_px, 9.9e4f);
+}
+
 }  // namespace
 
-void draw_labels(const LineView& view, const LineRenderer& renderer, glm::vec2 viewport_px,
-                 std::optional<std::size_t> selected) {
-  ImDrawList& list = *ImGui::GetBackgroundDrawList();
-  std::size_t drawn = 0;
+std::vector<LabelBox> draw_labels(const LineView& view, const LineRenderer& renderer,
+                                  glm::vec2 viewport_px, std::optional<std::size_t> selected) {
+  std::vector<LabelCandidate> candidates;
   const auto& placements = renderer.placements();
   for (std::size_t i = 0; i < placements.size() && i < view.elements.size(); ++i) {
     const ElementPlacement& placed = placements[i];
@@ -53,38 +74,58 @@ void draw_labels(const LineView& view, const LineRenderer& renderer, glm::vec2 v
     const auto low = on_screen(renderer, base, viewport_px);
     const auto high = on_screen(renderer, top, viewport_px);
     if (!low || !high) continue;
-    const bool is_selected = selected && *selected == i;
-    // The elements of a deadlock are named at any distance; their pads highlight them (a label
-    // in the pad's colour would vanish where it stands over a pad).
-    const bool always = is_selected || element.deadlocked;
-    if (!always && (std::abs(low->y - high->y) < kMinLabelHeightPx || drawn >= kMaxLabels)) {
-      continue;
-    }
     if (high->x < 0 || high->y < 0 || high->x > viewport_px.x || high->y > viewport_px.y) continue;
     // The label stands above the highest on-screen corner of the marker's top (or the model's),
-    // so from any angle it never covers the state colour.
+    // so from any angle it never covers the state colour; below, under the lowest corner of the
+    // element's foot.
     const glm::mat4 top_to_world =
         has_status_marker(element) ? placed.marker_to_world
                                    : glm::scale(glm::rotate(glm::translate(glm::mat4(1.0f), base),
                                                             placed.box.yaw_rad, glm::vec3(0, 0, 1)),
                                                 2.0f * placed.box.half_size);
-    std::optional<glm::vec2> anchor = high;
+    const glm::mat4 foot_to_world = glm::scale(
+        glm::rotate(glm::translate(glm::mat4(1.0f), base), placed.box.yaw_rad, glm::vec3(0, 0, 1)),
+        2.0f * placed.box.half_size);
+    glm::vec2 above = *high;
+    glm::vec2 below = *low;
     for (const glm::vec2 corner : {glm::vec2(-0.5f, -0.5f), glm::vec2(0.5f, -0.5f),
                                    glm::vec2(0.5f, 0.5f), glm::vec2(-0.5f, 0.5f)}) {
       const auto p =
           on_screen(renderer, glm::vec3(top_to_world * glm::vec4(corner, 1.0f, 1.0f)), viewport_px);
-      if (p && anchor && p->y < anchor->y) anchor->y = p->y;
+      if (p) above.y = std::min(above.y, p->y);
+      const auto q = on_screen(renderer, glm::vec3(foot_to_world * glm::vec4(corner, 0.0f, 1.0f)),
+                               viewport_px);
+      if (q) below.y = std::max(below.y, q->y);
     }
-    std::string text = element.id;
-    if (!element.model.empty() && !renderer.model_problem(element.model).empty()) {
-      text += " (no model)";
-    }
-    const ImVec2 size = ImGui::CalcTextSize(text.c_str());
-    const ImVec2 at{anchor->x - size.x / 2, anchor->y - 1.2f * size.y};
-    list.AddText({at.x + 1, at.y + 1}, kLabelShadow, text.c_str());
-    list.AddText(at, is_selected ? kSelection : kLabelText, text.c_str());
-    ++drawn;
+    LabelCandidate label;
+    label.element = i;
+    label.text = element.id;
+    if (!renderer.model_problem(i).empty()) label.text += " (no model)";
+    const ImVec2 size = ImGui::CalcTextSize(label.text.c_str());
+    label.size_px = {size.x, size.y};
+    // A little air between the element and its name.
+    label.above_px = above - glm::vec2(0.0f, 0.2f * size.y);
+    label.below_px = below + glm::vec2(0.0f, 0.2f * size.y);
+    label.priority = label_priority(element, std::abs(low->y - high->y));
+    // The elements of a deadlock are named at any distance; their pads highlight them (a label
+    // in the pad's colour would vanish where it stands over a pad).
+    label.always = (selected && *selected == i) || element.deadlocked;
+    candidates.push_back(std::move(label));
   }
+  std::vector<LabelBox> labels = place_labels(std::move(candidates), viewport_px, kMaxLabels);
+  ImDrawList& list = *ImGui::GetBackgroundDrawList();
+  for (const LabelBox& label : labels) {
+    const bool is_selected = selected && *selected == label.element;
+    if (label.moved) {
+      const glm::vec2 end{(label.min_px.x + label.max_px.x) / 2,
+                          label.anchor_px.y < label.min_px.y ? label.min_px.y : label.max_px.y};
+      list.AddLine({label.anchor_px.x, label.anchor_px.y}, {end.x, end.y}, kLeaderLine);
+    }
+    list.AddText({label.min_px.x + 1, label.min_px.y + 1}, kLabelShadow, label.text.c_str());
+    list.AddText({label.min_px.x, label.min_px.y}, is_selected ? kSelection : kLabelText,
+                 label.text.c_str());
+  }
+  return labels;
 }
 
 void draw_selection_outline(const LineRenderer& renderer, glm::vec2 viewport_px,

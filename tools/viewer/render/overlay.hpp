@@ -6,19 +6,22 @@
 
 #include <cstddef>
 #include <optional>
+#include <vector>
 
 #include <glm/vec2.hpp>
 
+#include "label_layout.hpp"
 #include "line_renderer.hpp"
 #include "model/line_view.hpp"
 
 namespace linetwin::viewer {
 
-// The id of each element that is near enough to read (and of the selected one, in the selection's
-// colour, and of those of a deadlock), above its marker or model; an element whose model did not
-// load says so ("no model" boxes are labelled boxes).
-void draw_labels(const LineView& view, const LineRenderer& renderer, glm::vec2 viewport_px,
-                 std::optional<std::size_t> selected);
+// The id of each element on screen, above its marker or model, decluttered (label_layout.hpp): a
+// name that would cover another moves up or below its element, or is left out; the selected one
+// (in the selection's colour) and those of a deadlock are always named. An element whose model
+// did not load says so ("no model" boxes are labelled boxes). Returns the boxes drawn.
+std::vector<LabelBox> draw_labels(const LineView& view, const LineRenderer& renderer,
+                                  glm::vec2 viewport_px, std::optional<std::size_t> selected);
 // The twelve edges of the selected element's box, in a colour no state uses.
 void draw_selection_outline(const LineRenderer& renderer, glm::vec2 viewport_px,
                             std::size_t selected);

@@ -29,5 +29,8 @@ struct TriangleMesh {
 // An axis-aligned box of the given size standing on z = 0, centred on x = y = 0, with flat
 // normals (24 vertices, 12 triangles): the fallback for a missing model, status markers, parts.
 TriangleMesh make_box_mesh(glm::vec3 size);
+// A flow arrow's head: a flat triangular prism one unit long (x, from its back at x = 0 to its tip
+// at x = 1), one wide (y) and one high (z, from 0), wound counter-clockwise seen from outside.
+TriangleMesh make_arrow_head_mesh();
 
 }  // namespace linetwin::viewer
