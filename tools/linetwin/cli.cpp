@@ -33,7 +33,7 @@ int run_cli(int argc, char** argv, const CancelFlag* cancel) {
   const std::vector<Command> commands = {
       add_run_command(app, cancel), add_sweep_command(app, cancel), add_merge_command(app, cancel),
       add_replay_command(app),      add_live_command(app),          add_calibrate_command(app),
-      add_import_command(app),      add_export_command(app)};
+      add_import_command(app),      add_export_command(app),        add_check_dtdl_command(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

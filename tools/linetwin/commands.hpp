@@ -22,6 +22,7 @@ Command add_replay_command(CLI::App& app);
 Command add_calibrate_command(CLI::App& app);
 Command add_import_command(CLI::App& app);
 Command add_export_command(CLI::App& app);
+Command add_check_dtdl_command(CLI::App& app);
 Command add_live_command(CLI::App& app);
 Command add_sweep_command(CLI::App& app, const CancelFlag* cancel);
 Command add_merge_command(CLI::App& app, const CancelFlag* cancel);

@@ -423,7 +423,7 @@ class Simulation:
             raise TypeError(f"expected a callable or None, found {type(callback).__name__}")
         self._handle.on_report(lambda *report: callback(StationReport(*report)))
 
-from linetwin.layouts import Layout, import_aml  # noqa: E402
+from linetwin.layouts import Layout, export_scene, import_aml  # noqa: E402
 from linetwin.sweep import SweepResults, sweep  # noqa: E402
 from linetwin.telemetry import (  # noqa: E402
     Calibration, Drift, LineState, TwinResults, _start_argument, calibrate, live, replay)

@@ -1,14 +1,18 @@
-"""Plant layouts from other tools: AutomationML (IEC 62714) files read into scenes, as
-`linetwin import` does (docs/automationml.md).
+"""Plant layouts from other tools and for them: AutomationML (IEC 62714) files read into scenes,
+as `linetwin import` does, and scenes written as AutomationML or DTDL, as `linetwin export` does
+(docs/automationml.md, docs/dtdl.md).
 
     layout = linetwin.import_aml("plant.aml")
     layout.warnings                 # defaults applied, models not found: "FILE:LINE: ..."
     layout.scene.run(reps=10)       # the imported scene, loaded and validated
+    linetwin.export_scene(scene, "line.aml")                  # AutomationML (CAEX 3.0)
+    linetwin.export_scene(scene, "line.json", format="dtdl")  # DTDL v3 models, twin graph beside
 """
 import os
+import tempfile
 from typing import Any, Dict, List, Optional, Union
 
-from linetwin import Scene, _core
+from linetwin import InputError, Scene, _core
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -68,3 +72,80 @@ def import_aml(path: PathLike, role_map: Optional[PathLike] = None, layout_only:
     outputs = _core.import_aml(file, role_map_file, layout_only, lenient, directory)
     return Layout(outputs, os.path.basename(file) or file)
 
+
+
+def _scene_file(scene: Union[Scene, PathLike]) -> str:
+    """The file to export: a path, or the file a Scene was loaded from, which must still hold
+    its text (a scene changed by with_changes() or built from text has no file of its own)."""
+    if isinstance(scene, Scene):
+        path = scene.path
+        try:
+            with open(path, encoding="utf-8") as f:
+                same = f.read() == scene.to_yaml()
+        except OSError:
+            same = False
+        if not same:
+            raise InputError(f"scene '{scene.name}' is not the text of a file (built from text, "
+                             f"or changed by with_changes()): expected a scene loaded from a "
+                             f"file; save scene.to_yaml() to a file and export that",
+                             field="scene")
+        return path
+    try:
+        file = os.fspath(scene)
+    except TypeError:
+        raise TypeError(f"expected a linetwin.Scene or a scene file's path, found "
+                        f"{type(scene).__name__}") from None
+    if not isinstance(file, str):
+        raise TypeError("expected paths as str, not bytes")
+    return file
+
+
+def _write_whole(path: str, text: str) -> None:
+    """Writes `text` to `path` whole or not at all: into a new file beside it, then renamed."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=os.path.basename(path) + ".",
+                                     suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def export_scene(scene: Union[Scene, PathLike], path: PathLike, format: str = "aml") -> List[str]:
+    """Writes a scene as `linetwin export SCENE --format FORMAT -o PATH` does, the same bytes
+    (but for the AutomationML file's time of writing): `format` "aml", an AutomationML file that
+    import_aml reads back to the same scene, or "dtdl", DTDL v3 models in PATH (a .json file)
+    and the twin graph beside it in PATH's stem + ".twins.ndjson". `scene` is a linetwin.Scene
+    loaded from a file, or a scene file's path. Returns the files written, each whole or not at
+    all. InputError names the file, line and field at fault; TypeError a wrong argument."""
+    if not isinstance(format, str):
+        raise TypeError(f"expected format as str, found {type(format).__name__}")
+    if format not in ("aml", "dtdl"):
+        raise InputError(f"format '{format}': expected 'aml' or 'dtdl'", field="format")
+    scene_file = _scene_file(scene)
+    try:
+        output = os.fspath(path)
+    except TypeError:
+        raise TypeError(f"expected a path (str or os.PathLike), found {type(path).__name__}") \
+            from None
+    if not isinstance(output, str):
+        raise TypeError("expected paths as str, not bytes")
+    if format == "dtdl" and not output.endswith(".json"):
+        raise InputError(f"{output}: expected a .json file for format 'dtdl' (the models; the "
+                         f"twin graph is written beside it as FILE.twins.ndjson)", file=output,
+                         field="path")
+    outputs = _core.export_scene(scene_file, output, format)
+    written = []
+    for file, text in outputs["files"]:
+        try:
+            _write_whole(file, text)
+        except OSError as e:
+            raise InputError(f"{file}: cannot write: {e.strerror}", file=file,
+                             field="path") from None
+        written.append(file)
+    return written
