@@ -1,10 +1,12 @@
 #include "recording/simulation_recording.hpp"
 
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "plant/line_run.hpp"
 #include "recording/telemetry_recording.hpp"
+#include "recording/trajectory_sampler.hpp"
 #include "telemetry/line_twins.hpp"
 #include "telemetry/simulated_telemetry.hpp"
 
@@ -27,10 +29,18 @@ std::uint64_t record_simulation(const Scene& scene, const std::string& scene_tex
   metadata.seed = seed;
   metadata.replication = replication;
   metadata.start_time_us = settings.start_time_us;
+  const bool trajectories = settings.trajectory_rate_hz > 0.0;
+  if (trajectories) metadata.bodies = vehicle_bodies(scene);
   RecordingWriter writer(settings.path, metadata, log.names);
 
   LineRun line(scene, seed, replication, run);
   line.observe(&telemetry);
+  std::optional<TrajectorySampler> sampler;
+  std::vector<BodyPose> poses;
+  if (trajectories) {
+    line.record_vehicle_tracks();
+    sampler.emplace(line.vehicle_tracks(), settings.trajectory_rate_hz, settings.start_time_us);
+  }
   std::vector<KpiSnapshot> snapshots;
   const double end_s = line.end_time();
   for (double t = 0.0; t < end_s;) {
@@ -48,6 +58,11 @@ std::uint64_t record_simulation(const Scene& scene, const std::string& scene_tex
     for (ElementIndex station : scene.stations())
       snapshots.push_back(make_kpi_snapshot(now_us, station, twins.kpis(station)));
     writer.append_kpis(snapshots);
+    if (sampler) {
+      poses.clear();
+      sampler->sample_until(t, t >= end_s, poses);
+      writer.append_poses(poses);
+    }
     writer.flush();
   }
   line.observe(nullptr);

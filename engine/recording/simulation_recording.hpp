@@ -17,6 +17,9 @@ struct SimulationRecordingSettings {
   std::int64_t start_time_us =
       1'767'571'200'000'000;      // simulated time 0: 2026-01-05T00:00Z, a Monday
   double kpi_interval_s = 900.0;  // simulated time between KPI snapshots (and flushes)
+  // Vehicles' poses per second of simulated time in /trajectories (trajectory_sampler.hpp); 0:
+  // none. The scene must have vehicles when it is not 0.
+  double trajectory_rate_hz = 0.0;
 };
 
 // Simulates replication `replication` of `scene` with `seed` over `run` (warm-up included: the

@@ -42,6 +42,7 @@ struct RunOptions {
   bool quiet = false;
   std::string record_path;
   std::string record_interval = "15min";
+  std::optional<double> trajectory_rate_hz;
   std::optional<std::uint32_t> replication;
   std::string save_state_path;
   std::optional<std::string> at;
@@ -180,6 +181,16 @@ int run_command(const RunOptions& options, const CancelFlag* cancel) {
   if (options.at && options.save_state_path.empty() && options.snapshot_path.empty()) {
     throw InputError({"", 0, 0, "--at"}, "expected --save-state or --snapshot with it");
   }
+  if (options.trajectory_rate_hz) {
+    if (options.record_path.empty()) {
+      throw InputError({"", 0, 0, "--trajectory-rate"}, "expected --record with it");
+    }
+    if (scene.fleets().empty()) {
+      throw InputError({options.scene, 0, 0, "--trajectory-rate"},
+                       "expected a scene with vehicles (fleets:), whose poses to record; this "
+                       "one has none");
+    }
+  }
   check_distinct_outputs({{"--json", options.json_path},
                           {"--csv", options.csv_path},
                           {"--replications-json", options.replications_json_path},
@@ -241,6 +252,7 @@ int run_command(const RunOptions& options, const CancelFlag* cancel) {
     SimulationRecordingSettings recording_settings;
     recording_settings.path = options.record_path;
     recording_settings.kpi_interval_s = record_interval_s;
+    recording_settings.trajectory_rate_hz = options.trajectory_rate_hz.value_or(0.0);
     std::ifstream scene_file(options.scene, std::ios::binary | std::ios::ate);
     std::string scene_text(
         static_cast<std::size_t>(std::max<std::streamoff>(scene_file.tellg(), 0)), '\0');
@@ -323,6 +335,11 @@ Command add_run_command(CLI::App& app, const CancelFlag* cancel) {
                   "time series to an HDF5 file (docs/recording-format.md)");
   run->add_option("--record-interval", options->record_interval,
                   "Simulated time between KPI snapshots in the recording (default 15min)");
+  run->add_option("--trajectory-rate", options->trajectory_rate_hz,
+                  "With --record: record the vehicles' poses this many times per simulated "
+                  "second, e.g. 5 (docs/recording-format.md)")
+      ->check(finite_validator())
+      ->check(CLI::Range(1e-6, 1000.0));
   run->add_flag("-q,--quiet", options->quiet, "No table and no progress bar");
   run->add_option("--replication", options->replication,
                   "Run the one replication R (from 0), reported as --reps 1 but with that index");

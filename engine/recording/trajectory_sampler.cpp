@@ -1,0 +1,54 @@
+#include "recording/trajectory_sampler.hpp"
+
+#include <cassert>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace linetwin {
+
+std::vector<RecordedBody> vehicle_bodies(const Scene& scene) {
+  std::vector<RecordedBody> bodies;
+  for (const FleetSpec& fleet : scene.fleets()) {
+    for (std::uint32_t v = 0; v < fleet.vehicles; ++v) {
+      bodies.push_back(
+          {fmt::format("{}#{}", fleet.id, v + 1), {fleet.vehicle.length_m, fleet.vehicle.width_m}});
+    }
+  }
+  return bodies;
+}
+
+TrajectorySampler::TrajectorySampler(const std::vector<TrackedVehicle>& vehicles, double rate_hz,
+                                     std::int64_t start_time_us)
+    : vehicles_(&vehicles), rate_hz_(rate_hz), start_time_us_(start_time_us) {
+  assert(rate_hz > 0.0 && std::isfinite(rate_hz));
+}
+
+void TrajectorySampler::sample_until(double until_s, bool inclusive, std::vector<BodyPose>& rows) {
+  last_.resize(vehicles_->size());
+  for (;; ++next_instant_) {
+    // k / rate, not a running sum, so that instants do not drift over a long run.
+    const double t = static_cast<double>(next_instant_) / rate_hz_;
+    if (t > until_s || (t == until_s && !inclusive)) break;
+    const std::int64_t timestamp_us = start_time_us_ + std::llround(t * 1e6);
+    for (std::uint32_t body = 0; body < vehicles_->size(); ++body) {
+      const VehicleTrack& track = (*vehicles_)[body].track;
+      BodyPose pose{.timestamp_us = timestamp_us, .body = body};
+      if (const std::optional<FloorPose> at = track.pose_at(t)) {
+        pose.state = track.moving_at(t) ? BodyState::kMoving : BodyState::kStanding;
+        pose.x_m = at->x_m;
+        pose.y_m = at->y_m;
+        pose.heading_rad = at->heading_rad;
+      }
+      LastRow& last = last_[body];
+      const bool same_as_last = last.written && last.pose.state == pose.state &&
+                                last.pose.x_m == pose.x_m && last.pose.y_m == pose.y_m &&
+                                last.pose.heading_rad == pose.heading_rad;
+      if (pose.state != BodyState::kMoving && same_as_last) continue;
+      rows.push_back(pose);
+      last = {true, pose};
+    }
+  }
+}
+
+}  // namespace linetwin

@@ -1,0 +1,47 @@
+// Vehicle tracks (LineRun::vehicle_tracks) as rows of a recording's /trajectories: each vehicle's
+// pose at the instants k / rate (k = 0, 1, ...) of simulated time, while it moves, and once at the
+// first instant after it stops, parks or comes onto the floor. A still or parked vehicle therefore
+// costs no rows, and a reader finds any vehicle's pose at an instant in its last row at or before
+// it (docs/recording-format.md, "/trajectories").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "plant/run/vehicle_tracks.hpp"
+#include "plant/scene.hpp"
+#include "recording/telemetry_recording.hpp"
+
+namespace linetwin {
+
+// The recording's bodies for a scene's vehicles, in LineRun::vehicle_tracks() order: "AGV#1", ...
+// (the fleet's id and the vehicle's number from 1) with the fleet's footprint.
+std::vector<RecordedBody> vehicle_bodies(const Scene& scene);
+
+class TrajectorySampler {
+ public:
+  // `vehicles` is the run's (it grows as the run goes on, and must outlive the sampler);
+  // `rate_hz` > 0; simulated time 0 is `start_time_us`.
+  TrajectorySampler(const std::vector<TrackedVehicle>& vehicles, double rate_hz,
+                    std::int64_t start_time_us);
+
+  // Appends the rows of every instant before `until_s` not sampled yet (with `inclusive`, of
+  // `until_s` too, at the end of a run): the run must have reached `until_s`, so that no track
+  // changes there any more (events at `until_s` itself may still be due, hence exclusive).
+  void sample_until(double until_s, bool inclusive, std::vector<BodyPose>& rows);
+
+ private:
+  struct LastRow {
+    bool written = false;
+    BodyPose pose;
+  };
+
+  const std::vector<TrackedVehicle>* vehicles_;
+  double rate_hz_;
+  std::int64_t start_time_us_;
+  std::uint64_t next_instant_ = 0;
+  std::vector<LastRow> last_;
+};
+
+}  // namespace linetwin

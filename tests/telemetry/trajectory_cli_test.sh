@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# `linetwin run --record --trajectory-rate` on the bundled AGV cell, read with h5py and pandas
+# alone: rows in time order at the instants k / rate; every moving vehicle on an edge of the
+# scene's network (its centre within 1e-9 m of the segment between the edge's nodes, heading
+# along it), every standing one on a node, a parked one at no pose; each vehicle's first drive
+# leaves from the depot; the docs' snippet runs as written. And the flag's bad input.
+# Usage: trajectory_cli_test.sh LINETWIN REPOSITORY
+set -u
+linetwin=$1
+root=$2
+# shellcheck source=../cli/cli_checks.sh
+source "$(dirname "$0")/../cli/cli_checks.sh"
+
+scene="$root/scenes/agv_cell.yaml"
+"$linetwin" run "$scene" --reps 1 --duration 2h -q --record "$work/agv.h5" --trajectory-rate 4 \
+  2>"$work/err" && pass || fail "record with trajectories: $(cat "$work/err")"
+
+/usr/bin/python3 - "$scene" "$work/agv.h5" "$root/docs/recording-format.md" <<'PY' \
+  && pass || fail "trajectories as documented"
+import math, re, sys
+import h5py, numpy as np, pandas as pd, yaml
+
+scene = yaml.safe_load(open(sys.argv[1]))
+nodes = {n["id"]: (n["x_m"], n["y_m"]) for n in scene["paths"]["nodes"]}
+edges = [(nodes[e["from"]], nodes[e["to"]]) for e in scene["paths"]["edges"]]
+fleet = scene["fleets"][0]
+
+with h5py.File(sys.argv[2], "r") as f:
+    start_us = int(f.attrs["start_time_us"])
+    bodies = list(f["bodies"].asstr()[:])
+    shapes = f["body_shapes"][:]
+    poses = pd.DataFrame(f["trajectories"][:])
+assert bodies == [f"{fleet['id']}#{k + 1}" for k in range(fleet["vehicles"])], bodies
+assert all(s["length_m"] == fleet["vehicle"]["length_m"] for s in shapes)
+assert all(s["width_m"] == fleet["vehicle"]["width_m"] for s in shapes)
+assert len(poses) > 1000, len(poses)
+assert poses["timestamp_us"].is_monotonic_increasing
+# Instants k / 4 s: every timestamp is a whole number of 250 ms after the start.
+assert ((poses["timestamp_us"] - start_us) % 250_000 == 0).all()
+# The recording covers the scene's 1 h warm-up and the 2 h run.
+assert poses["timestamp_us"].max() <= start_us + 3 * 3600 * 1_000_000
+
+def on_edge(x, y, heading):
+    for (ax, ay), (bx, by) in edges:
+        dx, dy = bx - ax, by - ay
+        t = ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy)
+        if -1e-12 <= t <= 1 + 1e-12:
+            px, py = ax + t * dx, ay + t * dy
+            if math.hypot(x - px, y - py) < 1e-9:
+                along = math.atan2(dy, dx)
+                turn = math.remainder(heading - along, 2 * math.pi)
+                if abs(turn) < 1e-9 or abs(abs(turn) - math.pi) < 1e-9:
+                    return True
+    return False
+
+moving = poses[poses["state"] == 2]
+standing = poses[poses["state"] == 1]
+parked = poses[poses["state"] == 0]
+assert len(moving) > 0 and len(standing) > 0 and len(parked) >= len(bodies)
+assert all(on_edge(r.x_m, r.y_m, r.heading_rad) for r in moving.itertuples())
+points = set(nodes.values())
+assert all((r.x_m, r.y_m) in points for r in standing.itertuples())
+assert (parked[["x_m", "y_m", "heading_rad"]] == 0).all().all()
+# Every vehicle starts parked (row at instant 0), and its first move leaves the depot's node.
+first = poses.groupby("body").first()
+assert (first["state"] == 0).all() and (first["timestamp_us"] == start_us).all()
+home = nodes[fleet["home"]]
+for body, rows in moving.groupby("body"):
+    x, y = rows.iloc[0]["x_m"], rows.iloc[0]["y_m"]
+    assert math.hypot(x - home[0], y - home[1]) < 1.2 * 0.25 + 1e-9, (body, x, y)
+# A still vehicle costs no rows: between two rows of a standing vehicle, no other of its own.
+for body, rows in poses.groupby("body"):
+    still = rows["state"].values != 2
+    same = (rows[["x_m", "y_m", "heading_rad", "state"]].diff().abs().sum(axis=1) == 0).values
+    assert not (still[1:] & same[1:]).any(), body
+
+# The snippet of docs/recording-format.md, as written, on this file.
+doc = open(sys.argv[3]).read()
+section = doc[doc.index("### `/bodies`, `/body_shapes` and `/trajectories`"):]
+[snippet] = re.findall(r"```python\n(.*?)```", section[:section.index("\n## ")], re.S)
+import os
+os.chdir(os.path.dirname(sys.argv[2]))
+ns = {}
+exec(snippet, ns)
+assert set(ns["one_hour"].index) <= set(bodies) and len(ns["one_hour"]) > 0
+PY
+
+# Bad input: exit 2 naming the flag.
+expect_error 2 "'--trajectory-rate': expected --record with it" -- \
+  run "$scene" --reps 1 --duration 1h --trajectory-rate 5
+expect_error 2 "--trajectory-rate.*no vehicles|--trajectory-rate.*has none" -- \
+  run "$root/scenes/balanced_line.yaml" --reps 1 --duration 1h --record "$work/x.h5" \
+  --trajectory-rate 5
+expect_error 2 "--trajectory-rate" -- run "$scene" --reps 1 --record "$work/x.h5" \
+  --trajectory-rate 0
+expect_error 2 "--trajectory-rate" -- run "$scene" --reps 1 --record "$work/x.h5" \
+  --trajectory-rate nan
+[ ! -e "$work/x.h5" ] && pass || fail "a refused run left a recording behind"
+
+finish_checks
