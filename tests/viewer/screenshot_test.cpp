@@ -95,10 +95,10 @@ bool have_display() {
   return display != nullptr && *display != '\0';
 }
 
-// Runs linetwin-viewer --screenshot on a scene at `time_s` with no panels open, at `size` pixels;
-// any exit status other than `allowed` (and 0) fails the case.
+// Runs linetwin-viewer --screenshot on a scene at `time_s` with `panels` open (none by default),
+// at `size` pixels; any exit status other than `allowed` (and 0) fails the case.
 Capture capture(const std::filesystem::path& scene, double time_s, int allowed = 0,
-                glm::ivec2 size = kImageSize) {
+                glm::ivec2 size = kImageSize, const std::string& panels = "none") {
   Capture result;
   if (!have_display()) {
     test::skip_test("no DISPLAY (run under xvfb-run for the screenshot tests)");
@@ -113,8 +113,8 @@ Capture capture(const std::filesystem::path& scene, double time_s, int allowed =
   const std::string command = std::string("'") + LINETWIN_VIEWER_EXE + "' '" + scene.string() +
                               "' --screenshot '" + out.string() + "' --screenshot-info '" +
                               info.string() + "' --time " + std::to_string(time_s) + " --size " +
-                              std::to_string(size.x) + "x" + std::to_string(size.y) +
-                              " --panels none 2> '" + err.string() + "'";
+                              std::to_string(size.x) + "x" + std::to_string(size.y) + " --panels " +
+                              panels + " 2> '" + err.string() + "'";
   const int status = std::system(command.c_str());
   result.errors = read_text(err);
   if (status != 0 && result.errors.find("OpenGL 3.3") != std::string::npos) {
@@ -521,6 +521,59 @@ TEST_CASE("screenshot: a flow arrow along every link, pointing downstream") {
       seen = seen ||
              flow_colour_near(*overview.image, layout, glm::mix(arrow->start, arrow->tip, along));
     CHECK(seen);
+  }
+}
+
+TEST_CASE("screenshot: the panels are docked around the 3D view, none over its centre") {
+  // Every panel open at once (the help window aside: it opens with F1, over everything).
+  const std::string panels = "controls,kpi,states,inspector,events,legend,whatif";
+  for (const glm::ivec2 size : {glm::ivec2(1280, 720), glm::ivec2(1920, 1080)}) {
+    CAPTURE(size.x);
+    const Capture shot =
+        capture(LINETWIN_SOURCE_DIR "/scenes/final_assembly.yaml", 0.0, 0, size, panels);
+    if (!shot.image) return;
+    const auto& view = shot.info.at("view");
+    const float x0 = view[0].get<float>();
+    const float y0 = view[1].get<float>();
+    const float x1 = view[2].get<float>();
+    const float y1 = view[3].get<float>();
+    // A view the size of a good part of the window, its centre in the middle of the free space.
+    CHECK(x1 - x0 >= 0.3f * static_cast<float>(size.x));
+    CHECK(y1 - y0 >= 0.5f * static_cast<float>(size.y));
+    const glm::vec2 centre{(x0 + x1) / 2, (y0 + y1) / 2};
+    std::set<std::string> seen;
+    for (const auto& window : shot.info.at("windows")) {
+      const std::string name = window.at("name").get<std::string>();
+      const auto& box = window.at("box");
+      INFO(name << " at " << box.dump() << ", the view at " << view.dump());
+      seen.insert(name);
+      const bool over_centre = box[0].get<float>() <= centre.x && centre.x <= box[2].get<float>() &&
+                               box[1].get<float>() <= centre.y && centre.y <= box[3].get<float>();
+      CHECK_FALSE(over_centre);
+      // Beside the view, not over it.
+      const bool over_view = box[0].get<float>() < x1 && x0 < box[2].get<float>() &&
+                             box[1].get<float>() < y1 && y0 < box[3].get<float>();
+      CHECK_FALSE(over_view);
+    }
+    for (const char* name :
+         {"Source", "KPI dashboard", "State shares", "Inspector", "Event log", "What-if", "Legend"})
+      CHECK(seen.count(name) == 1);
+    // The names of the elements are drawn inside the view.
+    for (const auto& label : shot.info.at("labels")) {
+      const auto& box = label.at("box");
+      INFO("label " << label.dump());
+      CHECK(box[0].get<float>() >= x0);
+      CHECK(box[2].get<float>() <= x1);
+      CHECK(box[1].get<float>() >= y0);
+      CHECK(box[3].get<float>() <= y1);
+    }
+    // The line is drawn in the view: its middle is not the empty background.
+    std::size_t drawn = 0;
+    for (int dy = -20; dy <= 20; ++dy) {
+      for (int dx = -100; dx <= 100; ++dx)
+        drawn += same(shot.image->at(centre + glm::vec2(dx, dy)), kBackground) ? 0 : 1;
+    }
+    CHECK(drawn > 0);
   }
 }
 

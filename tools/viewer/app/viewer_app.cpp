@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <string_view>
 #include <utility>
 
 #include <GLFW/glfw3.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include "model/replay_source.hpp"
 #include "model/simulation_source.hpp"
@@ -73,9 +75,6 @@ ViewerApp::ViewerApp(GlWindow& window, LineView layout, ViewSource& source, std:
       panels_(scene, scene_path) {
   source_.update(view_);
   renderer_.set_layout(view_);
-  const glm::ivec2 size = window_.framebuffer_size();
-  camera_.frame(renderer_.layout_bounds(),
-                static_cast<float>(size.x) / static_cast<float>(std::max(1, size.y)));
   glfwSetWindowTitle(window_.handle(), title_.c_str());
 }
 
@@ -137,7 +136,25 @@ nlohmann::json ViewerApp::screenshot_info() const {
                       {"text", label.text},
                       {"box", {label.min_px.x, label.min_px.y, label.max_px.x, label.max_px.y}}});
   }
-  return {{"size", {display.x, display.y}}, {"elements", elements}, {"labels", labels}};
+  // The windows drawn in the last frame, by their titles (imgui_internal.h: ImGui keeps no public
+  // list of windows).
+  nlohmann::json windows = nlohmann::json::array();
+  for (const ImGuiWindow* window : ImGui::GetCurrentContext()->Windows) {
+    if (!window->WasActive || (window->Flags & ImGuiWindowFlags_ChildWindow) != 0 ||
+        std::string_view(window->Name).starts_with("##") ||
+        std::string_view(window->Name).starts_with("Debug##")) {
+      continue;
+    }
+    windows.push_back({{"name", window->Name},
+                       {"box",
+                        {window->Pos.x, window->Pos.y, window->Pos.x + window->Size.x,
+                         window->Pos.y + window->Size.y}}});
+  }
+  return {{"size", {display.x, display.y}},
+          {"view", {area_.x0, area_.y0, area_.x1, area_.y1}},
+          {"elements", elements},
+          {"labels", labels},
+          {"windows", windows}};
 }
 
 void ViewerApp::draw_offscreen(const OffscreenTarget& target, double wall_s) {
@@ -149,12 +166,26 @@ void ViewerApp::draw_offscreen(const OffscreenTarget& target, double wall_s) {
 }
 
 void ViewerApp::frame(glm::ivec2 framebuffer_px) {
-  renderer_.draw(view_, camera_, framebuffer_px);
   const ImVec2 display = ImGui::GetIO().DisplaySize;
-  const glm::vec2 viewport{display.x, display.y};
-  labels_ = draw_labels(view_, renderer_, viewport, selected_);
-  if (selected_) draw_selection_outline(renderer_, viewport, *selected_);
-  if (view_.deadlock) draw_deadlock_banner(*view_.deadlock, viewport);
+  // The 3D view takes the window less the panels docked around it, in ImGui's pixels; the GL
+  // viewport is the same rectangle in framebuffer pixels (more of them on a high-DPI screen).
+  area_ = view_area(panels_.visibility());
+  const glm::vec2 origin{area_.x0, area_.y0};
+  const glm::vec2 viewport{std::max(1.0f, area_.x1 - area_.x0),
+                           std::max(1.0f, area_.y1 - area_.y0)};
+  if (!framed_) {
+    // Framed on the first frame, when the view's size is known.
+    camera_.frame(renderer_.layout_bounds(), viewport.x / viewport.y);
+    framed_ = true;
+  }
+  const glm::vec2 scale =
+      glm::vec2(framebuffer_px) / glm::max(glm::vec2(display.x, display.y), glm::vec2(1.0f));
+  renderer_.draw(view_, camera_, glm::ivec2(glm::round(viewport * scale)),
+                 glm::ivec2(glm::round(origin * scale)), framebuffer_px.y);
+  labels_ = draw_labels(view_, renderer_, viewport, origin, selected_);
+  if (selected_) draw_selection_outline(renderer_, viewport, origin, *selected_);
+  const glm::vec2 window{display.x, display.y};
+  if (view_.deadlock) draw_deadlock_banner(*view_.deadlock, window);
   panels_.draw(view_, source_, selected_);
   if (shown_.help) draw_help();
   window_.render_ui();
@@ -163,7 +194,9 @@ void ViewerApp::frame(glm::ivec2 framebuffer_px) {
 void ViewerApp::handle_mouse() {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantCaptureMouse) return;
-  const glm::vec2 viewport{io.DisplaySize.x, io.DisplaySize.y};
+  const glm::vec2 origin{area_.x0, area_.y0};
+  const glm::vec2 viewport{std::max(1.0f, area_.x1 - area_.x0),
+                           std::max(1.0f, area_.y1 - area_.y0)};
   if (io.MouseWheel != 0.0f) camera_.zoom(io.MouseWheel);
   if (ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
     camera_.orbit(-io.MouseDelta.x * kOrbitDegPerPx, io.MouseDelta.y * kOrbitDegPerPx);
@@ -174,8 +207,8 @@ void ViewerApp::handle_mouse() {
   }
   if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) &&
       io.MouseDragMaxDistanceSqr[ImGuiMouseButton_Left] < kClickSlopPx * kClickSlopPx) {
-    const Ray ray =
-        ray_through_pixel({io.MousePos.x, io.MousePos.y}, viewport, renderer_.view_projection());
+    const Ray ray = ray_through_pixel(glm::vec2(io.MousePos.x, io.MousePos.y) - origin, viewport,
+                                      renderer_.view_projection());
     const auto picked = pick_nearest(ray, renderer_.pick_boxes());
     if (picked) selected_ = static_cast<ElementIndex>(*picked);
   }
@@ -194,8 +227,8 @@ void ViewerApp::handle_keys() {
   if (focus && selected_) {
     camera_.look_at(renderer_.placements()[*selected_].box.centre);
   } else if (focus || ImGui::IsKeyPressed(GLFW_KEY_HOME, false)) {
-    const glm::vec2 display{io.DisplaySize.x, io.DisplaySize.y};
-    camera_.frame(renderer_.layout_bounds(), display.x / std::max(1.0f, display.y));
+    camera_.frame(renderer_.layout_bounds(),
+                  std::max(1.0f, area_.x1 - area_.x0) / std::max(1.0f, area_.y1 - area_.y0));
   }
   if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) toggle_play(source_);
   if (ImGui::IsKeyPressed(GLFW_KEY_PERIOD)) {

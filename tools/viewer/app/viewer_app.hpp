@@ -54,7 +54,7 @@ class ViewerApp {
 
   // What the last frame drew, for tests and scripts (--screenshot-info): each element's model
   // file (the scene's, or its kind's default) and whether the fallback box stands in for it, and
-  // the box of every label drawn, in window pixels.
+  // the box of every label drawn, the 3D view's rectangle and every window's, in window pixels.
   nlohmann::json screenshot_info() const;
 
   const LineRenderer& renderer() const { return renderer_; }
@@ -76,6 +76,8 @@ class ViewerApp {
   PanelSelection shown_;
   std::optional<ElementIndex> selected_;
   std::vector<LabelBox> labels_;  // drawn in the last frame
+  ScreenRect area_;               // the 3D view's part of the window, in the last frame
+  bool framed_ = false;           // the camera frames the layout on the first frame
 };
 
 }  // namespace linetwin::viewer

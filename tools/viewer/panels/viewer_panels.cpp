@@ -34,10 +34,13 @@ ImVec4 colour_vec(ViewState state) {
   return ImGui::ColorConvertU32ToFloat4(colour_of(state));
 }
 
+ImVec4 rgb_vec(Rgb8 c) {
+  return ImGui::ColorConvertU32ToFloat4(IM_COL32(c.r, c.g, c.b, 255));
+}
+
 // Text and swatches about a deadlock, in the colour of its highlight in the 3D view.
 ImVec4 deadlock_colour() {
-  const Rgb8 c = kDeadlockHighlight;
-  return ImGui::ColorConvertU32ToFloat4(IM_COL32(c.r, c.g, c.b, 255));
+  return rgb_vec(kDeadlockHighlight);
 }
 
 // A KPI as text: "-" when undefined.
@@ -125,8 +128,8 @@ void state_swatch(ViewState state) {
 
 // Where a panel opens the first time (imgui.ini remembers it afterwards): the controls, KPIs and
 // legend down the left, the share bars, inspector and event log down the right, what-if at the
-// bottom, leaving the middle to the line. Sizes in multiples of the font size, so that they
-// scale with it on a high-DPI screen.
+// bottom between them, leaving the middle to the line (view_area()). Sizes in multiples of the font
+// size, so that they scale with it on a high-DPI screen.
 enum class Slot : std::uint8_t {
   kControls,
   kKpis,
@@ -137,11 +140,16 @@ enum class Slot : std::uint8_t {
   kWhatIf
 };
 
+// The columns' width and the gap around panels, in multiples of the font size.
+constexpr float kSideEm = 30.0f;
+constexpr float kPadEm = 0.7f;
+constexpr float kWhatIfEm = 24.0f;  // the what-if window's height
+
 void place(Slot slot) {
   const ImGuiViewport& screen = *ImGui::GetMainViewport();
   const float em = ImGui::GetFontSize();
-  const float pad = 0.7f * em;
-  const float side = 30.0f * em;
+  const float pad = kPadEm * em;
+  const float side = kSideEm * em;
   const ImVec2 at = screen.WorkPos;
   const ImVec2 size = screen.WorkSize;
   const float right = at.x + size.x - side - pad;
@@ -157,7 +165,7 @@ void place(Slot slot) {
       extent = {side, 31.0f * em};
       break;
     case Slot::kLegend:
-      pos = {at.x + side + 2.0f * pad, at.y + pad};
+      pos = {at.x + pad, at.y + 43.7f * em};
       extent = {0.0f, 0.0f};  // fits its contents
       break;
     case Slot::kStateShares:
@@ -173,13 +181,34 @@ void place(Slot slot) {
       extent = {side, std::max(10.0f * em, size.y - 38.0f * em - pad)};
       break;
     case Slot::kWhatIf:
-      pos = {at.x + side + 2.0f * pad, at.y + size.y - 24.0f * em - pad};
-      extent = {std::max(30.0f * em, size.x - 2.0f * side - 4.0f * pad), 24.0f * em};
+      pos = {at.x + side + 2.0f * pad, at.y + size.y - kWhatIfEm * em - pad};
+      extent = {std::max(30.0f * em, size.x - 2.0f * side - 4.0f * pad), kWhatIfEm * em};
       break;
   }
   ImGui::SetNextWindowPos(pos, ImGuiCond_FirstUseEver);
   if (extent.x > 0.0f) ImGui::SetNextWindowSize(extent, ImGuiCond_FirstUseEver);
 }
+
+}  // namespace
+
+ScreenRect view_area(const PanelVisibility& open) {
+  const ImGuiViewport& screen = *ImGui::GetMainViewport();
+  const float em = ImGui::GetFontSize();
+  const float pad = kPadEm * em;
+  const float column = kSideEm * em + 2.0f * pad;
+  ScreenRect area{screen.WorkPos.x, screen.WorkPos.y, screen.WorkPos.x + screen.WorkSize.x,
+                  screen.WorkPos.y + screen.WorkSize.y};
+  const float full_width = area.x1 - area.x0;
+  // A window too narrow for both columns and a view keeps the whole width: the panels then
+  // stand over the view, as they would have to anyway.
+  if (full_width < 2.0f * column + 10.0f * em) return area;
+  if (open.source_controls || open.kpi_dashboard) area.x0 += column;
+  if (open.state_shares || open.inspector || open.event_log) area.x1 -= column;
+  if (open.what_if) area.y1 -= kWhatIfEm * em + 2.0f * pad;
+  return area;
+}
+
+namespace {
 
 std::string read_text(const std::filesystem::path& path) {
   std::ifstream file(path);
@@ -836,11 +865,23 @@ void ViewerPanels::draw_legend() {
     ImGui::End();
     return;
   }
-  for (int s = 0; s < kViewStateCount; ++s)
-    state_swatch(static_cast<ViewState>(s));
-  ImGui::ColorButton("deadlock", deadlock_colour(), ImGuiColorEditFlags_NoTooltip, ImVec2(12, 12));
-  ImGui::SameLine();
-  ImGui::TextUnformatted("in a deadlock (pad on the floor)");
+  // Two columns, so that it fits under the KPI dashboard on a 720-pixel screen.
+  if (ImGui::BeginTable("legend", 2, ImGuiTableFlags_SizingFixedFit)) {
+    for (int s = 0; s < kViewStateCount; ++s) {
+      ImGui::TableNextColumn();
+      state_swatch(static_cast<ViewState>(s));
+    }
+    ImGui::TableNextColumn();
+    ImGui::ColorButton("deadlock", deadlock_colour(), ImGuiColorEditFlags_NoTooltip,
+                       ImVec2(12, 12));
+    ImGui::SameLine();
+    ImGui::TextUnformatted("deadlock (floor pad)");
+    ImGui::TableNextColumn();
+    ImGui::ColorButton("flow", rgb_vec(kFlowArrow), ImGuiColorEditFlags_NoTooltip, ImVec2(12, 12));
+    ImGui::SameLine();
+    ImGui::TextUnformatted("material flow (arrow)");
+    ImGui::EndTable();
+  }
   ImGui::End();
 }
 

@@ -45,6 +45,22 @@ struct PanelVisibility {
   bool legend = true;
 };
 
+// A rectangle of the window in pixels, top left to bottom right (y down, as ImGui's).
+struct ScreenRect {
+  float x0 = 0.0f;
+  float y0 = 0.0f;
+  float x1 = 0.0f;
+  float y1 = 0.0f;
+};
+
+// The part of the window the 3D view gets, with the panels docked around it where they open the
+// first time: right of the left column (source controls, KPI dashboard) when one of its panels is
+// open, left of the right column (state shares, inspector, event log) likewise, and above the
+// what-if window when it is open (the legend is in the left column, under the KPI dashboard). The
+// whole window when no panel is open. Needs an ImGui frame (the sizes are multiples of the font
+// size).
+ScreenRect view_area(const PanelVisibility& open);
+
 class ViewerPanels {
  public:
   // `scene_path` is the scene's YAML file: what-if changes are made on its text. The scene must

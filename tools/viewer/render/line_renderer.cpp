@@ -143,7 +143,8 @@ void LineRenderer::set_layout(const LineView& view) {
   batches_.assign(library_.size() * kMaxLevels, {});
 }
 
-void LineRenderer::draw(const LineView& view, const OrbitCamera& camera, glm::ivec2 size_px) {
+void LineRenderer::draw(const LineView& view, const OrbitCamera& camera, glm::ivec2 size_px,
+                        glm::ivec2 origin_px, int target_height_px) {
   stats_ = {};
   const float aspect = static_cast<float>(size_px.x) / static_cast<float>(std::max(1, size_px.y));
   view_projection_ = camera.projection(aspect) * camera.view();
@@ -184,14 +185,16 @@ void LineRenderer::draw(const LineView& view, const OrbitCamera& camera, glm::iv
     }
   }
 
-  glViewport(0, 0, size_px.x, size_px.y);
+  // GL counts rows from the bottom; the origin is the view's top left corner.
+  const int height = target_height_px > 0 ? target_height_px : size_px.y;
+  glViewport(origin_px.x, height - origin_px.y - size_px.y, size_px.x, size_px.y);
   glEnable(GL_DEPTH_TEST);
   glDepthFunc(GL_LESS);
   glDisable(GL_BLEND);
   // Dithering would change the exact state colours of the markers.
   glDisable(GL_DITHER);
   glClearColor(0.13f, 0.14f, 0.16f, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+  glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);  // the whole target, under the panels too
   glUseProgram(program_.id());
   glUniformMatrix4fv(program_.uniform("u_view_projection"), 1, GL_FALSE,
                      glm::value_ptr(view_projection_));

@@ -39,8 +39,11 @@ class LineRenderer {
 
   // Reads the models of `view`'s elements and places them; call again when the layout changes.
   void set_layout(const LineView& view);
-  // Draws into the framebuffer that is bound, over a viewport of `size_px` pixels.
-  void draw(const LineView& view, const OrbitCamera& camera, glm::ivec2 size_px);
+  // Draws into the framebuffer that is bound, over a viewport of `size_px` pixels whose top left
+  // corner is `origin_px` from the top left of a target `target_height_px` high (0: the viewport's
+  // height, a viewport that fills the target).
+  void draw(const LineView& view, const OrbitCamera& camera, glm::ivec2 size_px,
+            glm::ivec2 origin_px = {0, 0}, int target_height_px = 0);
 
   const std::vector<ElementPlacement>& placements() const { return placements_; }
   const std::vector<OrientedBox>& pick_boxes() const { return pick_boxes_; }

@@ -61,7 +61,8 @@ float label_priority(const ElementView& element, float height_px) {
 }  // namespace
 
 std::vector<LabelBox> draw_labels(const LineView& view, const LineRenderer& renderer,
-                                  glm::vec2 viewport_px, std::optional<std::size_t> selected) {
+                                  glm::vec2 viewport_px, glm::vec2 origin_px,
+                                  std::optional<std::size_t> selected) {
   std::vector<LabelCandidate> candidates;
   const auto& placements = renderer.placements();
   for (std::size_t i = 0; i < placements.size() && i < view.elements.size(); ++i) {
@@ -114,7 +115,10 @@ std::vector<LabelBox> draw_labels(const LineView& view, const LineRenderer& rend
   }
   std::vector<LabelBox> labels = place_labels(std::move(candidates), viewport_px, kMaxLabels);
   ImDrawList& list = *ImGui::GetBackgroundDrawList();
-  for (const LabelBox& label : labels) {
+  for (LabelBox& label : labels) {
+    label.min_px += origin_px;
+    label.max_px += origin_px;
+    label.anchor_px += origin_px;
     const bool is_selected = selected && *selected == label.element;
     if (label.moved) {
       const glm::vec2 end{(label.min_px.x + label.max_px.x) / 2,
@@ -129,7 +133,7 @@ std::vector<LabelBox> draw_labels(const LineView& view, const LineRenderer& rend
 }
 
 void draw_selection_outline(const LineRenderer& renderer, glm::vec2 viewport_px,
-                            std::size_t selected) {
+                            glm::vec2 origin_px, std::size_t selected) {
   if (selected >= renderer.pick_boxes().size()) return;
   const OrientedBox& box = renderer.pick_boxes()[selected];
   const float c = std::cos(box.yaw_rad);
@@ -149,7 +153,10 @@ void draw_selection_outline(const LineRenderer& renderer, glm::vec2 viewport_px,
       if (b == a) continue;
       const auto& p = corner[static_cast<std::size_t>(a)];
       const auto& q = corner[static_cast<std::size_t>(b)];
-      if (p && q) list.AddLine({p->x, p->y}, {q->x, q->y}, kSelection, 2.0f);
+      if (p && q) {
+        list.AddLine({origin_px.x + p->x, origin_px.y + p->y},
+                     {origin_px.x + q->x, origin_px.y + q->y}, kSelection, 2.0f);
+      }
     }
   }
 }
