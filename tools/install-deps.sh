@@ -14,6 +14,9 @@ packages=(
   libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libboost-dev libfccp-dev
   doctest-dev libeigen3-dev libbenchmark-dev
   libsimdjson-dev libmosquitto-dev libhdf5-dev libpugixml-dev
+  # The physics layer (-DLINETWIN_PHYSICS=ON, the default): Bullet, whose package holds both its
+  # float and its double build; linetwin links the double one (bullet-float64, docs/physics.md).
+  libbullet-dev
   python3
   # The Python module (bindings/python): pybind11 and the headers of Debian's python3, and numpy,
   # whose arrays hold each replication's KPIs.

@@ -2,8 +2,9 @@
 # The engine's layers (docs/architecture.md, "Layers"), checked two ways:
 #  - tools/check-layers.py passes on engine/ and fails, naming the file, the line and the rule, on
 #    fixtures that break the layers: an include up a layer (quoted or in angle brackets), a cycle
-#    of includes within a layer (through an include written beside its file), and recording
-#    using live (side by side);
+#    of includes within a layer (through an include written beside its file), recording
+#    using live (side by side), and a layer using physics or physics using a layer other than
+#    core, transport and plant;
 #  - programs that only simulate link neither libmosquitto (the live layer) nor HDF5 (the
 #    recording layer), while linetwin, which records and subscribes, links both: proof that the
 #    check below sees them.
@@ -37,6 +38,12 @@ expect_refused upward_include "core/clock.hpp:4: includes plant/line.hpp, a head
 expect_refused upward_include "core/shift_clock.hpp:4: includes plant/line.hpp, a header of 'plant', which 'core' may not use"
 expect_refused include_cycle "closing a cycle: plant/run/flow.hpp -> plant/run/stops.hpp -> plant/run/part.hpp -> plant/run/flow.hpp"
 expect_refused side_by_side "recording/writer.hpp:4: includes live/subscriber.hpp, a header of 'live', which 'recording' may not use"
+expect_refused physics_leaf "plant/run/flow.hpp:4: includes physics/audit.hpp, a header of 'physics', which 'plant' may not use"
+expect_refused physics_leaf "io/report.hpp:4: includes physics/audit.hpp, a header of 'physics', which 'io' may not use"
+expect_refused physics_leaf "physics/world.hpp:4: includes io/report.hpp, a header of 'io', which 'physics' may not use; it may include core, transport, plant, physics"
+physics_out=$("${checker[@]}" "$root/tests/layers/physics_leaf" 2>&1)
+grep -qF "physics/audit.hpp:4" <<<"$physics_out" \
+  && fail "physics_leaf: physics including plant was refused: $physics_out" || pass
 
 # needs PROGRAM: the shared libraries it loads, by name.
 needs() { readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'; }

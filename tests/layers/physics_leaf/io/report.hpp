@@ -1,0 +1,4 @@
+// No layer uses physics: io, above plant, may not either.
+#pragma once
+
+#include "physics/audit.hpp"

@@ -1,0 +1,4 @@
+// The physics layer may not use io: it sits on plant alone.
+#pragma once
+
+#include "io/report.hpp"
