@@ -13,7 +13,6 @@
 #include <filesystem>
 #include <map>
 #include <optional>
-#include <regex>
 #include <set>
 #include <span>
 #include <string_view>
@@ -95,6 +94,7 @@ constexpr std::string_view kQuantitativeTypes = "dtmi:dtdl:extension:quantitativ
 // bounds each set where v3 bounds the count of all elements under an interface's contents.
 constexpr std::size_t kMaxInterfaceId = 128;
 constexpr std::size_t kMaxUserDtmi = 2048;
+constexpr std::size_t kMaxDtmi = 4096;
 constexpr std::size_t kMaxText = 512;   // comment, description; name and displayName in v3
 constexpr std::size_t kV2MaxName = 64;  // name and displayName in v2
 constexpr std::size_t kV2MaxContents = 300;
@@ -108,6 +108,9 @@ constexpr std::size_t kV3MaxInterfaceBytes = 1 << 20;
 constexpr std::size_t kV3MaxExtendsInterfaces = 1024;
 constexpr std::size_t kMaxExtendsDepth = 10;
 constexpr std::size_t kMaxSchemaDepth = 5;
+// Far deeper than any valid model: 5 nested complex schemas take 15 levels, an inline Component
+// interface 4, and each interface inline in `extends` 2.
+constexpr int kMaxJsonDepth = 64;
 
 bool contains(std::string_view list, std::string_view word) {
   std::size_t at = 0;
@@ -119,16 +122,39 @@ bool contains(std::string_view list, std::string_view word) {
   return false;
 }
 
+// A value as a message shows it: objects and arrays by their kind, not their text.
 std::string quoted(const Json& value) {
+  if (value.is_object()) return "an object";
+  if (value.is_array()) return "an array";
   std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
   return text.size() > 80 ? text.substr(0, 77) + "..." : text;
+}
+
+// Letters, digits and '_', not starting with a digit (nor with '_' unless `leading_underscore`)
+// and not ending with '_': a DTMI segment, and a name. Checked by hand rather than with
+// std::regex, whose matcher recurses once per character and overflows the stack on long input.
+bool is_identifier(std::string_view text, bool leading_underscore) {
+  const auto letter = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); };
+  const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (text.empty() || !(letter(text.front()) || (leading_underscore && text.front() == '_')))
+    return false;
+  if (text.back() == '_') return false;
+  return std::all_of(text.begin(), text.end(),
+                     [&](char c) { return letter(c) || digit(c) || c == '_'; });
+}
+
+// 1 to `most` digits, the first not 0.
+bool is_version_number(std::string_view text, std::size_t most) {
+  return !text.empty() && text.size() <= most && text.front() != '0' &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // What is wrong with `id` as a DTMI of a model element (DTDL.v3.md, "Digital Twin Model
 // Identifier"); nothing when it is valid. v2 requires a one-part version; v3 allows none or a
 // two-part one.
 std::optional<std::string> dtmi_problem(std::string_view id, int version) {
-  static const std::regex segment("[A-Za-z_](?:[A-Za-z0-9_]*[A-Za-z0-9])?");
+  if (id.size() > kMaxDtmi)
+    return fmt::format("expected at most {} characters, found {}", kMaxDtmi, id.size());
   if (!id.starts_with("dtmi:")) return "expected a DTMI, 'dtmi:' then the path";
   std::string_view rest = id.substr(5);
   const std::size_t semicolon = rest.find(';');
@@ -136,8 +162,8 @@ std::optional<std::string> dtmi_problem(std::string_view id, int version) {
   std::size_t at = 0;
   while (true) {
     const std::size_t end = std::min(path.find(':', at), path.size());
-    const std::string part(path.substr(at, end - at));
-    if (!std::regex_match(part, segment)) {
+    const std::string_view part = path.substr(at, end - at);
+    if (!is_identifier(part, true)) {
       return fmt::format(
           "expected each path segment to be letters, digits and '_', not starting with a digit "
           "and not ending with '_'; found '{}'",
@@ -155,11 +181,11 @@ std::optional<std::string> dtmi_problem(std::string_view id, int version) {
     return std::nullopt;
   }
   const std::string_view version_text = rest.substr(semicolon + 1);
-  static const std::regex one_part("[1-9][0-9]{0,8}");
-  static const std::regex two_part("[1-9][0-9]{0,8}\\.[1-9][0-9]{0,5}");
-  const std::string text(version_text);
-  if (std::regex_match(text, one_part)) return std::nullopt;
-  if (std::regex_match(text, two_part)) {
+  const std::size_t dot = version_text.find('.');
+  const std::string_view text = version_text;
+  if (is_version_number(text, 9)) return std::nullopt;
+  if (dot != std::string_view::npos && is_version_number(text.substr(0, dot), 9) &&
+      is_version_number(text.substr(dot + 1), 6)) {
     if (version == 2) return "expected a one-part version; major.minor versions are DTDL v3's";
     return std::nullopt;
   }
@@ -204,8 +230,18 @@ class Checker {
   void document(const DtdlDocument& document) {
     file_ = document.file;
     Json root;
+    // The walks below recurse through the JSON: a document nested deeper than any model needs
+    // is refused as it is read, before it can exhaust the stack.
+    struct TooDeep {};
+    const Json::parser_callback_t depth_limit = [](int depth, Json::parse_event_t, Json&) {
+      if (depth > kMaxJsonDepth) throw TooDeep{};
+      return true;
+    };
     try {
-      root = Json::parse(document.text);
+      root = Json::parse(document.text, depth_limit);
+    } catch (const TooDeep&) {
+      problem("", fmt::format("expected JSON nested at most {} levels deep", kMaxJsonDepth));
+      return;
     } catch (const Json::parse_error& e) {
       std::string what = e.what();
       // "[json.exception.parse_error.101] parse error at line 3, column 7: ..." without the tag.
@@ -438,20 +474,19 @@ class Checker {
   }
 
   void name(const Json& j, const std::string& pointer) {
-    static const std::regex pattern("[A-Za-z](?:[A-Za-z0-9_]*[A-Za-z0-9])?");
     if (!j.is_string()) {
       problem(pointer, fmt::format("expected a string, found {}", quoted(j)));
       return;
     }
     const std::string text = j.get<std::string>();
-    if (!std::regex_match(text, pattern)) {
+    if (text.size() > max_name_) {
+      problem(pointer, fmt::format("expected a name of at most {} characters in DTDL v{}, found {}",
+                                   max_name_, options_.version, text.size()));
+    } else if (!is_identifier(text, false)) {
       problem(pointer,
               fmt::format("expected a name of letters, digits and '_', starting with a letter "
                           "and ending with a letter or digit; found '{}'",
                           text));
-    } else if (text.size() > max_name_) {
-      problem(pointer, fmt::format("expected a name of at most {} characters in DTDL v{}, found {}",
-                                   max_name_, options_.version, text.size()));
     }
   }
 

@@ -92,6 +92,16 @@ TEST_CASE("DTDL check: malformed JSON names the line and column") {
   CHECK(has(problem, "m0.json: malformed JSON: parse error at line 3, column 3"));
 }
 
+TEST_CASE("DTDL check: JSON nested deeper than any model is refused as it is read") {
+  // 65 arrays inside the interface object: 66 levels, where the limit is 64.
+  const std::string deep = "{\"comment\": " + std::string(65, '[') + std::string(65, ']') + "}";
+  CHECK(has(one_problem({deep}), "m0.json: expected JSON nested at most 64 levels deep"));
+  // A name of a million characters is one problem, its length, and no crash.
+  const std::string long_name = "{\"@type\": \"Property\", \"name\": \"" +
+                                std::string(1'000'000, 'a') + "\", \"schema\": \"double\"}";
+  CHECK(has(one_problem({model(long_name)}), "expected a name of at most 512 characters"));
+}
+
 TEST_CASE("DTDL check: @context must name the version, first") {
   CHECK(has(one_problem({model("", 2)}, 3),
             "m0.json: /@context: expected 'dtmi:dtdl:context;3' first (DTDL v3), found "
