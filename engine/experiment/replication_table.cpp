@@ -3,7 +3,11 @@
 #include <cassert>
 #include <cmath>
 #include <limits>
+#include <string>
+#include <type_traits>
 #include <utility>
+
+#include "transport/zone_reservations.hpp"
 
 namespace linetwin {
 
@@ -35,6 +39,12 @@ void ReplicationTable::add_vehicle_columns(const std::string& prefix, Locate loc
       prefix + "loaded_travel", [locate](auto& r) -> auto& { return locate(r).loaded_travel; });
   add_real(
       prefix + "empty_travel", [locate](auto& r) -> auto& { return locate(r).empty_travel; });
+  add_real(
+      prefix + "driving_home", [locate](auto& r) -> auto& { return locate(r).driving_home; });
+  add_real(
+      prefix + "waiting_for_zone", [locate](auto& r) -> auto& {
+        return locate(r).waiting_for_zone;
+      });
   add_real(
       prefix + "handling", [locate](auto& r) -> auto& { return locate(r).handling; });
   add_real(
@@ -260,6 +270,25 @@ ReplicationTable::ReplicationTable(const Scene& scene)
           p + std::to_string(v + 1) + ".",
           [ i, v ](auto& r) -> auto& { return r.fleets[i].vehicles[v]; });
     }
+  }
+  // Congestion per zone of the path network: zones.node.ID.* and zones.edge.I.* (I: the edge's
+  // place in paths.edges). A blank result has no zones: a column written grows them to its own.
+  if (scene.fleets().empty()) return;
+  const PathNetwork& network = *scene.paths();
+  for (ZoneIndex z = 0; z < zone_count(network); ++z) {
+    const std::string p = z < network.nodes().size()
+                              ? "zones.node." + network.nodes()[z].id + "."
+                              : "zones.edge." + std::to_string(z - network.nodes().size()) + ".";
+    auto zone = [z](auto& r) -> auto& {
+      if constexpr (!std::is_const_v<std::remove_reference_t<decltype(r)>>) {
+        if (r.zones.size() <= z) r.zones.resize(z + 1);
+      }
+      return r.zones[z];
+    };
+    add_count(
+        p + "waits", [zone](auto& r) -> auto& { return zone(r).waits; });
+    add_real(
+        p + "wait_s", [zone](auto& r) -> auto& { return zone(r).wait_s; });
   }
 }
 

@@ -213,6 +213,8 @@ ExperimentSummary summarize(const std::vector<ReplicationResult>& reps, double c
       VehicleSummary v;
       v.loaded_travel = over(reps, confidence, [&](auto& r) { return get(r).loaded_travel; });
       v.empty_travel = over(reps, confidence, [&](auto& r) { return get(r).empty_travel; });
+      v.driving_home = over(reps, confidence, [&](auto& r) { return get(r).driving_home; });
+      v.waiting_for_zone = over(reps, confidence, [&](auto& r) { return get(r).waiting_for_zone; });
       v.handling = over(reps, confidence, [&](auto& r) { return get(r).handling; });
       v.idle = over(reps, confidence, [&](auto& r) { return get(r).idle; });
       v.orders =
@@ -228,6 +230,13 @@ ExperimentSummary summarize(const std::vector<ReplicationResult>& reps, double c
           [ i, k ](const ReplicationResult& r) -> auto& { return r.fleets[i].vehicles[k]; }));
     }
     s.fleets.push_back(std::move(f));
+  }
+  for (std::size_t i = 0; i < reps.front().zones.size(); ++i) {
+    ZoneSummary z;
+    z.waits =
+        over(reps, confidence, [&](auto& r) { return static_cast<double>(r.zones[i].waits); });
+    z.wait_s = over(reps, confidence, [&](auto& r) { return r.zones[i].wait_s; });
+    s.zones.push_back(z);
   }
   for (std::size_t i = 0; i < reps.front().products.size(); ++i) {
     ProductSummary p;

@@ -96,12 +96,17 @@ struct OperatorPoolSummary {
 // A vehicle's shares of time (ReplicationResult's VehicleResult) and orders delivered; a fleet's
 // are the mean over its vehicles, with the orders of all of them.
 struct VehicleSummary {
-  Estimate loaded_travel, empty_travel, handling, idle, orders;
+  Estimate loaded_travel, empty_travel, driving_home, waiting_for_zone, handling, idle, orders;
 };
 struct FleetSummary {
   VehicleSummary fleet;
   Estimate order_lead_time_mean_s;
   std::vector<VehicleSummary> vehicles;
+};
+// Congestion at a zone of the path network (ReplicationResult's ZoneResult): waits and the time
+// they took, per replication's observed period.
+struct ZoneSummary {
+  Estimate waits, wait_s;
 };
 struct ProductSummary {
   Estimate throughput_per_hour, lead_time_mean_s, scrapped;
@@ -119,6 +124,7 @@ struct ExperimentSummary {
   std::vector<ConveyorSummary> conveyors;
   std::vector<OperatorPoolSummary> operators;
   std::vector<FleetSummary> fleets;  // Scene::fleets() order
+  std::vector<ZoneSummary> zones;    // per zone of Scene::paths(): nodes, then edges
   std::vector<ProductSummary> products;
   std::vector<Estimate> wip_limits;  // mean cards in use
   Estimate scrap_rate;

@@ -13,6 +13,7 @@
 #include "io/json_values.hpp"
 #include "io/run_object.hpp"
 #include "linetwin_version.hpp"
+#include "transport/zone_reservations.hpp"
 
 namespace linetwin {
 
@@ -47,6 +48,16 @@ ordered_json to_json(const Scene& scene, std::uint32_t replication, const Deadlo
     elements.push_back(row);
   }
   j["elements"] = elements;
+  ordered_json vehicles = ordered_json::array();
+  for (const DeadlockResult::Vehicle& v : d.vehicles) {
+    ordered_json row;
+    row["fleet"] = scene.fleets()[v.fleet].id;
+    row["vehicle"] = v.vehicle + 1;
+    row["parts"] = v.parts;
+    row["state"] = v.state;
+    vehicles.push_back(row);
+  }
+  j["vehicles"] = vehicles;
   return j;
 }
 
@@ -225,6 +236,8 @@ ordered_json run_object(const RunReport& report) {
     auto shares = [](ordered_json& row, const VehicleSummary& v) {
       row["loaded_travel"] = to_json(v.loaded_travel);
       row["empty_travel"] = to_json(v.empty_travel);
+      row["driving_home"] = to_json(v.driving_home);
+      row["waiting_for_zone"] = to_json(v.waiting_for_zone);
       row["handling"] = to_json(v.handling);
       row["idle"] = to_json(v.idle);
       row["orders"] = to_json(v.orders);
@@ -245,6 +258,15 @@ ordered_json run_object(const RunReport& report) {
     fleets.push_back(row);
   }
   j["fleets"] = fleets;
+  ordered_json zones = ordered_json::array();
+  for (std::size_t z = 0; z < s.zones.size(); ++z) {
+    ordered_json row;
+    row["zone"] = zone_name(*scene.paths(), static_cast<ZoneIndex>(z));
+    row["waits"] = to_json(s.zones[z].waits);
+    row["wait_s"] = to_json(s.zones[z].wait_s);
+    zones.push_back(row);
+  }
+  j["zones"] = zones;
   ordered_json limits = ordered_json::array();
   for (std::size_t i = 0; i < s.wip_limits.size(); ++i) {
     ordered_json row;
@@ -342,6 +364,8 @@ void write_csv(std::ostream& out, const RunReport& report) {
     auto shares = [&](std::string_view section, const std::string& id, const VehicleSummary& v) {
       csv_row(out, section, id, "loaded_travel", v.loaded_travel);
       csv_row(out, section, id, "empty_travel", v.empty_travel);
+      csv_row(out, section, id, "driving_home", v.driving_home);
+      csv_row(out, section, id, "waiting_for_zone", v.waiting_for_zone);
       csv_row(out, section, id, "handling", v.handling);
       csv_row(out, section, id, "idle", v.idle);
       csv_row(out, section, id, "orders", v.orders);
@@ -351,6 +375,11 @@ void write_csv(std::ostream& out, const RunReport& report) {
     csv_row(out, "fleet", id, "order_lead_time_mean_s", s.fleets[i].order_lead_time_mean_s);
     for (std::size_t k = 0; k < s.fleets[i].vehicles.size(); ++k)
       shares("vehicle", fmt::format("{}:{}", id, k + 1), s.fleets[i].vehicles[k]);
+  }
+  for (std::size_t z = 0; z < s.zones.size(); ++z) {
+    const std::string zone = zone_name(*scene.paths(), static_cast<ZoneIndex>(z));
+    csv_row(out, "zone", zone, "waits", s.zones[z].waits);
+    csv_row(out, "zone", zone, "wait_s", s.zones[z].wait_s);
   }
   for (std::size_t i = 0; i < s.wip_limits.size(); ++i) {
     csv_row(out, "wip_limit", scene.wip_limits()[i].name, "cards_in_use_mean", s.wip_limits[i]);
@@ -366,6 +395,10 @@ void write_csv(std::ostream& out, const RunReport& report) {
       fmt::print(out, "deadlock,r{}:{},parts_held,{},,,,1\n", replication,
                  scene.element(e.element).id, e.parts);
     }
+    for (const DeadlockResult::Vehicle& v : deadlock.vehicles) {
+      fmt::print(out, "deadlock,r{}:{}:{},parts_held,{},,,,1\n", replication,
+                 scene.fleets()[v.fleet].id, v.vehicle + 1, v.parts);
+    }
   }
 }
 
@@ -374,19 +407,31 @@ void write_deadlocks(std::ostream& out, const RunReport& report) {
   const ExperimentSummary& s = report.summary;
   for (const auto& [replication, d] : s.deadlocks) {
     std::string what;
-    if (d.cycle) {
+    if (!d.vehicles.empty()) {
+      for (const DeadlockResult::Vehicle& v : d.vehicles)
+        what += fmt::format("{}:{} -> ", scene.fleets()[v.fleet].id, v.vehicle + 1);
+      what += fmt::format("{}:{}", scene.fleets()[d.vehicles.front().fleet].id,
+                          d.vehicles.front().vehicle + 1);
+      what = "a cycle of vehicles each waiting for a zone the next holds, " + what;
+    } else if (d.cycle) {
+      what = "a cycle of elements each blocked on the next, ";
       for (const DeadlockResult::Element& e : d.elements)
         what += scene.element(e.element).id + " -> ";
       what += scene.element(d.elements.front().element).id;
+    } else {
+      what = "parts that nothing can move any more";
     }
     fmt::print(out, "deadlock in replication {} at t = {:.1f} s ({}): {}; {} part{} in the line\n",
-               replication, d.time_s, format_duration(d.time_s),
-               d.cycle ? "a cycle of elements each blocked on the next, " + what
-                       : std::string("parts that nothing can move any more"),
-               d.parts_in_line, d.parts_in_line == 1 ? "" : "s");
+               replication, d.time_s, format_duration(d.time_s), what, d.parts_in_line,
+               d.parts_in_line == 1 ? "" : "s");
     for (const DeadlockResult::Element& e : d.elements) {
       fmt::print(out, "  {:<16} {:>6} part{}  {}\n", scene.element(e.element).id, e.parts,
                  e.parts == 1 ? " " : "s", e.state);
+    }
+    for (const DeadlockResult::Vehicle& v : d.vehicles) {
+      fmt::print(out, "  {:<16} {:>6} part{}  {}\n",
+                 fmt::format("{}:{}", scene.fleets()[v.fleet].id, v.vehicle + 1), v.parts,
+                 v.parts == 1 ? " " : "s", v.state);
     }
   }
 }
@@ -455,14 +500,17 @@ void write_table(std::ostream& out, const RunReport& report) {
     }
   }
   if (!s.fleets.empty()) {
-    fmt::print(out, "\n  {:<16} {:>8} {:>8} {:>8} {:>9} {:>8} {:>14} {:>20}\n", "fleet", "vehicles",
-               "loaded", "empty", "handling", "idle", "orders", "order lead time [s]");
+    fmt::print(out, "\n  {:<16} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>14} {:>20}\n", "fleet",
+               "vehicles", "loaded", "empty", "home", "zone", "handling", "idle", "orders",
+               "order lead time [s]");
     for (std::size_t i = 0; i < s.fleets.size(); ++i) {
       const FleetSummary& f = s.fleets[i];
-      fmt::print(out, "  {:<16} {:>8} {:>8} {:>8} {:>9} {:>8} {:>14} {:>20}\n",
+      fmt::print(out, "  {:<16} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>14} {:>20}\n",
                  scene.fleets()[i].id, scene.fleets()[i].vehicles, percent(f.fleet.loaded_travel),
-                 percent(f.fleet.empty_travel), percent(f.fleet.handling), percent(f.fleet.idle),
-                 with_interval(f.fleet.orders, 0), with_interval(f.order_lead_time_mean_s, 1));
+                 percent(f.fleet.empty_travel), percent(f.fleet.driving_home),
+                 percent(f.fleet.waiting_for_zone), percent(f.fleet.handling),
+                 percent(f.fleet.idle), with_interval(f.fleet.orders, 0),
+                 with_interval(f.order_lead_time_mean_s, 1));
     }
   }
   if (!s.conveyors.empty()) {

@@ -582,7 +582,7 @@ void read_fleets(const SceneReader& in, const YAML::Node& fleets, SceneBuilder& 
   for (std::size_t i = 0; i < fleets.size(); ++i) {
     const YAML::Node n = fleets[i];
     const std::string fp = fmt::format("fleets[{}]", i);
-    in.expect_map(n, fp, {"id", "home", "vehicles", "dispatch", "vehicle"});
+    in.expect_map(n, fp, {"id", "home", "vehicles", "dispatch", "traffic", "vehicle"});
     FleetSpec fleet;
     fleet.id = in.string(in.require(n, fp, "id"), fp + ".id");
     if (n["vehicles"]) fleet.vehicles = in.count(n["vehicles"], fp + ".vehicles", 1, 100'000);
@@ -592,6 +592,13 @@ void read_fleets(const SceneReader& in, const YAML::Node& fleets, SceneBuilder& 
         in.fail(n["dispatch"], fp + ".dispatch",
                 fmt::format("expected 'nearest_idle' or 'fifo', found '{}'", rule));
       fleet.dispatch = rule == "fifo" ? DispatchRule::kFifo : DispatchRule::kNearestIdle;
+    }
+    if (n["traffic"]) {
+      const std::string rule = in.string(n["traffic"], fp + ".traffic");
+      if (rule != "zones" && rule != "none")
+        in.fail(n["traffic"], fp + ".traffic",
+                fmt::format("expected 'zones' or 'none', found '{}'", rule));
+      fleet.traffic = rule == "none" ? TrafficControl::kNone : TrafficControl::kZones;
     }
     const YAML::Node v = in.require(n, fp, "vehicle");
     const std::string vp = fp + ".vehicle";

@@ -122,6 +122,9 @@ void on_warmup_end(Line& line) {
     case RunEvent::kVehicleLegEnd:
       line.transport.on_leg_end(line, target);
       break;
+    case RunEvent::kZoneRelease:
+      line.transport.on_zone_release(line, target);
+      break;
   }
   line.deadlocks.after_event(line);
 }

@@ -82,9 +82,11 @@ struct OperatorPoolResult {
 // it delivered. A fleet's shares are the average over its vehicles.
 struct VehicleResult {
   double loaded_travel = 0.0;
-  double empty_travel = 0.0;
-  double handling = 0.0;  // loading and unloading
-  double idle = 0.0;
+  double empty_travel = 0.0;      // to a pick-up
+  double driving_home = 0.0;      // empty, back to the fleet's home to park
+  double waiting_for_zone = 0.0;  // at a stop or in the depot, for a zone of its route
+  double handling = 0.0;          // loading and unloading
+  double idle = 0.0;              // parked at home, or at a stop with no order
   std::uint64_t orders = 0;
 };
 struct FleetResult {
@@ -93,6 +95,14 @@ struct FleetResult {
   // destination) to the part delivered, over the orders delivered; NaN when none was.
   double order_lead_time_mean_s = 0.0;
   std::vector<VehicleResult> vehicles;
+};
+
+// Congestion at one zone of the path network (docs/transport.md, "Traffic control"): the waits
+// for a route that this zone was the first of to block, and how long they lasted, in the observed
+// period. Zones are the network's nodes, then its edges.
+struct ZoneResult {
+  std::uint64_t waits = 0;
+  double wait_s = 0.0;
 };
 
 struct ProductResult {
@@ -132,6 +142,15 @@ struct DeadlockResult {
   // The cycle in order (each waits on the next, the last on the first), or every element that
   // holds parts or cannot start.
   std::vector<Element> elements;
+  // A cycle of vehicles, each waiting for a zone of the path network that the next one holds
+  // (elements is then empty).
+  struct Vehicle {
+    std::uint32_t fleet = 0;    // index in Scene::fleets()
+    std::uint32_t vehicle = 0;  // its number within the fleet, from 0
+    std::uint64_t parts = 0;    // the part it carries, if any
+    std::string state;          // where it stands and the zone it waits for, in words
+  };
+  std::vector<Vehicle> vehicles;
   std::uint64_t parts_in_line = 0;
 };
 
@@ -153,6 +172,7 @@ struct ReplicationResult {
   std::vector<ProductResult> products;        // in Scene::products() order
   std::vector<WipLimitResult> wip_limits;     // in Scene::wip_limits() order
   std::vector<FleetResult> fleets;            // in Scene::fleets() order
+  std::vector<ZoneResult> zones;              // per zone of Scene::paths(); empty without fleets
   double scrap_rate = 0.0;  // parts scrapped / parts finished or scrapped, whole line
   PartLedger ledger;
   std::int64_t bottleneck_station = -1;  // position in stations, longest mean active period

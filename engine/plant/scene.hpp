@@ -212,6 +212,12 @@ enum class DispatchRule : std::uint8_t {
   kFifo,         // the one idle longest, ties by vehicle index
 };
 
+// How a fleet's vehicles share the aisles (docs/transport.md, "Traffic control").
+enum class TrafficControl : std::uint8_t {
+  kZones,  // every node and edge a zone that one vehicle holds at a time; a route reserved at once
+  kNone,   // no reservations: vehicles pass through each other
+};
+
 struct VehicleSpec {
   MotionLimits motion;
   double width_m = 1.0;
@@ -237,6 +243,7 @@ struct FleetSpec {
   std::uint32_t vehicles = 1;
   VehicleSpec vehicle;
   DispatchRule dispatch = DispatchRule::kNearestIdle;
+  TrafficControl traffic = TrafficControl::kZones;
   std::vector<PathNodeIndex> stops;
   std::vector<FleetLeg> legs;  // stops x stops, row: from
   const FleetLeg& leg(std::uint32_t from, std::uint32_t to) const {

@@ -20,10 +20,16 @@ import json, sys
 fleet = json.load(open(sys.argv[1]))["fleets"][0]
 assert fleet["id"] == "AGV" and fleet["vehicles"] == len(fleet["by_vehicle"]) == 2
 for row in [fleet] + fleet["by_vehicle"]:
-    total = sum(row[k]["mean"] for k in ("loaded_travel", "empty_travel", "handling", "idle"))
+    total = sum(row[k]["mean"] for k in ("loaded_travel", "empty_travel", "driving_home",
+                                          "waiting_for_zone", "handling", "idle"))
     assert abs(total - 1) < 1e-9, total
 assert fleet["orders"]["mean"] == sum(v["orders"]["mean"] for v in fleet["by_vehicle"])
 assert fleet["order_lead_time_mean_s"]["n"] == 4
+# Congestion: a row per zone of the network, its 9 nodes then its 10 edges.
+zones = json.load(open(sys.argv[1]))["zones"]
+assert len(zones) == 19 and zones[0]["zone"] == "node GOODS_IN", zones[0]
+assert zones[9]["zone"] == "edge GOODS_IN-MILLS", zones[9]
+assert all(z["waits"]["n"] == 4 and z["wait_s"]["mean"] >= 0 for z in zones)
 PY
 
 # broken FROM TO: the bundled cell with the first FROM replaced by TO, as bad.yaml.
@@ -82,5 +88,34 @@ expect_error 2 "fleet.scenario.yaml:6:[0-9]+: field 'variants\[faster\].set.AGV.
 sed -i 's/AGV.vehicle.top_speed: 2/AGV.vehicles: 0/' "$work/fleet.scenario.yaml"
 expect_error 2 "fleet.scenario.yaml:6:[0-9]+: field 'variants\[faster\].set.AGV.vehicles'.*from 1 to" \
   -- sweep "$work/fleet.scenario.yaml" --reps 2
+
+# traffic: takes zones or none; anything else, or an unknown key, names file, line and field.
+broken "    dispatch: nearest_idle" "    dispatch: nearest_idle
+    traffic: lanes"
+expect_error 2 "bad.yaml:$(( $(line_of "dispatch: nearest_idle") + 1 )):[0-9]+: field 'fleets\[0\].traffic'.*expected 'zones' or 'none', found 'lanes'" \
+  -- run "$work/bad.yaml"
+broken "    dispatch: nearest_idle" "    dispatch: nearest_idle
+    traffic_control: zones"
+expect_error 2 "bad.yaml:$(( $(line_of "dispatch: nearest_idle") + 1 )):[0-9]+: field 'fleets\[0\].traffic_control'" \
+  -- run "$work/bad.yaml"
+
+# Two vehicles each loaded for the node the other stands on: a deadlock, exit 3, with the
+# vehicles in the JSON, the CSV and on stderr.
+jam="$root/tests/plant/scenes/agv_deadlock.yaml"
+expect_error 3 "a cycle of vehicles each waiting for a zone the next holds, AGV:2 -> AGV:1 -> AGV:2" \
+  -- run "$jam" --reps 2 --json "$work/jam.json" --csv "$work/jam.csv"
+grep -qF "AGV:2 at node B, loaded, waits for node A held by AGV:1" "$work/err" && pass ||
+  fail "the deadlock on stderr does not say where the vehicles stand and wait"
+/usr/bin/python3 - "$work/jam.json" <<'PY' && pass || fail "the vehicle deadlock in the JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["schema"] == "linetwin.run/4"
+assert d["deadlocked_replications"] == 2
+first = d["deadlocks"][0]
+assert first["kind"] == "cycle" and first["elements"] == [], first
+assert [(v["fleet"], v["vehicle"], v["parts"]) for v in first["vehicles"]] == [("AGV", 2, 1), ("AGV", 1, 1)]
+PY
+grep -q '^deadlock,r0:AGV:2,parts_held,1,,,,1$' "$work/jam.csv" && pass ||
+  fail "the CSV lacks the deadlocked vehicles"
 
 finish_checks "transport CLI"

@@ -25,6 +25,8 @@ double travel_s() {
   return kLength / kSpeed + kSpeed / (2 * kAccel) + kSpeed / (2 * kDecel);
 }
 
+// Without traffic control: the home A is also a stop (docs/transport.md, "Why it cannot
+// deadlock"); the crossing and the grid in transport_zone_test.cpp reserve zones.
 std::string fleet_yaml(int vehicles, const std::string& dispatch = "nearest_idle") {
   return "paths:\n"
          "  nodes: [{id: A, x_m: 0, y_m: 0}, {id: B, x_m: 20, y_m: 0}]\n"
@@ -35,6 +37,7 @@ std::string fleet_yaml(int vehicles, const std::string& dispatch = "nearest_idle
          "    vehicles: " +
          std::to_string(vehicles) + "\n    dispatch: " + dispatch +
          "\n"
+         "    traffic: none\n"
          "    vehicle: {max_speed_m_per_s: 1.5, acceleration_m_per_s2: 0.5,\n"
          "              deceleration_m_per_s2: 0.5, width_m: 1, load_time: 5s, unload_time: 5s}\n";
 }
@@ -96,26 +99,33 @@ TEST_CASE("one vehicle serving two stations in a loop delivers what its cycle sa
   // (at most one at OP20 and one in B20) once.
   CHECK(v.orders >= 2 * parts);
   CHECK(v.orders <= 2 * parts + 2);
-  CHECK(v.loaded_travel + v.empty_travel + v.handling + v.idle == doctest::Approx(1.0));
+  CHECK(v.loaded_travel + v.empty_travel + v.driving_home + v.waiting_for_zone + v.handling +
+            v.idle ==
+        doctest::Approx(1.0));
   // The only empty trip is the one at 20 + T; the vehicle is never idle after 10 s.
   CHECK(v.empty_travel == doctest::Approx(t / 36000.0).epsilon(1e-9));
   CHECK(v.idle == doctest::Approx(10.0 / 36000.0).epsilon(1e-9));
 }
 
 TEST_CASE("a second vehicle keeps the station going while the first drives back") {
-  // OP10 (p = 20 s) at A ships to a sink at B; a vehicle that has delivered waits at B. The first
-  // order (made at 20 s) is loaded at A by a vehicle at home and delivered at 30 + T.
-  //  - One vehicle: the second order (45 s) waits for it to come back empty from B; it is loaded
-  //    at 50 + T and delivered at 60 + 2T. OP10's next part (done at 70 + T) is ready before the
-  //    vehicle is free (60 + 2T, as T > 10), so from then on it does round trips of R = 5 + T +
-  //    5 + T: deliveries at 60 + 2T + (k - 1) R.
-  //  - Two vehicles: the second order (45 s) goes to the vehicle still at home, delivered at
-  //    55 + T; from the third (70 s) on, each order goes to the vehicle idle at B (the other is
-  //    under way), which drives T empty and loads: OP10 restarts every p + 5 + T, deliveries at
-  //    80 + 2T + (k - 2)(25 + T), each order delivered 2T + 10 after it was made (the first
-  //    two: T + 10). The vehicles take turns.
+  // OP10 (p = 20 s) at A ships to a sink at B. The first order (made at 20 s) is loaded at A by a
+  // vehicle parked at home there and delivered at 30 + T.
+  //  - One vehicle: the second order (45 s) is queued while it unloads at B; it drives back
+  //    empty and loads it at 50 + T, delivered at 60 + 2T. OP10's next part (done at 70 + T) is
+  //    ready before the vehicle is free (60 + 2T, as T > 10), so from then on it does round trips
+  //    of R = 5 + T + 5 + T: deliveries at 60 + 2T + (k - 1) R.
+  //  - Two vehicles: a vehicle with no order after delivering drives home to A and parks there.
+  //    Each order is made when OP10 finishes, at 20 + 25k (p plus the 5 s of loading, which
+  //    begins at once: a vehicle is always parked at A then), and the vehicle that took the one
+  //    before is still away (5 + T + 5 + T = 10 + 2T > 25 s), so the two take turns, and each
+  //    order is delivered 10 + T after it was made: deliveries at 30 + T + 25k. No vehicle ever
+  //    drives empty to a pick-up; each drives home T and loaded T in every 50 s.
+  // Home is OP10's pick-up point, so zone reservations could deadlock here (docs/transport.md,
+  // "Why it cannot deadlock"): these vehicles drive without them.
   const double t = travel_s();
   REQUIRE(t > 10.0);
+  REQUIRE(10.0 + 2 * t > 25.0);
+  REQUIRE(10.0 + 2 * t < 50.0);
   const double round_trip = kLoad + t + kUnload + t;
   const double end = 36000.0;
 
@@ -125,7 +135,7 @@ TEST_CASE("a second vehicle keeps the station going while the first drives back"
   for (const std::string dispatch : {"nearest_idle", "fifo"}) {
     CAPTURE(dispatch);
     const ReplicationResult two = simulate(shuttle_line(2, dispatch));
-    const std::uint64_t parts = 2 + completions(80 + 2 * t, 25.0 + t, end);
+    const std::uint64_t parts = completions(30 + t, 25.0, end);
     CHECK(two.parts_completed == parts);
     REQUIRE(two.fleets.size() == 1);
     const FleetResult& fleet = two.fleets[0];
@@ -133,23 +143,23 @@ TEST_CASE("a second vehicle keeps the station going while the first drives back"
     CHECK(fleet.vehicles[0].orders == (parts + 1) / 2);
     CHECK(fleet.vehicles[1].orders == parts / 2);
     CHECK(fleet.fleet.orders == parts);
-    const double n = static_cast<double>(parts);
-    CHECK(fleet.order_lead_time_mean_s ==
-          doctest::Approx((n * (2 * t + 10) - 2 * t) / n).epsilon(1e-12));
-    // Each vehicle drives loaded T in every two cycles; the start and end shift this by a part.
-    CHECK(fleet.fleet.loaded_travel == doctest::Approx(t / (2 * (25 + t))).epsilon(1e-2));
-    CHECK(fleet.fleet.empty_travel == doctest::Approx(t / (2 * (25 + t))).epsilon(1e-2));
+    CHECK(fleet.order_lead_time_mean_s == doctest::Approx(10 + t).epsilon(1e-12));
+    // Loaded T and home T in every 50 s; the start and end shift this by a part.
+    CHECK(fleet.fleet.loaded_travel == doctest::Approx(t / 50).epsilon(1e-2));
+    CHECK(fleet.fleet.driving_home == doctest::Approx(t / 50).epsilon(1e-2));
+    CHECK(fleet.fleet.empty_travel == 0.0);
+    CHECK(fleet.fleet.waiting_for_zone == 0.0);
   }
 }
 
 TEST_CASE("a warm-up restarts the fleet's counters") {
-  // Two vehicles as above, deliveries after the third every 25 + T: those after 1000 s count.
+  // Two vehicles as above, deliveries every 25 s from 30 + T: those after 1000 s count.
   const double t = travel_s();
   std::string yaml = shuttle_line(2);
   yaml.replace(yaml.find("run: {duration: 36000s}"), 23, "run: {duration: 9000s, warmup: 1000s}");
   const ReplicationResult r = simulate(yaml);
   const std::uint64_t parts =
-      completions(80 + 2 * t, 25.0 + t, 10000.0) - completions(80 + 2 * t, 25.0 + t, 1000.0);
+      completions(30 + t, 25.0, 10000.0) - completions(30 + t, 25.0, 1000.0);
   CHECK(r.parts_completed == parts);
   CHECK(r.fleets[0].fleet.orders == parts);
 }

@@ -175,6 +175,17 @@ void DeadlockWatch::look_for_cycle(Line& line, ElementIndex start) {
   line.update_attention();
 }
 
+void DeadlockWatch::vehicles_stuck(Line& line, std::vector<DeadlockResult::Vehicle> cycle) {
+  if (found()) return;
+  DeadlockResult result;
+  result.time_s = line.kernel.now();
+  result.cycle = true;
+  result.parts_in_line = line.statistics.parts_in_line();
+  result.vehicles = std::move(cycle);
+  report_ = std::move(result);
+  line.update_attention();
+}
+
 // Whether the line has run dry: every source but an unlimited supply has released its last order
 // and holds none back. What is left in a dry line is left over (components for bodies that were
 // never ordered, a batch short of its minimum), not stuck: the line did all it was given.

@@ -1,7 +1,7 @@
 // The deadlock watch of a line run: finds the instant the line can no longer move, so that a run
 // reports a deadlock instead of a plausible low throughput.
 //
-// Two kinds are found, each at the event that makes it:
+// Three kinds are found, each at the event that makes it:
 //  - a cycle of elements each blocked on the next: a station whose every server holds a finished
 //    part refused by a full buffer (or another such station, or a conveyor whose head waits)
 //    whose only takers are such stations, and so on round. Only a station's last server blocking
@@ -13,7 +13,10 @@
 //    always has something under way, and is never reported. Nor is a line that has run dry (its
 //    order sources have released their last order): what is left there is left over.
 //
-// Both checks are out of line and cost the event path a counter comparison on the events that
+//  - a cycle of vehicles, each waiting for a zone of the path network that the next one holds:
+//    TransportFlow finds it when the last of them begins to wait, and hands it here.
+//
+// The checks are out of line and cost the event path a counter comparison on the events that
 // leave a station idle or blocked.
 #pragma once
 
@@ -51,6 +54,8 @@ class DeadlockWatch {
     if (cycles_possible_) [[unlikely]]
       look_for_cycle(line, conveyor);
   }
+  // Vehicles that each wait for a zone the next one holds, in the cycle's order.
+  void vehicles_stuck(Line& line, std::vector<DeadlockResult::Vehicle> cycle);
   // The end of an event that may have left nothing under way.
   void after_event(Line& line);
 

@@ -32,6 +32,8 @@ enum class RunEvent : std::uint16_t {
   kWarmupEnd,
   // Vehicles (TransportFlow). The target is the vehicle, across fleets: the end of its leg.
   kVehicleLegEnd,
+  // Zones (TransportFlow): the vehicle's body has left the next zone of its route.
+  kZoneRelease,
 };
 
 // Whether an event of this kind can move a part by itself. The others (stops, arrivals that may be
@@ -46,6 +48,7 @@ constexpr bool moves_parts(RunEvent kind) {
     case RunEvent::kConveyorEntry:
     case RunEvent::kCardFreed:
     case RunEvent::kVehicleLegEnd:
+    case RunEvent::kZoneRelease:
       return true;
     case RunEvent::kArrival:
     case RunEvent::kFailure:

@@ -80,6 +80,7 @@ void check_events(const StateStream& io, const Scene& scene, const Line& line) {
       case RunEvent::kWarmupEnd:
         return;
       case RunEvent::kVehicleLegEnd:  // states of runs with fleets are refused (refuse_fleets)
+      case RunEvent::kZoneRelease:
         break;
     }
     require(false, "a kind of event the run has");

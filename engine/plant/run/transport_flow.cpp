@@ -1,5 +1,8 @@
 #include "plant/run/transport_flow.hpp"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cassert>
 #include <limits>
 #include <utility>
@@ -25,7 +28,11 @@ void TransportFlow::build(const Scene& scene, std::uint64_t seed, std::uint32_t 
     vehicle.fleet = f;
     vehicles_.insert(vehicles_.end(), spec.vehicles, vehicle);
   }
-  if (!fleets_.empty()) reserved_.assign(scene.buffers().size(), 0);
+  if (fleets_.empty()) return;
+  reserved_.assign(scene.buffers().size(), 0);
+  const std::size_t zones = zone_count(*scene.paths());
+  zones_ = ZoneReservations(zones, vehicles_.size());
+  congestion_.assign(zones, ZoneResult{});
 }
 
 bool TransportFlow::has_room(const Line& line, const Link& to) const {
@@ -55,21 +62,7 @@ void TransportFlow::make_order(Line& line, const TransportLink& link, const Link
   if (to.type == ElementType::kBuffer) ++reserved_[to.index];
   const TransportOrder order{holder, link, to, line.kernel.now(), Part{}};
   FleetRun& fleet = fleets_[link.fleet];
-  const FleetSpec& spec = *fleet.spec;
-  // The idle vehicle with the smallest key; a strict comparison keeps the lowest index on ties.
-  std::uint32_t chosen = kNoOperator;
-  double best = std::numeric_limits<double>::infinity();
-  for (std::uint32_t v = fleet.first_vehicle; v < fleet.first_vehicle + spec.vehicles; ++v) {
-    const VehicleRun& vehicle = vehicles_[v];
-    if (vehicle.task != VehicleTask::kIdle) continue;
-    const double key = spec.dispatch == DispatchRule::kNearestIdle
-                           ? spec.travel(vehicle.stop, link.pick_up)
-                           : vehicle.since_s;
-    if (key < best) {
-      best = key;
-      chosen = v;
-    }
-  }
+  const std::uint32_t chosen = choose(fleet, order);
   if (chosen == kNoOperator) {
     fleet.queued.push_back(order);
     return;
@@ -77,48 +70,194 @@ void TransportFlow::make_order(Line& line, const TransportLink& link, const Link
   assign(line, chosen, order);
 }
 
-void TransportFlow::assign(Line& line, std::uint32_t v, const TransportOrder& order) {
-  VehicleRun& vehicle = vehicles_[v];
-  vehicle.order = order;
-  set_off(line, v, order.link.pick_up);
-  begin(line, v, VehicleTask::kEmptyTravel,
-        fleets_[vehicle.fleet].spec->travel(vehicle.stop, order.link.pick_up));
+std::uint32_t TransportFlow::choose(const FleetRun& fleet, const TransportOrder& order) const {
+  const FleetSpec& spec = *fleet.spec;
+  const ZoneHolder at_pick_up = spec.traffic == TrafficControl::kZones
+                                    ? zones_.holder(zone_of_node(spec.stops[order.link.pick_up]))
+                                    : kNoZoneHolder;
+  // The idle vehicle with the smallest key; a strict comparison keeps the lowest index on ties.
+  std::uint32_t chosen = kNoOperator;
+  double best = std::numeric_limits<double>::infinity();
+  for (std::uint32_t v = fleet.first_vehicle; v < fleet.first_vehicle + spec.vehicles; ++v) {
+    const VehicleRun& vehicle = vehicles_[v];
+    if (vehicle.task != VehicleTask::kIdle) continue;
+    if (at_pick_up != kNoZoneHolder && at_pick_up != v) continue;
+    const double key = spec.dispatch == DispatchRule::kNearestIdle
+                           ? spec.travel(vehicle.stop, order.link.pick_up)
+                           : vehicle.since_s;
+    if (key < best) {
+      best = key;
+      chosen = v;
+    }
+  }
+  return chosen;
 }
 
-void TransportFlow::set_off(const Line& line, std::uint32_t v, std::uint32_t to) {
-  VehicleRun& vehicle = vehicles_[v];
-  const bool was_parked = std::exchange(vehicle.parked, false);
-  if (tracks_.empty()) return;
-  const FleetSpec& spec = *fleets_[vehicle.fleet].spec;
-  const PathNetwork& network = *scene_->paths();
-  const double now = line.kernel.now();
-  VehicleTrack& track = tracks_[v].track;
-  if (was_parked) track.stand(now, spec.stops[vehicle.stop], network);
-  if (to == vehicle.stop) return;  // it loads where it stands
-  const FleetLeg& leg = spec.leg(vehicle.stop, to);
-  track.drive(now, leg.route, leg.profile, network);
-}
-
-void TransportFlow::record_tracks() {
-  tracks_.clear();
-  for (const VehicleRun& vehicle : vehicles_) {
-    const FleetRun& fleet = fleets_[vehicle.fleet];
-    tracks_.push_back({.fleet = vehicle.fleet,
-                       .vehicle = static_cast<std::uint32_t>(tracks_.size() - fleet.first_vehicle),
-                       .width_m = fleet.spec->vehicle.width_m,
-                       .length_m = fleet.spec->vehicle.length_m,
-                       .track = {}});
+void TransportFlow::dispatch_queued(Line& line) {
+  for (FleetRun& fleet : fleets_) {
+    for (auto order = fleet.queued.begin(); order != fleet.queued.end();) {
+      const std::uint32_t chosen = choose(fleet, *order);
+      if (chosen == kNoOperator) {
+        ++order;
+        continue;
+      }
+      const TransportOrder taken = *order;
+      order = fleet.queued.erase(order);
+      assign(line, chosen, taken);
+    }
   }
 }
 
-void TransportFlow::begin(Line& line, std::uint32_t v, VehicleTask task, double duration_s) {
+bool TransportFlow::take_queued(Line& line, std::uint32_t v) {
+  FleetRun& fleet = fleets_[vehicles_[v].fleet];
+  const bool zoned = fleet.spec->traffic == TrafficControl::kZones;
+  for (auto order = fleet.queued.begin(); order != fleet.queued.end(); ++order) {
+    const ZoneHolder at =
+        zoned ? zones_.holder(zone_of_node(fleet.spec->stops[order->link.pick_up])) : kNoZoneHolder;
+    if (at != kNoZoneHolder && at != v) continue;
+    const TransportOrder taken = *order;
+    fleet.queued.erase(order);
+    assign(line, v, taken);
+    return true;
+  }
+  return false;
+}
+
+void TransportFlow::assign(Line& line, std::uint32_t v, const TransportOrder& order) {
+  VehicleRun& vehicle = vehicles_[v];
+  vehicle.order = order;
+  if (zoned(vehicle)) {
+    // The pick-up node is the vehicle's from now on, so that no other vehicle is sent there
+    // meanwhile (docs/transport.md, "Why it cannot deadlock").
+    const FleetSpec& spec = *fleets_[vehicle.fleet].spec;
+    [[maybe_unused]] const bool held =
+        zones_.try_reserve(std::vector<ZoneIndex>{zone_of_node(spec.stops[order.link.pick_up])}, v);
+    assert(held && "choose() sends a vehicle only to a pick-up node it can hold");
+  }
+  travel(line, v, order.link.pick_up, VehicleTask::kEmptyTravel);
+}
+
+void TransportFlow::switch_task(Line& line, std::uint32_t v, VehicleTask task) {
   VehicleRun& vehicle = vehicles_[v];
   const double now = line.kernel.now();
   vehicle.task_s[static_cast<int>(vehicle.task)] += now - vehicle.since_s;
   vehicle.task = task;
   vehicle.since_s = now;
-  if (task != VehicleTask::kIdle)
-    line.kernel.schedule_in(duration_s, event(RunEvent::kVehicleLegEnd, v));
+}
+
+void TransportFlow::begin(Line& line, std::uint32_t v, VehicleTask task, double duration_s) {
+  switch_task(line, v, task);
+  line.kernel.schedule_in(duration_s, event(RunEvent::kVehicleLegEnd, v));
+}
+
+void TransportFlow::travel(Line& line, std::uint32_t v, std::uint32_t to, VehicleTask task) {
+  VehicleRun& vehicle = vehicles_[v];
+  vehicle.travel_to = to;
+  vehicle.travel_task = task;
+  if (!zoned(vehicle)) {
+    depart(line, v);
+    return;
+  }
+  const FleetSpec& spec = *fleets_[vehicle.fleet].spec;
+  vehicle.zones =
+      route_zones(*scene_->paths(), spec.leg(vehicle.stop, to).route, spec.stops[vehicle.stop]);
+  if (zones_.try_reserve(vehicle.zones.zones, v)) {
+    depart(line, v);
+    return;
+  }
+  // It waits where it stands, keeping its node (or in the depot, holding none).
+  vehicle.waited_zone = zones_.first_blocked(vehicle.zones.zones, v);
+  switch_task(line, v, VehicleTask::kWaitingForZone);
+  zones_.wait(v, vehicle.zones.zones);
+  const std::vector<ZoneHolder> cycle = zones_.wait_cycle(v);
+  if (!cycle.empty()) report_cycle(line, cycle);
+}
+
+void TransportFlow::depart(Line& line, std::uint32_t v) {
+  VehicleRun& vehicle = vehicles_[v];
+  const FleetSpec& spec = *fleets_[vehicle.fleet].spec;
+  const FleetLeg& leg = spec.leg(vehicle.stop, vehicle.travel_to);
+  const double now = line.kernel.now();
+  const double arrival_s = now + leg.profile.total_time_s();
+  const bool was_parked = std::exchange(vehicle.parked, false);
+  if (!tracks_.empty()) {
+    VehicleTrack& track = tracks_[v].track;
+    const PathNetwork& network = *scene_->paths();
+    if (was_parked) track.stand(now, spec.stops[vehicle.stop], network);
+    if (vehicle.travel_to != vehicle.stop) track.drive(now, leg.route, leg.profile, network);
+  }
+  switch_task(line, v, vehicle.travel_task);
+  if (zoned(vehicle)) {
+    // Each zone goes back at the instant the body has left it (zone_release_past_m); zones not
+    // left before the arrival go back then, but for the last node, where the vehicle stands.
+    const double past_m = zone_release_past_m(spec.vehicle.length_m, spec.vehicle.width_m);
+    vehicle.release_s.clear();
+    vehicle.next_release = 0;
+    for (double end_m : vehicle.zones.end_m) {
+      const double at_s = now + leg.profile.time_at(end_m + past_m);
+      if (!(end_m + past_m < leg.profile.total_length_m()) || !(at_s < arrival_s)) break;
+      vehicle.release_s.push_back(at_s);
+    }
+    if (!vehicle.release_s.empty())
+      line.kernel.schedule_at(vehicle.release_s.front(), event(RunEvent::kZoneRelease, v));
+  }
+  line.kernel.schedule_at(arrival_s, event(RunEvent::kVehicleLegEnd, v));
+}
+
+void TransportFlow::release_zones(std::uint32_t v, std::size_t end) {
+  VehicleRun& vehicle = vehicles_[v];
+  for (; vehicle.next_release < end; ++vehicle.next_release)
+    zones_.release(vehicle.zones.zones[vehicle.next_release], v);
+}
+
+void TransportFlow::on_zone_release(Line& line, std::uint32_t v) {
+  VehicleRun& vehicle = vehicles_[v];
+  const double now = line.kernel.now();
+  std::size_t end = vehicle.next_release;
+  while (end < vehicle.release_s.size() && vehicle.release_s[end] <= now)
+    ++end;
+  release_zones(v, end);
+  // One pending release per vehicle: the next zone's, at its own instant.
+  if (end < vehicle.release_s.size())
+    line.kernel.schedule_at(vehicle.release_s[end], event(RunEvent::kZoneRelease, v));
+  admit_waiters(line);
+}
+
+void TransportFlow::admit_waiters(Line& line) {
+  zones_.admit_waiters(served_);
+  const double now = line.kernel.now();
+  for (ZoneHolder v : served_) {
+    ZoneResult& zone = congestion_[vehicles_[v].waited_zone];
+    ++zone.waits;
+    zone.wait_s += now - vehicles_[v].since_s;
+    depart(line, v);
+  }
+  // A pick-up node given back lets an idle vehicle take the orders queued for it.
+  dispatch_queued(line);
+}
+
+void TransportFlow::arrive(Line& line, std::uint32_t v) {
+  VehicleRun& vehicle = vehicles_[v];
+  vehicle.stop = vehicle.travel_to;
+  if (!zoned(vehicle)) return;
+  // Everything but the node it stands on, then to the waiters first, in their order.
+  release_zones(v, vehicle.zones.zones.size() - 1);
+  admit_waiters(line);
+}
+
+void TransportFlow::park(Line& line, std::uint32_t v) {
+  VehicleRun& vehicle = vehicles_[v];
+  vehicle.parked = true;
+  if (!tracks_.empty()) tracks_[v].track.park(line.kernel.now());
+  switch_task(line, v, VehicleTask::kIdle);
+  if (!zoned(vehicle)) {
+    take_queued(line, v);
+    return;
+  }
+  // Off the aisles it holds no zone: its node goes back, to the waiters first, and the orders
+  // queued go to idle vehicles (this one among them).
+  release_zones(v, vehicle.zones.zones.size());
+  admit_waiters(line);
 }
 
 void TransportFlow::on_leg_end(Line& line, std::uint32_t v) {
@@ -127,22 +266,20 @@ void TransportFlow::on_leg_end(Line& line, std::uint32_t v) {
   const FleetSpec& spec = *fleet.spec;
   switch (vehicle.task) {
     case VehicleTask::kEmptyTravel:
-      vehicle.stop = vehicle.order.link.pick_up;
+      arrive(line, v);
       begin(line, v, VehicleTask::kLoading, spec.vehicle.load_time.sample(fleet.load_rng));
       return;
     case VehicleTask::kLoading: {
-      // The vehicle is under way before the station it unblocks hands over its next part, which
-      // may make an order of its own.
+      // The vehicle is under way (or waits for its zones) before the station it unblocks hands
+      // over its next part, which may make an order of its own.
       const Holder holder = vehicle.order.holder;
       vehicle.order.part = line.flow.take_from(line, holder);
-      set_off(line, v, vehicle.order.link.drop_off);
-      begin(line, v, VehicleTask::kLoadedTravel,
-            spec.travel(vehicle.order.link.pick_up, vehicle.order.link.drop_off));
+      travel(line, v, vehicle.order.link.drop_off, VehicleTask::kLoadedTravel);
       line.flow.release(line, holder);
       return;
     }
     case VehicleTask::kLoadedTravel:
-      vehicle.stop = vehicle.order.link.drop_off;
+      arrive(line, v);
       begin(line, v, VehicleTask::kUnloading, spec.vehicle.unload_time.sample(fleet.unload_rng));
       return;
     case VehicleTask::kUnloading: {
@@ -151,24 +288,65 @@ void TransportFlow::on_leg_end(Line& line, std::uint32_t v) {
       ++vehicle.orders;
       ++fleet.delivered;
       fleet.lead_time_sum_s += line.kernel.now() - vehicle.order.created_s;
-      // The next order first: the delivery may free places that make orders of their own.
-      if (!fleet.queued.empty()) {
-        assign(line, v, fleet.queued.pop_front());
-      } else {
-        begin(line, v, VehicleTask::kIdle, 0.0);
-      }
+      // The next order first: the delivery may free places that make orders of their own, which
+      // a vehicle without one, standing here, may take. One left without drives home (stop 0)
+      // to park, or parks where it is if that is home.
+      if (!take_queued(line, v)) switch_task(line, v, VehicleTask::kIdle);
       if (to.type == ElementType::kBuffer) --reserved_[to.index];
       [[maybe_unused]] const bool taken = line.flow.offer(line, to, part);
       assert(taken && "a place was reserved");
       // A part that passed straight through to a station leaves its reserved place free.
       if (to.type == ElementType::kBuffer && !line.flow.waiting(to.element).empty())
         admit(line, line.buffers.at(to.index));
+      if (vehicle.task != VehicleTask::kIdle) return;
+      if (vehicle.stop == 0) {
+        park(line, v);
+      } else {
+        travel(line, v, 0, VehicleTask::kDrivingHome);
+      }
       return;
     }
+    case VehicleTask::kDrivingHome:
+      arrive(line, v);
+      park(line, v);
+      return;
     case VehicleTask::kIdle:
+    case VehicleTask::kWaitingForZone:
       break;
   }
-  assert(false && "an idle vehicle has no leg to end");
+  assert(false && "an idle or waiting vehicle has no leg to end");
+}
+
+void TransportFlow::report_cycle(Line& line, const std::vector<ZoneHolder>& cycle) {
+  const PathNetwork& network = *scene_->paths();
+  std::vector<DeadlockResult::Vehicle> stuck;
+  auto name = [&](ZoneHolder v) {
+    const FleetRun& fleet = fleets_[vehicles_[v].fleet];
+    return fmt::format("{}:{}", fleet.spec->id, v - fleet.first_vehicle + 1);
+  };
+  for (std::size_t i = 0; i < cycle.size(); ++i) {
+    const ZoneHolder v = cycle[i];
+    const ZoneHolder next = cycle[(i + 1) % cycle.size()];
+    const VehicleRun& vehicle = vehicles_[v];
+    const FleetRun& fleet = fleets_[vehicle.fleet];
+    // The first zone of its route that the next vehicle in the cycle holds.
+    ZoneIndex zone = 0;
+    for (ZoneIndex z : zones_.wanted(v)) {
+      if (zones_.holder(z) == next) {
+        zone = z;
+        break;
+      }
+    }
+    const bool loaded = vehicle.travel_task == VehicleTask::kLoadedTravel;
+    stuck.push_back(
+        {.fleet = vehicle.fleet,
+         .vehicle = v - fleet.first_vehicle,
+         .parts = loaded ? 1U : 0U,
+         .state = fmt::format("{} at {}, {}, waits for {} held by {}", name(v),
+                              zone_name(network, zone_of_node(fleet.spec->stops[vehicle.stop])),
+                              loaded ? "loaded" : "empty", zone_name(network, zone), name(next))});
+  }
+  line.deadlocks.vehicles_stuck(line, std::move(stuck));
 }
 
 void TransportFlow::reset(double now) {
@@ -182,9 +360,11 @@ void TransportFlow::reset(double now) {
     fleet.delivered = 0;
     fleet.lead_time_sum_s = 0.0;
   }
+  std::fill(congestion_.begin(), congestion_.end(), ZoneResult{});
 }
 
 void TransportFlow::write(double now, ReplicationResult& r) const {
+  r.zones = congestion_;
   for (const FleetRun& fleet : fleets_) {
     FleetResult result;
     for (std::uint32_t v = fleet.first_vehicle; v < fleet.first_vehicle + fleet.spec->vehicles;
@@ -197,20 +377,28 @@ void TransportFlow::write(double now, ReplicationResult& r) const {
             vehicle.task_s[t] + (t == static_cast<int>(vehicle.task) ? now - vehicle.since_s : 0.0);
         total_s += task_s[t];
       }
+      // A wait still under way counts as one, for the time so far.
+      if (vehicle.task == VehicleTask::kWaitingForZone) {
+        ++r.zones[vehicle.waited_zone].waits;
+        r.zones[vehicle.waited_zone].wait_s += now - vehicle.since_s;
+      }
       const double scale = total_s > 0.0 ? 1.0 / total_s : 0.0;
+      auto share = [&](VehicleTask t) { return task_s[static_cast<int>(t)] * scale; };
       VehicleResult shares;
-      shares.idle = task_s[static_cast<int>(VehicleTask::kIdle)] * scale;
-      shares.empty_travel = task_s[static_cast<int>(VehicleTask::kEmptyTravel)] * scale;
-      shares.loaded_travel = task_s[static_cast<int>(VehicleTask::kLoadedTravel)] * scale;
-      shares.handling = (task_s[static_cast<int>(VehicleTask::kLoading)] +
-                         task_s[static_cast<int>(VehicleTask::kUnloading)]) *
-                        scale;
+      shares.idle = share(VehicleTask::kIdle);
+      shares.empty_travel = share(VehicleTask::kEmptyTravel);
+      shares.loaded_travel = share(VehicleTask::kLoadedTravel);
+      shares.driving_home = share(VehicleTask::kDrivingHome);
+      shares.waiting_for_zone = share(VehicleTask::kWaitingForZone);
+      shares.handling = share(VehicleTask::kLoading) + share(VehicleTask::kUnloading);
       shares.orders = vehicle.orders;
       result.vehicles.push_back(shares);
       const double n = fleet.spec->vehicles;
       result.fleet.idle += shares.idle / n;
       result.fleet.empty_travel += shares.empty_travel / n;
       result.fleet.loaded_travel += shares.loaded_travel / n;
+      result.fleet.driving_home += shares.driving_home / n;
+      result.fleet.waiting_for_zone += shares.waiting_for_zone / n;
       result.fleet.handling += shares.handling / n;
       result.fleet.orders += shares.orders;
     }
@@ -218,6 +406,18 @@ void TransportFlow::write(double now, ReplicationResult& r) const {
         fleet.delivered > 0 ? fleet.lead_time_sum_s / static_cast<double>(fleet.delivered)
                             : std::numeric_limits<double>::quiet_NaN();
     r.fleets.push_back(std::move(result));
+  }
+}
+
+void TransportFlow::record_tracks() {
+  tracks_.clear();
+  for (const VehicleRun& vehicle : vehicles_) {
+    const FleetRun& fleet = fleets_[vehicle.fleet];
+    tracks_.push_back({.fleet = vehicle.fleet,
+                       .vehicle = static_cast<std::uint32_t>(tracks_.size() - fleet.first_vehicle),
+                       .width_m = fleet.spec->vehicle.width_m,
+                       .length_m = fleet.spec->vehicle.length_m,
+                       .track = {}});
   }
 }
 

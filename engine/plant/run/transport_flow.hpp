@@ -7,32 +7,45 @@
 // buffer, and the order is made when a place comes free. Either way the station stays blocked,
 // holding its part, until a vehicle has loaded it. An order goes to an idle vehicle chosen by the
 // fleet's dispatch rule, or waits in the fleet's queue, first come first served; a vehicle that
-// has delivered takes the next queued order or waits where it is.
+// has delivered takes the next queued order or drives home and parks there, off the aisles.
 //
 // Each leg of an order (empty travel, loading, loaded travel, unloading) ends with one event at
-// its exact time: travel times come from the fleet's table of motion-profile times, loading and
-// unloading times from the fleet's own random streams. Vehicles do not reserve aisles yet: they
-// may pass through each other (docs/transport.md says what they do not do).
+// its exact time: travel times come from the fleet's table of motion-profile routes, loading and
+// unloading times from the fleet's own random streams. Under zone traffic control (the default)
+// an order goes only to a vehicle that can hold its pick-up node from then on; a vehicle sets off
+// only once it holds every zone of its route (ZoneReservations), waits where it stands otherwise,
+// and gives each zone back with one event at the instant its body has left it; a cycle of
+// vehicles waiting for each other is a deadlock, reported when it closes (docs/transport.md,
+// "Traffic control").
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <vector>
 
-#include "core/fifo_queue.hpp"
 #include "core/random_stream.hpp"
 #include "plant/replication_result.hpp"
 #include "plant/run/flow_types.hpp"
 #include "plant/run/routing.hpp"
 #include "plant/run/vehicle_tracks.hpp"
 #include "plant/scene.hpp"
+#include "transport/zone_reservations.hpp"
 
 namespace linetwin::line_run {
 
 struct Line;
 struct BufferRun;
 
-enum class VehicleTask : std::uint8_t { kIdle, kEmptyTravel, kLoading, kLoadedTravel, kUnloading };
-inline constexpr int kVehicleTasks = 5;
+enum class VehicleTask : std::uint8_t {
+  kIdle,
+  kEmptyTravel,
+  kLoading,
+  kLoadedTravel,
+  kUnloading,
+  kDrivingHome,
+  kWaitingForZone,
+};
+inline constexpr int kVehicleTasks = 7;
 
 struct TransportOrder {
   Holder holder;  // the station server that holds the part until it is loaded
@@ -54,6 +67,8 @@ class TransportFlow {
   void admit(Line& line, BufferRun& buffer);
   // The end of vehicle `vehicle`'s current leg (RunEvent::kVehicleLegEnd).
   void on_leg_end(Line& line, std::uint32_t vehicle);
+  // Vehicle `vehicle`'s body has left the next zone of its route (RunEvent::kZoneRelease).
+  void on_zone_release(Line& line, std::uint32_t vehicle);
 
   void reset(double now);
   void write(double now, ReplicationResult& r) const;
@@ -74,27 +89,64 @@ class TransportFlow {
     bool parked =
         true;  // in the depot at its fleet's home, off the aisles (as every vehicle starts)
     TransportOrder order;
+    // The drive it is on or waits to begin: where to, as which task, and the route's zones with
+    // the instant each is given back (the next one at `next_release`).
+    std::uint32_t travel_to = 0;
+    VehicleTask travel_task = VehicleTask::kIdle;
+    RouteZones zones;
+    std::vector<double> release_s;
+    std::size_t next_release = 0;
+    ZoneIndex waited_zone = 0;  // while it waits: the zone that first blocked it
   };
   struct FleetRun {
     const FleetSpec* spec = nullptr;
     std::uint32_t first_vehicle = 0;
-    FifoQueue<TransportOrder> queued;
+    std::deque<TransportOrder> queued;  // in the order made
     RandomStream load_rng, unload_rng;
     std::uint64_t delivered = 0;
     double lead_time_sum_s = 0.0;
   };
 
   void make_order(Line& line, const TransportLink& link, const Link& to, const Holder& holder);
+  // The idle vehicle of the fleet that the dispatch rule gives `order`, or kNoOperator: none idle,
+  // or (under traffic control) its pick-up node held by another vehicle.
+  std::uint32_t choose(const FleetRun& fleet, const TransportOrder& order) const;
+  // Idle vehicles take the queued orders they may, in the order made (zones came free).
+  void dispatch_queued(Line& line);
+  // Vehicle `vehicle` has delivered: the first queued order it may take, else nothing (false).
+  bool take_queued(Line& line, std::uint32_t vehicle);
   void assign(Line& line, std::uint32_t vehicle, const TransportOrder& order);
+  // The vehicle's task from now on (its time so far counted to the one before); begin also ends
+  // the new task with a leg-end event `duration_s` from now (loading, unloading).
+  void switch_task(Line& line, std::uint32_t vehicle, VehicleTask task);
   void begin(Line& line, std::uint32_t vehicle, VehicleTask task, double duration_s);
   bool has_room(const Line& line, const Link& to) const;
-  // The vehicle sets off now from the stop where it stands to `to` (its track, when recorded).
-  void set_off(const Line& line, std::uint32_t vehicle, std::uint32_t to);
+  // The vehicle is to drive from where it stands (or is parked) to stop `to`, as `task`: it sets
+  // off now when it may, else waits for the zones of its route.
+  void travel(Line& line, std::uint32_t vehicle, std::uint32_t to, VehicleTask task);
+  // It holds its route's zones (under traffic control): it drives now.
+  void depart(Line& line, std::uint32_t vehicle);
+  // Its drive has ended at its destination.
+  void arrive(Line& line, std::uint32_t vehicle);
+  // Gives the zones of the vehicle's route back up to index `end`, from its next release.
+  void release_zones(std::uint32_t vehicle, std::size_t end);
+  // Zones were given back: the waiters that may drive now set off, in the order they waited.
+  void admit_waiters(Line& line);
+  // The vehicles of `cycle` each wait for a zone the next holds: a deadlock, to the watch.
+  void report_cycle(Line& line, const std::vector<ZoneHolder>& cycle);
+  // The vehicle parks in the depot at home, off the aisles, idle, and may take an order at once.
+  void park(Line& line, std::uint32_t vehicle);
+  bool zoned(const VehicleRun& vehicle) const {
+    return fleets_[vehicle.fleet].spec->traffic == TrafficControl::kZones;
+  }
 
   const Scene* scene_ = nullptr;
   std::vector<FleetRun> fleets_;
   std::vector<VehicleRun> vehicles_;
   std::vector<std::uint64_t> reserved_;  // per buffer: places reserved for parts on their way
+  ZoneReservations zones_;               // one table for every fleet on the network
+  std::vector<ZoneHolder> served_;       // admit_waiters' scratch
+  std::vector<ZoneResult> congestion_;   // per zone, in the observed period
   std::vector<TrackedVehicle> tracks_;   // per vehicle, when recorded; else empty
 };
 
