@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -120,6 +121,14 @@ bool contains(std::string_view list, std::string_view word) {
     at = end + 1;
   }
   return false;
+}
+
+// A literal as JSON-LD lets it be written: itself, a set of one (["x"]) or a value object
+// ({"@value": "x"}).
+const Json& literal(const Json& value) {
+  if (value.is_array() && value.size() == 1) return literal(value[0]);
+  if (value.is_object() && value.contains("@value")) return value["@value"];
+  return value;
 }
 
 // A value as a message shows it: objects and arrays by their kind, not their text.
@@ -307,6 +316,7 @@ class Checker {
       return;
     }
     quantitative_types_ = false;
+    undefined_extension_ = false;
     if (!j.contains("@context")) {
       problem(pointer,
               fmt::format("expected \"@context\": \"dtmi:dtdl:context;{}\"", options_.version));
@@ -344,9 +354,24 @@ class Checker {
       const std::string at = fmt::format("{}/{}", pointer, i);
       if (c.size() > kMaxUserDtmi) problem(at, "expected at most 2048 characters");
       if (c == kQuantitativeTypes) quantitative_types_ = true;
+      if (!c.starts_with("dtmi:dtdl:")) undefined_extension_ = true;
       if (is_v2() && c.starts_with("dtmi:dtdl:extension:"))
         problem(at, fmt::format("'{}' is a DTDL v3 language extension; not in DTDL v2", c));
       if (c.starts_with("dtmi:dtdl:context;")) problem(at, "expected the DTDL context once, first");
+    }
+  }
+
+  void nested_context(const Json& j, const std::string& pointer) {
+    const Members contexts =
+        j.is_array() ? members_of(j, pointer + "/@context") : Members{{&j, pointer + "/@context"}};
+    for (const auto& [c, at] : contexts) {
+      if (!c->is_string()) {
+        problem(at, fmt::format("expected a context's DTMI, found {}", quoted(*c)));
+      } else if (*c == kQuantitativeTypes) {
+        quantitative_types_ = true;
+      } else if (!c->get<std::string>().starts_with("dtmi:dtdl:")) {
+        undefined_extension_ = true;
+      }
     }
   }
 
@@ -382,6 +407,7 @@ class Checker {
       return std::nullopt;
     }
     std::optional<Kind> found;
+    std::optional<std::string> undefined_term;
     for (const std::string& name : names) {
       const auto rule = std::find_if(kClasses.begin(), kClasses.end(),
                                      [&](const ClassRule& r) { return r.type == name; });
@@ -402,14 +428,21 @@ class Checker {
           return std::nullopt;
         }
         semantic_type = name;
-      } else {
-        undefined_cotype = true;
+      } else if (!undefined_term) {
+        undefined_term = name;
       }
     }
     if (!found) {
       problem(pointer + "/@type",
               fmt::format("expected one of {}, found {}", listed(), quoted(type)));
+    } else if (undefined_term && !is_v2() && !undefined_extension_) {
+      problem(pointer + "/@type",
+              fmt::format("'{}' is no DTDL term: DTDL v3 takes an undefined co-type only with "
+                          "the context of the extension that defines it in @context",
+                          *undefined_term));
+      return std::nullopt;
     }
+    undefined_cotype = undefined_term.has_value();
     return found;
   }
 
@@ -418,6 +451,7 @@ class Checker {
   void common(const Json& j, const std::string& pointer, Kind kind, bool undefined_cotype) {
     const ClassRule& rule = rule_of(kind);
     for (const auto& [key, value] : j.items()) {
+      if (key == "@context") continue;
       if (kind == Kind::kCommand && key == "commandType" && !is_v2()) {
         problem(pointer + "/" + key,
                 "'commandType' is no property of a DTDL Command in v3 (it is DTDL v2's, "
@@ -457,9 +491,9 @@ class Checker {
                 "expected an id of your own: 'dtmi:dtdl:' and 'dtmi:standard:' are reserved");
       }
     }
-    if (j.contains("name")) name(j["name"], pointer + "/name");
+    if (j.contains("name")) name(literal(j["name"]), pointer + "/name");
     if (j.contains("comment")) {
-      const Json& comment = j["comment"];
+      const Json& comment = literal(j["comment"]);
       if (!comment.is_string()) {
         problem(pointer + "/comment", fmt::format("expected a string, found {}", quoted(comment)));
       } else if (comment.get<std::string>().size() > kMaxText) {
@@ -491,7 +525,8 @@ class Checker {
   }
 
   void localizable(const Json& j, const std::string& pointer, std::size_t limit) {
-    const auto check = [&](const Json& text, const std::string& at) {
+    const auto check = [&](const Json& value, const std::string& at) {
+      const Json& text = literal(value);
       if (!text.is_string()) {
         problem(at, fmt::format("expected a string, found {}", quoted(text)));
       } else if (text.get<std::string>().size() > limit) {
@@ -499,7 +534,7 @@ class Checker {
                                 options_.version, text.get<std::string>().size()));
       }
     };
-    if (j.is_object()) {
+    if (j.is_object() && !j.contains("@value")) {
       for (const auto& [language, text] : j.items())
         check(text, pointer + "/" + language);
     } else {
@@ -509,7 +544,7 @@ class Checker {
 
   bool boolean(const Json& j, const std::string& key, const std::string& pointer) {
     if (!j.contains(key)) return false;
-    if (!j[key].is_boolean()) {
+    if (!literal(j[key]).is_boolean()) {
       problem(pointer + "/" + key, fmt::format("expected true or false, found {}", quoted(j[key])));
       return false;
     }
@@ -529,6 +564,10 @@ class Checker {
       problem(pointer, fmt::format("expected {} (a JSON object), found {}", what, quoted(j)));
       return std::nullopt;
     }
+    // A context inside an interface adds to the top one's (an empty one adds nothing), for the
+    // element's own @type too.
+    if (j.contains("@context") && *allowed.begin() != Kind::kInterface)
+      nested_context(j["@context"], pointer);
     std::optional<std::string> semantic;
     bool undefined_cotype = false;
     const std::optional<Kind> kind = element_class(j, pointer, allowed, semantic, undefined_cotype);
@@ -537,41 +576,61 @@ class Checker {
     return Classified{*kind, semantic};
   }
 
-  // An array of named elements at j[key] (`required_items`: at least one), their names unique
-  // in it (`what`: "an Enum", ...), each passed to `each`.
+  using Members = std::vector<std::pair<const Json*, std::string>>;  // element, its pointer
+
+  static Members members_of(const Json& array, const std::string& pointer) {
+    Members out;
+    for (std::size_t i = 0; i < array.size(); ++i)
+      out.emplace_back(&array[i], fmt::format("{}/{}", pointer, i));
+    return out;
+  }
+
+  // The elements of the set at j[key] and their pointers: an array's, or the one object that
+  // JSON-LD lets a set of one be written as.
+  Members members(const Json& j, const std::string& key, const std::string& pointer) {
+    Members out;
+    if (!j.contains(key)) return out;
+    const Json& items = j[key];
+    const std::string at = pointer + "/" + key;
+    if (items.is_array()) {
+      out = members_of(items, at);
+    } else if (items.is_object()) {
+      out.emplace_back(&items, at);
+    } else {
+      problem(at, fmt::format("expected an array of elements, found {}", quoted(items)));
+    }
+    return out;
+  }
+
+  // The named elements of the set at j[key] (`required_items`: at least one), their names
+  // unique in it (`what`: "an Enum", ...), each passed to `each`.
   template <typename Each>
   void set_of(const Json& j, const std::string& key, const std::string& pointer,
               std::size_t v2_limit, bool required_items, std::string_view what, Each&& each) {
     if (!j.contains(key)) return;
-    const Json& items = j[key];
+    const Members items = members(j, key, pointer);
     const std::string at = pointer + "/" + key;
-    if (!items.is_array()) {
-      problem(at, fmt::format("expected an array, found {}", quoted(items)));
-      return;
-    }
-    unique_names(items, at, what);
+    unique_names(items, what);
     if (required_items && items.empty())
       problem(at, "expected at least one element (DTDL v2; v3 allows none)");
     if (is_v2() && items.size() > v2_limit) {
       problem(at, fmt::format("expected at most {} elements in DTDL v2, found {}", v2_limit,
                               items.size()));
     }
-    for (std::size_t i = 0; i < items.size(); ++i)
-      each(items[i], fmt::format("{}/{}", at, i));
+    for (const auto& [item, item_pointer] : items)
+      each(*item, item_pointer);
   }
 
-  // Names met twice in one set (`what`: "contents", "fields", ...).
-  void unique_names(const Json& items, const std::string& pointer, std::string_view what) {
-    if (!items.is_array()) return;
-    std::map<std::string, std::size_t> seen;
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      if (!items[i].is_object() || !items[i].contains("name") || !items[i]["name"].is_string())
-        continue;
-      const std::string n = items[i]["name"].get<std::string>();
-      if (const auto [it, fresh] = seen.emplace(n, i); !fresh) {
-        problem(fmt::format("{}/{}/name", pointer, i),
-                fmt::format("name '{}' is already that of {}/{}: expected names unique in {}", n,
-                            pointer, it->second, what));
+  // Names met twice in one set (`what`: "an Enum", ...).
+  void unique_names(const Members& items, std::string_view what) {
+    std::map<std::string, std::string> seen;  // name: the pointer of the first
+    for (const auto& [item, item_pointer] : items) {
+      if (!item->is_object() || !item->contains("name") || !(*item)["name"].is_string()) continue;
+      const std::string n = (*item)["name"].get<std::string>();
+      if (const auto [it, fresh] = seen.emplace(n, item_pointer); !fresh) {
+        problem(item_pointer + "/name",
+                fmt::format("name '{}' is already that of {}: expected names unique in {}", n,
+                            it->second, what));
       }
     }
   }
@@ -600,28 +659,18 @@ class Checker {
     // Complex schemas named in the interface's schemas, which its contents may refer to (an
     // interface cannot use those of one it extends or one that holds it as a Component).
     std::map<std::string, Kind> local_schemas;
-    if (j.contains("schemas")) {
-      const Json& schemas = j["schemas"];
-      if (!schemas.is_array()) {
-        problem(pointer + "/schemas", fmt::format("expected an array, found {}", quoted(schemas)));
-      } else {
-        for (std::size_t i = 0; i < schemas.size(); ++i) {
-          const Json& s = schemas[i];
-          const std::string at = fmt::format("{}/schemas/{}", pointer, i);
-          if (!s.is_object() || !s.contains("@id") || !s["@id"].is_string()) {
-            problem(at, "expected a complex schema (Array, Enum, Map or Object) with an @id");
-            continue;
-          }
-          const std::optional<Kind> kind = schema_kind(s);
-          if (kind) local_schemas.emplace(s["@id"].get<std::string>(), *kind);
-        }
+    const Members schemas = members(j, "schemas", pointer);
+    for (const auto& [s, at] : schemas) {
+      if (!s->is_object() || !s->contains("@id") || !(*s)["@id"].is_string()) {
+        problem(at, "expected a complex schema (Array, Enum, Map or Object) with an @id");
+        continue;
       }
+      if (const std::optional<Kind> kind = schema_kind(*s))
+        local_schemas.emplace((*s)["@id"].get<std::string>(), *kind);
     }
     std::swap(local_schemas_, local_schemas);
-    if (j.contains("schemas") && j["schemas"].is_array()) {
-      for (std::size_t i = 0; i < j["schemas"].size(); ++i)
-        complex_schema(j["schemas"][i], fmt::format("{}/schemas/{}", pointer, i), 1, false);
-    }
+    for (const auto& [s, at] : schemas)
+      complex_schema(*s, at, 1, false);
     if (j.contains("extends")) {
       const Json& extends = j["extends"];
       const std::string at = pointer + "/extends";
@@ -652,23 +701,14 @@ class Checker {
         one(extends, at);
       }
     }
-    if (j.contains("contents")) {
-      const Json& contents = j["contents"];
-      if (!contents.is_array()) {
-        problem(pointer + "/contents",
-                fmt::format("expected an array, found {}", quoted(contents)));
-      } else {
-        unique_names(contents, pointer + "/contents", "an interface's contents");
-        for (std::size_t i = 0; i < contents.size(); ++i) {
-          const std::string at = fmt::format("{}/contents/{}", pointer, i);
-          content(contents[i], at, info);
-          if (contents[i].is_object() && contents[i].contains("name") &&
-              contents[i]["name"].is_string())
-            info.contents.push_back({contents[i]["name"].get<std::string>(), at});
-        }
-        info.elements = count_elements(contents);
-      }
-    }
+    // Contents count against limits with those of the interfaces it extends (second pass).
+    set_of(j, "contents", pointer, std::numeric_limits<std::size_t>::max(), false,
+           "an interface's contents", [&](const Json& c, const std::string& at) {
+             content(c, at, info);
+             if (c.is_object() && c.contains("name") && c["name"].is_string())
+               info.contents.push_back({c["name"].get<std::string>(), at});
+           });
+    if (j.contains("contents")) info.elements = count_elements(j["contents"]);
     std::swap(local_schemas_, local_schemas);
     interfaces_.emplace(id, std::move(info));
   }
@@ -794,7 +834,7 @@ class Checker {
     boolean(j, "writable", pointer);
     std::optional<std::int64_t> max;
     if (j.contains("maxMultiplicity")) {
-      const Json& m = j["maxMultiplicity"];
+      const Json& m = literal(j["maxMultiplicity"]);
       if (!m.is_number_integer() || m.get<std::int64_t>() < 1 ||
           (is_v2() && m.get<std::int64_t>() > kV2MaxMultiplicity)) {
         problem(pointer + "/maxMultiplicity",
@@ -805,12 +845,12 @@ class Checker {
       }
     }
     if (j.contains("minMultiplicity")) {
-      const Json& m = j["minMultiplicity"];
+      const Json& m = literal(j["minMultiplicity"]);
       if (!m.is_number_integer() || m.get<std::int64_t>() != 0)
         problem(pointer + "/minMultiplicity", fmt::format("expected 0, found {}", quoted(m)));
     }
     if (j.contains("target")) {
-      const Json& t = j["target"];
+      const Json& t = literal(j["target"]);
       if (!t.is_string()) {
         problem(pointer + "/target",
                 fmt::format("expected an interface's DTMI, found {}", quoted(t)));
@@ -1103,6 +1143,8 @@ class Checker {
   std::map<std::string_view, std::string_view> semantic_types_;
   std::string file_;
   bool quantitative_types_ = false;  // the current top interface's @context has the extension
+  // ... has a context that DTDL does not define, whose terms DTDL v3 then lets co-type elements.
+  bool undefined_extension_ = false;
   std::map<std::string, Kind> local_schemas_;
   std::map<std::string, InterfaceInfo> interfaces_;
   std::map<std::string, std::size_t> file_order_;

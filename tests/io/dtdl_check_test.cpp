@@ -151,9 +151,26 @@ TEST_CASE("DTDL check: @type of each element, and the properties each class has"
   CHECK(has(one_problem({model(R"({"@type": "Telemetry", "name": "a", "schema": "double",
                                    "writable": true})")}),
             "/contents/0/writable: 'writable' is no property of a DTDL Telemetry"));
-  // An undefined co-type lets an element carry properties DTDL does not define.
-  CHECK(check({model(R"({"@type": ["Property", "Commercial"], "name": "a", "schema": "double",
-                         "brand": "Acme"})")})
+  // An undefined co-type lets an element carry properties DTDL does not define: in v2 always, in
+  // v3 only with the context of the extension that defines it.
+  const std::string commercial = R"({"@type": ["Property", "Commercial"], "name": "a",
+                                     "schema": "double", "brand": "Acme"})";
+  CHECK(check({model(commercial, 2)}, 2).problems.empty());
+  CHECK(has(one_problem({model(commercial, 3)}),
+            "/contents/0/@type: 'Commercial' is no DTDL term: DTDL v3 takes an undefined "
+            "co-type only with the context of the extension"));
+  std::string extended = model(commercial, 3);
+  extended.replace(extended.find("\"dtmi:dtdl:context;3\""), 21,
+                   "[\"dtmi:dtdl:context;3\", \"dtmi:com:example:commercial;1\"]");
+  CHECK(check({extended}).problems.empty());
+}
+
+TEST_CASE("DTDL check: JSON-LD's other spellings of sets and literals") {
+  // A set of one written as the element itself, a literal as a set of one or a value object.
+  CHECK(check({R"({"@context": "dtmi:dtdl:context;3", "@id": "dtmi:example:A;1",
+                   "@type": "Interface", "displayName": ["A"],
+                   "contents": {"@type": "Property", "name": {"@value": "p"}, "schema": "double",
+                                "writable": [true]}})"})
             .problems.empty());
 }
 
