@@ -118,18 +118,17 @@ std::optional<FlowArrow> place_flow_arrow(const ElementPlacement& from,
   const auto at = [&](float along) { return glm::vec3(a + along * d, z); };
   const float yaw = std::atan2(d.y, d.x);
   FlowArrow arrow;
-  arrow.start = at(start_at) + glm::vec3(0, 0, kFlowArrowThicknessM);
-  arrow.head_base = at(start_at + shaft_length) + glm::vec3(0, 0, kFlowArrowThicknessM);
-  arrow.tip = at(end_at) + glm::vec3(0, 0, kFlowArrowThicknessM);
+  arrow.start = at(start_at);
+  arrow.head_base = at(start_at + shaft_length);
+  arrow.tip = at(end_at);
   const glm::mat4 turned_at_start = glm::rotate(
       glm::translate(glm::mat4(1.0f), at(start_at + shaft_length / 2)), yaw, glm::vec3(0, 0, 1));
   arrow.shaft_to_world =
-      glm::scale(turned_at_start,
-                 glm::vec3(std::max(shaft_length, 1e-4f), kFlowArrowWidthM, kFlowArrowThicknessM));
+      glm::scale(turned_at_start, glm::vec3(std::max(shaft_length, 1e-4f), kFlowArrowWidthM, 1.0f));
   arrow.head_to_world =
       glm::scale(glm::rotate(glm::translate(glm::mat4(1.0f), at(start_at + shaft_length)), yaw,
                              glm::vec3(0, 0, 1)),
-                 glm::vec3(head_length, kFlowHeadWidthM, kFlowArrowThicknessM));
+                 glm::vec3(head_length, kFlowHeadWidthM, 1.0f));
   return arrow;
 }
 

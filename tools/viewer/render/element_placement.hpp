@@ -52,14 +52,13 @@ struct ElementPlacement {
 enum class FootprintFit : std::uint8_t { kKeepProportions, kStretch };
 
 // A material-flow arrow on the floor from one element's box to another's: a shaft (for the unit
-// box of make_box_mesh({1, 1, 1})) and a head (make_arrow_head_mesh()), flat slabs just above the
-// floor so that models hide them where they stand in front.
+// quad of make_floor_quad_mesh()) and a head (make_arrow_head_mesh()), flat just above the floor
+// so that models hide them where they stand in front.
 inline constexpr float kFlowArrowWidthM = 0.4f;
 inline constexpr float kFlowHeadWidthM = 1.0f;
 inline constexpr float kFlowHeadLengthM = 1.0f;
 inline constexpr float kFlowArrowGapM = 0.2f;    // between an element's box and the arrow's ends
 inline constexpr float kFlowArrowLiftM = 0.02f;  // above the floor grid
-inline constexpr float kFlowArrowThicknessM = 0.02f;
 struct FlowArrow {
   glm::mat4 shaft_to_world{1.0f};
   glm::mat4 head_to_world{1.0f};

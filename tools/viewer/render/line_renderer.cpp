@@ -107,6 +107,7 @@ TriangleMesh make_floor_grid(const Box3& layout) {
 
 LineRenderer::LineRenderer()
     : program_(kVertexShader, kFragmentShader),
+      arrow_shaft_(make_floor_quad_mesh()),
       arrow_head_(make_arrow_head_mesh()),
       default_models_dir_(default_models_dir()) {}
 
@@ -215,9 +216,9 @@ void LineRenderer::draw(const LineView& view, const OrbitCamera& camera, glm::iv
   box.draw(markers_);
   stats_.triangles += markers_.size() * box.triangle_count();
   ++stats_.draw_calls;
-  box.draw(arrow_shafts_);
+  arrow_shaft_.draw(arrow_shafts_);
   arrow_head_.draw(arrow_heads_);
-  stats_.triangles += arrow_shafts_.size() * box.triangle_count() +
+  stats_.triangles += arrow_shafts_.size() * arrow_shaft_.triangle_count() +
                       arrow_heads_.size() * arrow_head_.triangle_count();
   stats_.draw_calls += 2;
 

@@ -67,6 +67,7 @@ class LineRenderer {
   ModelLibrary library_;
   GlProgram program_;
   std::optional<GpuMesh> grid_;
+  GpuMesh arrow_shaft_;
   GpuMesh arrow_head_;
   std::filesystem::path default_models_dir_;
   std::vector<ModelId> model_of_element_;

@@ -2,10 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <initializer_list>
 
 #include <glm/common.hpp>
-#include <glm/geometric.hpp>
 
 namespace linetwin::viewer {
 
@@ -51,28 +49,20 @@ TriangleMesh make_box_mesh(glm::vec3 size) {
   return mesh;
 }
 
-TriangleMesh make_arrow_head_mesh() {
-  // The top and bottom triangles and the three sides of the prism, each face with its own
-  // corners so that it shades flat.
-  const glm::vec3 back_right{0.0f, -0.5f, 0.0f};
-  const glm::vec3 back_left{0.0f, 0.5f, 0.0f};
-  const glm::vec3 tip{1.0f, 0.0f, 0.0f};
-  const glm::vec3 up{0.0f, 0.0f, 1.0f};
+TriangleMesh make_floor_quad_mesh() {
   TriangleMesh mesh;
-  const auto face = [&](std::initializer_list<glm::vec3> corners, glm::vec3 normal) {
-    const auto first = static_cast<std::uint32_t>(mesh.positions.size());
-    for (const glm::vec3& corner : corners) {
-      mesh.positions.push_back(corner);
-      mesh.normals.push_back(normal);
-    }
-    for (std::uint32_t k = 1; k + 1 < corners.size(); ++k)
-      mesh.indices.insert(mesh.indices.end(), {first, first + k, first + k + 1});
-  };
-  face({back_right, back_left, tip}, {0, 0, -1});
-  face({back_right + up, tip + up, back_left + up}, {0, 0, 1});
-  face({back_left, back_right, back_right + up, back_left + up}, {-1, 0, 0});
-  face({back_right, tip, tip + up, back_right + up}, glm::normalize(glm::vec3(0.5f, -1.0f, 0.0f)));
-  face({tip, back_left, back_left + up, tip + up}, glm::normalize(glm::vec3(0.5f, 1.0f, 0.0f)));
+  mesh.positions = {
+      {-0.5f, -0.5f, 0.0f}, {0.5f, -0.5f, 0.0f}, {0.5f, 0.5f, 0.0f}, {-0.5f, 0.5f, 0.0f}};
+  mesh.normals.assign(4, glm::vec3(0, 0, 1));
+  mesh.indices = {0, 1, 2, 0, 2, 3};
+  return mesh;
+}
+
+TriangleMesh make_arrow_head_mesh() {
+  TriangleMesh mesh;
+  mesh.positions = {{0.0f, -0.5f, 0.0f}, {1.0f, 0.0f, 0.0f}, {0.0f, 0.5f, 0.0f}};
+  mesh.normals.assign(3, glm::vec3(0, 0, 1));
+  mesh.indices = {0, 1, 2};
   return mesh;
 }
 

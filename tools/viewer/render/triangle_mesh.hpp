@@ -29,8 +29,11 @@ struct TriangleMesh {
 // An axis-aligned box of the given size standing on z = 0, centred on x = y = 0, with flat
 // normals (24 vertices, 12 triangles): the fallback for a missing model, status markers, parts.
 TriangleMesh make_box_mesh(glm::vec3 size);
-// A flow arrow's head: a flat triangular prism one unit long (x, from its back at x = 0 to its tip
-// at x = 1), one wide (y) and one high (z, from 0), wound counter-clockwise seen from outside.
+// Flat shapes on z = 0, facing up (counter-clockwise seen from above), for a flow arrow: a unit
+// square centred on x = y = 0 (its shaft), and a triangle one unit long and wide from its back at
+// x = 0 to its tip at x = 1 (its head). Flat, so that thousands of arrows cost a few triangles
+// each.
+TriangleMesh make_floor_quad_mesh();
 TriangleMesh make_arrow_head_mesh();
 
 }  // namespace linetwin::viewer
