@@ -3,7 +3,7 @@
 # the example sweep's HTML report with headless chromium, so that the screenshots in docs/ always
 # show what the current code draws (CI runs this script; nobody takes them by hand). One image per panel, each with only that panel open over the 3D view of
 # the car final-assembly scene at 10:30 on its first Monday (37,800 s, mid-shift), plus one with
-# the usual panels.
+# the usual panels and one with none (the layout: default models, names and flow arrows).
 #
 # Usage: tools/doc-screenshots.sh [BIN_DIR] [OUT_DIR]
 #   BIN_DIR defaults to build-release/bin, OUT_DIR to docs/images. Without a display it runs
@@ -30,6 +30,7 @@ selected=T30_door_cockpit
 # IMAGE NAME -> --panels list
 shots=(
   "overview:controls,kpi,states,inspector,events,legend"
+  "layout:none"
   "controls:controls"
   "kpi:kpi"
   "states:states"
