@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include <fmt/format.h>
+
 // Headers and libraries of one build: the layer links bullet-float64 (engine/CMakeLists.txt).
 static_assert(sizeof(btScalar) == sizeof(double), "linetwin uses Bullet's double build");
 
@@ -209,6 +211,20 @@ std::vector<AuditedObstacle> element_obstacles(const Scene& scene) {
     obstacles.push_back({.id = element.id, .footprint = element_footprint(scene, element)});
   }
   return obstacles;
+}
+
+std::vector<AuditedVehicle> audited_vehicles(const Scene& scene,
+                                             std::span<const TrackedVehicle> tracks) {
+  std::vector<AuditedVehicle> vehicles;
+  vehicles.reserve(tracks.size());
+  for (const TrackedVehicle& tracked : tracks) {
+    vehicles.push_back(
+        {.id = fmt::format("{}#{}", scene.fleets()[tracked.fleet].id, tracked.vehicle + 1),
+         .track = &tracked.track,
+         .length_m = tracked.length_m,
+         .width_m = tracked.width_m});
+  }
+  return vehicles;
 }
 
 CollisionAuditResult audit_collisions(std::span<const AuditedVehicle> vehicles,

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "plant/run/vehicle_tracks.hpp"
 #include "plant/scene.hpp"
 #include "transport/vehicle_track.hpp"
 
@@ -66,6 +67,12 @@ struct CollisionAuditResult {
 FloorBox element_footprint(const Scene& scene, const Element& element);
 // Every element of the scene as an obstacle, in scene order.
 std::vector<AuditedObstacle> element_obstacles(const Scene& scene);
+
+// A line run's vehicles as the audit names them ("FLEET#1" for a fleet's first vehicle, numbered
+// from 1 as the results number them), each with its track and footprint; `tracks` must outlive
+// the result's use.
+std::vector<AuditedVehicle> audited_vehicles(const Scene& scene,
+                                             std::span<const TrackedVehicle> tracks);
 
 // Audits the vehicles' tracks against each other and the obstacles. Throws std::invalid_argument
 // for a rate that is not positive and finite or a vehicle without a track (the caller's mistake:

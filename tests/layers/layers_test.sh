@@ -6,8 +6,8 @@
 #    using live (side by side), and a layer using physics or physics using a layer other than
 #    core, transport and plant;
 #  - programs that only simulate link neither libmosquitto (the live layer) nor HDF5 (the
-#    recording layer), while linetwin, which records and subscribes, links both: proof that the
-#    check below sees them.
+#    recording layer) nor Bullet (physics), while linetwin, which records, subscribes and audits,
+#    links all of them (Bullet's double build only): proof that the check below sees them.
 # Usage: layers_test.sh SOURCE_DIR LINETWIN HEADLESS_PROGRAM...
 set -u
 root=$1
@@ -51,8 +51,17 @@ for library in libmosquitto libhdf5; do
   needs "$linetwin" | grep -q "^$library" && pass \
     || fail "linetwin does not load $library: the check cannot see it ($(needs "$linetwin" | tr '\n' ' '))"
 done
+# Bullet (the physics layer) likewise: linetwin, which audits, loads the double build and never
+# the float one; the programs that only simulate load neither. LINETWIN_PHYSICS=1 in the
+# environment says the build has the layer.
+if [ "${LINETWIN_PHYSICS:-0}" = 1 ]; then
+  needs "$linetwin" | grep -q "^libBulletCollision-float64" && pass \
+    || fail "linetwin does not load Bullet's double build: the check cannot see it"
+  needs "$linetwin" | grep -qE "^lib(BulletCollision|LinearMath)\.so" \
+    && fail "linetwin loads Bullet's float build: $(needs "$linetwin" | tr '\n' ' ')" || pass
+fi
 for program in "$@"; do
-  loaded=$(needs "$program" | grep -E '^(libmosquitto|libhdf5)' | tr '\n' ' ')
+  loaded=$(needs "$program" | grep -E '^(libmosquitto|libhdf5|libBullet|libLinearMath)' | tr '\n' ' ')
   [ -z "$loaded" ] && pass || fail "$(basename "$program") simulates only, yet loads $loaded"
 done
 

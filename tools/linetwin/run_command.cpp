@@ -1,9 +1,12 @@
 // `linetwin run SCENE`: simulate a scene, replications in parallel, KPIs with 95% confidence
 // intervals, as a table, JSON and CSV. Also one replication alone (--replication), that
 // replication saved at a time (--save-state, --at) and continued from there (--from-state), its
-// snapshot at a time (--snapshot, --at), and replications that start from a snapshot
-// (--from-snapshot: "what-if from now", docs/snapshots.md).
+// snapshot at a time (--snapshot, --at), replications that start from a snapshot
+// (--from-snapshot: "what-if from now", docs/snapshots.md), and each replication's collision
+// audit (--collision-audit, docs/physics.md).
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -11,6 +14,8 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -19,11 +24,15 @@
 #include "experiment/replications.hpp"
 #include "io/replication_report.hpp"
 #include "io/results_report.hpp"
+#include "io/run_object.hpp"
 #include "io/scene_file.hpp"
 #include "io/snapshot_file.hpp"
 #include "plant/line_run.hpp"
 #include "progress_bar.hpp"
 #include "recording/simulation_recording.hpp"
+#if LINETWIN_PHYSICS
+#include "physics/collision_audit.hpp"
+#endif
 
 namespace linetwin::cli {
 namespace {
@@ -43,6 +52,7 @@ struct RunOptions {
   std::string record_path;
   std::string record_interval = "15min";
   std::optional<double> trajectory_rate_hz;
+  std::optional<double> collision_audit_hz;
   std::optional<std::uint32_t> replication;
   std::string save_state_path;
   std::optional<std::string> at;
@@ -161,6 +171,96 @@ ReplicationResult continue_from_state(const Scene& scene, const RunOptions& opti
   return run.run_to_end();
 }
 
+#if LINETWIN_PHYSICS
+struct ReplicationAudit {
+  std::uint32_t replication = 0;
+  CollisionAuditResult result;
+};
+
+// The collision audit of each replication: the replication run again with its vehicles' tracks
+// recorded (the results are the same bytes with tracks on or off), then audited, on as many
+// threads as the replications ran on. Results are kept by replication, so the report is the same
+// whatever the thread count.
+std::vector<ReplicationAudit> audit_replications(const Scene& scene,
+                                                 const ExperimentSettings& settings,
+                                                 const std::vector<std::uint32_t>& replications,
+                                                 double rate_hz, const CancelFlag* cancel) {
+  std::vector<ReplicationAudit> audits(replications.size());
+  std::vector<std::exception_ptr> failures(replications.size());
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i = next++; i < replications.size(); i = next++) {
+      try {
+        if (cancel != nullptr && cancel->load()) throw RunCancelled();
+        LineRun line(scene, settings.seed, replications[i], settings.run);
+        line.cancel_on(cancel);
+        line.record_vehicle_tracks();
+        line.run_to_end();
+        const std::vector<AuditedVehicle> vehicles = audited_vehicles(scene, line.vehicle_tracks());
+        audits[i] = {.replication = replications[i],
+                     .result = audit_collisions(vehicles, element_obstacles(scene),
+                                                {.rate_hz = rate_hz, .until_s = line.end_time()})};
+      } catch (...) {
+        failures[i] = std::current_exception();
+      }
+    }
+  };
+  const std::size_t threads = std::min<std::size_t>(
+      replications.size(),
+      settings.threads != 0 ? settings.threads : std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::jthread> pool;
+  for (std::size_t t = 1; t < threads; ++t)
+    pool.emplace_back(work);
+  work();
+  pool.clear();  // joins
+  for (const std::exception_ptr& failure : failures) {
+    if (failure) std::rethrow_exception(failure);
+  }
+  return audits;
+}
+
+// The `collision_audit` section of the run's JSON (docs/results-format.md).
+nlohmann::ordered_json audit_json(double rate_hz, const std::vector<ReplicationAudit>& audits) {
+  nlohmann::ordered_json by_replication = nlohmann::ordered_json::array();
+  for (const ReplicationAudit& audit : audits) {
+    nlohmann::ordered_json contacts = nlohmann::ordered_json::array();
+    for (const CollisionContact& contact : audit.result.contacts) {
+      contacts.push_back({{"time_s", contact.time_s},
+                          {"bodies", {contact.body_a, contact.body_b}},
+                          {"x_m", contact.x_m},
+                          {"y_m", contact.y_m}});
+    }
+    by_replication.push_back({{"replication", audit.replication},
+                              {"checks", audit.result.checks},
+                              {"contacts", contacts}});
+  }
+  return {{"rate_hz", rate_hz}, {"replications", by_replication}};
+}
+
+// The contacts on stderr, at most `kListed` of them (the JSON holds all); whether there were any.
+bool report_contacts(const std::vector<ReplicationAudit>& audits) {
+  constexpr std::size_t kListed = 20;
+  std::size_t contacts = 0;
+  std::size_t with_contacts = 0;
+  std::string listed;
+  for (const ReplicationAudit& audit : audits) {
+    with_contacts += audit.result.contacts.empty() ? 0 : 1;
+    for (const CollisionContact& contact : audit.result.contacts) {
+      if (contacts++ < kListed) {
+        listed += fmt::format("  replication {}, t = {:.2f} s: {} and {} at ({:.2f}, {:.2f}) m\n",
+                              audit.replication, contact.time_s, contact.body_a, contact.body_b,
+                              contact.x_m, contact.y_m);
+      }
+    }
+  }
+  if (contacts == 0) return false;
+  if (contacts > kListed) listed += fmt::format("  ... and {} more\n", contacts - kListed);
+  fmt::print(stderr, "linetwin: the collision audit found {} contacts in {} of {} replications\n{}",
+             contacts, with_contacts, audits.size(), listed);
+  return true;
+}
+#endif
+
 int run_command(const RunOptions& options, const CancelFlag* cancel) {
   check_one_stdout({{"--json", options.json_path},
                     {"--csv", options.csv_path},
@@ -189,6 +289,17 @@ int run_command(const RunOptions& options, const CancelFlag* cancel) {
       throw InputError({options.scene, 0, 0, "--trajectory-rate"},
                        "expected a scene with vehicles (fleets:), whose poses to record; this "
                        "one has none");
+    }
+  }
+  if (options.collision_audit_hz) {
+#if !LINETWIN_PHYSICS
+    throw InputError({"", 0, 0, "--collision-audit"},
+                     "expected a linetwin built with the physics layer (Bullet); this one was "
+                     "built with -DLINETWIN_PHYSICS=OFF");
+#endif
+    if (scene.fleets().empty()) {
+      throw InputError({options.scene, 0, 0, "--collision-audit"},
+                       "expected a scene with vehicles (fleets:) to audit; this one has none");
     }
   }
   check_distinct_outputs({{"--json", options.json_path},
@@ -240,6 +351,15 @@ int run_command(const RunOptions& options, const CancelFlag* cancel) {
     reps = run_replications(scene, settings);
   }
   progress.finish();  // clear the bar before anything is printed
+#if LINETWIN_PHYSICS
+  std::vector<ReplicationAudit> audits;
+  if (options.collision_audit_hz) {
+    std::vector<std::uint32_t> replications;
+    for (const ReplicationResult& rep : reps)
+      replications.push_back(rep.replication);
+    audits = audit_replications(scene, settings, replications, *options.collision_audit_hz, cancel);
+  }
+#endif
   const ExperimentSummary summary = summarize(reps);
   const RunReport report{scene, settings, summary};
 
@@ -262,9 +382,13 @@ int run_command(const RunOptions& options, const CancelFlag* cancel) {
                       settings.run, recording_settings);
   }
   if (!options.json_path.empty()) {
-    std::ostringstream text;
-    write_json(text, report);
-    write_whole(options.json_path, "--json", text.str());
+    // write_json's object, with the audit's section when there is one.
+    nlohmann::ordered_json run = run_object(report);
+#if LINETWIN_PHYSICS
+    if (options.collision_audit_hz)
+      run["collision_audit"] = audit_json(*options.collision_audit_hz, audits);
+#endif
+    write_whole(options.json_path, "--json", run.dump(2) + "\n");
   }
   if (!options.csv_path.empty()) {
     std::ostringstream text;
@@ -287,6 +411,16 @@ int run_command(const RunOptions& options, const CancelFlag* cancel) {
                             options.replications_json_path == "-" ||
                             options.replications_csv_path == "-";
   if (!options.quiet && !stdout_taken) write_table(std::cout, report);
+  bool failed = false;
+#if LINETWIN_PHYSICS
+  if (!options.quiet && !stdout_taken) {
+    for (const ReplicationAudit& audit : audits) {
+      fmt::print("replication {}: collision audit: {} checks, {} contacts\n", audit.replication,
+                 audit.result.checks, audit.result.contacts.size());
+    }
+  }
+  failed = report_contacts(audits);
+#endif
   if (!summary.deadlocks.empty()) {
     // Always on stderr, also with -q: a deadlocked line is never a plain result.
     std::ostringstream text;
@@ -295,9 +429,9 @@ int run_command(const RunOptions& options, const CancelFlag* cancel) {
                "linetwin: the line deadlocked in {} of {} replications; their KPIs are left "
                "out of the results\n{}",
                summary.deadlocks.size(), summary.replications, text.str());
-    return kExitLineFailed;
+    failed = true;
   }
-  return 0;
+  return failed ? kExitLineFailed : 0;
 }
 
 }  // namespace
@@ -340,6 +474,13 @@ Command add_run_command(CLI::App& app, const CancelFlag* cancel) {
                   "second, e.g. 5 (docs/recording-format.md)")
       ->check(finite_validator())
       ->check(CLI::Range(1e-6, 1000.0));
+  CLI::Option* audit =
+      run->add_option("--collision-audit", options->collision_audit_hz,
+                      "Check every replication's vehicles for contacts with each other and the "
+                      "elements' footprints this many times per simulated second while they "
+                      "move, e.g. 20 (docs/physics.md); exit status 3 on a contact")
+          ->check(finite_validator())
+          ->check(CLI::Range(1e-6, 1000.0));
   run->add_flag("-q,--quiet", options->quiet, "No table and no progress bar");
   run->add_option("--replication", options->replication,
                   "Run the one replication R (from 0), reported as --reps 1 but with that index");
@@ -373,6 +514,8 @@ Command add_run_command(CLI::App& app, const CancelFlag* cancel) {
   snapshot->excludes("--replications-csv")->excludes("--record");
   // A run from a snapshot starts anew: the recording replays a run from an empty line.
   from_snapshot->excludes(from)->excludes(save)->excludes(snapshot)->excludes("--record");
+  // The audit runs whole replications again from time zero.
+  audit->excludes(save)->excludes(snapshot)->excludes(from)->excludes(from_snapshot);
 
   return {run, [options, cancel] { return run_command(*options, cancel); }};
 }

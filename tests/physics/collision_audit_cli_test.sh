@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# linetwin run --collision-audit (docs/physics.md): tests/physics/scenes/aisle_cell.yaml audits
+# clean with as many checks as its drives and the rate say; the same cell with its supply moved
+# onto the aisle reports each pass through it, exit 3; replications audit alike on 1 and 2
+# threads; bad uses exit 2 saying why. With a third argument, "without-physics", it checks only
+# that a build without the layer refuses the audit.
+# Usage: collision_audit_cli_test.sh LINETWIN SOURCE_DIR [without-physics]
+set -u
+linetwin=$1
+root=$2
+# shellcheck source=../cli/cli_checks.sh
+source "$root/tests/cli/cli_checks.sh"
+
+if [ "${3:-}" = without-physics ]; then
+  expect_error 2 "field '--collision-audit': expected a linetwin built with the physics layer.*LINETWIN_PHYSICS=OFF" \
+    -- run "$root/scenes/agv_cell.yaml" --collision-audit 20
+  finish_checks "collision audit CLI without physics"
+fi
+
+aisle="$root/tests/physics/scenes/aisle_cell.yaml"
+"$linetwin" run "$aisle" --collision-audit 20 --json "$work/aisle.json" >"$work/out" 2>"$work/err"
+rc=$?
+[ "$rc" -eq 0 ] && pass || fail "the aisle cell exited $rc: $(cat "$work/err")"
+# One vehicle, so moving stretches are its drives: each 20 m from rest to rest at 1 m/s with 0.5
+# m/s² both ways, 22 s, so ceil(22 x 20) + 1 = 441 checks. It carries every order down the aisle
+# and comes back, two drives an order, give or take the one under way at the end (cut there).
+/usr/bin/python3 - "$work/aisle.json" "$work/out" <<'PY' && pass || fail "the aisle cell's checks do not add up"
+import json, re, sys
+run = json.load(open(sys.argv[1]))
+audit = run["collision_audit"]
+assert audit["rate_hz"] == 20 and len(audit["replications"]) == 1, audit
+rep = audit["replications"][0]
+assert rep["replication"] == 0 and rep["contacts"] == [], rep
+orders = run["fleets"][0]["orders"]["mean"]
+full, cut = divmod(rep["checks"], 441)
+assert 2 * orders - 1 <= full <= 2 * orders + 1, (rep["checks"], orders)
+printed = re.findall(r"^replication 0: collision audit: (\d+) checks, 0 contacts$",
+                     open(sys.argv[2]).read(), re.M)
+assert printed == [str(rep["checks"])], printed
+PY
+
+# The supply of blanks (1 m x 1 m) on the aisle at x = 10: every drive passes through it.
+sed 's/pose: {x: 10, y: -3}/pose: {x: 10, y: 0}/' "$aisle" >"$work/blocked.yaml"
+grep -q "pose: {x: 10, y: 0}" "$work/blocked.yaml" || fail "the aisle cell no longer has its supply at x = 10"
+"$linetwin" run "$work/blocked.yaml" --collision-audit 20 --json "$work/blocked.json" -q \
+  2>"$work/err"
+rc=$?
+[ "$rc" -eq 3 ] && pass || fail "a vehicle through the supply exited $rc, expected 3"
+grep -qE "^linetwin: the collision audit found [0-9]+ contacts in 1 of 1 replications" "$work/err" &&
+  pass || fail "no contacts reported on stderr: $(cat "$work/err")"
+grep -qE "^  replication 0, t = [0-9.]+ s: AGV#1 and blanks at \(" "$work/err" && pass ||
+  fail "the contact is not listed with its bodies: $(cat "$work/err")"
+# One contact a drive (each drive passes the supply once, and the vehicle never stops on it), at
+# the overlap of the supply's square and the vehicle's 1 m wide strip along y = 0.
+/usr/bin/python3 - "$work/blocked.json" <<'PY' && pass || fail "the contacts in the JSON are wrong"
+import json, sys
+run = json.load(open(sys.argv[1]))
+rep = run["collision_audit"]["replications"][0]
+contacts = rep["contacts"]
+orders = run["fleets"][0]["orders"]["mean"]
+assert 2 * orders - 1 <= len(contacts) <= 2 * orders + 2, (len(contacts), orders)
+for c in contacts:
+    assert c["bodies"] == ["AGV#1", "blanks"], c
+    assert 9.5 - 1e-9 <= c["x_m"] <= 10.5 + 1e-9 and -0.5 - 1e-9 <= c["y_m"] <= 0.5 + 1e-9, c
+times = [c["time_s"] for c in contacts]
+assert times == sorted(times) and len(set(times)) == len(times), times
+PY
+
+# Three replications audited alike on 1 and 2 threads, reported in their order.
+for threads in 1 2; do
+  "$linetwin" run "$aisle" --reps 3 --collision-audit 20 --threads $threads \
+    --json "$work/reps$threads.json" >"$work/reps$threads.out" 2>"$work/err"
+  rc=$?
+  [ "$rc" -eq 0 ] && pass || fail "three replications on $threads threads exited $rc: $(cat "$work/err")"
+done
+cmp -s "$work/reps1.json" "$work/reps2.json" && pass || fail "the audit differs on 1 and 2 threads"
+cmp -s "$work/reps1.out" "$work/reps2.out" && pass || fail "the printed audit differs on 1 and 2 threads"
+grep -cE "^replication [012]: collision audit: [0-9]+ checks, 0 contacts$" "$work/reps1.out" |
+  grep -qx 3 && pass || fail "not one audit line per replication: $(cat "$work/reps1.out")"
+
+# Bad uses: exit 2, saying why.
+expect_error 2 "--collision-audit.*expected a scene with vehicles \(fleets:\)" -- \
+  run "$root/scenes/balanced_line.yaml" --collision-audit 20
+expect_error 2 "collision-audit" -- run "$aisle" --collision-audit 0
+expect_error 2 "collision-audit" -- run "$aisle" --collision-audit nan
+expect_error 2 "excludes" -- run "$aisle" --collision-audit 20 --save-state "$work/s" --at 1h
+
+finish_checks "collision audit CLI"
