@@ -399,6 +399,32 @@ TEST_CASE("default models: each kind's model in assets/ is the kind's footprint,
   CHECK_FALSE(std::get<std::string>(missing).empty());
 }
 
+TEST_CASE("flow arrows: from box edge to box edge, the head at the element downstream") {
+  // Two stations 10 m apart along x (boxes 2 m long): the arrow runs from 1 m + the gap past the
+  // first centre to 1 m + the gap short of the second, its head the last kFlowHeadLengthM.
+  ElementView from;
+  ElementView to;
+  to.pose.x_m = 10.0;
+  const Box3 box = make_box_mesh({2.0f, 1.5f, 1.8f}).bounds();
+  const auto arrow = place_flow_arrow(place_element(from, box), place_element(to, box));
+  REQUIRE(arrow.has_value());
+  CHECK(arrow->start.x == doctest::Approx(1.0f + kFlowArrowGapM));
+  CHECK(arrow->tip.x == doctest::Approx(9.0f - kFlowArrowGapM));
+  CHECK(arrow->head_base.x == doctest::Approx(9.0f - kFlowArrowGapM - kFlowHeadLengthM));
+  CHECK(arrow->start.y == doctest::Approx(0.0f));
+  CHECK(arrow->tip.z == doctest::Approx(kFlowArrowLiftM));
+  // The shaft's unit quad, placed: its far corner is the head's base, half the width aside.
+  const glm::vec3 corner = glm::vec3(arrow->shaft_to_world * glm::vec4(0.5f, 0.5f, 0.0f, 1.0f));
+  CHECK(corner.x == doctest::Approx(arrow->head_base.x));
+  CHECK(corner.y == doctest::Approx(kFlowArrowWidthM / 2));
+  // The other way round, the arrow turns with the link; boxes that touch leave no room for one.
+  const auto back = place_flow_arrow(place_element(to, box), place_element(from, box));
+  REQUIRE(back.has_value());
+  CHECK(back->tip.x == doctest::Approx(1.0f + kFlowArrowGapM));
+  to.pose.x_m = 2.2;
+  CHECK_FALSE(place_flow_arrow(place_element(from, box), place_element(to, box)).has_value());
+}
+
 TEST_CASE("labels: placed without overlap, inside the frame, the higher priority first") {
   // Five labels 100 x 14 px whose first places overlap (anchors 40 px apart on one row): each
   // later one moves up a row, or below, or is left out.

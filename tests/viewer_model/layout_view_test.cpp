@@ -1,5 +1,5 @@
 // The view of a scene before any source speaks: poses and models from the scene file, stations
-// not yet known, everything else passive.
+// not yet known, everything else passive, and the links of the material flow.
 #include <doctest/doctest.h>
 
 #include "io/scene_file.hpp"
@@ -27,4 +27,11 @@ TEST_CASE("layout_view places every element of the scene with its model resolved
   CHECK(view.elements[*scene.find("OP20")].model.empty());
   CHECK(view.elements[*scene.find("B1")].capacity == 5);
   CHECK(view.elements[*scene.find("belt")].conveyor_length_m == 6.0);
+  // The flow's links, as the scene's `to:` gives them: blanks > OP10 > belt > B1 > OP20 > shipped.
+  const char* const chain[] = {"blanks", "OP10", "belt", "B1", "OP20", "shipped"};
+  REQUIRE(view.links.size() == 5);
+  for (std::size_t k = 0; k < view.links.size(); ++k) {
+    CHECK(view.links[k].from == *scene.find(chain[k]));
+    CHECK(view.links[k].to == *scene.find(chain[k + 1]));
+  }
 }
