@@ -455,7 +455,7 @@ Command add_run_command(CLI::App& app, const CancelFlag* cancel) {
                   "Worker threads; results are identical for any count (default 0: one per core)")
       ->check(CLI::Range(0u, 1024u));
   run->add_option("--json", options->json_path,
-                  "Write results as JSON (schema linetwin.run/3) to FILE, or - for stdout");
+                  "Write results as JSON (schema linetwin.run/4) to FILE, or - for stdout");
   run->add_option("--csv", options->csv_path,
                   "Write results as CSV (one row per KPI) to FILE, or - for stdout");
   run->add_option("--replications-json", options->replications_json_path,

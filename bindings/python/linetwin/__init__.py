@@ -254,7 +254,7 @@ class _JsonCsvReport(_JsonReport):
 
 class Results(_JsonCsvReport):
     """What a run gives: the results of `linetwin run` (to_dict(), to_json(): its --json, schema
-    linetwin.run/3, docs/results-format.md; to_csv(), to_dataframe(): its --csv), its
+    linetwin.run/4, docs/results-format.md; to_csv(), to_dataframe(): its --csv), its
     per-replication table, and the KPIs as Estimate(mean, low, high) (95% confidence interval):
     throughput_per_hour (parts per hour), wip_mean (parts), lead_time_mean_s, lead_time_p50_s,
     lead_time_p95_s (seconds), scrap_rate. Plain data: it pickles."""
