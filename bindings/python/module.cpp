@@ -624,7 +624,8 @@ py::dict live(const SceneHandle& handle, const std::string& broker, const std::s
 // `linetwin calibrate SCENE LOG -o - [--json F]`: the calibrated scene's text, which keeps the
 // scene file's, so the scene must be as its file holds it.
 py::dict calibrate(const SceneHandle& handle, const std::string& log, const std::string& format,
-                   double confidence, const py::int_& bootstrap, const py::int_& min_observations,
+                   const std::optional<std::string>& machine, double confidence,
+                   const py::int_& bootstrap, const py::int_& min_observations,
                    const py::int_& seed) {
   check_member(format, {"auto", "csv", "mtconnect", "hdf5"}, "format");
   bool as_its_file = false;
@@ -649,6 +650,7 @@ py::dict calibrate(const SceneHandle& handle, const std::string& log, const std:
   request.scene_path = handle.path;
   request.log = log;
   request.format = format;
+  request.machine = machine.value_or("");
   request.output_path = "calibrated.yaml";  // as `-o -` has it: relative paths from here
   request.confidence = confidence;
   request.bootstrap = static_cast<std::uint32_t>(in_range(bootstrap, 0, 100000, "bootstrap"));
@@ -656,8 +658,10 @@ py::dict calibrate(const SceneHandle& handle, const std::string& log, const std:
       static_cast<std::size_t>(in_range(min_observations, 2, 1'000'000'000, "min_observations"));
   request.seed = seed_value(seed);
   // Calibration has no cancel flag to look at: Ctrl-C is seen when it ends.
-  const cli::CalibrateOutputs outputs =
-      interruptible([&](const CancelFlag*) { return cli::calibrate_log(*handle.scene, request); });
+  const cli::CalibrateOutputs outputs = with_argument_names([&] {
+    return interruptible(
+        [&](const CancelFlag*) { return cli::calibrate_log(*handle.scene, request); });
+  });
   py::dict out;
   out["scene"] = outputs.scene_yaml;
   out["json"] = outputs.json;
@@ -742,7 +746,8 @@ PYBIND11_MODULE(_core, m) {
         py::arg("until_idle"), py::arg("max_samples"), py::arg("connect_timeout"),
         py::arg("reorder_window"), py::arg("record"), py::arg("drift"));
   m.def("calibrate", &calibrate, py::arg("scene"), py::arg("log"), py::arg("format"),
-        py::arg("confidence"), py::arg("bootstrap"), py::arg("min_observations"), py::arg("seed"));
+        py::arg("machine"), py::arg("confidence"), py::arg("bootstrap"),
+        py::arg("min_observations"), py::arg("seed"));
   m.def("cli_main", &cli_main, py::arg("arguments"));
   add_layout_calls(m);
 

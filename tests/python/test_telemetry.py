@@ -227,6 +227,10 @@ def test_bad_replays_have_the_cli_s_message(log, call, flags, field):
      "confidence"),
     (lambda log: linetwin.calibrate(BREAKDOWN, log, format="parquet"),
      ["--format", "parquet"], "format"),
+    (lambda log: linetwin.calibrate(BREAKDOWN, log, format="mtconnect"),
+     ["--format", "mtconnect"], "machine"),
+    (lambda log: linetwin.calibrate(BREAKDOWN, log, format="mtconnect", machine="OP99"),
+     ["--format", "mtconnect", "--machine", "OP99"], "machine"),
     (lambda log: linetwin.calibrate(BREAKDOWN, "no_such_log.csv"), [], ""),
 ])
 def test_bad_calibrations_have_the_cli_s_message(log, call, flags, field):

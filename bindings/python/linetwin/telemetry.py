@@ -277,11 +277,11 @@ class Calibration(_JsonReport):
 
 def calibrate(scene: Union[Scene, PathLike], log: PathLike, confidence: float = 0.95,
               bootstrap: int = 200, min_observations: int = 10, seed: int = 1,
-              format: str = "auto") -> Calibration:
+              format: str = "auto", machine: Optional[str] = None) -> Calibration:
     """Fits the processing, failure and repair times of the stations of `scene` to the telemetry
-    log at `log` (linetwin CSV, MTConnect CSV of a one-station scene, or an HDF5 recording), as
-    `linetwin calibrate SCENE LOG -o -`
-    does with the same flags: `confidence` of the parameters' intervals, `bootstrap` resamples
+    log at `log` (linetwin CSV, MTConnect CSV or an HDF5 recording; `machine`: the element an
+    MTConnect log is about, default the scene's only station), as
+    `linetwin calibrate SCENE LOG -o -` does with the same flags: `confidence` of the parameters' intervals, `bootstrap` resamples
     for the KS p-value (0: none), `min_observations` below which a quantity keeps the scene's
     distribution, `seed` of the bootstrap. The calibrated scene keeps the scene file's text but
     for the fitted values, so `scene` must be as load_scene() read it from its file. The GIL is
@@ -295,7 +295,8 @@ def calibrate(scene: Union[Scene, PathLike], log: PathLike, confidence: float = 
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float)):
         raise TypeError(f"expected confidence as a number, found {type(confidence).__name__}")
     return Calibration(_core.calibrate(scene._handle, log, _text(format, "format"),
-                                       float(confidence), bootstrap, min_observations, seed))
+                                       _text(machine, "machine", True), float(confidence),
+                                       bootstrap, min_observations, seed))
 
 
 def _start_argument(start: Union[LineState, PathLike, None],
