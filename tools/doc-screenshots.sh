@@ -3,7 +3,8 @@
 # the example sweep's HTML report with headless chromium, so that the screenshots in docs/ always
 # show what the current code draws (CI runs this script; nobody takes them by hand). One image per panel, each with only that panel open over the 3D view of
 # the car final-assembly scene at 10:30 on its first Monday (37,800 s, mid-shift), plus one with
-# the usual panels and one with none (the layout: default models, names and flow arrows).
+# the usual panels and one with none (the layout: default models, names and flow arrows), and the
+# AGV cell's vehicles.
 #
 # Usage: tools/doc-screenshots.sh [BIN_DIR] [OUT_DIR]
 #   BIN_DIR defaults to build-release/bin, OUT_DIR to docs/images. Without a display it runs
@@ -46,6 +47,11 @@ for shot in "${shots[@]}"; do
     --size 1600x900 --panels "$panels" --select "$selected"
   echo "doc-screenshots.sh: wrote $out_dir/viewer-$name.png"
 done
+# Vehicles (docs/viewer.md, docs/transport.md): the AGV cell at 20,000 s, one vehicle driving up the
+# aisle from the mills, the other standing at the mills' dock, with the legend.
+"$viewer" "$repo/scenes/agv_cell.yaml" --screenshot "$out_dir/viewer-vehicles.png" --time 20000 \
+  --size 1600x900 --panels legend
+echo "doc-screenshots.sh: wrote $out_dir/viewer-vehicles.png"
 # What-if from now (docs/viewer.md): a replay of a recorded run of the line with breakdowns at
 # 06:00 UTC of its first day, the what-if window showing the line's state as the telemetry tells it.
 recording_dir=$(mktemp -d)

@@ -12,6 +12,7 @@
 // what happens without OpenGL 3.3: a message that says what to do, and exit status 1.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -38,6 +39,8 @@
 #include "model_file.hpp"
 #include "orbit_camera.hpp"
 #include "picking.hpp"
+#include "plant/line_run.hpp"
+#include "recording/trajectory_sampler.hpp"
 #include "test_files.hpp"
 #include "test_skip.hpp"
 
@@ -96,9 +99,11 @@ bool have_display() {
 }
 
 // Runs linetwin-viewer --screenshot on a scene at `time_s` with `panels` open (none by default),
-// at `size` pixels; any exit status other than `allowed` (and 0) fails the case.
+// at `size` pixels, with `more_flags` (such as a --replay); any exit status other than `allowed`
+// (and 0) fails the case.
 Capture capture(const std::filesystem::path& scene, double time_s, int allowed = 0,
-                glm::ivec2 size = kImageSize, const std::string& panels = "none") {
+                glm::ivec2 size = kImageSize, const std::string& panels = "none",
+                const std::string& more_flags = "") {
   Capture result;
   if (!have_display()) {
     test::skip_test("no DISPLAY (run under xvfb-run for the screenshot tests)");
@@ -114,7 +119,7 @@ Capture capture(const std::filesystem::path& scene, double time_s, int allowed =
                               "' --screenshot '" + out.string() + "' --screenshot-info '" +
                               info.string() + "' --time " + std::to_string(time_s) + " --size " +
                               std::to_string(size.x) + "x" + std::to_string(size.y) + " --panels " +
-                              panels + " 2> '" + err.string() + "'";
+                              panels + " " + more_flags + " 2> '" + err.string() + "'";
   const int status = std::system(command.c_str());
   result.errors = read_text(err);
   if (status != 0 && result.errors.find("OpenGL 3.3") != std::string::npos) {
@@ -575,6 +580,92 @@ TEST_CASE("screenshot: the panels are docked around the 3D view, none over its c
     }
     CHECK(drawn > 0);
   }
+}
+
+TEST_CASE(
+    "screenshot: the AGV cell's moving vehicle where its track puts it, simulated and "
+    "replayed") {
+  // The expectation: the engine's own run of the cell (replication 0 with the scene's seed and
+  // settings, as the viewer simulates it) and the first instant of the recording's rate at which
+  // a vehicle is half-way through a drive.
+  constexpr double kRateHz = 5.0;
+  const std::filesystem::path scene_file = LINETWIN_SOURCE_DIR "/scenes/agv_cell.yaml";
+  const Scene scene = load_scene_file(scene_file.string());
+  LineRun run(scene, scene.seed(), 0);
+  run.record_vehicle_tracks();
+  run.advance_to(3600.0);
+  const std::vector<TrackedVehicle>& tracks = run.vehicle_tracks();
+  std::size_t moving = tracks.size();
+  double t_s = std::numeric_limits<double>::max();
+  for (std::size_t v = 0; v < tracks.size(); ++v) {
+    const auto drives = tracks[v].track.drives();
+    if (drives.empty()) continue;
+    const double middle = drives.front().start_s + drives.front().profile.total_time_s() / 2.0;
+    if (std::round(middle * kRateHz) / kRateHz < t_s) {
+      moving = v;
+      t_s = std::round(middle * kRateHz) / kRateHz;
+    }
+  }
+  REQUIRE(moving < tracks.size());
+  REQUIRE(tracks[moving].track.moving_at(t_s));
+  const FloorPose pose = *tracks[moving].track.pose_at(t_s);
+  const std::string id = vehicle_bodies(scene)[moving].id;
+
+  // Where the viewer must draw it: the vehicle model's placement on that pose, the plate on its
+  // deck projected with the camera that frames the layout.
+  ExpectedView expected = expected_view(scene_file);
+  VehicleView vehicle = expected.layout.vehicles.at(moving);
+  vehicle.pose = pose;
+  vehicle.state = BodyState::kMoving;
+  const auto model = read_model_file((kDefaultModels / kVehicleModelFile).string());
+  REQUIRE(std::holds_alternative<TriangleMesh>(model));
+  const VehiclePlacement placed = place_vehicle(vehicle, std::get<TriangleMesh>(model).bounds());
+  const glm::vec2 plate = pixel_of(expected, placed.plate_top);
+
+  const test::TempDir dir;
+  const std::string recording = dir.path() + "/agv.h5";
+  const std::string record = std::string("'") + LINETWIN_CLI_EXE + "' run '" + scene_file.string() +
+                             "' --reps 1 --record '" + recording +
+                             "' --trajectory-rate 5 > /dev/null";
+  REQUIRE(std::system(record.c_str()) == 0);
+  for (const std::string& replay : {std::string(), "--replay '" + recording + "'"}) {
+    CAPTURE(replay);
+    const Capture shot = capture(scene_file, t_s, 0, kImageSize, "none", replay);
+    if (!shot.image) return;
+    const nlohmann::json* drawn = nullptr;
+    for (const nlohmann::json& v : shot.info["vehicles"]) {
+      if (v["id"] == id) drawn = &v;
+    }
+    REQUIRE(drawn != nullptr);
+    CHECK((*drawn)["state"] == "moving");
+    CHECK((*drawn)["pose"][0].get<double>() == pose.x_m);
+    CHECK((*drawn)["pose"][1].get<double>() == pose.y_m);
+    CHECK((*drawn)["pose"][2].get<double>() == pose.heading_rad);
+    const glm::vec2 centre{(*drawn)["centre"][0].get<float>(), (*drawn)["centre"][1].get<float>()};
+    CHECK(glm::distance(centre, plate) < 0.5f);
+    // The box around the model holds the plate.
+    const auto& box = (*drawn)["box"];
+    CHECK(box[0].get<float>() < plate.x);
+    CHECK(box[1].get<float>() < plate.y);
+    CHECK(box[2].get<float>() > plate.x);
+    CHECK(box[3].get<float>() > plate.y);
+    for (int dy = -1; dy <= 1; ++dy) {
+      for (int dx = -1; dx <= 1; ++dx) {
+        const Rgb8 got = shot.image->at(plate + glm::vec2(dx, dy));
+        INFO(id << " plate at pixel (" << plate.x + static_cast<float>(dx) << ", "
+                << plate.y + static_cast<float>(dy) << "): found " << to_text(got));
+        CHECK(same(got, kVehicleMoving));
+      }
+    }
+  }
+}
+
+TEST_CASE("screenshot: a scene without fleets draws no vehicle") {
+  const Capture shot = capture(kScenes / "down_and_working.yaml", 505.0);
+  if (!shot.image) return;
+  CHECK(shot.info["vehicles"].empty());
+  CHECK(count_pixels(*shot.image, kVehicleMoving) == 0);
+  CHECK(count_pixels(*shot.image, kVehicleStanding) == 0);
 }
 
 TEST_CASE("no display: a clear message and exit status 1, not a crash") {

@@ -35,6 +35,7 @@
 #include "model/simulation_source.hpp"
 #include "panel_selection.hpp"
 #include "recording/telemetry_log_file.hpp"
+#include "recording/telemetry_recording.hpp"
 #include "viewer_app.hpp"
 
 namespace {
@@ -111,7 +112,13 @@ void check_writable(const std::string& flag, const std::string& path, const std:
 
 std::unique_ptr<ViewSource> make_source(const Options& o, const Scene& scene) {
   if (!o.replay.empty()) {
-    // The files `linetwin replay` reads: HDF5 recordings, linetwin CSV logs, MTConnect exports.
+    // The files `linetwin replay` reads: HDF5 recordings, linetwin CSV logs, MTConnect exports;
+    // a recording may also hold the vehicles' poses.
+    if (detect_log_format(o.replay) == "hdf5") {
+      Recording recording = read_recording(o.replay);
+      return std::make_unique<ReplaySource>(scene, std::move(recording.log),
+                                            recording.metadata.bodies, recording.trajectories);
+    }
     return std::make_unique<ReplaySource>(
         scene, read_telemetry_log(scene, o.replay, "auto", o.machine, "--machine"));
   }
@@ -263,7 +270,7 @@ int main(int argc, char** argv) {
                    ->check(not_empty);
   cli.add_option("--screenshot-info", o.screenshot_info,
                  "With --screenshot: also write what the frame drew as JSON (each element's model "
-                 "file and the box of each label)")
+                 "file, the box of each label and of each vehicle)")
       ->check(not_empty)
       ->needs(shot);
   cli.add_option("--time", o.time,

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
+#include <limits>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -136,6 +139,39 @@ nlohmann::json ViewerApp::screenshot_info() const {
                       {"text", label.text},
                       {"box", {label.min_px.x, label.min_px.y, label.max_px.x, label.max_px.y}}});
   }
+  // The vehicles drawn: the plate's centre and the box around the model's corners, projected.
+  const glm::vec2 origin{area_.x0, area_.y0};
+  const glm::vec2 viewport{std::max(1.0f, area_.x1 - area_.x0),
+                           std::max(1.0f, area_.y1 - area_.y0)};
+  const auto to_window = [&](glm::vec3 point) -> std::optional<glm::vec2> {
+    const auto pixel = project_to_pixel(point, viewport, renderer_.view_projection());
+    if (!pixel) return std::nullopt;
+    return *pixel + origin;
+  };
+  nlohmann::json vehicles = nlohmann::json::array();
+  for (const DrawnVehicle& drawn : renderer_.drawn_vehicles()) {
+    const VehicleView& vehicle = view_.vehicles[drawn.vehicle];
+    const OrientedBox& box = drawn.placement.box;
+    glm::vec2 low{std::numeric_limits<float>::max()};
+    glm::vec2 high{std::numeric_limits<float>::lowest()};
+    const float c = std::cos(box.yaw_rad);
+    const float s = std::sin(box.yaw_rad);
+    for (int corner = 0; corner < 8; ++corner) {
+      const glm::vec3 local =
+          box.half_size * glm::vec3(corner & 1 ? 1 : -1, corner & 2 ? 1 : -1, corner & 4 ? 1 : -1);
+      const auto pixel = to_window(
+          box.centre + glm::vec3(c * local.x - s * local.y, s * local.x + c * local.y, local.z));
+      if (!pixel) continue;
+      low = glm::min(low, *pixel);
+      high = glm::max(high, *pixel);
+    }
+    const glm::vec2 centre = to_window(drawn.placement.plate_top).value_or(glm::vec2(-1.0f));
+    vehicles.push_back({{"id", vehicle.id},
+                        {"state", vehicle.state == BodyState::kMoving ? "moving" : "standing"},
+                        {"pose", {vehicle.pose.x_m, vehicle.pose.y_m, vehicle.pose.heading_rad}},
+                        {"centre", {centre.x, centre.y}},
+                        {"box", {low.x, low.y, high.x, high.y}}});
+  }
   // The windows drawn in the last frame, by their titles (imgui_internal.h: ImGui keeps no public
   // list of windows).
   nlohmann::json windows = nlohmann::json::array();
@@ -150,11 +186,9 @@ nlohmann::json ViewerApp::screenshot_info() const {
                         {window->Pos.x, window->Pos.y, window->Pos.x + window->Size.x,
                          window->Pos.y + window->Size.y}}});
   }
-  return {{"size", {display.x, display.y}},
-          {"view", {area_.x0, area_.y0, area_.x1, area_.y1}},
-          {"elements", elements},
-          {"labels", labels},
-          {"windows", windows}};
+  return {{"size", {display.x, display.y}}, {"view", {area_.x0, area_.y0, area_.x1, area_.y1}},
+          {"elements", elements},           {"labels", labels},
+          {"vehicles", vehicles},           {"windows", windows}};
 }
 
 void ViewerApp::draw_offscreen(const OffscreenTarget& target, double wall_s) {

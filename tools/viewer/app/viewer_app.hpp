@@ -54,7 +54,8 @@ class ViewerApp {
 
   // What the last frame drew, for tests and scripts (--screenshot-info): each element's model
   // file (the scene's, or its kind's default) and whether the fallback box stands in for it, and
-  // the box of every label drawn, the 3D view's rectangle and every window's, in window pixels.
+  // the box of every label drawn, each vehicle drawn (its pose, the centre of its plate and the
+  // box around its model), the 3D view's rectangle and every window's, in window pixels.
   nlohmann::json screenshot_info() const;
 
   const LineRenderer& renderer() const { return renderer_; }

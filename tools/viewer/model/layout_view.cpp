@@ -1,5 +1,7 @@
 #include "layout_view.hpp"
 
+#include "recording/trajectory_sampler.hpp"
+
 namespace linetwin::viewer {
 
 LineView layout_view(const Scene& scene, const std::filesystem::path& scene_dir) {
@@ -25,6 +27,13 @@ LineView layout_view(const Scene& scene, const std::filesystem::path& scene_dir)
     view.elements.push_back(std::move(v));
     for (const ElementIndex target : e.route.targets)
       view.links.push_back({i, target});
+  }
+  // Parked until a source says where they are.
+  for (RecordedBody& body : vehicle_bodies(scene)) {
+    VehicleView& vehicle = view.vehicles.emplace_back();
+    vehicle.id = std::move(body.id);
+    vehicle.length_m = body.shape.length_m;
+    vehicle.width_m = body.shape.width_m;
   }
   return view;
 }

@@ -11,6 +11,8 @@
 
 #include "plant/replication_result.hpp"
 #include "plant/scene.hpp"
+#include "recording/telemetry_recording.hpp"
+#include "transport/vehicle_track.hpp"
 
 namespace linetwin::viewer {
 
@@ -59,10 +61,23 @@ struct FlowLinkView {
   ElementIndex to = 0;
 };
 
+// A vehicle of the scene's fleets: its id ("AGV#1", as a recording's /bodies names it), its
+// footprint (a rectangle centred on its pose, long along its heading) and where it is now. A
+// parked vehicle is off the aisles: it has no pose and is not drawn.
+struct VehicleView {
+  std::string id;
+  double length_m = 0.0;
+  double width_m = 0.0;
+  BodyState state = BodyState::kParked;
+  FloorPose pose;
+};
+
 struct LineView {
   double time_s = 0.0;
   std::vector<ElementView> elements;  // Scene order: elements[i].element == i
   std::vector<FlowLinkView> links;    // by element, then in the order of its targets
+  // Fleet by fleet in the scene's order, as LineRun::vehicle_tracks() (empty without fleets).
+  std::vector<VehicleView> vehicles;
   std::optional<DeadlockView> deadlock;
 };
 

@@ -2,11 +2,33 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
+
+#include "recording/trajectory_sampler.hpp"
 
 namespace linetwin::viewer {
 
-ReplaySource::ReplaySource(const Scene& scene, TelemetryLog log)
+ReplaySource::ReplaySource(const Scene& scene, TelemetryLog log,
+                           const std::vector<RecordedBody>& bodies,
+                           const std::vector<BodyPose>& poses)
     : scene_(scene), log_(std::move(log)), reporter_(scene) {
+  std::unordered_map<std::string, std::size_t> vehicle_of_id;
+  for (const RecordedBody& vehicle : vehicle_bodies(scene))
+    vehicle_of_id.emplace(vehicle.id, vehicle_of_id.size());
+  vehicle_rows_.resize(vehicle_of_id.size());
+  if (!poses.empty()) {
+    std::vector<std::optional<std::size_t>> vehicle_of_body;
+    for (const RecordedBody& body : bodies) {
+      const auto found = vehicle_of_id.find(body.id);
+      vehicle_of_body.push_back(
+          found == vehicle_of_id.end() ? std::nullopt : std::optional<std::size_t>(found->second));
+    }
+    // The reader has checked that rows are in time order and name a body it listed.
+    for (const BodyPose& pose : poses) {
+      if (pose.body < vehicle_of_body.size() && vehicle_of_body[pose.body])
+        vehicle_rows_[*vehicle_of_body[pose.body]].push_back(pose);
+    }
+  }
   // A recorded file is put in time order as a whole; ties keep the order of the file.
   std::stable_sort(log_.samples.begin(), log_.samples.end(),
                    [](const TelemetrySample& a, const TelemetrySample& b) {
@@ -67,6 +89,22 @@ void ReplaySource::set_speed(double speed) {
 
 void ReplaySource::update(LineView& view) const {
   show_twins(*twins_, view);
+  const std::int64_t now_us = start_us() + std::llround(time_s_ * 1e6);
+  for (std::size_t v = 0; v < view.vehicles.size() && v < vehicle_rows_.size(); ++v) {
+    const std::vector<BodyPose>& rows = vehicle_rows_[v];
+    // The last row at or before now; none yet: parked, as every vehicle starts.
+    const auto after = std::upper_bound(
+        rows.begin(), rows.end(), now_us,
+        [](std::int64_t t_us, const BodyPose& row) { return t_us < row.timestamp_us; });
+    VehicleView& vehicle = view.vehicles[v];
+    if (after == rows.begin()) {
+      vehicle.state = BodyState::kParked;
+      continue;
+    }
+    const BodyPose& row = *std::prev(after);
+    vehicle.state = row.state;
+    vehicle.pose = {.x_m = row.x_m, .y_m = row.y_m, .heading_rad = row.heading_rad};
+  }
 }
 
 std::optional<ReplicationResult> ReplaySource::kpis() const {

@@ -6,6 +6,12 @@
 // Going forward applies the samples in between; going back rebuilds the twins from the start and
 // applies the samples up to the new time, since a twin's integrals cannot be undone: one pass
 // over the log per backward seek, traded for keeping no snapshots of the twins.
+//
+// An HDF5 recording with /trajectories also says where the vehicles were: a vehicle of the scene
+// takes the poses of the recorded body with its id, and its pose at a time is that body's last
+// row at or before it (docs/recording-format.md), found by a binary search in that body's rows,
+// which are sorted apart once when the source is made. A body the scene does not have is left
+// out; a vehicle the recording does not have stays parked.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +21,7 @@
 #include <vector>
 
 #include "plant/scene.hpp"
+#include "recording/telemetry_recording.hpp"
 #include "telemetry/line_twins.hpp"
 #include "telemetry/telemetry_sample.hpp"
 #include "twin_view.hpp"
@@ -28,7 +35,10 @@ class ReplaySource final : public ViewSource {
   static constexpr double kMaxSpeed = 10000.0;
 
   // The scene must outlive the source. Starts paused at time 0 (the first sample applied).
-  ReplaySource(const Scene& scene, TelemetryLog log);
+  // `bodies` and `poses` are a recording's (Recording::metadata.bodies, Recording::trajectories):
+  // the vehicles' poses, stamped as the samples are.
+  ReplaySource(const Scene& scene, TelemetryLog log, const std::vector<RecordedBody>& bodies = {},
+               const std::vector<BodyPose>& poses = {});
   ReplaySource(const ReplaySource&) = delete;
   ReplaySource& operator=(const ReplaySource&) = delete;
   ~ReplaySource() override;
@@ -65,6 +75,8 @@ class ReplaySource final : public ViewSource {
   double time_s_ = 0.0;
   bool playing_ = false;
   double speed_ = 1.0;
+  // Per vehicle of the scene (vehicle_bodies order), its recorded rows in time order.
+  std::vector<std::vector<BodyPose>> vehicle_rows_;
 };
 
 }  // namespace linetwin::viewer

@@ -20,6 +20,8 @@ SimulationSource::SimulationSource(const Scene& scene, std::uint64_t seed,
                                    const RunSettings& settings)
     : scene_(scene), run_(scene, seed, 0, settings) {
   run_.observe(&collector_);
+  // The vehicles' exact tracks give their poses at any instant; without fleets there are none.
+  if (!scene.fleets().empty()) run_.record_vehicle_tracks();
 }
 
 SimulationSource::~SimulationSource() {
@@ -77,6 +79,18 @@ void SimulationSource::update(LineView& view) const {
   const auto& conveyors = scene_.conveyors();
   for (std::size_t c = 0; c < conveyors.size(); ++c)
     run_.conveyor_positions(c, view.elements[conveyors[c]].part_positions_m);
+  const std::vector<TrackedVehicle>& tracks = run_.vehicle_tracks();
+  for (std::size_t v = 0; v < view.vehicles.size() && v < tracks.size(); ++v) {
+    VehicleView& vehicle = view.vehicles[v];
+    const VehicleTrack& track = tracks[v].track;
+    const std::optional<FloorPose> pose = track.pose_at(view.time_s);
+    if (!pose) {
+      vehicle.state = BodyState::kParked;
+      continue;
+    }
+    vehicle.pose = *pose;
+    vehicle.state = track.moving_at(view.time_s) ? BodyState::kMoving : BodyState::kStanding;
+  }
   // Once: the report stays as it is from the instant the run stopped.
   if (run_.deadlock() && !view.deadlock) {
     view.deadlock = DeadlockView{*run_.deadlock(), deadlock_report(scene_, *run_.deadlock())};

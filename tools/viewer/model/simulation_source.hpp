@@ -6,6 +6,9 @@
 // through a StationObserver; they are held until take_reports() and, should nobody take them
 // (a headless capture of a long run), only the newest kMaxHeldReports are kept.
 //
+// The scene's vehicles are where their exact tracks (LineRun::record_vehicle_tracks) put them at
+// the run's time.
+//
 // A deadlock stops the run for good (LineRun::deadlock()): the clock stays at that instant, play()
 // and step() change nothing, and update() puts the report into the LineView.
 //

@@ -40,6 +40,11 @@ inline constexpr Rgb8 kDeadlockBanner{120, 0, 100};
 // blue and apart from the selection's cyan, drawn unlit so that it is exactly this colour.
 inline constexpr Rgb8 kFlowArrow{150, 215, 235};
 
+// Vehicles (the plate on their deck): moving white, standing a warm tan, apart from every state,
+// the selection's cyan and the deadlock's magenta.
+inline constexpr Rgb8 kVehicleMoving{245, 245, 245};
+inline constexpr Rgb8 kVehicleStanding{190, 140, 90};
+
 constexpr Rgb8 state_colour(ViewState state) {
   return kStateColours[static_cast<int>(state)];
 }

@@ -880,6 +880,16 @@ void ViewerPanels::draw_legend() {
     ImGui::ColorButton("flow", rgb_vec(kFlowArrow), ImGuiColorEditFlags_NoTooltip, ImVec2(12, 12));
     ImGui::SameLine();
     ImGui::TextUnformatted("material flow (arrow)");
+    ImGui::TableNextColumn();
+    ImGui::ColorButton("moving", rgb_vec(kVehicleMoving), ImGuiColorEditFlags_NoTooltip,
+                       ImVec2(12, 12));
+    ImGui::SameLine();
+    ImGui::TextUnformatted("vehicle moving");
+    ImGui::TableNextColumn();
+    ImGui::ColorButton("standing", rgb_vec(kVehicleStanding), ImGuiColorEditFlags_NoTooltip,
+                       ImVec2(12, 12));
+    ImGui::SameLine();
+    ImGui::TextUnformatted("vehicle standing");
     ImGui::EndTable();
   }
   ImGui::End();

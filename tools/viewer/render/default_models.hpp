@@ -16,6 +16,9 @@ namespace linetwin::viewer {
 // The file name of a kind's default model in the models folder ("station.obj").
 std::string_view default_model_file(ElementType type);
 
+// The file name of a vehicle's model in the models folder.
+inline constexpr std::string_view kVehicleModelFile = "vehicle.obj";
+
 // The folder of the default models for the running program: ../share/linetwin/assets/models from
 // the folder of its executable (which need not exist: the models then fall back to boxes); empty
 // when the executable cannot be found.

@@ -132,6 +132,27 @@ std::optional<FlowArrow> place_flow_arrow(const ElementPlacement& from,
   return arrow;
 }
 
+VehiclePlacement place_vehicle(const VehicleView& vehicle, const Box3& model_bounds) {
+  const glm::vec3 extent = glm::max(model_bounds.size(), glm::vec3(1e-6f));
+  const glm::vec2 fit =
+      glm::vec2(static_cast<float>(vehicle.length_m), static_cast<float>(vehicle.width_m)) /
+      glm::vec2(extent);
+  const glm::vec3 scale{fit.x, fit.y, fit.y};
+  const glm::vec3 size = extent * scale;
+  const auto yaw = static_cast<float>(vehicle.pose.heading_rad);
+  const glm::vec3 base{static_cast<float>(vehicle.pose.x_m), static_cast<float>(vehicle.pose.y_m),
+                       0.0f};
+  const glm::mat4 pose = glm::rotate(glm::translate(glm::mat4(1.0f), base), yaw, {0, 0, 1});
+  VehiclePlacement placement;
+  placement.model_to_world = glm::scale(pose, scale);
+  placement.plate_to_world = glm::scale(
+      glm::translate(pose, glm::vec3(0.0f, 0.0f, size.z)),
+      glm::vec3(kVehiclePlateShare * size.x, kVehiclePlateShare * size.y, kVehiclePlateThicknessM));
+  placement.plate_top = base + glm::vec3(0.0f, 0.0f, size.z + kVehiclePlateThicknessM);
+  placement.box = {base + glm::vec3(0.0f, 0.0f, size.z / 2), size / 2.0f, yaw};
+  return placement;
+}
+
 Box3 layout_bounds(std::span<const ElementPlacement> placements) {
   Box3 bounds;
   bool first = true;

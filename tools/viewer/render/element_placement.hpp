@@ -76,6 +76,19 @@ std::optional<FlowArrow> place_flow_arrow(const ElementPlacement& from, const El
 ElementPlacement place_element(const ElementView& element, const Box3& model_bounds,
                                FootprintFit fit_rule = FootprintFit::kKeepProportions);
 
+// A vehicle on the floor: its model stretched over its footprint (its height scaled as its
+// width), turned by its heading, and a flat plate on its deck, drawn unlit in the colour of its
+// state (model/state_colours.hpp), so that it can be checked pixel for pixel as markers are.
+inline constexpr float kVehiclePlateShare = 0.6f;  // of the footprint's length and width
+inline constexpr float kVehiclePlateThicknessM = 0.02f;
+struct VehiclePlacement {
+  glm::mat4 model_to_world{1.0f};
+  glm::mat4 plate_to_world{1.0f};  // for the unit box mesh
+  glm::vec3 plate_top{0.0f};       // the centre of the plate's top face, over the pose
+  OrientedBox box;                 // what the model occupies
+};
+VehiclePlacement place_vehicle(const VehicleView& vehicle, const Box3& model_bounds);
+
 // What the camera frames: the bounding spheres of all placed elements, and the floor (z = 0).
 Box3 layout_bounds(std::span<const ElementPlacement> placements);
 

@@ -69,8 +69,7 @@ std::array<std::uint8_t, 4> rgba(Rgb8 c) {
 
 // A model in the colour of its state, lightened toward a neutral grey so that shading stays
 // visible; the marker carries the exact colour.
-std::array<std::uint8_t, 4> tint(ViewState state) {
-  const Rgb8 c = state_colour(state);
+std::array<std::uint8_t, 4> tint(Rgb8 c) {
   const glm::vec3 mixed =
       glm::mix(kNeutralModel, glm::vec3(c.r, c.g, c.b) / 255.0f, kTintShare) * 255.0f;
   return {static_cast<std::uint8_t>(mixed.r), static_cast<std::uint8_t>(mixed.g),
@@ -140,6 +139,8 @@ void LineRenderer::set_layout(const LineView& view) {
     arrow_shafts_.push_back({arrow->shaft_to_world, colour});
     arrow_heads_.push_back({arrow->head_to_world, colour});
   }
+  vehicle_model_ = library_.model_for(
+      default_models_dir_.empty() ? "" : (default_models_dir_ / kVehicleModelFile).string());
   grid_.emplace(make_floor_grid(layout_bounds_), GL_LINES);
   batches_.assign(library_.size() * kMaxLevels, {});
 }
@@ -174,7 +175,7 @@ void LineRenderer::draw(const LineView& view, const OrbitCamera& camera, glm::iv
     const int level = choose_level_of_detail(placed.sphere_radius_m * focal_px / distance,
                                              static_cast<int>(model.levels.size()));
     batches_[id * kMaxLevels + static_cast<std::size_t>(level)].push_back(
-        {placed.model_to_world, tint(element.state)});
+        {placed.model_to_world, tint(state_colour(element.state))});
     if (has_status_marker(element)) {
       markers_.push_back({placed.marker_to_world, rgba(state_colour(element.state))});
     }
@@ -185,6 +186,21 @@ void LineRenderer::draw(const LineView& view, const OrbitCamera& camera, glm::iv
       parts_.push_back({part, kPartColour});
     }
   }
+
+  drawn_vehicles_.clear();
+  const Box3& vehicle_bounds = library_.model(vehicle_model_).bounds;
+  for (std::size_t v = 0; v < view.vehicles.size(); ++v) {
+    const VehicleView& vehicle = view.vehicles[v];
+    if (vehicle.state == BodyState::kParked) continue;  // off the aisles
+    const VehiclePlacement placed = place_vehicle(vehicle, vehicle_bounds);
+    if (!frustum.may_see(placed.box.centre, glm::length(placed.box.half_size))) continue;
+    const Rgb8 colour = vehicle.state == BodyState::kMoving ? kVehicleMoving : kVehicleStanding;
+    // A vehicle is small and simple: always its full model.
+    batches_[vehicle_model_ * kMaxLevels].push_back({placed.model_to_world, tint(colour)});
+    markers_.push_back({placed.plate_to_world, rgba(colour)});
+    drawn_vehicles_.push_back({v, placed});
+  }
+  stats_.vehicles_drawn = drawn_vehicles_.size();
 
   // GL counts rows from the bottom; the origin is the view's top left corner.
   const int height = target_height_px > 0 ? target_height_px : size_px.y;

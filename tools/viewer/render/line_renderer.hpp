@@ -3,7 +3,8 @@
 // batch of its model and level; then each batch is one instanced draw call. Stations are tinted
 // by their state and carry a flat, unlit status marker in exactly the state's colour; buffers and
 // conveyors show their parts as small boxes; the elements of a deadlock stand on an unlit pad; an
-// unlit arrow on the floor runs along every link of the material flow.
+// unlit arrow on the floor runs along every link of the material flow. Vehicles on the floor are
+// drawn with the vehicle model, tinted by their state, with an unlit plate in its exact colour.
 // Models are read when the layout is set, not per frame (an element that names none is drawn with
 // its kind's default model, default_models.hpp). Labels, the selection outline and a
 // deadlock's banner are drawn with Dear ImGui (overlay.hpp).
@@ -28,9 +29,16 @@ namespace linetwin::viewer {
 
 struct FrameStats {
   std::size_t elements_drawn = 0;
+  std::size_t vehicles_drawn = 0;
   std::size_t elements_culled = 0;
   std::size_t triangles = 0;  // submitted this frame, all batches
   std::size_t draw_calls = 0;
+};
+
+// A vehicle drawn in the last frame: its index in LineView::vehicles and where it was placed.
+struct DrawnVehicle {
+  std::size_t vehicle = 0;
+  VehiclePlacement placement;
 };
 
 class LineRenderer {
@@ -59,6 +67,7 @@ class LineRenderer {
   const std::string& model_problem(std::size_t element) const {
     return library_.problem_with(drawn_model_path_[element]);
   }
+  const std::vector<DrawnVehicle>& drawn_vehicles() const { return drawn_vehicles_; }
   Box3 layout_bounds() const { return layout_bounds_; }
   const glm::mat4& view_projection() const { return view_projection_; }
   const FrameStats& stats() const { return stats_; }
@@ -71,6 +80,8 @@ class LineRenderer {
   GpuMesh arrow_head_;
   std::filesystem::path default_models_dir_;
   std::vector<ModelId> model_of_element_;
+  ModelId vehicle_model_ = kFallbackBox;
+  std::vector<DrawnVehicle> drawn_vehicles_;
   std::vector<std::string> drawn_model_path_;
   std::vector<ElementPlacement> placements_;
   std::vector<OrientedBox> pick_boxes_;
