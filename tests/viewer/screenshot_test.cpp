@@ -12,6 +12,7 @@
 // what happens without OpenGL 3.3: a message that says what to do, and exit status 1.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -34,6 +35,7 @@
 #include "default_models.hpp"
 #include "element_placement.hpp"
 #include "io/scene_file.hpp"
+#include "label_layout.hpp"
 #include "model/layout_view.hpp"
 #include "model/state_colours.hpp"
 #include "model_file.hpp"
@@ -656,6 +658,55 @@ TEST_CASE(
                 << plate.y + static_cast<float>(dy) << "): found " << to_text(got));
         CHECK(same(got, kVehicleMoving));
       }
+    }
+  }
+}
+
+TEST_CASE(
+    "screenshot: vehicles are named at close zoom only, after the elements, no name over "
+    "another") {
+  // At 20,000 s both of the AGV cell's vehicles are on the floor; framed whole, the cell's
+  // vehicles are about 30 pixels long at 960x600 and about 60 at 1920x1080.
+  const std::filesystem::path scene_file = LINETWIN_SOURCE_DIR "/scenes/agv_cell.yaml";
+  for (const glm::ivec2 size : {glm::ivec2(960, 600), glm::ivec2(1920, 1080)}) {
+    CAPTURE(size.x);
+    const Capture shot = capture(scene_file, 20000.0, 0, size);
+    if (!shot.image) return;
+    std::vector<LabelBox> labels;
+    for (const nlohmann::json& label : shot.info["labels"]) {
+      LabelBox box;
+      box.text = label["id"];
+      box.vehicle = label["vehicle"];
+      box.min_px = {label["box"][0].get<float>(), label["box"][1].get<float>()};
+      box.max_px = {label["box"][2].get<float>(), label["box"][3].get<float>()};
+      labels.push_back(box);
+    }
+    for (std::size_t a = 0; a < labels.size(); ++a) {
+      for (std::size_t b = a + 1; b < labels.size(); ++b) {
+        INFO(labels[a].text << " and " << labels[b].text);
+        CHECK_FALSE(labels_overlap(labels[a], labels[b]));
+      }
+    }
+    // Every element of the cell is still named, vehicles or not.
+    const std::size_t elements = shot.info["elements"].size();
+    CHECK(static_cast<std::size_t>(std::count_if(
+              labels.begin(), labels.end(), [](const auto& l) { return !l.vehicle; })) == elements);
+    REQUIRE(shot.info["vehicles"].size() == 2);
+    for (const nlohmann::json& vehicle : shot.info["vehicles"]) {
+      const std::string id = vehicle["id"];
+      CAPTURE(id);
+      const auto& box = vehicle["box"];
+      const float extent = std::max(box[2].get<float>() - box[0].get<float>(),
+                                    box[3].get<float>() - box[1].get<float>());
+      const auto label = std::find_if(labels.begin(), labels.end(),
+                                      [&](const LabelBox& l) { return l.vehicle && l.text == id; });
+      // The cell leaves room beside its aisles: a vehicle big enough on screen is named.
+      CHECK((label != labels.end()) == (extent >= kVehicleLabelMinPx));
+      CHECK((size.x == 1920) == (extent >= kVehicleLabelMinPx));
+      if (label == labels.end()) continue;
+      // Above or below its vehicle, never over its plate.
+      const glm::vec2 plate{vehicle["centre"][0].get<float>(), vehicle["centre"][1].get<float>()};
+      CHECK((label->max_px.y <= plate.y - 1.0f || label->min_px.y >= plate.y + 1.0f));
     }
   }
 }

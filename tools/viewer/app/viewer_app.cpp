@@ -135,7 +135,9 @@ nlohmann::json ViewerApp::screenshot_info() const {
   }
   nlohmann::json labels = nlohmann::json::array();
   for (const LabelBox& label : labels_) {
-    labels.push_back({{"id", view_.elements[label.element].id},
+    labels.push_back({{"id", label.vehicle ? view_.vehicles[label.element].id
+                                           : view_.elements[label.element].id},
+                      {"vehicle", label.vehicle},
                       {"text", label.text},
                       {"box", {label.min_px.x, label.min_px.y, label.max_px.x, label.max_px.y}}});
   }
@@ -143,34 +145,22 @@ nlohmann::json ViewerApp::screenshot_info() const {
   const glm::vec2 origin{area_.x0, area_.y0};
   const glm::vec2 viewport{std::max(1.0f, area_.x1 - area_.x0),
                            std::max(1.0f, area_.y1 - area_.y0)};
-  const auto to_window = [&](glm::vec3 point) -> std::optional<glm::vec2> {
-    const auto pixel = project_to_pixel(point, viewport, renderer_.view_projection());
-    if (!pixel) return std::nullopt;
-    return *pixel + origin;
-  };
   nlohmann::json vehicles = nlohmann::json::array();
   for (const DrawnVehicle& drawn : renderer_.drawn_vehicles()) {
     const VehicleView& vehicle = view_.vehicles[drawn.vehicle];
-    const OrientedBox& box = drawn.placement.box;
-    glm::vec2 low{std::numeric_limits<float>::max()};
-    glm::vec2 high{std::numeric_limits<float>::lowest()};
-    const float c = std::cos(box.yaw_rad);
-    const float s = std::sin(box.yaw_rad);
-    for (int corner = 0; corner < 8; ++corner) {
-      const glm::vec3 local =
-          box.half_size * glm::vec3(corner & 1 ? 1 : -1, corner & 2 ? 1 : -1, corner & 4 ? 1 : -1);
-      const auto pixel = to_window(
-          box.centre + glm::vec3(c * local.x - s * local.y, s * local.x + c * local.y, local.z));
-      if (!pixel) continue;
-      low = glm::min(low, *pixel);
-      high = glm::max(high, *pixel);
-    }
-    const glm::vec2 centre = to_window(drawn.placement.plate_top).value_or(glm::vec2(-1.0f));
+    const auto rect = projected_rect(drawn.placement.box, viewport, renderer_.view_projection())
+                          .value_or(PixelRect{glm::vec2(-1.0f), glm::vec2(-1.0f)});
+    const glm::vec2 centre =
+        project_to_pixel(drawn.placement.plate_top, viewport, renderer_.view_projection())
+            .value_or(glm::vec2(-1.0f)) +
+        origin;
     vehicles.push_back({{"id", vehicle.id},
                         {"state", vehicle.state == BodyState::kMoving ? "moving" : "standing"},
                         {"pose", {vehicle.pose.x_m, vehicle.pose.y_m, vehicle.pose.heading_rad}},
                         {"centre", {centre.x, centre.y}},
-                        {"box", {low.x, low.y, high.x, high.y}}});
+                        {"box",
+                         {rect.min_px.x + origin.x, rect.min_px.y + origin.y,
+                          rect.max_px.x + origin.x, rect.max_px.y + origin.y}}});
   }
   // The windows drawn in the last frame, by their titles (imgui_internal.h: ImGui keeps no public
   // list of windows).

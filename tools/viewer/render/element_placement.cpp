@@ -153,6 +153,26 @@ VehiclePlacement place_vehicle(const VehicleView& vehicle, const Box3& model_bou
   return placement;
 }
 
+std::optional<PixelRect> projected_rect(const OrientedBox& box, glm::vec2 size,
+                                        const glm::mat4& view_projection) {
+  std::optional<PixelRect> rect;
+  const float c = std::cos(box.yaw_rad);
+  const float s = std::sin(box.yaw_rad);
+  for (int corner = 0; corner < 8; ++corner) {
+    const glm::vec3 local =
+        box.half_size * glm::vec3((corner & 1) != 0 ? 1 : -1, (corner & 2) != 0 ? 1 : -1,
+                                  (corner & 4) != 0 ? 1 : -1);
+    const auto pixel = project_to_pixel(
+        box.centre + glm::vec3(c * local.x - s * local.y, s * local.x + c * local.y, local.z), size,
+        view_projection);
+    if (!pixel) continue;
+    if (!rect) rect = PixelRect{*pixel, *pixel};
+    rect->min_px = glm::min(rect->min_px, *pixel);
+    rect->max_px = glm::max(rect->max_px, *pixel);
+  }
+  return rect;
+}
+
 Box3 layout_bounds(std::span<const ElementPlacement> placements) {
   Box3 bounds;
   bool first = true;

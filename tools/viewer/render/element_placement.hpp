@@ -89,6 +89,15 @@ struct VehiclePlacement {
 };
 VehiclePlacement place_vehicle(const VehicleView& vehicle, const Box3& model_bounds);
 
+// The rectangle around a box's eight corners on screen (pixels of a viewport `size` big, y down),
+// from the corners in front of the eye; nullopt when none is.
+struct PixelRect {
+  glm::vec2 min_px{0.0f};
+  glm::vec2 max_px{0.0f};
+};
+std::optional<PixelRect> projected_rect(const OrientedBox& box, glm::vec2 size,
+                                        const glm::mat4& view_projection);
+
 // What the camera frames: the bounding spheres of all placed elements, and the floor (z = 0).
 Box3 layout_bounds(std::span<const ElementPlacement> placements);
 

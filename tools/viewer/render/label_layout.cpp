@@ -99,6 +99,7 @@ std::vector<LabelBox> place_labels(std::vector<LabelCandidate> candidates, glm::
                    [](const LabelCandidate& a, const LabelCandidate& b) {
                      if (a.always != b.always) return a.always;
                      if (a.priority != b.priority) return a.priority > b.priority;
+                     if (a.vehicle != b.vehicle) return b.vehicle;
                      return a.element < b.element;
                    });
   PlacedLabels placed(frame_px);
@@ -124,8 +125,8 @@ std::vector<LabelBox> place_labels(std::vector<LabelCandidate> candidates, glm::
     // Named even where it covers another, if it must be.
     if (free == places.end() && !label.always) continue;
     const Place& chosen = free != places.end() ? *free : places.front();
-    placed.add({label.element, label.text, chosen.min_px, chosen.max_px, chosen.anchor_px,
-                &chosen != &places.front()});
+    placed.add({label.element, label.vehicle, label.text, chosen.min_px, chosen.max_px,
+                chosen.anchor_px, &chosen != &places.front()});
     if (!label.always) ++optional_placed;
   }
   return placed.take();

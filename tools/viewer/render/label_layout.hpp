@@ -17,7 +17,8 @@
 namespace linetwin::viewer {
 
 struct LabelCandidate {
-  std::size_t element = 0;
+  std::size_t element = 0;  // an index in LineView::elements, or in LineView::vehicles
+  bool vehicle = false;
   std::string text;
   glm::vec2 size_px{0.0f};
   glm::vec2 above_px{0.0f};  // the middle of the label's lower edge when it stands above
@@ -30,6 +31,7 @@ struct LabelCandidate {
 
 struct LabelBox {
   std::size_t element = 0;
+  bool vehicle = false;
   std::string text;
   glm::vec2 min_px{0.0f};  // top left, window pixels (y down)
   glm::vec2 max_px{0.0f};
@@ -41,6 +43,9 @@ struct LabelBox {
 // before the places below it.
 inline constexpr int kLabelRowsAbove = 4;
 inline constexpr int kLabelRowsBelow = 2;
+// A vehicle is named only when the box around its model on screen is at least this wide or high
+// (close zoom), and after every element: many small names would crowd the stations' out.
+inline constexpr float kVehicleLabelMinPx = 48.0f;
 // Free space kept between two labels, in pixels.
 inline constexpr float kLabelGapPx = 2.0f;
 

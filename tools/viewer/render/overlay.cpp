@@ -113,13 +113,35 @@ std::vector<LabelBox> draw_labels(const LineView& view, const LineRenderer& rend
     label.always = (selected && *selected == i) || element.deadlocked;
     candidates.push_back(std::move(label));
   }
+  // Vehicles at close zoom, after every element (priority below a buffer's), never moved from
+  // where a name stands above or below the box around their model.
+  for (const DrawnVehicle& drawn : renderer.drawn_vehicles()) {
+    const auto rect = projected_rect(drawn.placement.box, viewport_px, renderer.view_projection());
+    if (!rect) continue;
+    const glm::vec2 extent = rect->max_px - rect->min_px;
+    if (std::max(extent.x, extent.y) < kVehicleLabelMinPx) continue;
+    const float middle = (rect->min_px.x + rect->max_px.x) / 2;
+    if (middle < 0 || middle > viewport_px.x || rect->max_px.y < 0 ||
+        rect->min_px.y > viewport_px.y)
+      continue;
+    LabelCandidate label;
+    label.element = drawn.vehicle;
+    label.vehicle = true;
+    label.text = view.vehicles[drawn.vehicle].id;
+    const ImVec2 size = ImGui::CalcTextSize(label.text.c_str());
+    label.size_px = {size.x, size.y};
+    label.above_px = {middle, rect->min_px.y - 0.2f * size.y};
+    label.below_px = {middle, rect->max_px.y + 0.2f * size.y};
+    label.priority = std::min(extent.y, 9.9e4f);
+    candidates.push_back(std::move(label));
+  }
   std::vector<LabelBox> labels = place_labels(std::move(candidates), viewport_px, kMaxLabels);
   ImDrawList& list = *ImGui::GetBackgroundDrawList();
   for (LabelBox& label : labels) {
     label.min_px += origin_px;
     label.max_px += origin_px;
     label.anchor_px += origin_px;
-    const bool is_selected = selected && *selected == label.element;
+    const bool is_selected = !label.vehicle && selected && *selected == label.element;
     if (label.moved) {
       const glm::vec2 end{(label.min_px.x + label.max_px.x) / 2,
                           label.anchor_px.y < label.min_px.y ? label.min_px.y : label.max_px.y};

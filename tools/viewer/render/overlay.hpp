@@ -18,7 +18,8 @@ namespace linetwin::viewer {
 
 // The id of each element on screen, above its marker or model, decluttered (label_layout.hpp): a
 // name that would cover another moves up or below its element, or is left out; the selected one
-// (in the selection's colour) and those of a deadlock are always named. An element whose model
+// (in the selection's colour) and those of a deadlock are always named; vehicles are named after
+// every element, and only at close zoom (kVehicleLabelMinPx). An element whose model
 // did not load says so ("no model" boxes are labelled boxes). The 3D view is `viewport_px` big,
 // its top left corner at `origin_px` in the window. Returns the boxes drawn, in window pixels.
 std::vector<LabelBox> draw_labels(const LineView& view, const LineRenderer& renderer,
