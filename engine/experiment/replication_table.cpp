@@ -259,16 +259,31 @@ ReplicationTable::ReplicationTable(const Scene& scene)
   for (std::size_t i = 0; i < scene.fleets().size(); ++i) {
     fleet_vehicles_.push_back(scene.fleets()[i].vehicles);
     const std::string p = "fleets." + scene.fleets()[i].id + ".";
-    add_vehicle_columns(
-        p, [i](auto& r) -> auto& { return r.fleets[i].fleet; });
+    // Only a fleet with batteries has these, so that other tables keep their columns.
+    auto battery_columns = [this, &scene, i](const std::string& prefix, auto locate) {
+      if (!scene.fleets()[i].battery) return;
+      add_real(
+          prefix + "charging", [locate](auto& r) -> auto& { return locate(r).charging; });
+      add_count(
+          prefix + "charges", [locate](auto& r) -> auto& { return locate(r).charges; });
+      add_real(
+          prefix + "energy_kwh", [locate](auto& r) -> auto& { return locate(r).energy_kwh; });
+    };
+    auto fleet = [i](auto& r) -> auto& {
+      return r.fleets[i].fleet;
+    };
+    add_vehicle_columns(p, fleet);
+    battery_columns(p, fleet);
     add_real(
         p + "order_lead_time_mean_s", [i](auto& r) -> auto& {
           return r.fleets[i].order_lead_time_mean_s;
         });
     for (std::size_t v = 0; v < fleet_vehicles_[i]; ++v) {
-      add_vehicle_columns(
-          p + std::to_string(v + 1) + ".",
-          [ i, v ](auto& r) -> auto& { return r.fleets[i].vehicles[v]; });
+      auto vehicle = [ i, v ](auto& r) -> auto& {
+        return r.fleets[i].vehicles[v];
+      };
+      add_vehicle_columns(p + std::to_string(v + 1) + ".", vehicle);
+      battery_columns(p + std::to_string(v + 1) + ".", vehicle);
     }
   }
   // Congestion per zone of the path network: zones.node.ID.* and zones.edge.I.* (I: the edge's

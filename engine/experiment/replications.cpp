@@ -219,6 +219,10 @@ ExperimentSummary summarize(const std::vector<ReplicationResult>& reps, double c
       v.idle = over(reps, confidence, [&](auto& r) { return get(r).idle; });
       v.orders =
           over(reps, confidence, [&](auto& r) { return static_cast<double>(get(r).orders); });
+      v.charging = over(reps, confidence, [&](auto& r) { return get(r).charging; });
+      v.charges =
+          over(reps, confidence, [&](auto& r) { return static_cast<double>(get(r).charges); });
+      v.energy_kwh = over(reps, confidence, [&](auto& r) { return get(r).energy_kwh; });
       return v;
     };
     FleetSummary f;

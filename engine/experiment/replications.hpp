@@ -94,9 +94,11 @@ struct OperatorPoolSummary {
   Estimate on_shift;                       // share of the observed period on duty
 };
 // A vehicle's shares of time (ReplicationResult's VehicleResult) and orders delivered; a fleet's
-// are the mean over its vehicles, with the orders of all of them.
+// are the mean over its vehicles, with the orders of all of them (and, with batteries, their
+// charges and energy).
 struct VehicleSummary {
   Estimate loaded_travel, empty_travel, driving_home, waiting_for_zone, handling, idle, orders;
+  Estimate charging, charges, energy_kwh;
 };
 struct FleetSummary {
   VehicleSummary fleet;

@@ -233,7 +233,8 @@ ordered_json run_object(const RunReport& report) {
   j["operator_pools"] = operators;
   ordered_json fleets = ordered_json::array();
   for (std::size_t i = 0; i < s.fleets.size(); ++i) {
-    auto shares = [](ordered_json& row, const VehicleSummary& v) {
+    const bool battery = scene.fleets()[i].battery.has_value();
+    auto shares = [battery](ordered_json& row, const VehicleSummary& v) {
       row["loaded_travel"] = to_json(v.loaded_travel);
       row["empty_travel"] = to_json(v.empty_travel);
       row["driving_home"] = to_json(v.driving_home);
@@ -241,6 +242,10 @@ ordered_json run_object(const RunReport& report) {
       row["handling"] = to_json(v.handling);
       row["idle"] = to_json(v.idle);
       row["orders"] = to_json(v.orders);
+      if (!battery) return;
+      row["charging"] = to_json(v.charging);
+      row["charges"] = to_json(v.charges);
+      row["energy_kwh"] = to_json(v.energy_kwh);
     };
     ordered_json row;
     row["id"] = scene.fleets()[i].id;
@@ -369,6 +374,10 @@ void write_csv(std::ostream& out, const RunReport& report) {
       csv_row(out, section, id, "handling", v.handling);
       csv_row(out, section, id, "idle", v.idle);
       csv_row(out, section, id, "orders", v.orders);
+      if (!scene.fleets()[i].battery) return;
+      csv_row(out, section, id, "charging", v.charging);
+      csv_row(out, section, id, "charges", v.charges);
+      csv_row(out, section, id, "energy_kwh", v.energy_kwh);
     };
     const std::string& id = scene.fleets()[i].id;
     shares("fleet", id, s.fleets[i].fleet);

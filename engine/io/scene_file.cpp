@@ -577,12 +577,47 @@ PathNetwork read_paths(const SceneReader& in, const YAML::Node& paths) {
   return network.build();
 }
 
+// docs/transport.md, "Batteries and charging": every amount > 0, the threshold strictly inside
+// (0, 1) and the level charged to above it, at most the capacity.
+BatterySpec read_battery(const SceneReader& in, const YAML::Node& node, const std::string& path) {
+  in.expect_map(
+      node, path,
+      {"capacity_kwh", "consumption_kwh_per_m", "charge_rate_kw", "charge_below", "charge_to"});
+  auto positive = [&](const char* key) {
+    const YAML::Node value = in.require(node, path, key);
+    const double x = in.number(value, path + "." + key);
+    if (!(x > 0.0 && std::isfinite(x)))
+      in.fail(value, path + "." + key, fmt::format("expected a number > 0, found {}", x));
+    return x;
+  };
+  BatterySpec battery;
+  battery.capacity_kwh = positive("capacity_kwh");
+  battery.consumption_kwh_per_m = positive("consumption_kwh_per_m");
+  battery.charge_rate_kw = positive("charge_rate_kw");
+  const YAML::Node below = in.require(node, path, "charge_below");
+  battery.charge_below = in.number(below, path + ".charge_below");
+  if (!(battery.charge_below > 0.0 && battery.charge_below < 1.0))
+    in.fail(below, path + ".charge_below",
+            fmt::format("expected a fraction of the capacity strictly between 0 and 1, found {}",
+                        battery.charge_below));
+  if (const YAML::Node to = node["charge_to"]) {
+    battery.charge_to = in.number(to, path + ".charge_to");
+    if (!(battery.charge_to > battery.charge_below && battery.charge_to <= 1.0))
+      in.fail(to, path + ".charge_to",
+              fmt::format("expected a fraction of the capacity above charge_below ({}) and at "
+                          "most 1, found {}",
+                          battery.charge_below, battery.charge_to));
+  }
+  return battery;
+}
+
 void read_fleets(const SceneReader& in, const YAML::Node& fleets, SceneBuilder& builder) {
   if (!fleets.IsSequence()) in.fail(fleets, "fleets", "expected a list of fleets");
   for (std::size_t i = 0; i < fleets.size(); ++i) {
     const YAML::Node n = fleets[i];
     const std::string fp = fmt::format("fleets[{}]", i);
-    in.expect_map(n, fp, {"id", "home", "vehicles", "dispatch", "traffic", "vehicle"});
+    in.expect_map(
+        n, fp, {"id", "home", "vehicles", "dispatch", "traffic", "vehicle", "battery", "chargers"});
     FleetSpec fleet;
     fleet.id = in.string(in.require(n, fp, "id"), fp + ".id");
     if (n["vehicles"]) fleet.vehicles = in.count(n["vehicles"], fp + ".vehicles", 1, 100'000);
@@ -616,8 +651,12 @@ void read_fleets(const SceneReader& in, const YAML::Node& fleets, SceneBuilder& 
     if (v["length_m"]) vehicle.length_m = in.number(v["length_m"], vp + ".length_m");
     vehicle.load_time = in.distribution(in.require(v, vp, "load_time"), vp + ".load_time");
     vehicle.unload_time = in.distribution(in.require(v, vp, "unload_time"), vp + ".unload_time");
+    if (const YAML::Node b = n["battery"]) fleet.battery = read_battery(in, b, fp + ".battery");
     const std::string home = in.string(in.require(n, fp, "home"), fp + ".home");
     builder.add_fleet(std::move(fleet), home, origin_of(n, fp));
+    if (const YAML::Node chargers = n["chargers"])
+      builder.fleet_chargers(in.strings(chargers, fp + ".chargers"),
+                             origin_of(chargers, fp + ".chargers"));
   }
 }
 

@@ -78,8 +78,9 @@ struct OperatorPoolResult {
   double on_shift = 1.0;  // share of the observed period the pool was on duty
 };
 
-// Shares of a vehicle's time in the observed period (they add up to 1), and the transport orders
-// it delivered. A fleet's shares are the average over its vehicles.
+// Shares of a vehicle's time in the observed period (they add up to 1), the transport orders
+// it delivered and, with a battery, its charges and energy. A fleet's shares are the average over
+// its vehicles.
 struct VehicleResult {
   double loaded_travel = 0.0;
   double empty_travel = 0.0;      // to a pick-up
@@ -87,7 +88,11 @@ struct VehicleResult {
   double waiting_for_zone = 0.0;  // at a stop or in the depot, for a zone of its route
   double handling = 0.0;          // loading and unloading
   double idle = 0.0;              // parked at home, or at a stop with no order
+  // With a battery: driving to a charger, waiting for a free one, and charging.
+  double charging = 0.0;
   std::uint64_t orders = 0;
+  std::uint64_t charges = 0;  // charges completed
+  double energy_kwh = 0.0;    // spent driving
 };
 struct FleetResult {
   VehicleResult fleet;

@@ -226,6 +226,17 @@ struct VehicleSpec {
   Distribution unload_time;
 };
 
+// A fleet's batteries (docs/transport.md, "Batteries and charging"): energy is spent only while
+// driving, distance times consumption; a vehicle below `charge_below` of its capacity after a
+// delivery goes to a charger and charges at `charge_rate_kw` to `charge_to` of its capacity.
+struct BatterySpec {
+  double capacity_kwh = 0.0;
+  double consumption_kwh_per_m = 0.0;
+  double charge_rate_kw = 0.0;
+  double charge_below = 0.3;
+  double charge_to = 1.0;
+};
+
 // The way a fleet's vehicles take from one stop to another: the fastest route for the vehicle and
 // its exact motion profile from rest to rest (no step and no time from a stop to itself).
 struct FleetLeg {
@@ -246,6 +257,14 @@ struct FleetSpec {
   TrafficControl traffic = TrafficControl::kZones;
   std::vector<PathNodeIndex> stops;
   std::vector<FleetLeg> legs;  // stops x stops, row: from
+  std::optional<BatterySpec> battery;
+  std::vector<std::uint32_t> chargers;  // stops where vehicles charge, one at a time each
+  // Per stop: the energy to drive to the nearest charger (0 at a charger); empty without battery.
+  std::vector<double> charger_reserve_kwh;
+  double energy_kwh(std::uint32_t from, std::uint32_t to) const {
+    return from == to ? 0.0
+                      : leg(from, to).profile.total_length_m() * battery->consumption_kwh_per_m;
+  }
   const FleetLeg& leg(std::uint32_t from, std::uint32_t to) const {
     return legs[from * stops.size() + to];
   }
@@ -432,6 +451,8 @@ class SceneBuilder {
   // The path network (validated by its own builder) and the fleets on it; `home`: a node id.
   SceneBuilder& paths(PathNetwork network);
   SceneBuilder& add_fleet(FleetSpec fleet, std::string home, Origin origin);
+  // The charging spots (node ids) of the fleet added last, named at `origin`.
+  SceneBuilder& fleet_chargers(std::vector<std::string> nodes, Origin origin);
   // Where vehicles pick up and drop off an element's parts: the node `transfer_node` names (a node
   // id, `origin` where it was named), or when empty the node nearest the element's pose, if it
   // was given one. An element without either cannot be a stop.
@@ -467,6 +488,9 @@ class SceneBuilder {
   std::uint32_t fleet_stop(Scene& scene, FleetSpec& fleet, ElementIndex element,
                            std::vector<Origin>& stop_origins) const;
   void plan_travel(Scene& scene, std::size_t fleet, const std::vector<Origin>& stop_origins) const;
+  // A battery fleet's chargers as stops, and the check that a charged vehicle can do every order.
+  void add_chargers(Scene& scene, std::size_t fleet, std::vector<Origin>& stop_origins) const;
+  void check_battery(Scene& scene, std::size_t fleet) const;
   Scene scene_;
   std::vector<Pending> pending_;
   std::vector<std::pair<std::string, Origin>> pool_homes_;
@@ -474,6 +498,7 @@ class SceneBuilder {
   std::vector<Origin> calendar_origins_;
   std::vector<PendingLimit> limits_;
   std::vector<std::pair<std::string, Origin>> fleet_homes_;
+  std::vector<std::pair<std::vector<std::string>, Origin>> fleet_chargers_;  // per fleet
   std::unordered_map<std::string, VehicleStop> vehicle_stops_;  // by element id, never iterated
   std::string line_calendar_;
   Origin line_calendar_origin_;

@@ -8,12 +8,19 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace linetwin {
 
 SceneBuilder& SceneBuilder::add_fleet(FleetSpec fleet, std::string home, Origin origin) {
   scene_.fleets_.push_back(std::move(fleet));
   fleet_homes_.emplace_back(std::move(home), std::move(origin));
+  fleet_chargers_.emplace_back();
+  return *this;
+}
+
+SceneBuilder& SceneBuilder::fleet_chargers(std::vector<std::string> nodes, Origin origin) {
+  fleet_chargers_.back() = {std::move(nodes), std::move(origin)};
   return *this;
 }
 
@@ -106,8 +113,80 @@ void SceneBuilder::connect_fleets(Scene& scene) const {
         fleet_stop(scene, scene.fleets_[f], static_cast<ElementIndex>(i), stop_origins[f]);
     e.route.via.drop_off = fleet_stop(scene, scene.fleets_[f], target, stop_origins[f]);
   }
-  for (std::size_t f = 0; f < scene.fleets_.size(); ++f)
+  for (std::size_t f = 0; f < scene.fleets_.size(); ++f) {
+    add_chargers(scene, f, stop_origins[f]);
     plan_travel(scene, f, stop_origins[f]);
+    check_battery(scene, f);
+  }
+}
+
+// Chargers are stops of their own, after the links' stops, on nodes where no link stops and that
+// are not home: a vehicle charging there holds the node, which would keep others from a dock.
+void SceneBuilder::add_chargers(Scene& scene, std::size_t f,
+                                std::vector<Origin>& stop_origins) const {
+  FleetSpec& fleet = scene.fleets_[f];
+  const auto& [nodes, origin] = fleet_chargers_[f];
+  const Origin& fleet_origin = fleet_homes_[f].second;
+  if (!fleet.battery) {
+    if (!nodes.empty())
+      throw error_at(origin, "", "chargers serve vehicles with batteries; expected 'battery'");
+    return;
+  }
+  if (nodes.empty())
+    throw error_at(fleet_origin, "chargers",
+                   "a fleet with batteries charges at its chargers; expected at least one node");
+  for (const std::string& id : nodes) {
+    const auto node = scene.paths_->find_node(id);
+    if (!node)
+      throw error_at(origin, "",
+                     fmt::format("expected the id of a node in paths.nodes, found '{}'", id));
+    if (std::find(fleet.stops.begin(), fleet.stops.end(), *node) != fleet.stops.end())
+      throw error_at(origin, "",
+                     fmt::format("node '{}' is the fleet's home, a pick-up or drop-off point or "
+                                 "a charger already; expected a node of its own for each charger",
+                                 id));
+    fleet.chargers.push_back(static_cast<std::uint32_t>(fleet.stops.size()));
+    fleet.stops.push_back(*node);
+    stop_origins.push_back(origin);
+  }
+}
+
+// A vehicle leaves a charger with `charge_to` of its capacity; from every charger it must be able
+// to do every order of the fleet and still reach a charger, and to drive home and still reach
+// one, or it would charge for ever. The run keeps to this from any stop (docs/transport.md,
+// "Batteries and charging").
+void SceneBuilder::check_battery(Scene& scene, std::size_t f) const {
+  FleetSpec& fleet = scene.fleets_[f];
+  if (!fleet.battery) return;
+  const Origin& origin = fleet_homes_[f].second;
+  const PathNetwork& network = *scene.paths_;
+  const auto n = static_cast<std::uint32_t>(fleet.stops.size());
+  fleet.charger_reserve_kwh.assign(n, std::numeric_limits<double>::infinity());
+  for (std::uint32_t s = 0; s < n; ++s) {
+    for (std::uint32_t c : fleet.chargers)
+      fleet.charger_reserve_kwh[s] = std::min(fleet.charger_reserve_kwh[s], fleet.energy_kwh(s, c));
+  }
+  const double full_kwh = fleet.battery->capacity_kwh * fleet.battery->charge_to;
+  auto check = [&](std::uint32_t c, std::uint32_t to, double need_kwh, const std::string& what) {
+    if (need_kwh <= full_kwh) return;
+    throw error_at(
+        origin, "battery.capacity_kwh",
+        fmt::format("a vehicle charged to {} kWh at node '{}' cannot {} and reach a charger from "
+                    "node '{}' (it needs {} kWh); expected a battery that can",
+                    full_kwh, network.nodes()[fleet.stops[c]].id, what,
+                    network.nodes()[fleet.stops[to]].id, need_kwh));
+  };
+  for (std::uint32_t c : fleet.chargers) {
+    check(c, 0, fleet.energy_kwh(c, 0) + fleet.charger_reserve_kwh[0], "drive home");
+    for (const Element& e : scene.elements_) {
+      const TransportLink& link = e.route.via;
+      if (link.fleet != f) continue;
+      check(c, link.drop_off,
+            fleet.energy_kwh(c, link.pick_up) + fleet.energy_kwh(link.pick_up, link.drop_off) +
+                fleet.charger_reserve_kwh[link.drop_off],
+            fmt::format("carry {}'s parts", e.id));
+    }
+  }
 }
 
 // The fleet's stop at an element: its transfer node, or the node nearest its pose.

@@ -118,4 +118,27 @@ PY
 grep -q '^deadlock,r0:AGV:2,parts_held,1,,,,1$' "$work/jam.csv" && pass ||
   fail "the CSV lacks the deadlocked vehicles"
 
+# Batteries: the charging KPIs in the JSON and the CSV for a fleet with batteries, and not for
+# one without; a threshold of 0 or 1 is bad input naming file, line and field.
+battery="$root/tests/plant/scenes/agv_battery.yaml"
+"$linetwin" run "$battery" --reps 2 --json "$work/battery.json" --csv "$work/battery.csv" -q &&
+  pass || fail "tests/plant/scenes/agv_battery.yaml did not run"
+/usr/bin/python3 - "$work/battery.json" "$work/one.json" <<'PY' && pass ||
+import json, sys
+fleet = json.load(open(sys.argv[1]))["fleets"][0]
+for row in [fleet] + fleet["by_vehicle"]:
+    total = sum(row[k]["mean"] for k in ("loaded_travel", "empty_travel", "driving_home",
+                                          "waiting_for_zone", "handling", "idle", "charging"))
+    assert abs(total - 1) < 1e-9, total
+assert fleet["charges"]["mean"] == 3 and fleet["energy_kwh"]["mean"] > 0, fleet
+assert "charging" not in json.load(open(sys.argv[2]))["fleets"][0]
+PY
+  fail "the charging KPIs in the JSON"
+grep -q '^vehicle,AGV:1,charges,3,' "$work/battery.csv" && pass || fail "the CSV lacks the charges"
+for below in 0 1; do
+  sed "s/charge_below: 0.3/charge_below: $below/" "$battery" > "$work/bad.yaml"
+  expect_error 2 "bad.yaml:$(grep -n "charge_below" "$battery" | cut -d: -f1):[0-9]+: field 'fleets\[0\].battery.charge_below'.*strictly between 0 and 1" \
+    -- run "$work/bad.yaml"
+done
+
 finish_checks "transport CLI"

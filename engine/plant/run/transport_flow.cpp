@@ -23,9 +23,11 @@ void TransportFlow::build(const Scene& scene, std::uint64_t seed, std::uint32_t 
     // Streams of their own, keyed by the fleet's id: common random numbers across variants.
     fleet.load_rng = RandomStream(seed, spec.id, "load_time", replication);
     fleet.unload_rng = RandomStream(seed, spec.id, "unload_time", replication);
+    fleet.charger_user.assign(spec.chargers.size(), kNoOperator);
     fleets_.push_back(std::move(fleet));
     VehicleRun vehicle;
     vehicle.fleet = f;
+    if (spec.battery) vehicle.charge_kwh = spec.battery->capacity_kwh;  // every vehicle starts full
     vehicles_.insert(vehicles_.end(), spec.vehicles, vehicle);
   }
   if (fleets_.empty()) return;
@@ -62,15 +64,32 @@ void TransportFlow::make_order(Line& line, const TransportLink& link, const Link
   if (to.type == ElementType::kBuffer) ++reserved_[to.index];
   const TransportOrder order{holder, link, to, line.kernel.now(), Part{}};
   FleetRun& fleet = fleets_[link.fleet];
-  const std::uint32_t chosen = choose(fleet, order);
+  std::uint32_t short_of_charge = kNoOperator;
+  const std::uint32_t chosen = choose(fleet, order, short_of_charge);
   if (chosen == kNoOperator) {
-    fleet.queued.push_back(order);
+    queue(line, fleet, order, short_of_charge);
     return;
   }
   assign(line, chosen, order);
 }
 
-std::uint32_t TransportFlow::choose(const FleetRun& fleet, const TransportOrder& order) const {
+void TransportFlow::queue(Line& line, FleetRun& fleet, const TransportOrder& order,
+                          std::uint32_t short_of_charge) {
+  fleet.queued.push_back(order);
+  if (short_of_charge != kNoOperator) go_charge(line, short_of_charge);
+}
+
+bool TransportFlow::can_do(const VehicleRun& vehicle, const TransportOrder& order) const {
+  const FleetSpec& spec = *fleets_[vehicle.fleet].spec;
+  if (!spec.battery) return true;
+  const TransportLink& link = order.link;
+  return vehicle.charge_kwh - spec.energy_kwh(vehicle.stop, link.pick_up) -
+             spec.energy_kwh(link.pick_up, link.drop_off) >=
+         spec.charger_reserve_kwh[link.drop_off];
+}
+
+std::uint32_t TransportFlow::choose(const FleetRun& fleet, const TransportOrder& order,
+                                    std::uint32_t& short_of_charge) const {
   const FleetSpec& spec = *fleet.spec;
   const ZoneHolder at_pick_up = spec.traffic == TrafficControl::kZones
                                     ? zones_.holder(zone_of_node(spec.stops[order.link.pick_up]))
@@ -82,6 +101,10 @@ std::uint32_t TransportFlow::choose(const FleetRun& fleet, const TransportOrder&
     const VehicleRun& vehicle = vehicles_[v];
     if (vehicle.task != VehicleTask::kIdle) continue;
     if (at_pick_up != kNoZoneHolder && at_pick_up != v) continue;
+    if (!can_do(vehicle, order)) {
+      if (short_of_charge == kNoOperator) short_of_charge = v;
+      continue;
+    }
     const double key = spec.dispatch == DispatchRule::kNearestIdle
                            ? spec.travel(vehicle.stop, order.link.pick_up)
                            : vehicle.since_s;
@@ -96,8 +119,10 @@ std::uint32_t TransportFlow::choose(const FleetRun& fleet, const TransportOrder&
 void TransportFlow::dispatch_queued(Line& line) {
   for (FleetRun& fleet : fleets_) {
     for (auto order = fleet.queued.begin(); order != fleet.queued.end();) {
-      const std::uint32_t chosen = choose(fleet, *order);
+      std::uint32_t short_of_charge = kNoOperator;
+      const std::uint32_t chosen = choose(fleet, *order, short_of_charge);
       if (chosen == kNoOperator) {
+        if (short_of_charge != kNoOperator) go_charge(line, short_of_charge);
         ++order;
         continue;
       }
@@ -111,16 +136,80 @@ void TransportFlow::dispatch_queued(Line& line) {
 bool TransportFlow::take_queued(Line& line, std::uint32_t v) {
   FleetRun& fleet = fleets_[vehicles_[v].fleet];
   const bool zoned = fleet.spec->traffic == TrafficControl::kZones;
+  bool short_of_charge = false;
   for (auto order = fleet.queued.begin(); order != fleet.queued.end(); ++order) {
     const ZoneHolder at =
         zoned ? zones_.holder(zone_of_node(fleet.spec->stops[order->link.pick_up])) : kNoZoneHolder;
     if (at != kNoZoneHolder && at != v) continue;
+    if (!can_do(vehicles_[v], *order)) {
+      short_of_charge = true;
+      continue;
+    }
     const TransportOrder taken = *order;
     fleet.queued.erase(order);
     assign(line, v, taken);
     return true;
   }
-  return false;
+  if (short_of_charge) go_charge(line, v);
+  return short_of_charge;
+}
+
+void TransportFlow::go_charge(Line& line, std::uint32_t v) {
+  VehicleRun& vehicle = vehicles_[v];
+  FleetRun& fleet = fleets_[vehicle.fleet];
+  const FleetSpec& spec = *fleet.spec;
+  // The nearest free charger it can reach; ties to the one listed first.
+  std::size_t best = spec.chargers.size();
+  double best_kwh = std::numeric_limits<double>::infinity();
+  for (std::size_t c = 0; c < spec.chargers.size(); ++c) {
+    const double kwh = spec.energy_kwh(vehicle.stop, spec.chargers[c]);
+    if (fleet.charger_user[c] == kNoOperator && kwh <= vehicle.charge_kwh && kwh < best_kwh) {
+      best = c;
+      best_kwh = kwh;
+    }
+  }
+  if (best < spec.chargers.size()) {
+    fleet.charger_user[best] = v;
+    travel(line, v, spec.chargers[best], VehicleTask::kToCharger);
+    return;
+  }
+  // Where it stands, on a spur or parked off the aisles: it keeps no aisle from other vehicles.
+  switch_task(line, v, VehicleTask::kWaitingForCharger);
+  fleet.waiting_for_charger.push_back(v);
+}
+
+void TransportFlow::free_charger(Line& line, FleetRun& fleet, std::size_t c) {
+  fleet.charger_user[c] = kNoOperator;
+  const FleetSpec& spec = *fleet.spec;
+  for (auto it = fleet.waiting_for_charger.begin(); it != fleet.waiting_for_charger.end(); ++it) {
+    const std::uint32_t v = *it;
+    if (spec.energy_kwh(vehicles_[v].stop, spec.chargers[c]) > vehicles_[v].charge_kwh) continue;
+    fleet.waiting_for_charger.erase(it);
+    fleet.charger_user[c] = v;
+    travel(line, v, spec.chargers[c], VehicleTask::kToCharger);
+    return;
+  }
+}
+
+void TransportFlow::go_home(Line& line, std::uint32_t v) {
+  const VehicleRun& vehicle = vehicles_[v];
+  const FleetSpec& spec = *fleets_[vehicle.fleet].spec;
+  if (spec.battery) {
+    // Charges first when it would reach home unable to reach a charger, or (unless it has just
+    // charged) below its threshold.
+    const double arrival_kwh = vehicle.charge_kwh - spec.energy_kwh(vehicle.stop, 0);
+    const bool at_charger = vehicle.stop >= spec.chargers.front();
+    if (arrival_kwh < spec.charger_reserve_kwh[0] ||
+        (!at_charger && arrival_kwh < spec.battery->charge_below * spec.battery->capacity_kwh)) {
+      go_charge(line, v);
+      return;
+    }
+  }
+  if (vehicle.stop == 0) {
+    park(line, v);
+  } else {
+    travel(line, v, 0, VehicleTask::kDrivingHome);
+  }
 }
 
 void TransportFlow::assign(Line& line, std::uint32_t v, const TransportOrder& order) {
@@ -180,6 +269,12 @@ void TransportFlow::depart(Line& line, std::uint32_t v) {
   const double now = line.kernel.now();
   const double arrival_s = now + leg.profile.total_time_s();
   const bool was_parked = std::exchange(vehicle.parked, false);
+  const std::uint32_t from = vehicle.stop;
+  if (spec.battery) {
+    const double kwh = spec.energy_kwh(from, vehicle.travel_to);
+    vehicle.charge_kwh -= kwh;
+    vehicle.energy_kwh += kwh;
+  }
   if (!tracks_.empty()) {
     VehicleTrack& track = tracks_[v].track;
     const PathNetwork& network = *scene_->paths();
@@ -202,6 +297,9 @@ void TransportFlow::depart(Line& line, std::uint32_t v) {
       line.kernel.schedule_at(vehicle.release_s.front(), event(RunEvent::kZoneRelease, v));
   }
   line.kernel.schedule_at(arrival_s, event(RunEvent::kVehicleLegEnd, v));
+  // A vehicle that leaves its charger frees it (chargers are the fleet's last stops).
+  if (spec.battery && from >= spec.chargers.front() && vehicle.travel_to != from)
+    free_charger(line, fleets_[vehicle.fleet], from - spec.chargers.front());
 }
 
 void TransportFlow::release_zones(std::uint32_t v, std::size_t end) {
@@ -290,28 +388,44 @@ void TransportFlow::on_leg_end(Line& line, std::uint32_t v) {
       fleet.lead_time_sum_s += line.kernel.now() - vehicle.order.created_s;
       // The next order first: the delivery may free places that make orders of their own, which
       // a vehicle without one, standing here, may take. One left without drives home (stop 0)
-      // to park, or parks where it is if that is home.
-      if (!take_queued(line, v)) switch_task(line, v, VehicleTask::kIdle);
+      // to park, or parks where it is if that is home. One low on charge charges first.
+      const bool low = spec.battery &&
+                       vehicle.charge_kwh < spec.battery->charge_below * spec.battery->capacity_kwh;
+      if (low) {
+        go_charge(line, v);
+      } else if (!take_queued(line, v)) {
+        switch_task(line, v, VehicleTask::kIdle);
+      }
       if (to.type == ElementType::kBuffer) --reserved_[to.index];
       [[maybe_unused]] const bool taken = line.flow.offer(line, to, part);
       assert(taken && "a place was reserved");
       // A part that passed straight through to a station leaves its reserved place free.
       if (to.type == ElementType::kBuffer && !line.flow.waiting(to.element).empty())
         admit(line, line.buffers.at(to.index));
-      if (vehicle.task != VehicleTask::kIdle) return;
-      if (vehicle.stop == 0) {
-        park(line, v);
-      } else {
-        travel(line, v, 0, VehicleTask::kDrivingHome);
-      }
+      if (vehicle.task == VehicleTask::kIdle) go_home(line, v);
       return;
     }
+    case VehicleTask::kToCharger: {
+      arrive(line, v);
+      const BatterySpec& battery = *spec.battery;
+      const double to_kwh = battery.charge_to * battery.capacity_kwh;
+      begin(line, v, VehicleTask::kCharging,
+            std::max(0.0, to_kwh - vehicle.charge_kwh) / battery.charge_rate_kw * 3600.0);
+      return;
+    }
+    case VehicleTask::kCharging:
+      vehicle.charge_kwh =
+          std::max(vehicle.charge_kwh, spec.battery->charge_to * spec.battery->capacity_kwh);
+      ++vehicle.charges;
+      if (!take_queued(line, v)) go_home(line, v);
+      return;
     case VehicleTask::kDrivingHome:
       arrive(line, v);
       park(line, v);
       return;
     case VehicleTask::kIdle:
     case VehicleTask::kWaitingForZone:
+    case VehicleTask::kWaitingForCharger:
       break;
   }
   assert(false && "an idle or waiting vehicle has no leg to end");
@@ -355,6 +469,8 @@ void TransportFlow::reset(double now) {
       s = 0.0;
     vehicle.since_s = now;
     vehicle.orders = 0;
+    vehicle.energy_kwh = 0.0;
+    vehicle.charges = 0;
   }
   for (FleetRun& fleet : fleets_) {
     fleet.delivered = 0;
@@ -391,7 +507,11 @@ void TransportFlow::write(double now, ReplicationResult& r) const {
       shares.driving_home = share(VehicleTask::kDrivingHome);
       shares.waiting_for_zone = share(VehicleTask::kWaitingForZone);
       shares.handling = share(VehicleTask::kLoading) + share(VehicleTask::kUnloading);
+      shares.charging = share(VehicleTask::kToCharger) + share(VehicleTask::kWaitingForCharger) +
+                        share(VehicleTask::kCharging);
       shares.orders = vehicle.orders;
+      shares.charges = vehicle.charges;
+      shares.energy_kwh = vehicle.energy_kwh;
       result.vehicles.push_back(shares);
       const double n = fleet.spec->vehicles;
       result.fleet.idle += shares.idle / n;
@@ -400,7 +520,10 @@ void TransportFlow::write(double now, ReplicationResult& r) const {
       result.fleet.driving_home += shares.driving_home / n;
       result.fleet.waiting_for_zone += shares.waiting_for_zone / n;
       result.fleet.handling += shares.handling / n;
+      result.fleet.charging += shares.charging / n;
       result.fleet.orders += shares.orders;
+      result.fleet.charges += shares.charges;
+      result.fleet.energy_kwh += shares.energy_kwh;
     }
     result.order_lead_time_mean_s =
         fleet.delivered > 0 ? fleet.lead_time_sum_s / static_cast<double>(fleet.delivered)

@@ -16,7 +16,9 @@
 // only once it holds every zone of its route (ZoneReservations), waits where it stands otherwise,
 // and gives each zone back with one event at the instant its body has left it; a cycle of
 // vehicles waiting for each other is a deadlock, reported when it closes (docs/transport.md,
-// "Traffic control").
+// "Traffic control"). A fleet with batteries spends energy on every drive and sends a vehicle low
+// on charge, or one that could not do an order and still reach a charger, to charge first
+// (docs/transport.md, "Batteries and charging").
 #pragma once
 
 #include <cstdint>
@@ -44,8 +46,11 @@ enum class VehicleTask : std::uint8_t {
   kUnloading,
   kDrivingHome,
   kWaitingForZone,
+  kToCharger,
+  kWaitingForCharger,  // for a charger to come free, where it stands or parked
+  kCharging,
 };
-inline constexpr int kVehicleTasks = 7;
+inline constexpr int kVehicleTasks = 10;
 
 struct TransportOrder {
   Holder holder;  // the station server that holds the part until it is loaded
@@ -97,6 +102,9 @@ class TransportFlow {
     std::vector<double> release_s;
     std::size_t next_release = 0;
     ZoneIndex waited_zone = 0;  // while it waits: the zone that first blocked it
+    double charge_kwh = 0.0;    // with a battery
+    double energy_kwh = 0.0;    // spent driving in the observed period
+    std::uint64_t charges = 0;  // completed in the observed period
   };
   struct FleetRun {
     const FleetSpec* spec = nullptr;
@@ -105,15 +113,32 @@ class TransportFlow {
     RandomStream load_rng, unload_rng;
     std::uint64_t delivered = 0;
     double lead_time_sum_s = 0.0;
+    std::vector<std::uint32_t> charger_user;        // per charger: the vehicle bound there, or none
+    std::deque<std::uint32_t> waiting_for_charger;  // vehicles, in the order they began to wait
   };
 
   void make_order(Line& line, const TransportLink& link, const Link& to, const Holder& holder);
   // The idle vehicle of the fleet that the dispatch rule gives `order`, or kNoOperator: none idle,
-  // or (under traffic control) its pick-up node held by another vehicle.
-  std::uint32_t choose(const FleetRun& fleet, const TransportOrder& order) const;
+  // or (under traffic control) its pick-up node held by another vehicle, or (with batteries) none
+  // with the charge for it; `short_of_charge` is then the first idle vehicle skipped for that.
+  std::uint32_t choose(const FleetRun& fleet, const TransportOrder& order,
+                       std::uint32_t& short_of_charge) const;
+  // Whether the vehicle can do the order and still reach a charger (always, without a battery).
+  bool can_do(const VehicleRun& vehicle, const TransportOrder& order) const;
+  // The order waits; a vehicle idle only for want of charge goes to charge.
+  void queue(Line& line, FleetRun& fleet, const TransportOrder& order,
+             std::uint32_t short_of_charge);
+  // The vehicle goes to the nearest free charger it can reach, or waits for one where it is.
+  void go_charge(Line& line, std::uint32_t vehicle);
+  // A charger of the fleet came free: the first waiter that can reach it drives there.
+  void free_charger(Line& line, FleetRun& fleet, std::size_t charger);
+  // The vehicle has no order: it drives home to park, or charges first when it would arrive
+  // below its threshold.
+  void go_home(Line& line, std::uint32_t vehicle);
   // Idle vehicles take the queued orders they may, in the order made (zones came free).
   void dispatch_queued(Line& line);
-  // Vehicle `vehicle` has delivered: the first queued order it may take, else nothing (false).
+  // Vehicle `vehicle` is free: the first queued order it may take, or a charge when it has too
+  // little for one it may take; else nothing (false).
   bool take_queued(Line& line, std::uint32_t vehicle);
   void assign(Line& line, std::uint32_t vehicle, const TransportOrder& order);
   // The vehicle's task from now on (its time so far counted to the one before); begin also ends
