@@ -16,8 +16,9 @@
 #           the unpacked package runs the scene as the unpacked linetwin does.
 # Exits 77 (SKIP_RETURN_CODE) where a program the mode needs is missing.
 # Usage: install_test.sh prefix|deb SOURCE_DIR BUILD_DIR CMAKE CPACK CXX VERSION VIEWER PYTHON
-#   (CXX: the compiler the build used; VERSION: the project's; VIEWER, PYTHON: 1 where the viewer,
-#   the Python module is built)
+#                        PHYSICS
+#   (CXX: the compiler the build used; VERSION: the project's; VIEWER, PYTHON, PHYSICS: 1 where the
+#   viewer, the Python module, the physics layer is built)
 set -euo pipefail
 mode=$1
 source_dir=$2
@@ -28,6 +29,7 @@ cxx=$6
 version=$7
 viewer=$8
 python_module=$9
+physics=${10}
 python=/usr/bin/python3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -203,6 +205,7 @@ for layer in core transport plant experiment io telemetry recording live; do
   expected+=("/usr/lib/liblinetwin_$layer.a")
 done
 if [ "$viewer" = 1 ]; then expected+=(/usr/bin/linetwin-viewer); fi
+if [ "$physics" = 1 ]; then expected+=(/usr/lib/liblinetwin_physics.a); fi
 if [ "$python_module" = 1 ]; then
   while read -r file; do
     expected+=("/usr/$python_dir/linetwin/$file")
