@@ -711,6 +711,18 @@ TEST_CASE(
   }
 }
 
+TEST_CASE("screenshot: a selected vehicle is named at any zoom") {
+  // At 960x600 the AGV cell's vehicles are too small to be named (the case above) unless selected.
+  const Capture shot = capture(LINETWIN_SOURCE_DIR "/scenes/agv_cell.yaml", 20000.0, 0, kImageSize,
+                               "none", "--select 'AGV#1'");
+  if (!shot.image) return;
+  std::vector<std::string> named;
+  for (const nlohmann::json& label : shot.info["labels"]) {
+    if (label["vehicle"]) named.push_back(label["id"]);
+  }
+  CHECK(named == std::vector<std::string>{"AGV#1"});
+}
+
 TEST_CASE("screenshot: a scene without fleets draws no vehicle") {
   const Capture shot = capture(kScenes / "down_and_working.yaml", 505.0);
   if (!shot.image) return;

@@ -36,6 +36,7 @@
 #include "panel_selection.hpp"
 #include "recording/telemetry_log_file.hpp"
 #include "recording/telemetry_recording.hpp"
+#include "recording/trajectory_sampler.hpp"
 #include "viewer_app.hpp"
 
 namespace {
@@ -157,9 +158,16 @@ int run(const Options& o) {
     }
   }
   std::optional<ElementIndex> selected;
+  std::optional<std::size_t> selected_vehicle;
   if (!o.select.empty()) {
     selected = scene.find(o.select);
-    if (!selected) throw bad_flag("--select", "the scene has no element '" + o.select + "'");
+    const std::vector<RecordedBody> vehicles = vehicle_bodies(scene);
+    for (std::size_t v = 0; v < vehicles.size() && !selected; ++v) {
+      if (vehicles[v].id == o.select) selected_vehicle = v;
+    }
+    if (!selected && !selected_vehicle) {
+      throw bad_flag("--select", "the scene has no element or vehicle '" + o.select + "'");
+    }
   }
   std::unique_ptr<ViewSource> source = make_source(o, scene);
   // A time past the end shows the end, and says so: a capture's history (the KPI charts, the
@@ -192,6 +200,7 @@ int run(const Options& o) {
                 scene_path);
   app.show(panels);
   if (selected) app.select(*selected);
+  if (selected_vehicle) app.select_vehicle(*selected_vehicle);
   const std::function<void(double)> move_to = time_control(*source);
   if (headless) {
     app.capture(o.screenshot, move_to, time_s.value_or(0.0));
@@ -281,7 +290,8 @@ int main(int argc, char** argv) {
   for (const std::string_view name : kPanelNames)
     panel_help += " " + std::string(name);
   cli.add_option("--panels", o.panels, panel_help);
-  cli.add_option("--select", o.select, "Select this element at the start (the inspector shows it)")
+  cli.add_option("--select", o.select,
+                 "Select this element (the inspector shows it) or vehicle (AGV#1) at the start")
       ->check(not_empty);
 
   try {

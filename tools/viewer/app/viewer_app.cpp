@@ -41,9 +41,9 @@ constexpr std::array<Shortcut, 12> kShortcuts = {{
     {"Left drag", "orbit the camera about its target"},
     {"Right or middle drag", "pan along the floor"},
     {"Mouse wheel", "zoom in and out"},
-    {"Left click", "select the element under the mouse (inspector)"},
+    {"Left click", "select the element (inspector) or vehicle under the mouse"},
     {"Esc", "clear the selection"},
-    {"F", "focus the camera on the selected element (nothing selected: frame the whole line)"},
+    {"F", "focus the camera on the selected element or vehicle (none: frame the whole line)"},
     {"Home", "frame the whole line"},
     {"Space", "play or pause (simulation, replay)"},
     {"Period (.)", "step to the next station change (simulation)"},
@@ -206,8 +206,13 @@ void ViewerApp::frame(glm::ivec2 framebuffer_px) {
       glm::vec2(framebuffer_px) / glm::max(glm::vec2(display.x, display.y), glm::vec2(1.0f));
   renderer_.draw(view_, camera_, glm::ivec2(glm::round(viewport * scale)),
                  glm::ivec2(glm::round(origin * scale)), framebuffer_px.y);
-  labels_ = draw_labels(view_, renderer_, viewport, origin, selected_);
-  if (selected_) draw_selection_outline(renderer_, viewport, origin, *selected_);
+  labels_ = draw_labels(view_, renderer_, viewport, origin, selected_, selected_vehicle_);
+  if (selected_) {
+    draw_selection_outline(renderer_, viewport, origin, renderer_.pick_boxes()[*selected_]);
+  }
+  if (const auto* vehicle = selected_vehicle_drawn()) {
+    draw_selection_outline(renderer_, viewport, origin, vehicle->placement.box);
+  }
   const glm::vec2 window{display.x, display.y};
   if (view_.deadlock) draw_deadlock_banner(*view_.deadlock, window);
   panels_.draw(view_, source_, selected_);
@@ -234,8 +239,31 @@ void ViewerApp::handle_mouse() {
     const Ray ray = ray_through_pixel(glm::vec2(io.MousePos.x, io.MousePos.y) - origin, viewport,
                                       renderer_.view_projection());
     const auto picked = pick_nearest(ray, renderer_.pick_boxes());
-    if (picked) selected_ = static_cast<ElementIndex>(*picked);
+    // A vehicle in front of the nearest element (or over the bare floor) is picked instead.
+    std::optional<float> nearest;
+    if (picked) nearest = ray_hits(ray, renderer_.pick_boxes()[*picked]);
+    std::optional<std::size_t> vehicle;
+    for (const DrawnVehicle& drawn : renderer_.drawn_vehicles()) {
+      const auto hit = ray_hits(ray, drawn.placement.box);
+      if (hit && (!nearest || *hit < *nearest)) {
+        nearest = hit;
+        vehicle = drawn.vehicle;
+      }
+    }
+    if (vehicle) {
+      select_vehicle(*vehicle);
+    } else if (picked) {
+      select(static_cast<ElementIndex>(*picked));
+    }
   }
+}
+
+const DrawnVehicle* ViewerApp::selected_vehicle_drawn() const {
+  if (!selected_vehicle_) return nullptr;
+  for (const DrawnVehicle& drawn : renderer_.drawn_vehicles()) {
+    if (drawn.vehicle == *selected_vehicle_) return &drawn;
+  }
+  return nullptr;  // parked, or out of the view
 }
 
 void ViewerApp::handle_keys() {
@@ -246,10 +274,15 @@ void ViewerApp::handle_keys() {
   if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q, false)) {
     glfwSetWindowShouldClose(window_.handle(), GLFW_TRUE);
   }
-  if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) selected_.reset();
+  if (ImGui::IsKeyPressed(GLFW_KEY_ESCAPE, false)) {
+    selected_.reset();
+    selected_vehicle_.reset();
+  }
   const bool focus = ImGui::IsKeyPressed(GLFW_KEY_F, false);
   if (focus && selected_) {
     camera_.look_at(renderer_.placements()[*selected_].box.centre);
+  } else if (const DrawnVehicle* vehicle = focus ? selected_vehicle_drawn() : nullptr) {
+    camera_.look_at(vehicle->placement.box.centre);
   } else if (focus || ImGui::IsKeyPressed(GLFW_KEY_HOME, false)) {
     camera_.frame(renderer_.layout_bounds(),
                   std::max(1.0f, area_.x1 - area_.x0) / std::max(1.0f, area_.y1 - area_.y0));

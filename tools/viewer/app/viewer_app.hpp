@@ -39,7 +39,16 @@ class ViewerApp {
   // Shows which windows are open (the panels, the legend, the help window).
   void show(const PanelSelection& panels);
   // Selects an element as a click on it would (the inspector shows it).
-  void select(ElementIndex element) { selected_ = element; }
+  void select(ElementIndex element) {
+    selected_ = element;
+    selected_vehicle_.reset();
+  }
+  // Selects a vehicle (an index in LineView::vehicles) as a click on it would: it is named and
+  // outlined wherever it is on the floor (the panels show no vehicle yet).
+  void select_vehicle(std::size_t vehicle) {
+    selected_vehicle_ = vehicle;
+    selected_.reset();
+  }
   // Runs until the window is closed or `*stop` becomes non-zero (set by a signal handler: Ctrl+C
   // in the terminal ends the viewer as closing its window does, so the layout is saved).
   void run(const volatile std::sig_atomic_t* stop);
@@ -66,6 +75,7 @@ class ViewerApp {
   void handle_mouse();
   void handle_keys();
   void draw_help();
+  const DrawnVehicle* selected_vehicle_drawn() const;
 
   GlWindow& window_;
   LineView view_;
@@ -76,6 +86,7 @@ class ViewerApp {
   ViewerPanels panels_;
   PanelSelection shown_;
   std::optional<ElementIndex> selected_;
+  std::optional<std::size_t> selected_vehicle_;
   std::vector<LabelBox> labels_;  // drawn in the last frame
   ScreenRect area_;               // the 3D view's part of the window, in the last frame
   bool framed_ = false;           // the camera frames the layout on the first frame

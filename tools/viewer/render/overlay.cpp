@@ -62,7 +62,8 @@ float label_priority(const ElementView& element, float height_px) {
 
 std::vector<LabelBox> draw_labels(const LineView& view, const LineRenderer& renderer,
                                   glm::vec2 viewport_px, glm::vec2 origin_px,
-                                  std::optional<std::size_t> selected) {
+                                  std::optional<std::size_t> selected,
+                                  std::optional<std::size_t> selected_vehicle) {
   std::vector<LabelCandidate> candidates;
   const auto& placements = renderer.placements();
   for (std::size_t i = 0; i < placements.size() && i < view.elements.size(); ++i) {
@@ -119,7 +120,8 @@ std::vector<LabelBox> draw_labels(const LineView& view, const LineRenderer& rend
     const auto rect = projected_rect(drawn.placement.box, viewport_px, renderer.view_projection());
     if (!rect) continue;
     const glm::vec2 extent = rect->max_px - rect->min_px;
-    if (std::max(extent.x, extent.y) < kVehicleLabelMinPx) continue;
+    const bool is_selected = selected_vehicle && *selected_vehicle == drawn.vehicle;
+    if (!is_selected && std::max(extent.x, extent.y) < kVehicleLabelMinPx) continue;
     const float middle = (rect->min_px.x + rect->max_px.x) / 2;
     if (middle < 0 || middle > viewport_px.x || rect->max_px.y < 0 ||
         rect->min_px.y > viewport_px.y)
@@ -133,6 +135,7 @@ std::vector<LabelBox> draw_labels(const LineView& view, const LineRenderer& rend
     label.above_px = {middle, rect->min_px.y - 0.2f * size.y};
     label.below_px = {middle, rect->max_px.y + 0.2f * size.y};
     label.priority = std::min(extent.y, 9.9e4f);
+    label.always = is_selected;
     candidates.push_back(std::move(label));
   }
   std::vector<LabelBox> labels = place_labels(std::move(candidates), viewport_px, kMaxLabels);
@@ -141,7 +144,8 @@ std::vector<LabelBox> draw_labels(const LineView& view, const LineRenderer& rend
     label.min_px += origin_px;
     label.max_px += origin_px;
     label.anchor_px += origin_px;
-    const bool is_selected = !label.vehicle && selected && *selected == label.element;
+    const std::optional<std::size_t>& chosen = label.vehicle ? selected_vehicle : selected;
+    const bool is_selected = chosen && *chosen == label.element;
     if (label.moved) {
       const glm::vec2 end{(label.min_px.x + label.max_px.x) / 2,
                           label.anchor_px.y < label.min_px.y ? label.min_px.y : label.max_px.y};
@@ -155,9 +159,7 @@ std::vector<LabelBox> draw_labels(const LineView& view, const LineRenderer& rend
 }
 
 void draw_selection_outline(const LineRenderer& renderer, glm::vec2 viewport_px,
-                            glm::vec2 origin_px, std::size_t selected) {
-  if (selected >= renderer.pick_boxes().size()) return;
-  const OrientedBox& box = renderer.pick_boxes()[selected];
+                            glm::vec2 origin_px, const OrientedBox& box) {
   const float c = std::cos(box.yaw_rad);
   const float s = std::sin(box.yaw_rad);
   std::array<std::optional<glm::vec2>, 8> corner;
