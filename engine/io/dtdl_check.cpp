@@ -658,7 +658,7 @@ class Checker {
     InterfaceInfo info{file_, pointer.empty() ? "/" : pointer, {}, {}, 0, {}, {}};
     // Complex schemas named in the interface's schemas, which its contents may refer to (an
     // interface cannot use those of one it extends or one that holds it as a Component).
-    std::map<std::string, Kind> local_schemas;
+    std::map<std::string, LocalSchema> local_schemas;
     const Members schemas = members(j, "schemas", pointer);
     for (const auto& [s, at] : schemas) {
       if (!s->is_object() || !s->contains("@id") || !(*s)["@id"].is_string()) {
@@ -666,7 +666,7 @@ class Checker {
         continue;
       }
       if (const std::optional<Kind> kind = schema_kind(*s))
-        local_schemas.emplace((*s)["@id"].get<std::string>(), *kind);
+        local_schemas.emplace((*s)["@id"].get<std::string>(), LocalSchema{*kind, s});
     }
     std::swap(local_schemas_, local_schemas);
     for (const auto& [s, at] : schemas)
@@ -716,7 +716,7 @@ class Checker {
   // An Interface written inline (in extends, or as a Component's schema): its own rules, with
   // the context of the interface that holds it.
   void nested_interface(const Json& j, const std::string& pointer) {
-    std::map<std::string, Kind> outer;
+    std::map<std::string, LocalSchema> outer;
     std::swap(local_schemas_, outer);
     interface(j, pointer);
     std::swap(local_schemas_, outer);
@@ -909,8 +909,13 @@ class Checker {
                                        s,
                                        "boolean, date, dateTime, double, duration, float, "
                                        "integer, long, string, time"));
-        } else if (is_v2() && in_property && local->second == Kind::kArray) {
+        } else if (is_v2() && in_property && local->second.kind == Kind::kArray) {
           problem(pointer, "expected no Array in a Property's schema in DTDL v2 (v3 allows it)");
+        } else if (depth + nesting(*local->second.json, kMaxSchemaDepth + 1) > kMaxSchemaDepth) {
+          problem(pointer, fmt::format("expected complex schemas nested at most {} levels deep, "
+                                       "counting those that '{}' holds (a schema that holds "
+                                       "itself is nested without end)",
+                                       kMaxSchemaDepth, s));
         }
         return;
       }
@@ -925,6 +930,29 @@ class Checker {
       return;
     }
     problem(pointer, fmt::format("expected a schema (a string or an object), found {}", quoted(j)));
+  }
+
+  // How many complex schemas deep `s` goes, following the interface's named schemas, up to
+  // `budget` levels: past it counting stops, since a named schema may hold itself.
+  std::size_t nesting(const Json& s, std::size_t budget) const {
+    if (budget == 0) return 1;
+    if (s.is_string()) {
+      const auto local = local_schemas_.find(s.get<std::string>());
+      return local == local_schemas_.end() ? 0 : nesting(*local->second.json, budget);
+    }
+    if (!s.is_object()) return 0;
+    std::size_t inner = 0;
+    const auto child = [&](const Json& c) { inner = std::max(inner, nesting(c, budget - 1)); };
+    if (s.contains("elementSchema")) child(s["elementSchema"]);
+    for (const char* key : {"mapKey", "mapValue"}) {
+      if (s.contains(key) && s[key].is_object() && s[key].contains("schema"))
+        child(s[key]["schema"]);
+    }
+    if (s.contains("fields") && s["fields"].is_array()) {
+      for (const Json& field : s["fields"])
+        if (field.is_object() && field.contains("schema")) child(field["schema"]);
+    }
+    return 1 + inner;
   }
 
   void complex_schema(const Json& j, const std::string& pointer, std::size_t depth,
@@ -1145,7 +1173,12 @@ class Checker {
   bool quantitative_types_ = false;  // the current top interface's @context has the extension
   // ... has a context that DTDL does not define, whose terms DTDL v3 then lets co-type elements.
   bool undefined_extension_ = false;
-  std::map<std::string, Kind> local_schemas_;
+  // The complex schemas named in the interface's `schemas`, by @id.
+  struct LocalSchema {
+    Kind kind;
+    const Json* json;
+  };
+  std::map<std::string, LocalSchema> local_schemas_;
   std::map<std::string, InterfaceInfo> interfaces_;
   std::map<std::string, std::size_t> file_order_;
   DtdlCheck result_;

@@ -319,6 +319,38 @@ TEST_CASE("DTDL check: complex schemas well formed") {
             "expected complex schemas nested at most 5 levels deep"));
 }
 
+TEST_CASE("DTDL check: schemas named in an interface's schemas count toward the nesting limit") {
+  // A chain of named Arrays A1 -> A2 -> ... -> An -> double, used by a Telemetry: n levels.
+  const auto chain = [](int n) {
+    std::string schemas;
+    for (int i = 1; i <= n; ++i) {
+      const std::string element =
+          i == n ? std::string("\"double\"") : fmt::format("\"dtmi:example:A{};1\"", i + 1);
+      schemas += fmt::format(R"({}{{"@id": "dtmi:example:A{};1", "@type": "Array",
+                               "elementSchema": {}}})",
+                             i == 1 ? "" : ", ", i, element);
+    }
+    return model(R"({"@type": "Telemetry", "name": "a", "schema": "dtmi:example:A1;1"})", 3,
+                 "dtmi:example:M;1", ", \"schemas\": [" + schemas + "]");
+  };
+  CHECK(check({chain(5)}).problems.empty());
+  // Six levels: A1 is the one that goes too deep, wherever it is used from.
+  const DtdlCheck deep = check({chain(6)});
+  REQUIRE_FALSE(deep.problems.empty());
+  CHECK(has(to_string(deep.problems.front()),
+            "expected complex schemas nested at most 5 levels deep, counting those that "
+            "'dtmi:example:A2;1' holds"));
+  // An Object whose field is the Object itself: nested without end.
+  const std::string itself = model(
+      R"({"@type": "Telemetry", "name": "a", "schema": "dtmi:example:O;1"})", 3, "dtmi:example:M;1",
+      R"(, "schemas": [{"@id": "dtmi:example:O;1", "@type": "Object",
+                        "fields": [{"name": "f", "schema": "dtmi:example:O;1"}]}])");
+  const DtdlCheck endless = check({itself});
+  REQUIRE_FALSE(endless.problems.empty());
+  CHECK(
+      has(to_string(endless.problems.front()), "a schema that holds itself is nested without end"));
+}
+
 TEST_CASE("DTDL check: v3's features are refused in v2, and v2's in v3") {
   // An Array in a Property, an Enum without values, an Object without fields: v3 only.
   const std::string array_property =
