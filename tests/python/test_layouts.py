@@ -179,3 +179,15 @@ def test_bad_exports_raise_input_error_or_type_error(tmp_path):
         linetwin.export_scene(scene_file, tmp_path / "x.aml", format=None)
     with pytest.raises(linetwin.InputError, match="cannot write"):
         linetwin.export_scene(scene_file, tmp_path / "no" / "such" / "x.aml")
+
+
+def test_a_scene_loaded_from_a_file_with_crlf_line_ends_exports(tmp_path):
+    # Windows line ends: the file's text is what the loader read, and export_scene takes it.
+    with open(os.path.join(SOURCE_DIR, "scenes", "balanced_line.yaml"), encoding="utf-8") as f:
+        text = f.read()
+    crlf = tmp_path / "crlf.yaml"
+    crlf.write_bytes(text.replace("\n", "\r\n").encode())
+    scene = linetwin.load_scene(crlf)
+    models = tmp_path / "crlf.json"
+    assert linetwin.export_scene(scene, models, format="dtdl")[0] == str(models)
+    assert json.loads(models.read_text())

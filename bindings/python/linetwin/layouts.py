@@ -80,7 +80,8 @@ def _scene_file(scene: Union[Scene, PathLike]) -> str:
     if isinstance(scene, Scene):
         path = scene.path
         try:
-            with open(path, encoding="utf-8") as f:
+            # newline="": the file's text as the loader read it, CRLF line ends kept.
+            with open(path, encoding="utf-8", newline="") as f:
                 same = f.read() == scene.to_yaml()
         except OSError:
             same = False
