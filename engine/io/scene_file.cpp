@@ -59,9 +59,11 @@ SceneBuilder::RouteByIds read_route(const SceneReader& in, const SceneBuilder& b
   if (node.IsScalar()) return SceneBuilder::RouteByIds(in.string(node, path));
   if (node.IsMap() && node["via"]) {
     // A transport link: the part rides a vehicle of the fleet to its one target.
-    in.expect_map(node, path, {"via", "to"});
+    in.expect_map(node, path, {"via", "to", "priority"});
     route = SceneBuilder::RouteByIds(in.string(in.require(node, path, "to"), path + ".to"));
     route.via = in.string(node["via"], path + ".via");
+    if (node["priority"])
+      route.via_priority = in.count(node["priority"], path + ".priority", 0, 1'000'000);
     route.via_origin = {node["via"].Mark().line + 1, node["via"].Mark().column + 1, path + ".via"};
     return route;
   }
@@ -623,10 +625,14 @@ void read_fleets(const SceneReader& in, const YAML::Node& fleets, SceneBuilder& 
     if (n["vehicles"]) fleet.vehicles = in.count(n["vehicles"], fp + ".vehicles", 1, 100'000);
     if (n["dispatch"]) {
       const std::string rule = in.string(n["dispatch"], fp + ".dispatch");
-      if (rule != "nearest_idle" && rule != "fifo")
+      if (rule != "nearest_idle" && rule != "fifo" && rule != "priority")
         in.fail(n["dispatch"], fp + ".dispatch",
-                fmt::format("expected 'nearest_idle' or 'fifo', found '{}'", rule));
-      fleet.dispatch = rule == "fifo" ? DispatchRule::kFifo : DispatchRule::kNearestIdle;
+                fmt::format("expected 'nearest_idle' or 'fifo', found '{}' (or 'priority': queued "
+                            "orders by their links' priority)",
+                            rule));
+      fleet.dispatch = rule == "fifo"       ? DispatchRule::kFifo
+                       : rule == "priority" ? DispatchRule::kPriority
+                                            : DispatchRule::kNearestIdle;
     }
     if (n["traffic"]) {
       const std::string rule = in.string(n["traffic"], fp + ".traffic");

@@ -196,6 +196,7 @@ struct TransportLink {
   std::uint32_t fleet = kNoFleet;
   std::uint32_t pick_up = 0;
   std::uint32_t drop_off = 0;
+  std::uint32_t priority = 0;  // higher first, under DispatchRule::kPriority
 };
 
 struct Route {
@@ -210,6 +211,9 @@ struct Route {
 enum class DispatchRule : std::uint8_t {
   kNearestIdle,  // the one with the shortest travel time to the pick-up, ties by vehicle index
   kFifo,         // the one idle longest, ties by vehicle index
+  // Queued orders of higher link priority first, ties first come first served; the nearest idle
+  // vehicle takes an order.
+  kPriority,
 };
 
 // How a fleet's vehicles share the aisles (docs/transport.md, "Traffic control").
@@ -415,6 +419,7 @@ class SceneBuilder {
     std::vector<double> weights;            // kProbability
     std::vector<std::uint32_t> by_product;  // kByProduct: index into targets per product
     std::string via;                        // the fleet that carries the part; empty: none
+    std::uint32_t via_priority = 0;         // its orders' priority under dispatch: priority
     Origin via_origin;
   };
   struct Common {

@@ -109,6 +109,7 @@ void SceneBuilder::connect_fleets(Scene& scene) const {
                                    limit.name, t.id));
     }
     e.route.via.fleet = static_cast<std::uint32_t>(f);
+    e.route.via.priority = to.via_priority;
     e.route.via.pick_up =
         fleet_stop(scene, scene.fleets_[f], static_cast<ElementIndex>(i), stop_origins[f]);
     e.route.via.drop_off = fleet_stop(scene, scene.fleets_[f], target, stop_origins[f]);

@@ -75,7 +75,15 @@ void TransportFlow::make_order(Line& line, const TransportLink& link, const Link
 
 void TransportFlow::queue(Line& line, FleetRun& fleet, const TransportOrder& order,
                           std::uint32_t short_of_charge) {
-  fleet.queued.push_back(order);
+  // Under priority dispatch the queue is kept in the order orders are served: behind every order
+  // of the same or a higher priority, ahead of lower ones.
+  auto at = fleet.queued.end();
+  if (fleet.spec->dispatch == DispatchRule::kPriority) {
+    at = std::find_if(fleet.queued.begin(), fleet.queued.end(), [&](const TransportOrder& o) {
+      return o.link.priority < order.link.priority;
+    });
+  }
+  fleet.queued.insert(at, order);
   if (short_of_charge != kNoOperator) go_charge(line, short_of_charge);
 }
 
@@ -105,9 +113,9 @@ std::uint32_t TransportFlow::choose(const FleetRun& fleet, const TransportOrder&
       if (short_of_charge == kNoOperator) short_of_charge = v;
       continue;
     }
-    const double key = spec.dispatch == DispatchRule::kNearestIdle
-                           ? spec.travel(vehicle.stop, order.link.pick_up)
-                           : vehicle.since_s;
+    const double key = spec.dispatch == DispatchRule::kFifo
+                           ? vehicle.since_s
+                           : spec.travel(vehicle.stop, order.link.pick_up);
     if (key < best) {
       best = key;
       chosen = v;
