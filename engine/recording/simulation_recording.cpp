@@ -1,5 +1,6 @@
 #include "recording/simulation_recording.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <vector>
@@ -37,14 +38,28 @@ std::uint64_t record_simulation(const Scene& scene, const std::string& scene_tex
   line.observe(&telemetry);
   std::optional<TrajectorySampler> sampler;
   std::vector<BodyPose> poses;
+  // Poses are sampled in slices of simulated time of at most about kPoseSliceRows rows, so that
+  // memory does not grow with the KPI interval times the rate times the vehicles.
+  constexpr double kPoseSliceRows = 65536.0;
+  double pose_slice_s = 0.0;
   if (trajectories) {
     line.record_vehicle_tracks();
     sampler.emplace(line.vehicle_tracks(), settings.trajectory_rate_hz, settings.start_time_us);
+    pose_slice_s = std::max(1.0, kPoseSliceRows / (settings.trajectory_rate_hz *
+                                                   static_cast<double>(metadata.bodies.size())));
   }
   std::vector<KpiSnapshot> snapshots;
   const double end_s = line.end_time();
   for (double t = 0.0; t < end_s;) {
+    const double from = t;
     t = std::min(end_s, t + settings.kpi_interval_s);
+    for (double slice = from; sampler && slice < t;) {
+      slice = std::min(t, slice + pose_slice_s);
+      line.advance_to(slice);
+      poses.clear();
+      sampler->sample_until(slice, slice >= end_s, poses);
+      writer.append_poses(poses);
+    }
     line.advance_to(t);
     writer.append(log.samples);
     TelemetrySample bound;
@@ -58,11 +73,6 @@ std::uint64_t record_simulation(const Scene& scene, const std::string& scene_tex
     for (ElementIndex station : scene.stations())
       snapshots.push_back(make_kpi_snapshot(now_us, station, twins.kpis(station)));
     writer.append_kpis(snapshots);
-    if (sampler) {
-      poses.clear();
-      sampler->sample_until(t, t >= end_s, poses);
-      writer.append_poses(poses);
-    }
     writer.flush();
   }
   line.observe(nullptr);

@@ -164,9 +164,9 @@ void check_metadata(const RecordingMetadata& metadata, const std::string& path) 
     check_text(body.id, recording::kNameBytes, path, fmt::format("/bodies[{}]", i));
     for (std::size_t j = 0; j < i; ++j) {
       if (metadata.bodies[j].id == body.id || body.id.empty()) {
-        throw InputError({path, 0, 0, fmt::format("/bodies[{}]", i)},
-                         fmt::format("expected a non-empty id that no other body has, found '{}'",
-                                     body.id));
+        throw InputError(
+            {path, 0, 0, fmt::format("/bodies[{}]", i)},
+            fmt::format("expected a non-empty id that no other body has, found '{}'", body.id));
       }
     }
     // The reader's rule (recording_reader.cpp); a vehicle's size comes from a validated scene.
@@ -566,6 +566,15 @@ void RecordingWriter::append_kpis(std::span<const KpiSnapshot> snapshots) {
 void RecordingWriter::append_poses(std::span<const BodyPose> poses) {
   assert(impl_ && impl_->file.valid() && (poses.empty() || impl_->trajectories.valid()));
   impl_->pose_rows.insert(impl_->pose_rows.end(), poses.begin(), poses.end());
+  // Written out in whole chunks as they fill, so that memory stays bounded between flushes.
+  const std::size_t whole = impl_->pose_rows.size() / kPoseChunkRows * kPoseChunkRows;
+  if (whole >= 16 * kPoseChunkRows) {
+    const recording::QuietHdf5Errors quiet;
+    append_rows(impl_->trajectories.get(), impl_->pose_type.get(), impl_->poses_in_file,
+                impl_->pose_rows.data(), whole, impl_->path);
+    impl_->pose_rows.erase(impl_->pose_rows.begin(),
+                           impl_->pose_rows.begin() + static_cast<std::ptrdiff_t>(whole));
+  }
 }
 
 void RecordingWriter::flush_if_due() {
