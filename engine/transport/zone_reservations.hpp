@@ -37,11 +37,11 @@ inline std::size_t zone_count(const PathNetwork& network) {
 }
 
 // How far past a zone's end a vehicle's centre is when the zone goes back: half its length, so
-// that its tail has left, plus a clearance of half its larger side, so that a vehicle that then
-// enters the zone and stops at its end, nose over the node, cannot touch this one's tail, whatever
-// the angle between their edges.
-inline double zone_release_past_m(double length_m, double width_m) {
-  return length_m / 2.0 + std::max(length_m, width_m) / 2.0;
+// that its tail has left the zone's end, plus the largest half-diagonal of any vehicle on the
+// network (hypot(length, width) / 2), so that a vehicle that then takes the zone and stands at its
+// end, centred on the node and turned any way, cannot touch this one's tail.
+inline double zone_release_past_m(double length_m, double largest_half_diagonal_m) {
+  return length_m / 2.0 + largest_half_diagonal_m;
 }
 
 // A route's zones in the order a vehicle enters them (its first node, first edge, next node, ...,

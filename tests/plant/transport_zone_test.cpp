@@ -156,10 +156,12 @@ TEST_CASE("a vehicle waits for a crossing exactly until the other's body has lef
   // H's vehicle is parked at W, where OP1's first part is done at 10 s: it loads at once and
   // sets off at 15 s for E, 40 m through C. V's vehicle loads OP2's first part at S from 12 s and
   // would set off at 17 s for N through C, which H's holds. It sets off when H's gives C back:
-  // when H's centre is past C by half its length plus half its larger side, 0.7 + 0.7 m, that
-  // is 21.4 m into its drive. H's profile speeds up to 1.5 m/s over v²/2a = 2.25 m in 3 s and
-  // cruises until 40 - 2.25 m, so it is there 3 + (21.4 - 2.25) / 1.5 s after 15 s.
-  const double handed_back = 15.0 + 3.0 + (21.4 - 2.25) / 1.5;
+  // when H's centre is past C (20 m into its drive) by half its length plus the largest
+  // half-diagonal of a vehicle, 0.7 + hypot(1.4, 1) / 2 m. H's profile speeds up to 1.5 m/s
+  // over v²/2a = 2.25 m in 3 s and cruises until 40 - 2.25 m, so it is there after 15 s plus
+  // 3 + (that point - 2.25) / 1.5 s.
+  const double released_at_m = 20.0 + 0.7 + std::hypot(1.4, 1.0) / 2;
+  const double handed_back = 15.0 + 3.0 + (released_at_m - 2.25) / 1.5;
   const auto& tracks = run.vehicle_tracks();
   REQUIRE(tracks.size() == 2);
   REQUIRE(tracks[0].track.drives().size() == 1);

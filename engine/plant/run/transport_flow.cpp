@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <limits>
 #include <utility>
 
@@ -25,6 +26,8 @@ void TransportFlow::build(const Scene& scene, std::uint64_t seed, std::uint32_t 
     fleet.unload_rng = RandomStream(seed, spec.id, "unload_time", replication);
     fleet.charger_user.assign(spec.chargers.size(), kNoOperator);
     fleets_.push_back(std::move(fleet));
+    largest_half_diagonal_m_ = std::max(
+        largest_half_diagonal_m_, std::hypot(spec.vehicle.length_m, spec.vehicle.width_m) / 2);
     VehicleRun vehicle;
     vehicle.fleet = f;
     if (spec.battery) vehicle.charge_kwh = spec.battery->capacity_kwh;  // every vehicle starts full
@@ -293,7 +296,7 @@ void TransportFlow::depart(Line& line, std::uint32_t v) {
   if (zoned(vehicle)) {
     // Each zone goes back at the instant the body has left it (zone_release_past_m); zones not
     // left before the arrival go back then, but for the last node, where the vehicle stands.
-    const double past_m = zone_release_past_m(spec.vehicle.length_m, spec.vehicle.width_m);
+    const double past_m = zone_release_past_m(spec.vehicle.length_m, largest_half_diagonal_m_);
     vehicle.release_s.clear();
     vehicle.next_release = 0;
     for (double end_m : vehicle.zones.end_m) {

@@ -168,11 +168,12 @@ class TransportFlow {
   const Scene* scene_ = nullptr;
   std::vector<FleetRun> fleets_;
   std::vector<VehicleRun> vehicles_;
-  std::vector<std::uint64_t> reserved_;  // per buffer: places reserved for parts on their way
-  ZoneReservations zones_;               // one table for every fleet on the network
-  std::vector<ZoneHolder> served_;       // admit_waiters' scratch
-  std::vector<ZoneResult> congestion_;   // per zone, in the observed period
-  std::vector<TrackedVehicle> tracks_;   // per vehicle, when recorded; else empty
+  std::vector<std::uint64_t> reserved_;   // per buffer: places reserved for parts on their way
+  ZoneReservations zones_;                // one table for every fleet on the network
+  double largest_half_diagonal_m_ = 0.0;  // of any vehicle's footprint: see zone_release_past_m
+  std::vector<ZoneHolder> served_;        // admit_waiters' scratch
+  std::vector<ZoneResult> congestion_;    // per zone, in the observed period
+  std::vector<TrackedVehicle> tracks_;    // per vehicle, when recorded; else empty
 };
 
 }  // namespace linetwin::line_run
