@@ -209,12 +209,14 @@ TEST_CASE("two vehicles each needing the node the other stands on are reported a
   REQUIRE(r.deadlock.has_value());
   const DeadlockResult& d = *r.deadlock;
   // Both stations finish at 10 s. Vehicle 1 sets off for A, sqrt(5² + 8²) = sqrt(89) m from
-  // home; vehicle 2 for B once vehicle 1 has given home back, its centre 0.6 + 0.6 m out: at
-  // 1 m/s and 0.5 m/s² the first 1 m takes 2 s, the next 0.2 m 0.2 s. Each drive speeds up over
-  // 1 m in 2 s, cruises sqrt(89) - 2 m and brakes over 1 m in 2 s: sqrt(89) + 2 s. Vehicle 1
-  // loads and waits at A for B, where vehicle 2 is bound; vehicle 2 loads at B until
-  // 12.2 + sqrt(89) + 2 + 5 s and then needs A: the cycle closes.
-  const double closes = 12.2 + std::sqrt(89.0) + 2.0 + 5.0;
+  // home; vehicle 2 for B once vehicle 1 has given home back, its centre half its length plus
+  // the largest half-diagonal out, 0.6 + hypot(1.2, 1) / 2 m: at 1 m/s and 0.5 m/s² the first
+  // 1 m takes 2 s, the rest at 1 m/s. Each drive speeds up over 1 m in 2 s, cruises
+  // sqrt(89) - 2 m and brakes over 1 m in 2 s: sqrt(89) + 2 s. Vehicle 1 loads and waits at A
+  // for B, where vehicle 2 is bound; vehicle 2 loads at B for 5 s and then needs A: the cycle
+  // closes.
+  const double second_sets_off = 10.0 + 2.0 + (0.6 + std::hypot(1.2, 1.0) / 2 - 1.0);
+  const double closes = second_sets_off + std::sqrt(89.0) + 2.0 + 5.0;
   CHECK(d.time_s == doctest::Approx(closes).epsilon(1e-9));
   CHECK(d.cycle);
   CHECK(d.elements.empty());
