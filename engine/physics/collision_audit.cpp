@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "plant/vehicle_name.hpp"
+
 // Headers and libraries of one build: the layer links bullet-float64 (engine/CMakeLists.txt).
 static_assert(sizeof(btScalar) == sizeof(double), "linetwin uses Bullet's double build");
 
@@ -218,11 +220,10 @@ std::vector<AuditedVehicle> audited_vehicles(const Scene& scene,
   std::vector<AuditedVehicle> vehicles;
   vehicles.reserve(tracks.size());
   for (const TrackedVehicle& tracked : tracks) {
-    vehicles.push_back(
-        {.id = fmt::format("{}#{}", scene.fleets()[tracked.fleet].id, tracked.vehicle + 1),
-         .track = &tracked.track,
-         .length_m = tracked.length_m,
-         .width_m = tracked.width_m});
+    vehicles.push_back({.id = vehicle_name(scene.fleets()[tracked.fleet], tracked.vehicle),
+                        .track = &tracked.track,
+                        .length_m = tracked.length_m,
+                        .width_m = tracked.width_m});
   }
   return vehicles;
 }

@@ -3,7 +3,7 @@
 #include <cassert>
 #include <cmath>
 
-#include <fmt/format.h>
+#include "plant/vehicle_name.hpp"
 
 namespace linetwin {
 
@@ -11,8 +11,7 @@ std::vector<RecordedBody> vehicle_bodies(const Scene& scene) {
   std::vector<RecordedBody> bodies;
   for (const FleetSpec& fleet : scene.fleets()) {
     for (std::uint32_t v = 0; v < fleet.vehicles; ++v) {
-      bodies.push_back(
-          {fmt::format("{}#{}", fleet.id, v + 1), {fleet.vehicle.length_m, fleet.vehicle.width_m}});
+      bodies.push_back({vehicle_name(fleet, v), {fleet.vehicle.length_m, fleet.vehicle.width_m}});
     }
   }
   return bodies;
