@@ -488,7 +488,7 @@ void read_element(const SceneReader& in, const YAML::Node& node, const std::stri
   } else if (type == "conveyor") {
     in.expect_map(node, path,
                   {"id", "type", "to", "pose", "model", "length_m", "speed_m_per_s", "spacing_m",
-                   "accumulating"});
+                   "accumulating", "mode"});
     ConveyorSpec spec;
     spec.length_m = in.number(in.require(node, path, "length_m"), path + ".length_m");
     spec.speed_m_per_s =
@@ -500,6 +500,14 @@ void read_element(const SceneReader& in, const YAML::Node& node, const std::stri
         in.fail(node["accumulating"], path + ".accumulating",
                 fmt::format("expected true or false, found '{}'", a));
       spec.accumulating = a == "true";
+    }
+    if (node["mode"]) {
+      const std::string mode = in.string(node["mode"], path + ".mode");
+      if (mode != "event" && mode != "physics")
+        in.fail(node["mode"], path + ".mode",
+                fmt::format("expected event or physics, found '{}'", mode));
+      spec.mode = mode == "physics" ? ConveyorMode::kPhysics : ConveyorMode::kEvent;
+      spec.mode_line = node["mode"].Mark().line + 1;
     }
     builder.add_conveyor(std::move(common), spec);
   } else if (type == "sink") {

@@ -48,6 +48,10 @@ namespace linetwin {
 
 class StateStream;
 
+// How a run moves a conveyor's parts: by this file's timing model, or as rigid bodies on a belt
+// in a physics simulation (plant/conveyor_physics.hpp, docs/physics.md).
+enum class ConveyorMode : std::uint8_t { kEvent, kPhysics };
+
 struct ConveyorSpec {
   double length_m = 10.0;
   double speed_m_per_s = 0.5;
@@ -55,6 +59,10 @@ struct ConveyorSpec {
   // Accumulating: parts queue up at the exit while the belt keeps moving under them.
   // Non-accumulating: the whole belt stops while the part at the exit cannot leave.
   bool accumulating = true;
+  ConveyorMode mode = ConveyorMode::kEvent;
+  // Where the scene file says `mode: physics` (1-based; 0 when unknown), so that a run that cannot
+  // simulate physics names that line. Not part of the model: where, not what.
+  int mode_line = 0;
 };
 
 // What is wrong with a spec, said as what was expected and what was found; nullopt if it is fine.

@@ -51,6 +51,7 @@ void start_clocks(Line& line) {
 }
 
 void start_flow(Line& line) {
+  line.conveyors.start(line);
   line.sources.start(line);
   for (line_run::StationRun& station : line.stations.all()) {
     if (station.spec->assembly) line.stations.update_starvation(line, station);
@@ -112,6 +113,9 @@ void on_warmup_end(Line& line) {
       break;
     case RunEvent::kConveyorEntry:
       line.conveyors.admit(line, line.conveyors.at(target));
+      break;
+    case RunEvent::kConveyorPhysics:
+      line.conveyors.on_physics(line, detail);
       break;
     case RunEvent::kCardFreed:
       line.limits.on_card_freed(line, target);
@@ -211,6 +215,15 @@ void LineRun::record_vehicle_tracks() {
 const std::vector<TrackedVehicle>& LineRun::vehicle_tracks() const {
   return line_->transport.tracks();
 }
+
+void LineRun::simulate_conveyors_with(const ConveyorPhysicsFactory& factory) {
+  if (line_->kernel.events_executed() > 0)
+    throw std::logic_error("LineRun::simulate_conveyors_with: the run has started");
+  line_->conveyors.simulate_with(factory);
+}
+const ConveyorPhysics* LineRun::conveyor_physics() const {
+  return line_->conveyors.physics();
+}
 double LineRun::end_time() const {
   return line_->end_time();
 }
@@ -229,8 +242,7 @@ std::uint64_t LineRun::parts_at(ElementIndex element) const {
 }
 
 void LineRun::conveyor_positions(std::size_t conveyor, std::vector<double>& out) const {
-  line_->conveyors.at(static_cast<std::uint32_t>(conveyor))
-      .belt.positions(line_->kernel.now(), out);
+  line_->conveyors.positions(static_cast<std::uint32_t>(conveyor), line_->kernel.now(), out);
 }
 
 StopReason LineRun::advance_to(double time) {

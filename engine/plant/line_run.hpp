@@ -17,6 +17,7 @@
 
 #include "core/cancellation.hpp"
 #include "core/simulation_kernel.hpp"
+#include "plant/conveyor_physics.hpp"
 #include "plant/line_snapshot.hpp"
 #include "plant/replication_result.hpp"
 #include "plant/run/vehicle_tracks.hpp"
@@ -118,6 +119,15 @@ class LineRun {
   // One per vehicle, fleet by fleet in Scene::fleets() order, written up to now; empty when not
   // recorded. A fork carries its own copy.
   const std::vector<TrackedVehicle>& vehicle_tracks() const;
+
+  // Simulates the scene's `mode: physics` conveyors with the model `factory` makes (one for the
+  // run, plant/conveyor_physics.hpp): call it before the first event (std::logic_error after). A
+  // run given none uses the one install_conveyor_physics installed; without either, a scene with
+  // a physics conveyor is an InputError at the first event, naming its `mode`.
+  void simulate_conveyors_with(const ConveyorPhysicsFactory& factory);
+  // The run's physics model, for its counts; nullptr before the first event when none was given,
+  // and in a scene without physics conveyors.
+  const ConveyorPhysics* conveyor_physics() const;
 
  private:
   struct BuiltOnly {};

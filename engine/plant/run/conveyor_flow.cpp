@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <limits>
 
 #include "core/state_stream.hpp"
@@ -13,22 +14,151 @@ namespace linetwin::line_run {
 
 namespace {
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
+// kConveyorPhysics's details: time zero (the model is made), or a step of the world.
+constexpr std::uint16_t kPhysicsStart = 0;
+constexpr std::uint16_t kPhysicsStep = 1;
+
+// The factory install_conveyor_physics set: read by runs, written before any starts.
+ConveyorPhysicsFactory& installed_physics() {
+  static ConveyorPhysicsFactory factory;
+  return factory;
+}
 }  // namespace
+
+}  // namespace linetwin::line_run
+
+namespace linetwin {
+void install_conveyor_physics(ConveyorPhysicsFactory factory) {
+  line_run::installed_physics() = std::move(factory);
+}
+}  // namespace linetwin
+
+namespace linetwin::line_run {
+
+ConveyorFlow::PhysicsModel::PhysicsModel(const PhysicsModel& other) {
+  if (other.model_) {
+    throw InputError({},
+                     "a run with physics conveyors cannot be copied (forked) yet: its "
+                     "physics world has no copy");
+  }
+}
+
+ConveyorFlow::PhysicsModel& ConveyorFlow::PhysicsModel::operator=(const PhysicsModel& other) {
+  if (this != &other) *this = PhysicsModel(other);
+  return *this;
+}
 
 void ConveyorFlow::build(const Scene& scene, const std::vector<Node>& nodes, std::uint64_t seed,
                          std::uint32_t replication) {
   for (ElementIndex index : scene.conveyors()) {
     const Element& e = scene.element(index);
+    const ConveyorSpec& spec = scene.conveyor_spec(e);
     ConveyorRun conveyor{.element = index,
                          .output = make_output(scene, e, seed, replication),
-                         .belt = ConveyorBelt(scene.conveyor_spec(e)),
+                         .belt = ConveyorBelt(spec),
                          .gate = nodes[index].gate};
+    if (spec.mode == ConveyorMode::kPhysics) {
+      if (physics_specs_.empty())
+        physics_mode_ = {scene.source_file(), spec.mode_line, 0, "elements[" + e.id + "].mode"};
+      conveyor.physics_belt = static_cast<std::uint32_t>(physics_specs_.size());
+      physics_specs_.push_back(spec);
+      physics_conveyors_.push_back(static_cast<std::uint32_t>(conveyors_.size()));
+    }
     conveyors_.push_back(std::move(conveyor));
   }
 }
 
+void ConveyorFlow::start(Line& line) {
+  // After everything else at time zero, so that the model is made before any part is loaded.
+  if (!physics_specs_.empty()) {
+    physics_step_ = line.kernel.schedule_at(
+        0.0, event(RunEvent::kConveyorPhysics, 0, kPhysicsStart), EventCalendar::kMaxPriority);
+  }
+}
+
+void ConveyorFlow::simulate_with(const ConveyorPhysicsFactory& factory) {
+  if (!physics_specs_.empty() && factory) physics_.reset(factory(physics_specs_));
+}
+
+bool ConveyorFlow::entry_open(const ConveyorRun& conveyor, double now) const {
+  if (conveyor.physics_belt == kNoPhysicsBelt) [[likely]]
+    return conveyor.belt.entry_free_at(now) <= now;
+  return physics_ && physics_->entry_clear(conveyor.physics_belt);
+}
+
+double ConveyorFlow::stopped_time_s(const ConveyorRun& conveyor, double now) const {
+  if (conveyor.physics_belt == kNoPhysicsBelt) return conveyor.belt.stopped_time_s(now);
+  return physics_ ? physics_->stopped_time_s(conveyor.physics_belt, now) : 0.0;
+}
+
+void ConveyorFlow::positions(std::uint32_t index, double now, std::vector<double>& out) const {
+  const ConveyorRun& conveyor = conveyors_[index];
+  if (conveyor.physics_belt == kNoPhysicsBelt) {
+    conveyor.belt.positions(now, out);
+  } else if (physics_) {
+    physics_->positions(conveyor.physics_belt, out);
+  } else {
+    out.clear();
+  }
+}
+
+bool ConveyorFlow::offer_physics(Line& line, ConveyorRun& conveyor, Part& part) {
+  // Refused until the entry's photo-eye clears; the step that clears it admits the waiting.
+  if (conveyor.full() || !entry_open(conveyor, line.kernel.now())) return false;
+  line.limits.take_card(line.kernel.now(), conveyor.gate, part);
+  physics_->load(conveyor.physics_belt);
+  conveyor.parts.push_back(part);
+  conveyor.occupancy.add(line.kernel.now(), 1.0);
+  wake_physics(line);
+  return true;
+}
+
+void ConveyorFlow::wake_physics(Line& line) {
+  if (line.kernel.calendar().is_pending(physics_step_) || !physics_->awake()) return;
+  // Steps end on a grid of whole steps from time zero; a world that slept resumes at the next
+  // step after now, its state unchanged while it slept. Never a second step at one grid point.
+  const auto after_now =
+      static_cast<std::uint64_t>(std::floor(line.kernel.now() / physics_->step_s())) + 1;
+  next_step_ = std::max(next_step_, after_now);
+  schedule_step(line);
+}
+
+void ConveyorFlow::schedule_step(Line& line) {
+  physics_step_ = line.kernel.schedule_at(
+      std::max(line.kernel.now(), static_cast<double>(next_step_) * physics_->step_s()),
+      event(RunEvent::kConveyorPhysics, 0, kPhysicsStep));
+}
+
+void ConveyorFlow::on_physics(Line& line, std::uint16_t detail) {
+  if (detail == kPhysicsStart) {
+    if (!physics_) {
+      if (!installed_physics()) {
+        throw InputError(physics_mode_,
+                         "mode: physics needs a build with Bullet (LINETWIN_PHYSICS=ON) and a "
+                         "program that simulates physics (linetwin run); expected mode: event");
+      }
+      simulate_with(installed_physics());
+    }
+  } else {
+    physics_->step();
+    ++next_step_;
+  }
+  // What the photo-eyes say now becomes the conveyors' events, in scene order: a head at the exit
+  // is handed on or refused; an entry with room takes the elements waiting for it.
+  for (std::uint32_t index : physics_conveyors_) {
+    ConveyorRun& conveyor = conveyors_[index];
+    if (!conveyor.head_waiting && !conveyor.parts.empty() &&
+        physics_->head_at_exit(conveyor.physics_belt))
+      on_head_at_exit(line, conveyor);
+    if (!line.flow.waiting(conveyor.element).empty()) admit(line, conveyor);
+  }
+  if (!line.kernel.calendar().is_pending(physics_step_) && physics_->awake()) schedule_step(line);
+}
+
 bool ConveyorFlow::offer(Line& line, ConveyorRun& conveyor, Part& part) {
   if (!line.limits.has_card(conveyor.gate)) return false;
+  if (conveyor.physics_belt != kNoPhysicsBelt) [[unlikely]]
+    return offer_physics(line, conveyor, part);
   const double now = line.kernel.now();
   if (conveyor.full() || conveyor.belt.entry_free_at(now) > now) {
     schedule_entry(line, conveyor);
@@ -46,8 +176,8 @@ void ConveyorFlow::admit(Line& line, ConveyorRun& conveyor) {
   FifoQueue<Holder>& waiting = line.flow.waiting(conveyor.element);
   Holder holder;
   const double now = line.kernel.now();
-  while (!conveyor.full() && conveyor.belt.entry_free_at(now) <= now &&
-         line.limits.has_card(conveyor.gate) && line.flow.pop_holder(line, waiting, holder)) {
+  while (!conveyor.full() && entry_open(conveyor, now) && line.limits.has_card(conveyor.gate) &&
+         line.flow.pop_holder(line, waiting, holder)) {
     Part part = line.flow.take_from(line, holder);
     [[maybe_unused]] const bool taken = offer(line, conveyor, part);
     assert(taken);
@@ -58,6 +188,7 @@ void ConveyorFlow::admit(Line& line, ConveyorRun& conveyor) {
 }
 
 void ConveyorFlow::schedule_head(Line& line, ConveyorRun& conveyor) {
+  if (conveyor.physics_belt != kNoPhysicsBelt) return;  // the exit's photo-eye says it
   line.kernel.calendar().cancel(conveyor.head_event);
   if (conveyor.parts.empty() || conveyor.head_waiting) return;
   const double now = line.kernel.now();
@@ -68,6 +199,7 @@ void ConveyorFlow::schedule_head(Line& line, ConveyorRun& conveyor) {
 }
 
 void ConveyorFlow::schedule_entry(Line& line, ConveyorRun& conveyor) {
+  if (conveyor.physics_belt != kNoPhysicsBelt) return;  // the entry's photo-eye says it
   if (line.kernel.calendar().is_pending(conveyor.entry_event)) return;
   const double now = line.kernel.now();
   const double at = conveyor.belt.entry_free_at(now);
@@ -82,11 +214,16 @@ void ConveyorFlow::on_head_at_exit(Line& line, ConveyorRun& conveyor) {
   const Holder self{conveyor.element, 0, ++conveyor.ticket, now};
   if (line.flow.hand_on(line, conveyor.output, head, self)) {
     conveyor.parts.pop_front();
-    conveyor.belt.unload(now);
+    unload_belt(line, conveyor);
     unloaded(line, conveyor);
   } else {
     conveyor.head_waiting = true;
-    conveyor.belt.head_blocked(now);
+    if (conveyor.physics_belt == kNoPhysicsBelt) {
+      conveyor.belt.head_blocked(now);
+    } else {
+      physics_->head_blocked(conveyor.physics_belt, now);
+      wake_physics(line);
+    }
     line.deadlocks.conveyor_jammed(line, conveyor.element);
   }
 }
@@ -94,8 +231,17 @@ void ConveyorFlow::on_head_at_exit(Line& line, ConveyorRun& conveyor) {
 void ConveyorFlow::release_held(Line& line, ConveyorRun& conveyor) {
   conveyor.parts.pop_front();
   conveyor.head_waiting = false;
-  conveyor.belt.unload(line.kernel.now());
+  unload_belt(line, conveyor);
   unloaded(line, conveyor);
+}
+
+void ConveyorFlow::unload_belt(Line& line, ConveyorRun& conveyor) {
+  if (conveyor.physics_belt == kNoPhysicsBelt) [[likely]] {
+    conveyor.belt.unload(line.kernel.now());
+  } else {
+    physics_->unload(conveyor.physics_belt, line.kernel.now());
+    wake_physics(line);
+  }
 }
 
 void ConveyorFlow::unloaded(Line& line, ConveyorRun& conveyor) {
@@ -109,7 +255,7 @@ void ConveyorFlow::reset(double now) {
   for (ConveyorRun& conveyor : conveyors_) {
     conveyor.occupancy.reset(now, static_cast<double>(conveyor.parts.size()));
     conveyor.transported = 0;
-    conveyor.stopped_at_warmup_s = conveyor.belt.stopped_time_s(now);
+    conveyor.stopped_at_warmup_s = stopped_time_s(conveyor, now);
   }
 }
 
@@ -118,11 +264,17 @@ void ConveyorFlow::write(double now, double observed_s, ReplicationResult& r) co
     r.conveyors.push_back(ConveyorResult{
         conveyor.transported,
         conveyor.occupancy.mean(now, static_cast<double>(conveyor.parts.size())),
-        (conveyor.belt.stopped_time_s(now) - conveyor.stopped_at_warmup_s) / observed_s});
+        (stopped_time_s(conveyor, now) - conveyor.stopped_at_warmup_s) / observed_s});
   }
 }
 
 void ConveyorFlow::transfer_state(StateStream& io, const Scene& scene) {
+  if (!physics_specs_.empty()) {
+    // A physics world's state (bodies, contacts, the solver's warm start) is not saved yet.
+    throw InputError(physics_mode_,
+                     "the state of a run with physics conveyors cannot be saved or restored yet; "
+                     "expected mode: event");
+  }
   io.tag("CONV");
   for (ConveyorRun& conveyor : conveyors_) {
     const StateStream::Section section(io, "conveyors", scene.element(conveyor.element).id);

@@ -26,6 +26,9 @@ enum class RunEvent : std::uint16_t {
   // Conveyors (ConveyorFlow). The target is the conveyor's index.
   kConveyorHead,
   kConveyorEntry,
+  // Physics conveyors (ConveyorFlow): a step of the run's physics world, or (detail
+  // kPhysicsStart) time zero, where the run's model is made. The target is 0: one world a run.
+  kConveyorPhysics,
   // WIP limits (WipLimits). The target is the limit.
   kCardFreed,
   // Statistics (LineStatistics): the end of the warm-up.
@@ -46,6 +49,7 @@ constexpr bool moves_parts(RunEvent kind) {
     case RunEvent::kOperatorArrives:
     case RunEvent::kConveyorHead:
     case RunEvent::kConveyorEntry:
+    case RunEvent::kConveyorPhysics:
     case RunEvent::kCardFreed:
     case RunEvent::kVehicleLegEnd:
     case RunEvent::kZoneRelease:

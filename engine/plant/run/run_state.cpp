@@ -81,6 +81,7 @@ void check_events(const StateStream& io, const Scene& scene, const Line& line) {
         return;
       case RunEvent::kVehicleLegEnd:  // states of runs with fleets are refused (refuse_fleets)
       case RunEvent::kZoneRelease:
+      case RunEvent::kConveyorPhysics:  // and of runs with physics conveyors (ConveyorFlow)
         break;
     }
     require(false, "a kind of event the run has");
