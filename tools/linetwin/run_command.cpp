@@ -32,6 +32,7 @@
 #include "recording/simulation_recording.hpp"
 #if LINETWIN_PHYSICS
 #include "physics/collision_audit.hpp"
+#include "physics/physics_conveyor.hpp"
 #endif
 
 namespace linetwin::cli {
@@ -267,6 +268,11 @@ int run_command(const RunOptions& options, const CancelFlag* cancel) {
                     {"--replications-json", options.replications_json_path},
                     {"--replications-csv", options.replications_csv_path}});
   const Scene scene = load_scene_file(options.scene);
+#if LINETWIN_PHYSICS
+  // Every run this command makes, on any thread, simulates `mode: physics` conveyors on Bullet;
+  // a linetwin without the layer refuses them at the run's start (exit status 2).
+  install_conveyor_physics(make_bullet_conveyors);
+#endif
   check_can_replace(options.json_path, "--json");
   check_can_replace(options.csv_path, "--csv");
   check_can_replace(options.replications_json_path, "--replications-json");
