@@ -139,7 +139,7 @@ void draw_until_finished(ViewerPanels& panels, const LineView& view, ViewSource&
 void open_all(ViewerPanels& panels) {
   PanelVisibility& v = panels.visibility();
   v.source_controls = v.kpi_dashboard = v.state_shares = v.inspector = v.event_log = v.what_if =
-      v.legend = true;
+      v.legend = v.timeline = true;
 }
 
 // A replay of the scene at `scene_path`, recorded by replay_of(), moved to `t_s`, with every panel
@@ -442,4 +442,49 @@ TEST_CASE("a replay's what-if from now waits for the buffer levels its telemetry
   CHECK(panels.what_if()->error().empty());
   replay.draw();
   CHECK(text_drawn("What-if").find("B0 2 (given)") != std::string::npos);
+}
+
+TEST_CASE("the state timeline and the KPI charts have a time axis in the run's units") {
+  HeadlessImGui imgui;
+  const std::string path =
+      std::string(LINETWIN_SOURCE_DIR) + "/tests/viewer/scenes/timeline_failures.yaml";
+  const Scene scene = load_scene_file(path);
+  SimulationSource source(scene, scene.seed());
+  ViewerPanels panels(scene, path);
+  panels.visibility() = PanelVisibility{};
+  panels.visibility().kpi_dashboard = panels.visibility().timeline = true;
+  LineView view = layout_view(scene, std::filesystem::path(path).parent_path());
+  std::optional<ElementIndex> selected;
+  for (int frame = 1; frame <= 10; ++frame) {
+    source.run_until(100.0 * frame);
+    source.update(view);
+    CHECK(draw_frame(panels, view, source, selected) > 0);
+  }
+  // The timeline covers the run so far, a row per station in scene order, inside its plot.
+  const std::optional<TimelinePlot>& plot = panels.timeline_plot();
+  REQUIRE(plot.has_value());
+  CHECK(plot->start_s == 0.0);
+  CHECK(plot->end_s == 1000.0);
+  CHECK(plot->plot.x1 > plot->plot.x0);
+  REQUIRE(plot->rows.size() == 2);
+  CHECK(plot->rows[0].id == "OP10");
+  CHECK(plot->rows[1].id == "OP20");
+  for (const TimelinePlot::Row& row : plot->rows) {
+    CHECK(row.y0 >= plot->plot.y0);
+    CHECK(row.y1 <= plot->plot.y1);
+    CHECK(row.y1 > row.y0);
+  }
+  // 1,000 s is past the ten minutes shown in seconds: the axes say h:mm, with ten minutes a tick
+  // of any step the width allows (2, 5 or 10 min).
+  const std::string timeline = text_drawn("State timeline");
+  CHECK(timeline.find("OP10") != std::string::npos);
+  CHECK(timeline.find("[h:mm]") != std::string::npos);
+  CHECK(timeline.find("0:10") != std::string::npos);
+  const std::string kpis = text_drawn("KPI dashboard");
+  CHECK(kpis.find("[h:mm]") != std::string::npos);
+  CHECK(kpis.find("OEE [%]") != std::string::npos);
+  // Closed, the timeline is not drawn and says nothing of where it was.
+  panels.visibility().timeline = false;
+  CHECK(draw_frame(panels, view, source, selected) > 0);
+  CHECK_FALSE(panels.timeline_plot().has_value());
 }

@@ -17,6 +17,7 @@ bool* flag_of(PanelSelection& selection, std::string_view name) {
   if (name == "events") return &p.event_log;
   if (name == "whatif") return &p.what_if;
   if (name == "legend") return &p.legend;
+  if (name == "timeline") return &p.timeline;
   if (name == "help") return &selection.help;
   return nullptr;
 }

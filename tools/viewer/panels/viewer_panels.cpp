@@ -127,9 +127,10 @@ void state_swatch(ViewState state) {
 }
 
 // Where a panel opens the first time (imgui.ini remembers it afterwards): the controls, KPIs and
-// legend down the left, the share bars, inspector and event log down the right, what-if at the
-// bottom between them, leaving the middle to the line (view_area()). Sizes in multiples of the font
-// size, so that they scale with it on a high-DPI screen.
+// legend down the left, the share bars, inspector and event log down the right, the state
+// timeline at the bottom between them and the what-if window above it, leaving the middle to the
+// line (view_area()). Sizes in multiples of the font size, so that they scale with it on a
+// high-DPI screen.
 enum class Slot : std::uint8_t {
   kControls,
   kKpis,
@@ -137,15 +138,22 @@ enum class Slot : std::uint8_t {
   kStateShares,
   kInspector,
   kEvents,
-  kWhatIf
+  kWhatIf,
+  kTimeline
 };
 
 // The columns' width and the gap around panels, in multiples of the font size.
 constexpr float kSideEm = 30.0f;
 constexpr float kPadEm = 0.7f;
-constexpr float kWhatIfEm = 24.0f;  // the what-if window's height
+constexpr float kWhatIfEm = 24.0f;    // the what-if window's height
+constexpr float kTimelineEm = 12.0f;  // the state timeline's height
 
-void place(Slot slot) {
+// The height the bottom windows take from the middle when open, with the gaps around them.
+float bottom_height(float em, bool open, float height_em) {
+  return open ? height_em * em + kPadEm * em : 0.0f;
+}
+
+void place(Slot slot, const PanelVisibility& open) {
   const ImGuiViewport& screen = *ImGui::GetMainViewport();
   const float em = ImGui::GetFontSize();
   const float pad = kPadEm * em;
@@ -181,8 +189,13 @@ void place(Slot slot) {
       extent = {side, std::max(10.0f * em, size.y - 38.0f * em - pad)};
       break;
     case Slot::kWhatIf:
-      pos = {at.x + side + 2.0f * pad, at.y + size.y - kWhatIfEm * em - pad};
+      pos = {at.x + side + 2.0f * pad,
+             at.y + size.y - kWhatIfEm * em - pad - bottom_height(em, open.timeline, kTimelineEm)};
       extent = {std::max(30.0f * em, size.x - 2.0f * side - 4.0f * pad), kWhatIfEm * em};
+      break;
+    case Slot::kTimeline:
+      pos = {at.x + side + 2.0f * pad, at.y + size.y - kTimelineEm * em - pad};
+      extent = {std::max(30.0f * em, size.x - 2.0f * side - 4.0f * pad), kTimelineEm * em};
       break;
   }
   ImGui::SetNextWindowPos(pos, ImGuiCond_FirstUseEver);
@@ -204,7 +217,10 @@ ScreenRect view_area(const PanelVisibility& open) {
   if (full_width < 2.0f * column + 10.0f * em) return area;
   if (open.source_controls || open.kpi_dashboard) area.x0 += column;
   if (open.state_shares || open.inspector || open.event_log) area.x1 -= column;
-  if (open.what_if) area.y1 -= kWhatIfEm * em + 2.0f * pad;
+  // The bottom windows, stacked, each with the gap below it, and a gap above the top one.
+  const float bottom =
+      bottom_height(em, open.what_if, kWhatIfEm) + bottom_height(em, open.timeline, kTimelineEm);
+  if (bottom > 0.0f) area.y1 -= bottom + pad;
   return area;
 }
 
@@ -276,6 +292,8 @@ ViewerPanels::ViewerPanels(const Scene& scene, std::filesystem::path scene_path)
     : scene_(scene),
       scene_path_(std::move(scene_path)),
       log_(scene),
+      timeline_(scene),
+      levels_(scene),
       level_text_(scene.buffers().size()),
       given_levels_(scene.buffers().size()) {
   std::filesystem::path save = scene_path_;
@@ -291,12 +309,17 @@ void ViewerPanels::take(ViewSource& source) {
   source.take_reports(reports_);
   log_.add(reports_);
   kpis_ = source.kpis();
-  if (kpis_) history_.record(source.time_s(), *kpis_);
+  time_s_ = source.time_s();
+  if (kpis_) history_.record(time_s_, *kpis_);
+  timeline_.take(reports_, time_s_);
 }
 
 void ViewerPanels::draw(const LineView& view, ViewSource& source,
                         std::optional<ElementIndex>& selected) {
   take(source);
+  // Only a simulation knows where the parts are (telemetry does not): its levels are sampled
+  // from the view drawn.
+  if (!from_now_offered_) levels_.record(view);
 
   if (visible_.source_controls) draw_source_controls(source);
   if (visible_.kpi_dashboard) draw_kpi_dashboard();
@@ -305,10 +328,32 @@ void ViewerPanels::draw(const LineView& view, ViewSource& source,
   if (visible_.event_log) draw_event_log(view, selected);
   if (visible_.what_if) draw_what_if(source);
   if (visible_.legend) draw_legend();
+  timeline_plot_.reset();
+  if (visible_.timeline) draw_timeline(selected);
+}
+
+void ViewerPanels::draw_level_chart(ElementIndex element, std::uint64_t capacity) {
+  const std::optional<std::size_t> k = levels_.position_of(element);
+  if (!k) return;
+  const std::vector<std::uint32_t>& levels = levels_.levels(*k);
+  const std::vector<double> ys(levels.begin(), levels.end());
+  const std::string label =
+      capacity > 0 ? fmt::format("level [parts] of {}", capacity) : std::string("level [parts]");
+  line_chart(label.c_str(), levels_.times_s(), ys, 0.0, time_s_,
+             ImVec2(0, 6.5f * ImGui::GetFontSize()), colour_of(ViewState::kPassive));
+}
+
+void ViewerPanels::draw_timeline(std::optional<ElementIndex>& selected) {
+  place(Slot::kTimeline, visible_);
+  if (ImGui::Begin("State timeline", &visible_.timeline)) {
+    if (timeline_ids_width_ <= 0.0f) timeline_ids_width_ = station_ids_width(scene_);
+    timeline_plot_ = draw_state_timeline(scene_, timeline_, timeline_ids_width_, selected);
+  }
+  ImGui::End();
 }
 
 void ViewerPanels::draw_source_controls(ViewSource& source) {
-  place(Slot::kControls);
+  place(Slot::kControls, visible_);
   if (!ImGui::Begin("Source", &visible_.source_controls)) {
     ImGui::End();
     return;
@@ -366,7 +411,7 @@ void ViewerPanels::draw_source_controls(ViewSource& source) {
 }
 
 void ViewerPanels::draw_kpi_dashboard() {
-  place(Slot::kKpis);
+  place(Slot::kKpis, visible_);
   if (!ImGui::Begin("KPI dashboard", &visible_.kpi_dashboard)) {
     ImGui::End();
     return;
@@ -392,21 +437,23 @@ void ViewerPanels::draw_kpi_dashboard() {
   std::vector<double> ys(points.size());
   for (std::size_t i = 0; i < points.size(); ++i)
     xs[i] = points[i].time_s;
-  auto chart = [&](const char* label, double KpiPoint::*value, ViewState colour) {
+  // Each chart over the run so far, from its start to the source's time.
+  auto chart = [&](const char* label, double KpiPoint::*value, double scale, ViewState colour) {
     for (std::size_t i = 0; i < points.size(); ++i)
-      ys[i] = points[i].*value;
-    line_chart(label, xs, ys, ImVec2(0, 6.0f * ImGui::GetFontSize()), colour_of(colour));
+      ys[i] = points[i].*value * scale;
+    line_chart(label, xs, ys, 0.0, time_s_, ImVec2(0, 6.5f * ImGui::GetFontSize()),
+               colour_of(colour));
   };
-  chart("throughput [parts/h]", &KpiPoint::throughput_per_hour, ViewState::kWorking);
-  chart("WIP [parts]", &KpiPoint::wip, ViewState::kBlocked);
-  chart("lead time [s]", &KpiPoint::lead_time_s, ViewState::kWaitingOperator);
-  chart("OEE", &KpiPoint::oee, ViewState::kSetup);
+  chart("throughput [parts/h]", &KpiPoint::throughput_per_hour, 1.0, ViewState::kWorking);
+  chart("WIP [parts]", &KpiPoint::wip, 1.0, ViewState::kBlocked);
+  chart("lead time [s]", &KpiPoint::lead_time_s, 1.0, ViewState::kWaitingOperator);
+  chart("OEE [%]", &KpiPoint::oee, 100.0, ViewState::kSetup);
   ImGui::End();
 }
 
 void ViewerPanels::draw_state_shares(const ViewSource& source,
                                      std::optional<ElementIndex>& selected) {
-  place(Slot::kStateShares);
+  place(Slot::kStateShares, visible_);
   if (!ImGui::Begin("State shares", &visible_.state_shares)) {
     ImGui::End();
     return;
@@ -440,7 +487,7 @@ void ViewerPanels::draw_state_shares(const ViewSource& source,
 
 void ViewerPanels::draw_inspector(const LineView& view, const ViewSource& source,
                                   std::optional<ElementIndex>& selected) {
-  place(Slot::kInspector);
+  place(Slot::kInspector, visible_);
   if (!ImGui::Begin("Inspector", &visible_.inspector)) {
     ImGui::End();
     return;
@@ -461,8 +508,10 @@ void ViewerPanels::draw_inspector(const LineView& view, const ViewSource& source
     }
   }
   // Telemetry says what machines do, not where the parts are: only a simulation knows.
-  if (dynamic_cast<const SimulationSource*>(&source) != nullptr)
+  if (dynamic_cast<const SimulationSource*>(&source) != nullptr) {
     ImGui::Text("parts here: %llu", static_cast<unsigned long long>(ev.parts));
+    draw_level_chart(*selected, ev.capacity);
+  }
   ImGui::Text("at x %.1f m, y %.1f m, yaw %.0f deg", e.pose.x_m, e.pose.y_m, e.pose.yaw_deg);
   if (!ev.model.empty()) ImGui::TextWrapped("model: %s", ev.model.c_str());
   ImGui::Separator();
@@ -565,7 +614,7 @@ void ViewerPanels::draw_inspector(const LineView& view, const ViewSource& source
 }
 
 void ViewerPanels::draw_event_log(const LineView& view, std::optional<ElementIndex>& selected) {
-  place(Slot::kEvents);
+  place(Slot::kEvents, visible_);
   if (!ImGui::Begin("Event log", &visible_.event_log)) {
     ImGui::End();
     return;
@@ -748,7 +797,7 @@ void ViewerPanels::draw_line_now(const ViewSource& source) {
 }
 
 void ViewerPanels::draw_what_if(const ViewSource& source) {
-  place(Slot::kWhatIf);
+  place(Slot::kWhatIf, visible_);
   if (!ImGui::Begin("What-if", &visible_.what_if)) {
     ImGui::End();
     return;
@@ -860,7 +909,7 @@ void ViewerPanels::draw_comparison(const WhatIfRun& run) {
 }
 
 void ViewerPanels::draw_legend() {
-  place(Slot::kLegend);
+  place(Slot::kLegend, visible_);
   if (!ImGui::Begin("Legend", &visible_.legend, ImGuiWindowFlags_AlwaysAutoResize)) {
     ImGui::End();
     return;

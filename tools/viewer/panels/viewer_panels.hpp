@@ -1,10 +1,13 @@
 // ViewerPanels: the Dear ImGui windows around the 3D view: the source's controls, the KPI
-// dashboard with its charts, the stations' state shares, the element inspector, the event log and
-// the what-if window. It issues ImGui calls only (no GL), between the application's NewFrame and
-// Render, and reads the LineView and the source the renderer reads, so one frame shows one state.
+// dashboard with its charts, the stations' state shares, the element inspector (with a buffer's or
+// conveyor's level over time), the event log, the stations' state timeline and the what-if
+// window. Every chart has a time axis from the start of the run to the source's time. It issues
+// ImGui calls only (no GL), between the application's NewFrame and Render, and reads the LineView
+// and the source the renderer reads, so one frame shows one state.
 //
 // Each draw() takes the source's station reports (ViewSource::take_reports) into the event log
-// and samples its KPIs into the history: the panels are the one reader of the reports. The
+// and the state timeline, samples its KPIs into the history and (a simulation) the levels of the
+// view into theirs: the panels are the one reader of the reports. The
 // inspector edits a copy of the selected element's parameters and collects changes of several
 // elements; "Run what-if" starts replications of the changed scene against the baseline in the
 // background (model/what_if.hpp), and the what-if window shows their progress, then the
@@ -28,10 +31,14 @@
 
 #include "model/event_log.hpp"
 #include "model/kpi_history.hpp"
+#include "model/level_history.hpp"
 #include "model/line_view.hpp"
+#include "model/state_timeline.hpp"
 #include "model/view_source.hpp"
 #include "model/what_if.hpp"
 #include "plant/scene.hpp"
+#include "screen_rect.hpp"
+#include "timeline_panel.hpp"
 
 namespace linetwin::viewer {
 
@@ -43,14 +50,7 @@ struct PanelVisibility {
   bool event_log = true;
   bool what_if = false;  // opened by "Run what-if" in the inspector
   bool legend = true;
-};
-
-// A rectangle of the window in pixels, top left to bottom right (y down, as ImGui's).
-struct ScreenRect {
-  float x0 = 0.0f;
-  float y0 = 0.0f;
-  float x1 = 0.0f;
-  float y1 = 0.0f;
+  bool timeline = true;  // the stations' state timeline
 };
 
 // The part of the window the 3D view gets, with the panels docked around it where they open the
@@ -81,6 +81,11 @@ class ViewerPanels {
   PanelVisibility& visibility() { return visible_; }
   const KpiHistory& kpi_history() const { return history_; }
   const EventLog& event_log() const { return log_; }
+  const StateTimeline& state_timeline() const { return timeline_; }
+  const LevelHistory& level_history() const { return levels_; }
+  // Where the last frame drew the state timeline; nullopt when it was not drawn (closed,
+  // collapsed, or no station had reported).
+  const std::optional<TimelinePlot>& timeline_plot() const { return timeline_plot_; }
   // The what-if run under way or last finished, if any.
   const WhatIfRun* what_if() const { return what_if_.get(); }
   // Starts a what-if of `changes`, made in order (as the inspector's button does), from the line
@@ -114,14 +119,22 @@ class ViewerPanels {
   void draw_line_now(const ViewSource& source);
   void draw_comparison(const WhatIfRun& run);
   void draw_legend();
+  void draw_timeline(std::optional<ElementIndex>& selected);
+  // A buffer's or conveyor's parts over time (the inspector, for a simulation).
+  void draw_level_chart(ElementIndex element, std::uint64_t capacity);
 
   const Scene& scene_;
   std::filesystem::path scene_path_;
   PanelVisibility visible_;
   KpiHistory history_;
   EventLog log_;
+  StateTimeline timeline_;
+  LevelHistory levels_;
+  std::optional<TimelinePlot> timeline_plot_;
+  float timeline_ids_width_ = 0.0f;     // measured on the first frame that draws the timeline
   std::vector<StationReport> reports_;  // reused each frame
   std::optional<ReplicationResult> kpis_;
+  double time_s_ = 0.0;  // the source's time when last taken: the charts' right end
   // Inspector: the changes added so far, the parameter being edited and its value.
   std::vector<WhatIfChange> pending_;
   WhatIfParameter edit_parameter_ = WhatIfParameter::kProcessingMean;
