@@ -86,7 +86,9 @@ void line_chart(const char* label, std::span<const double> xs, std::span<const d
     return;
   }
   // The plot: under the title, above the time axis's labels, right of the value axis's.
-  const float plot_top = top_left.y + line + 6.0f;
+  // Half a line more under the title than the top tick's label needs above its line, so that
+  // label and title never touch.
+  const float plot_top = top_left.y + 1.5f * line + 4.0f;
   const float plot_bottom = bottom_right.y - line - 5.0f;
   if (y_min > 0.0) y_min = 0.0;
   if (y_max <= y_min) y_max = y_min + 1.0;
