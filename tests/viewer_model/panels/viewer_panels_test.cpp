@@ -488,3 +488,31 @@ TEST_CASE("the state timeline and the KPI charts have a time axis in the run's u
   CHECK(draw_frame(panels, view, source, selected) > 0);
   CHECK_FALSE(panels.timeline_plot().has_value());
 }
+
+TEST_CASE("the inspector charts a selected buffer's level over a simulation, and not a replay's") {
+  HeadlessImGui imgui;
+  const Scene scene = load_scene_file(kScenePath);
+  SimulationSource source(scene, scene.seed());
+  ViewerPanels panels(scene, kScenePath);
+  panels.visibility() = PanelVisibility{};
+  panels.visibility().inspector = true;
+  LineView view = layout_view(scene, ".");
+  std::optional<ElementIndex> selected = scene.find("B1");
+  for (int frame = 1; frame <= 5; ++frame) {
+    source.run_until(600.0 * frame);
+    source.update(view);
+    CHECK(draw_frame(panels, view, source, selected) > 0);
+  }
+  // One sample a frame (the interval is far shorter than a frame's 600 s), each the level shown.
+  const LevelHistory& levels = panels.level_history();
+  const std::size_t b1 = *levels.position_of(*selected);
+  REQUIRE(levels.times_s().size() == 5);
+  CHECK(levels.times_s().back() == 3000.0);
+  CHECK(levels.levels(b1).back() == view.elements[*selected].parts);
+  CHECK(text_drawn("Inspector").find("level [parts] of 8") != std::string::npos);
+
+  // Telemetry does not say where the parts are: a replay samples no levels and draws no chart.
+  ReplayedPanels replayed(kScenePath, 3000.0, "B1");
+  CHECK(replayed.panels.level_history().times_s().empty());
+  CHECK(text_drawn("Inspector").find("level [parts]") == std::string::npos);
+}
