@@ -14,11 +14,15 @@
 
 #include "default_models.hpp"
 #include "element_placement.hpp"
+#include "flow_diagram_layout.hpp"
+#include "io/scene_file.hpp"
 #include "label_layout.hpp"
+#include "link_flows.hpp"
 #include "mesh_lod.hpp"
 #include "model_file.hpp"
 #include "orbit_camera.hpp"
 #include "picking.hpp"
+#include "plant/line_run.hpp"
 #include "test_skip.hpp"
 #include "view_frustum.hpp"
 
@@ -479,4 +483,216 @@ TEST_CASE(
     CHECK(mesh.bounds().min.z == doctest::Approx(0.0f));
     CHECK(mesh.bounds().size().z > 0.0f);
   }
+}
+
+namespace {
+
+const LinkFlow& flow_between(const Scene& scene, const LinkFlows& flows, const char* from,
+                             const char* to) {
+  for (const LinkFlow& link : flows.links) {
+    if (scene.element(link.from).id == from && scene.element(link.to).id == to) return link;
+  }
+  FAIL("no link " << from << " > " << to);
+  return flows.links.front();
+}
+
+}  // namespace
+
+TEST_CASE("link flows: a round-robin split in its shares, each station passing on what it takes") {
+  // tests/viewer/scenes/flow_split.yaml: a part every 10 s, split in turn at OP10 and again at
+  // OP30, every station quick enough never to hold a part up (the scene's comment).
+  const Scene scene = load_scene_file(LINETWIN_SOURCE_DIR "/tests/viewer/scenes/flow_split.yaml");
+  LineRun run(scene, scene.seed(), 0);
+  // Nothing is measured at the start.
+  CHECK_FALSE(link_flows(scene, run.results()).has_value());
+
+  const ReplicationResult result = run.run_to_end();
+  const auto flows = link_flows(scene, result);
+  REQUIRE(flows.has_value());
+  REQUIRE(flows->links.size() == 8);
+  // An arrival or a part in process at either edge of the observed hour: one part either way.
+  const double hours = result.observed_s / 3600.0;
+  const double tolerance = 2.0 / hours;
+  CHECK(flow_between(scene, *flows, "parts_in", "OP10").parts_per_hour ==
+        doctest::Approx(360.0).epsilon(tolerance / 360.0));
+  for (const char* half : {"OP20", "OP30"}) {
+    CHECK(flow_between(scene, *flows, "OP10", half).parts_per_hour ==
+          doctest::Approx(180.0).epsilon(tolerance / 180.0));
+  }
+  for (const char* quarter : {"OP40", "OP50"}) {
+    CHECK(flow_between(scene, *flows, "OP30", quarter).parts_per_hour ==
+          doctest::Approx(90.0).epsilon(tolerance / 90.0));
+  }
+  CHECK(flows->max_parts_per_hour ==
+        flow_between(scene, *flows, "parts_in", "OP10").parts_per_hour);
+
+  // At every station, what goes out is what came in less what it scrapped, within the parts it
+  // held at either edge of the period (one server each).
+  for (const ElementIndex station : scene.stations()) {
+    const Element& e = scene.element(station);
+    CAPTURE(e.id);
+    double in = 0.0;
+    double out = 0.0;
+    for (const LinkFlow& link : flows->links) {
+      if (link.to == station) in += link.parts_per_hour * hours;
+      if (link.from == station) out += link.parts_per_hour * hours;
+    }
+    const double scrapped = static_cast<double>(result.stations[e.type_index].parts_scrapped);
+    CHECK(std::abs(in - out - scrapped) <= 2.0);
+  }
+  CHECK(result.stations[scene.element(*scene.find("OP20")).type_index].parts_scrapped > 0);
+
+  // One product: every link's flow is all of it.
+  for (const LinkFlow& link : flows->links) {
+    REQUIRE(link.by_product_per_hour.size() == 1);
+    CHECK(link.by_product_per_hour[0] == link.parts_per_hour);
+  }
+
+  // The arrows: the largest flow kFlowArrowMaxWidthM wide, the others in proportion, a trickle
+  // no narrower than kFlowArrowMinWidthM, and an unknown flow at the uniform width.
+  CHECK(flow_arrow_width_m(360.0, 360.0) == kFlowArrowMaxWidthM);
+  CHECK(flow_arrow_width_m(90.0, 360.0) == doctest::Approx(kFlowArrowMaxWidthM / 4));
+  CHECK(flow_arrow_width_m(0.5, 360.0) == kFlowArrowMinWidthM);
+  CHECK(flow_arrow_width_m(std::nan(""), 360.0) == kFlowArrowWidthM);
+}
+
+namespace {
+
+// The flows of a whole run of one of tests/viewer/scenes.
+struct RunFlows {
+  Scene scene;
+  ReplicationResult result;
+  LinkFlows flows;
+};
+RunFlows run_flows(const char* scene_file) {
+  RunFlows run{
+      load_scene_file(std::string(LINETWIN_SOURCE_DIR "/tests/viewer/scenes/") + scene_file),
+      {},
+      {}};
+  LineRun line(run.scene, run.scene.seed(), 0);
+  run.result = line.run_to_end();
+  const auto flows = link_flows(run.scene, run.result);
+  REQUIRE(flows.has_value());
+  run.flows = *flows;
+  return run;
+}
+
+const FlowNode& node_of(const RunFlows& run, const FlowDiagramLayout& layout, const char* id) {
+  return layout.nodes[*run.scene.find(id)];
+}
+
+float band_width(const FlowBand& band) {
+  return band.from_y.y - band.from_y.x;
+}
+
+}  // namespace
+
+TEST_CASE("flow diagram: columns by depth, bands as wide as their flows, in and out at a station") {
+  const RunFlows run = run_flows("flow_split.yaml");
+  const glm::vec2 origin{10.0f, 20.0f};
+  const glm::vec2 size{600.0f, 300.0f};
+  const FlowDiagramLayout layout = layout_flow_diagram(run.scene, run.flows, origin, size);
+  // The longest chain of links from the source: parts_in, OP10, OP20 and OP30, OP40 and OP50,
+  // then the sink after OP40 and OP50; OP20 moves right, next to the sink it feeds.
+  CHECK(layout.columns == 5);
+  const std::vector<std::pair<const char*, int>> columns = {
+      {"parts_in", 0}, {"OP10", 1}, {"OP20", 3},     {"OP30", 2},
+      {"OP40", 3},     {"OP50", 3}, {"parts_out", 4}};
+  for (const auto& [id, column] : columns) {
+    CAPTURE(id);
+    const FlowNode& node = node_of(run, layout, id);
+    CHECK(node.column == column);
+    // Left to right by column, the first at the left edge and the last at the right, all inside.
+    CHECK(node.min_px.x ==
+          doctest::Approx(origin.x + static_cast<float>(column) * (size.x - kFlowNodeWidthPx) / 4));
+    CHECK(node.min_px.y >= origin.y);
+    CHECK(node.max_px.y <= origin.y + size.y + 1e-3f);
+  }
+  REQUIRE(layout.px_per_part_per_hour > 0.0f);
+  // The column with least room per part fills the height: OP20, OP40 and OP50, 180 + 90 + 90
+  // parts/h, with two gaps between them and the minimum height of each set aside.
+  CHECK(layout.px_per_part_per_hour * 360.0f ==
+        doctest::Approx(size.y - 2.0f * kFlowNodeGapPx - 3.0f * kFlowNodeMinHeightPx));
+
+  // One product: one band per link, as wide as its flow at the diagram's scale, from the right
+  // edge of where it comes from to the left edge of where it goes, within both nodes.
+  REQUIRE(layout.bands.size() == run.flows.links.size());
+  for (const FlowBand& band : layout.bands) {
+    const LinkFlow& link = run.flows.links[band.link];
+    CAPTURE(run.scene.element(link.from).id);
+    CAPTURE(run.scene.element(link.to).id);
+    CHECK(band.product == 0);
+    CHECK(band_width(band) ==
+          doctest::Approx(link.parts_per_hour * layout.px_per_part_per_hour).epsilon(1e-5));
+    CHECK(band.to_y.y - band.to_y.x == doctest::Approx(band_width(band)));
+    const FlowNode& from = layout.nodes[link.from];
+    const FlowNode& to = layout.nodes[link.to];
+    CHECK(band.from_x == from.max_px.x);
+    CHECK(band.to_x == to.min_px.x);
+    CHECK(band.from_y.x >= from.min_px.y - 1e-3f);
+    CHECK(band.from_y.y <= from.max_px.y + 1e-3f);
+    CHECK(band.to_y.x >= to.min_px.y - 1e-3f);
+    CHECK(band.to_y.y <= to.max_px.y + 1e-3f);
+  }
+
+  // At each station, the bands in and out differ by its scrap (within a part held at either edge
+  // of the observed period), and the node is as tall as the larger.
+  const double hours = run.result.observed_s / 3600.0;
+  for (const ElementIndex station : run.scene.stations()) {
+    const Element& e = run.scene.element(station);
+    CAPTURE(e.id);
+    float in_px = 0.0f;
+    float out_px = 0.0f;
+    for (const FlowBand& band : layout.bands) {
+      const LinkFlow& link = run.flows.links[band.link];
+      if (link.to == station) in_px += band_width(band);
+      if (link.from == station) out_px += band_width(band);
+    }
+    const double scrapped_per_hour =
+        static_cast<double>(run.result.stations[e.type_index].parts_scrapped) / hours;
+    CHECK(std::abs((in_px - out_px) / layout.px_per_part_per_hour - scrapped_per_hour) <=
+          2.0 / hours);
+    const FlowNode& node = layout.nodes[station];
+    CHECK(node.max_px.y - node.min_px.y ==
+          doctest::Approx(std::max({in_px, out_px, kFlowNodeMinHeightPx})).epsilon(1e-4));
+  }
+}
+
+TEST_CASE("flow diagram: a band per product, each product down its own link") {
+  // tests/viewer/scenes/flow_products.yaml: body_a every 20 s and body_b every 60 s, merged
+  // through OP10 and sent on by product (the scene's comment).
+  const RunFlows run = run_flows("flow_products.yaml");
+  const double hours = run.result.observed_s / 3600.0;
+  const double tolerance = 2.0 / hours;
+  const auto flow = [&](const char* from, const char* to) {
+    for (const LinkFlow& link : run.flows.links) {
+      if (run.scene.element(link.from).id == from && run.scene.element(link.to).id == to)
+        return link.by_product_per_hour;
+    }
+    FAIL("no link " << from << " > " << to);
+    return std::vector<double>{};
+  };
+  const auto check = [&](const char* from, const char* to, double a, double b) {
+    CAPTURE(from);
+    CAPTURE(to);
+    const std::vector<double> got = flow(from, to);
+    REQUIRE(got.size() == 2);
+    CHECK(std::abs(got[0] - a) <= tolerance);
+    CHECK(std::abs(got[1] - b) <= tolerance);
+  };
+  check("in_a", "B1", 180.0, 0.0);
+  check("in_b", "B1", 0.0, 60.0);
+  check("B1", "OP10", 180.0, 60.0);
+  check("OP10", "OPA", 180.0, 0.0);
+  check("OP10", "OPB", 0.0, 60.0);
+
+  const FlowDiagramLayout layout = layout_flow_diagram(run.scene, run.flows, {0, 0}, {500, 240});
+  // Two bands where both products go (B1 to OP10), one on every other link.
+  std::size_t bands_of[2] = {0, 0};
+  for (const FlowBand& band : layout.bands) {
+    REQUIRE(band.product < 2);
+    ++bands_of[band.product];
+  }
+  CHECK(bands_of[0] == 4);  // in_a > B1 > OP10 > OPA > parts_out
+  CHECK(bands_of[1] == 4);  // in_b > B1 > OP10 > OPB > parts_out
 }

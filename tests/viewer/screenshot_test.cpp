@@ -12,6 +12,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -39,6 +40,7 @@
 #include "model/state_colours.hpp"
 #include "model_file.hpp"
 #include "orbit_camera.hpp"
+#include "panels/flow_diagram.hpp"
 #include "picking.hpp"
 #include "plant/line_run.hpp"
 #include "recording/trajectory_sampler.hpp"
@@ -359,6 +361,199 @@ TEST_CASE("screenshot: a flow arrow along every link, pointing downstream") {
       seen = seen ||
              flow_colour_near(*overview.image, layout, glm::mix(arrow->start, arrow->tip, along));
     CHECK(seen);
+  }
+}
+
+// The flows of tests/viewer/scenes/flow_split.yaml, from its arrivals and round-robin splits
+// (the scene's comment), in parts per hour; OP20's link out depends on its random scrap.
+struct ExpectedFlow {
+  const char* from;
+  const char* to;
+  double parts_per_hour;
+};
+constexpr std::array<ExpectedFlow, 5> kSplitFlows = {{{"parts_in", "OP10", 360.0},
+                                                      {"OP10", "OP20", 180.0},
+                                                      {"OP10", "OP30", 180.0},
+                                                      {"OP30", "OP40", 90.0},
+                                                      {"OP30", "OP50", 90.0}}};
+// Over the observed hour an element's count may be one part off the rate (an arrival at either
+// edge of the period, a part still in process at its end).
+constexpr double kFlowToleranceParts = 2.0;
+
+const nlohmann::json& link_info(const Capture& shot, const std::string& from,
+                                const std::string& to) {
+  for (const nlohmann::json& link : shot.info.at("links")) {
+    if (link.at("from") == from && link.at("to") == to) return link;
+  }
+  FAIL("no link " << from << " > " << to << " in --screenshot-info");
+  return shot.info;
+}
+
+TEST_CASE("screenshot: flow arrows as wide as their link's flow once the run has data") {
+  const std::filesystem::path scene = kScenes / "flow_split.yaml";
+  // At the start nothing is measured yet: every arrow has the uniform width.
+  const Capture early = capture(scene, 0.0);
+  if (!early.image) return;
+  for (const nlohmann::json& link : early.info.at("links")) {
+    INFO(link.dump());
+    CHECK(link.at("parts_per_hour").is_null());
+    CHECK(link.at("width_m").get<float>() == kFlowArrowWidthM);
+  }
+
+  // At the end of the run: each shaft in proportion to its flow, the largest (into OP10)
+  // kFlowArrowMaxWidthM wide.
+  const Capture shot = capture(scene, 4200.0);
+  if (!shot.image) return;
+  const ExpectedView expected = expected_view(scene);
+  constexpr double kLargest = 360.0;
+  for (const ExpectedFlow& flow : kSplitFlows) {
+    const nlohmann::json& link = link_info(shot, flow.from, flow.to);
+    INFO(link.dump());
+    CHECK(std::abs(link.at("parts_per_hour").get<double>() - flow.parts_per_hour) <=
+          kFlowToleranceParts);
+    const float width = link.at("width_m").get<float>();
+    CHECK(std::abs(width - kFlowArrowMaxWidthM * flow.parts_per_hour / kLargest) <=
+          kFlowArrowMaxWidthM * 2.0 * kFlowToleranceParts / kLargest);
+    // Across the middle of the shaft: the arrow's colour within its width, the floor just
+    // beyond it on both sides.
+    const auto arrow = place_flow_arrow(expected.placements[index_of(expected, flow.from)],
+                                        expected.placements[index_of(expected, flow.to)], width);
+    REQUIRE(arrow.has_value());
+    const glm::vec3 middle = glm::mix(arrow->start, arrow->head_base, 0.5f);
+    const glm::vec3 along = glm::normalize(arrow->tip - arrow->start);
+    const glm::vec3 across{-along.y, along.x, 0.0f};
+    for (const float side : {-1.0f, 1.0f}) {
+      CHECK(same(shot.image->at(pixel_of(expected, middle + side * 0.3f * width * across)),
+                 kFlowArrow));
+      CHECK_FALSE(
+          same(shot.image->at(pixel_of(expected, middle + side * (0.5f * width + 0.15f) * across)),
+               kFlowArrow));
+    }
+  }
+}
+
+// Where the viewer draws a scene in plan view: the same placements, seen by the camera in plan
+// view framing the layout (orbit_camera.hpp), as the viewer frames it.
+ExpectedView plan_view(const std::filesystem::path& scene) {
+  ExpectedView expected = expected_view(scene);
+  OrbitCamera camera;
+  camera.set_plan(true);
+  const float aspect = static_cast<float>(kImageSize.x) / static_cast<float>(kImageSize.y);
+  camera.frame(layout_bounds(expected.placements), aspect);
+  expected.view_projection = camera.projection(aspect) * camera.view();
+  expected.eye = camera.eye();
+  return expected;
+}
+
+// How wide the arrow's colour runs across the shaft at its middle, in metres: from the middle
+// out to each side in 1 cm steps, as far as the colour goes.
+float drawn_shaft_width_m(const Image& image, const ExpectedView& expected,
+                          const FlowArrow& arrow) {
+  const glm::vec3 middle = glm::mix(arrow.start, arrow.head_base, 0.5f);
+  const glm::vec3 along = glm::normalize(arrow.tip - arrow.start);
+  const glm::vec3 across{-along.y, along.x, 0.0f};
+  float width = 0.0f;
+  for (const float side : {-1.0f, 1.0f}) {
+    float reach = 0.0f;
+    while (reach < 5.0f &&
+           same(image.at(pixel_of(expected, middle + side * (reach + 0.01f) * across)), kFlowArrow))
+      reach += 0.01f;
+    width += reach;
+  }
+  return width;
+}
+
+TEST_CASE("screenshot: the plan view draws every element where the top-down projection puts it") {
+  // The stations' markers in their exact state colours at the pixels of the orthographic
+  // projection, and every element's model at the middle of its top.
+  const std::filesystem::path states = kScenes / "down_and_working.yaml";
+  const Capture shot = capture(states, 505.0, 0, kImageSize, "none", "--view plan");
+  if (!shot.image) return;
+  CHECK(shot.info.at("camera") == "plan");
+  const ExpectedView expected = plan_view(states);
+  check_marker(*shot.image, expected, "OP10", ViewState::kDown);
+  check_marker(*shot.image, expected, "OP20", ViewState::kWorking);
+  for (const ElementPlacement& placed : expected.placements) {
+    const glm::vec3 top = placed.box.centre + glm::vec3(0.0f, 0.0f, placed.box.half_size.z);
+    const Rgb8 got = shot.image->at(pixel_of(expected, top));
+    INFO("at " << top.x << ", " << top.y << ": " << to_text(got));
+    CHECK_FALSE(same(got, kBackground));
+    CHECK_FALSE(same(got, kGrid));
+  }
+  check_labels(shot, kImageSize);
+
+  // A metre is as many pixels anywhere on the floor, so the shafts' drawn widths keep the ratio
+  // of their flows: the widest (360 parts/h) four times the narrowest (90 parts/h).
+  const std::filesystem::path split = kScenes / "flow_split.yaml";
+  const Capture flows = capture(split, 4200.0, 0, kImageSize, "none", "--view plan");
+  if (!flows.image) return;
+  const ExpectedView plan = plan_view(split);
+  const float px_per_m =
+      glm::distance(pixel_of(plan, glm::vec3(0.0f)), pixel_of(plan, glm::vec3(1.0f, 0.0f, 0.0f)));
+  CHECK(px_per_m == doctest::Approx(glm::distance(pixel_of(plan, glm::vec3(0.0f, 5.0f, 0.0f)),
+                                                  pixel_of(plan, glm::vec3(0.0f, 6.0f, 0.0f))))
+                        .epsilon(1e-3));
+  std::vector<float> drawn;
+  for (const ExpectedFlow& flow : kSplitFlows) {
+    const float width = link_info(flows, flow.from, flow.to).at("width_m").get<float>();
+    const auto arrow = place_flow_arrow(plan.placements[index_of(plan, flow.from)],
+                                        plan.placements[index_of(plan, flow.to)], width);
+    REQUIRE(arrow.has_value());
+    drawn.push_back(drawn_shaft_width_m(*flows.image, plan, *arrow));
+    INFO(flow.from << " > " << flow.to << ": drawn " << drawn.back() * px_per_m << " px, "
+                   << width * px_per_m << " px expected");
+    // A pixel of rounding on either edge.
+    CHECK(std::abs(drawn.back() - width) * px_per_m <= 2.0f);
+  }
+  CHECK(drawn.front() / drawn.back() ==
+        doctest::Approx(4.0).epsilon(4.0 / (drawn.back() * px_per_m)));
+}
+
+// Pixels of exactly `colour` inside a window's box from --screenshot-info.
+std::size_t pixels_in(const Image& image, const nlohmann::json& box, Rgb8 colour) {
+  std::size_t count = 0;
+  for (int y = std::max(0, static_cast<int>(box[1].get<float>()));
+       y < std::min(image.height, static_cast<int>(box[3].get<float>())); ++y) {
+    for (int x = std::max(0, static_cast<int>(box[0].get<float>()));
+         x < std::min(image.width, static_cast<int>(box[2].get<float>())); ++x) {
+      if (same(image.at({x, y}), colour)) ++count;
+    }
+  }
+  return count;
+}
+
+TEST_CASE("screenshot: the material-flow diagram under the view, a band colour per product") {
+  // tests/viewer/scenes/flow_products.yaml: 180 body_a and 60 body_b per hour, each product down
+  // the same number of links of the same lengths (the scene's comment), so body_a's bands cover
+  // about three times body_b's area.
+  const std::filesystem::path scene = kScenes / "flow_products.yaml";
+  for (const double time_s : {0.0, 4200.0}) {
+    CAPTURE(time_s);
+    const Capture shot = capture(scene, time_s, 0, kImageSize, "none", "--flow-diagram");
+    if (!shot.image) return;
+    const nlohmann::json* diagram = nullptr;
+    for (const nlohmann::json& window : shot.info.at("windows")) {
+      if (window.at("name") == "Material flow") diagram = &window.at("box");
+    }
+    REQUIRE(diagram != nullptr);
+    // Under the 3D view, across its width, never over it.
+    const auto& view = shot.info.at("view");
+    CHECK((*diagram)[1].get<float>() >= view[3].get<float>());
+    CHECK((*diagram)[0].get<float>() == view[0].get<float>());
+    CHECK((*diagram)[2].get<float>() == view[2].get<float>());
+    const std::size_t body_a = pixels_in(*shot.image, *diagram, product_colour(0));
+    const std::size_t body_b = pixels_in(*shot.image, *diagram, product_colour(1));
+    INFO("body_a " << body_a << " pixels, body_b " << body_b);
+    if (time_s == 0.0) {
+      // Nothing measured yet: no band (the legend's swatches come with the flows).
+      CHECK(body_a == 0);
+      CHECK(body_b == 0);
+      continue;
+    }
+    CHECK(body_b > 200);
+    CHECK(static_cast<double>(body_a) > 2.0 * static_cast<double>(body_b));
+    CHECK(static_cast<double>(body_a) < 4.0 * static_cast<double>(body_b));
+    CHECK(pixels_in(*shot.image, *diagram, kAllProductsColour) == 0);  // known by product
   }
 }
 

@@ -27,6 +27,7 @@ expect_bad --time "$scene" --time soon --screenshot /tmp/unused.png
 expect_bad --time "$scene" --time -5 --screenshot /tmp/unused.png
 expect_bad --size "$scene" --size 100 --screenshot /tmp/unused.png
 expect_bad --panels "$scene" --panels all,kpi --screenshot /tmp/unused.png
+expect_bad --view "$scene" --view top --screenshot /tmp/unused.png
 expect_bad --live "$scene" --live localhost:99999
 expect_bad --topic "$scene" --live localhost:1883 --topic "plant/#"
 expect_bad --seed "$scene" --seed -1 --screenshot /tmp/unused.png

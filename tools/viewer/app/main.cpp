@@ -69,6 +69,8 @@ struct Options {
   std::string size = "1280x720";
   std::optional<std::string> panels;
   std::string select;
+  std::string view = "3d";  // or "plan": the camera the viewer starts with
+  bool flow_diagram = false;
 };
 
 InputError bad_flag(const std::string& flag, const std::string& message) {
@@ -201,6 +203,8 @@ int run(const Options& o) {
   app.show(panels);
   if (selected) app.select(*selected);
   if (selected_vehicle) app.select_vehicle(*selected_vehicle);
+  app.set_plan_view(o.view == "plan");
+  app.show_flow_diagram(o.flow_diagram);
   const std::function<void(double)> move_to = time_control(*source);
   if (headless) {
     app.capture(o.screenshot, move_to, time_s.value_or(0.0));
@@ -293,6 +297,14 @@ int main(int argc, char** argv) {
   cli.add_option("--select", o.select,
                  "Select this element (the inspector shows it) or vehicle (AGV#1) at the start")
       ->check(not_empty);
+
+  cli.add_option("--view", o.view,
+                 "The camera to start with: 3d (the default) or plan (top down, as a layout "
+                 "drawing); P switches in the window")
+      ->check(CLI::IsMember({"3d", "plan"}));
+  cli.add_flag("--flow-diagram", o.flow_diagram,
+               "Open the material-flow diagram (parts per hour between the elements) under the "
+               "view; M shows or hides it in the window");
 
   try {
     cli.parse(argc, argv);

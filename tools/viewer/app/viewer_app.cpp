@@ -16,6 +16,7 @@
 #include "model/replay_source.hpp"
 #include "model/simulation_source.hpp"
 #include "overlay.hpp"
+#include "panels/flow_diagram.hpp"
 #include "picking.hpp"
 
 namespace linetwin::viewer {
@@ -36,15 +37,17 @@ struct Shortcut {
   const char* action;
 };
 // What the help window lists; handle_mouse() and handle_keys() implement exactly these.
-constexpr std::array<Shortcut, 12> kShortcuts = {{
+constexpr std::array<Shortcut, 14> kShortcuts = {{
     {"F1", "show or hide this help"},
-    {"Left drag", "orbit the camera about its target"},
+    {"Left drag", "orbit the camera about its target (plan view: pan)"},
     {"Right or middle drag", "pan along the floor"},
     {"Mouse wheel", "zoom in and out"},
     {"Left click", "select the element (inspector) or vehicle under the mouse"},
     {"Esc", "clear the selection"},
     {"F", "focus the camera on the selected element or vehicle (none: frame the whole line)"},
     {"Home", "frame the whole line"},
+    {"P", "plan view (top down) or 3D view"},
+    {"M", "show or hide the material-flow diagram"},
     {"Space", "play or pause (simulation, replay)"},
     {"Period (.)", "step to the next station change (simulation)"},
     {"+ / -", "speed x10 / x0.1 (simulation, replay)"},
@@ -72,6 +75,7 @@ void scale_speed(ViewSource& source, double factor) {
 ViewerApp::ViewerApp(GlWindow& window, LineView layout, ViewSource& source, std::string title,
                      const Scene& scene, const std::filesystem::path& scene_path)
     : window_(window),
+      scene_(scene),
       view_(std::move(layout)),
       source_(source),
       title_(std::move(title)),
@@ -162,6 +166,28 @@ nlohmann::json ViewerApp::screenshot_info() const {
                          {rect.min_px.x + origin.x, rect.min_px.y + origin.y,
                           rect.max_px.x + origin.x, rect.max_px.y + origin.y}}});
   }
+  // The links' flows (null before the run has data or where its results do not tell) and the
+  // arrows drawn for them: the shaft's width and its two ends on the floor, projected.
+  nlohmann::json links = nlohmann::json::array();
+  for (std::size_t k = 0; k < view_.links.size(); ++k) {
+    const FlowLinkView& link = view_.links[k];
+    nlohmann::json entry = {{"from", view_.elements[link.from].id},
+                            {"to", view_.elements[link.to].id},
+                            {"parts_per_hour", nullptr}};
+    if (flows_ && std::isfinite(flows_->links[k].parts_per_hour))
+      entry["parts_per_hour"] = flows_->links[k].parts_per_hour;
+    if (const auto& arrow = renderer_.flow_arrows()[k]) {
+      // (-1, -1) for an end behind the eye.
+      const auto pixel = [&](glm::vec3 point) {
+        const auto at = project_to_pixel(point, viewport, renderer_.view_projection());
+        return at ? nlohmann::json{at->x + origin.x, at->y + origin.y} : nlohmann::json{-1, -1};
+      };
+      entry["width_m"] = arrow->width_m;
+      entry["start"] = pixel(arrow->start);
+      entry["head_base"] = pixel(arrow->head_base);
+    }
+    links.push_back(std::move(entry));
+  }
   // The windows drawn in the last frame, by their titles (imgui_internal.h: ImGui keeps no public
   // list of windows).
   nlohmann::json windows = nlohmann::json::array();
@@ -176,9 +202,14 @@ nlohmann::json ViewerApp::screenshot_info() const {
                         {window->Pos.x, window->Pos.y, window->Pos.x + window->Size.x,
                          window->Pos.y + window->Size.y}}});
   }
-  return {{"size", {display.x, display.y}}, {"view", {area_.x0, area_.y0, area_.x1, area_.y1}},
-          {"elements", elements},           {"labels", labels},
-          {"vehicles", vehicles},           {"windows", windows}};
+  return {{"size", {display.x, display.y}},
+          {"view", {area_.x0, area_.y0, area_.x1, area_.y1}},
+          {"camera", camera_.plan() ? "plan" : "3d"},
+          {"elements", elements},
+          {"labels", labels},
+          {"vehicles", vehicles},
+          {"links", links},
+          {"windows", windows}};
 }
 
 void ViewerApp::draw_offscreen(const OffscreenTarget& target, double wall_s) {
@@ -189,18 +220,34 @@ void ViewerApp::draw_offscreen(const OffscreenTarget& target, double wall_s) {
   frame(target.size_px());
 }
 
+void ViewerApp::update_flows() {
+  if (source_.time_s() == flows_time_s_) return;
+  flows_time_s_ = source_.time_s();
+  const std::optional<ReplicationResult> kpis = source_.kpis();
+  flows_ = kpis ? link_flows(scene_, *kpis) : std::nullopt;
+  renderer_.set_flows(flows_);
+}
+
 void ViewerApp::frame(glm::ivec2 framebuffer_px) {
+  update_flows();
   const ImVec2 display = ImGui::GetIO().DisplaySize;
   // The 3D view takes the window less the panels docked around it, in ImGui's pixels; the GL
   // viewport is the same rectangle in framebuffer pixels (more of them on a high-DPI screen).
   area_ = view_area(panels_.visibility());
+  // The material-flow diagram takes the bottom of the view's space, so that it never covers the
+  // line: a third of it, but room for a readable diagram and no more than it needs.
+  const glm::vec2 flow_max{area_.x1, area_.y1};
+  if (flow_diagram_open_) {
+    const float em = ImGui::GetFontSize();
+    area_.y1 -= std::clamp(0.35f * (area_.y1 - area_.y0), 8.0f * em, 18.0f * em);
+  }
   const glm::vec2 origin{area_.x0, area_.y0};
   const glm::vec2 viewport{std::max(1.0f, area_.x1 - area_.x0),
                            std::max(1.0f, area_.y1 - area_.y0)};
-  if (!framed_) {
-    // Framed on the first frame, when the view's size is known.
+  if (bool& framed = framed_[camera_.plan() ? 1 : 0]; !framed) {
+    // Framed on its first frame, when the view's size is known.
     camera_.frame(renderer_.layout_bounds(), viewport.x / viewport.y);
-    framed_ = true;
+    framed = true;
   }
   const glm::vec2 scale =
       glm::vec2(framebuffer_px) / glm::max(glm::vec2(display.x, display.y), glm::vec2(1.0f));
@@ -216,6 +263,9 @@ void ViewerApp::frame(glm::ivec2 framebuffer_px) {
   const glm::vec2 window{display.x, display.y};
   if (view_.deadlock) draw_deadlock_banner(*view_.deadlock, window);
   panels_.draw(view_, source_, selected_);
+  if (flow_diagram_open_) {
+    draw_flow_diagram(scene_, flows_, {area_.x0, area_.y1}, flow_max, flow_diagram_open_);
+  }
   if (shown_.help) draw_help();
   window_.render_ui();
 }
@@ -227,11 +277,12 @@ void ViewerApp::handle_mouse() {
   const glm::vec2 viewport{std::max(1.0f, area_.x1 - area_.x0),
                            std::max(1.0f, area_.y1 - area_.y0)};
   if (io.MouseWheel != 0.0f) camera_.zoom(io.MouseWheel);
-  if (ImGui::IsMouseDragging(ImGuiMouseButton_Left)) {
+  // A plan view has nothing to orbit: every drag pans it.
+  if (ImGui::IsMouseDragging(ImGuiMouseButton_Left) && !camera_.plan()) {
     camera_.orbit(-io.MouseDelta.x * kOrbitDegPerPx, io.MouseDelta.y * kOrbitDegPerPx);
-  }
-  if (ImGui::IsMouseDragging(ImGuiMouseButton_Right) ||
-      ImGui::IsMouseDragging(ImGuiMouseButton_Middle)) {
+  } else if (ImGui::IsMouseDragging(ImGuiMouseButton_Left) ||
+             ImGui::IsMouseDragging(ImGuiMouseButton_Right) ||
+             ImGui::IsMouseDragging(ImGuiMouseButton_Middle)) {
     camera_.pan(io.MouseDelta.x, io.MouseDelta.y, viewport.y);
   }
   if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) &&
@@ -287,6 +338,8 @@ void ViewerApp::handle_keys() {
     camera_.frame(renderer_.layout_bounds(),
                   std::max(1.0f, area_.x1 - area_.x0) / std::max(1.0f, area_.y1 - area_.y0));
   }
+  if (ImGui::IsKeyPressed(GLFW_KEY_P, false)) set_plan_view(!camera_.plan());
+  if (ImGui::IsKeyPressed(GLFW_KEY_M, false)) flow_diagram_open_ = !flow_diagram_open_;
   if (ImGui::IsKeyPressed(GLFW_KEY_SPACE, false)) toggle_play(source_);
   if (ImGui::IsKeyPressed(GLFW_KEY_PERIOD)) {
     if (auto* simulation = dynamic_cast<SimulationSource*>(&source_)) simulation->step();

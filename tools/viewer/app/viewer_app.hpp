@@ -5,6 +5,7 @@
 // so a screenshot shows exactly what a person would see.
 #pragma once
 
+#include <array>
 #include <csignal>
 #include <filesystem>
 #include <functional>
@@ -18,6 +19,7 @@
 #include "gl_window.hpp"
 #include "label_layout.hpp"
 #include "line_renderer.hpp"
+#include "link_flows.hpp"
 #include "model/line_view.hpp"
 #include "model/view_source.hpp"
 #include "offscreen_target.hpp"
@@ -49,6 +51,11 @@ class ViewerApp {
     selected_vehicle_ = vehicle;
     selected_.reset();
   }
+  // The plan view (top down, orthographic) or the 3D view, as the P key switches; each is framed
+  // on the whole layout the first time it is shown.
+  void set_plan_view(bool plan) { camera_.set_plan(plan); }
+  // Opens or closes the material-flow diagram, docked under the 3D view (the M key).
+  void show_flow_diagram(bool open) { flow_diagram_open_ = open; }
   // Runs until the window is closed or `*stop` becomes non-zero (set by a signal handler: Ctrl+C
   // in the terminal ends the viewer as closing its window does, so the layout is saved).
   void run(const volatile std::sig_atomic_t* stop);
@@ -64,7 +71,8 @@ class ViewerApp {
   // What the last frame drew, for tests and scripts (--screenshot-info): each element's model
   // file (the scene's, or its kind's default) and whether the fallback box stands in for it, and
   // the box of every label drawn, each vehicle drawn (its pose, the centre of its plate and the
-  // box around its model), the 3D view's rectangle and every window's, in window pixels.
+  // box around its model), each flow link (its parts per hour, the arrow's width and its ends),
+  // the 3D view's rectangle and every window's, in window pixels.
   nlohmann::json screenshot_info() const;
 
   const LineRenderer& renderer() const { return renderer_; }
@@ -77,7 +85,11 @@ class ViewerApp {
   void draw_help();
   const DrawnVehicle* selected_vehicle_drawn() const;
 
+  // Re-derives the links' flows from the source's results when its time moved.
+  void update_flows();
+
   GlWindow& window_;
+  const Scene& scene_;
   LineView view_;
   ViewSource& source_;
   std::string title_;
@@ -89,7 +101,10 @@ class ViewerApp {
   std::optional<std::size_t> selected_vehicle_;
   std::vector<LabelBox> labels_;  // drawn in the last frame
   ScreenRect area_;               // the 3D view's part of the window, in the last frame
-  bool framed_ = false;           // the camera frames the layout on the first frame
+  std::array<bool, 2> framed_{};  // the 3D and plan views, framed when first shown
+  bool flow_diagram_open_ = false;
+  std::optional<LinkFlows> flows_;  // nothing before the run has data
+  double flows_time_s_ = -1.0;      // the source's time they were derived at
 };
 
 }  // namespace linetwin::viewer

@@ -100,8 +100,14 @@ float distance_to_edge(const OrientedBox& box, glm::vec2 d) {
 
 }  // namespace
 
-std::optional<FlowArrow> place_flow_arrow(const ElementPlacement& from,
-                                          const ElementPlacement& to) {
+float flow_arrow_width_m(double parts_per_hour, double max_parts_per_hour) {
+  if (!std::isfinite(parts_per_hour) || !(max_parts_per_hour > 0.0)) return kFlowArrowWidthM;
+  const auto share = static_cast<float>(std::clamp(parts_per_hour / max_parts_per_hour, 0.0, 1.0));
+  return std::max(kFlowArrowMinWidthM, share * kFlowArrowMaxWidthM);
+}
+
+std::optional<FlowArrow> place_flow_arrow(const ElementPlacement& from, const ElementPlacement& to,
+                                          float width_m) {
   const glm::vec2 a{from.box.centre};
   const glm::vec2 b{to.box.centre};
   const float distance = glm::distance(a, b);
@@ -121,14 +127,15 @@ std::optional<FlowArrow> place_flow_arrow(const ElementPlacement& from,
   arrow.start = at(start_at);
   arrow.head_base = at(start_at + shaft_length);
   arrow.tip = at(end_at);
+  arrow.width_m = width_m;
   const glm::mat4 turned_at_start = glm::rotate(
       glm::translate(glm::mat4(1.0f), at(start_at + shaft_length / 2)), yaw, glm::vec3(0, 0, 1));
   arrow.shaft_to_world =
-      glm::scale(turned_at_start, glm::vec3(std::max(shaft_length, 1e-4f), kFlowArrowWidthM, 1.0f));
+      glm::scale(turned_at_start, glm::vec3(std::max(shaft_length, 1e-4f), width_m, 1.0f));
   arrow.head_to_world =
       glm::scale(glm::rotate(glm::translate(glm::mat4(1.0f), at(start_at + shaft_length)), yaw,
                              glm::vec3(0, 0, 1)),
-                 glm::vec3(head_length, kFlowHeadWidthM, 1.0f));
+                 glm::vec3(head_length, kFlowHeadWidthM - kFlowArrowWidthM + width_m, 1.0f));
   return arrow;
 }
 

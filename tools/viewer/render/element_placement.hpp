@@ -53,9 +53,13 @@ enum class FootprintFit : std::uint8_t { kKeepProportions, kStretch };
 
 // A material-flow arrow on the floor from one element's box to another's: a shaft (for the unit
 // quad of make_floor_quad_mesh()) and a head (make_arrow_head_mesh()), flat just above the floor
-// so that models hide them where they stand in front.
+// so that models hide them where they stand in front. Before a run has data every shaft is
+// kFlowArrowWidthM wide and every head kFlowHeadWidthM; then a shaft's width follows its link's
+// flow (flow_arrow_width_m) and its head stays as much wider than the shaft.
 inline constexpr float kFlowArrowWidthM = 0.4f;
 inline constexpr float kFlowHeadWidthM = 1.0f;
+inline constexpr float kFlowArrowMinWidthM = 0.1f;
+inline constexpr float kFlowArrowMaxWidthM = 1.2f;
 inline constexpr float kFlowHeadLengthM = 1.0f;
 inline constexpr float kFlowArrowGapM = 0.2f;    // between an element's box and the arrow's ends
 inline constexpr float kFlowArrowLiftM = 0.02f;  // above the floor grid
@@ -65,11 +69,17 @@ struct FlowArrow {
   glm::vec3 start{0.0f};      // where the shaft starts, at the middle of its top
   glm::vec3 head_base{0.0f};  // where the shaft ends and the head begins
   glm::vec3 tip{0.0f};
+  float width_m = kFlowArrowWidthM;  // the shaft's
 };
 
-// The arrow from `from` to `to`, leaving each element's box by kFlowArrowGapM; none where the
-// boxes leave no room for a head between them.
-std::optional<FlowArrow> place_flow_arrow(const ElementPlacement& from, const ElementPlacement& to);
+// The arrow from `from` to `to`, leaving each element's box by kFlowArrowGapM, its shaft
+// `width_m` wide; none where the boxes leave no room for a head between them.
+std::optional<FlowArrow> place_flow_arrow(const ElementPlacement& from, const ElementPlacement& to,
+                                          float width_m = kFlowArrowWidthM);
+// A link's shaft width for its flow: in proportion to the largest flow of the line, the largest
+// kFlowArrowMaxWidthM wide, but never narrower than kFlowArrowMinWidthM, so that a trickle still
+// shows its direction. A flow the results do not tell (NaN) keeps kFlowArrowWidthM.
+float flow_arrow_width_m(double parts_per_hour, double max_parts_per_hour);
 
 // Places an element whose mesh has the bounds `model_bounds` (standing on z = 0, centred on
 // x = y = 0).

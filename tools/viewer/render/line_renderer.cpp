@@ -129,20 +129,30 @@ void LineRenderer::set_layout(const LineView& view) {
     pick_boxes_.push_back(placements_.back().box);
   }
   layout_bounds_ = viewer::layout_bounds(placements_);
-  // The links do not move: their arrows are placed once, as the elements are.
-  arrow_shafts_.clear();
-  arrow_heads_.clear();
-  const auto colour = rgba(kFlowArrow);
-  for (const FlowLinkView& link : view.links) {
-    const auto arrow = place_flow_arrow(placements_[link.from], placements_[link.to]);
-    if (!arrow) continue;
-    arrow_shafts_.push_back({arrow->shaft_to_world, colour});
-    arrow_heads_.push_back({arrow->head_to_world, colour});
-  }
+  links_ = view.links;
+  set_flows(std::nullopt);
   vehicle_model_ = library_.model_for(
       default_models_dir_.empty() ? "" : (default_models_dir_ / kVehicleModelFile).string());
   grid_.emplace(make_floor_grid(layout_bounds_), GL_LINES);
   batches_.assign(library_.size() * kMaxLevels, {});
+}
+
+void LineRenderer::set_flows(const std::optional<LinkFlows>& flows) {
+  flow_arrows_.clear();
+  arrow_shafts_.clear();
+  arrow_heads_.clear();
+  const auto colour = rgba(kFlowArrow);
+  for (std::size_t k = 0; k < links_.size(); ++k) {
+    const float width =
+        flows && k < flows->links.size()
+            ? flow_arrow_width_m(flows->links[k].parts_per_hour, flows->max_parts_per_hour)
+            : kFlowArrowWidthM;
+    const FlowLinkView& link = links_[k];
+    flow_arrows_.push_back(place_flow_arrow(placements_[link.from], placements_[link.to], width));
+    if (!flow_arrows_.back()) continue;
+    arrow_shafts_.push_back({flow_arrows_.back()->shaft_to_world, colour});
+    arrow_heads_.push_back({flow_arrows_.back()->head_to_world, colour});
+  }
 }
 
 void LineRenderer::draw(const LineView& view, const OrbitCamera& camera, glm::ivec2 size_px,
@@ -152,9 +162,7 @@ void LineRenderer::draw(const LineView& view, const OrbitCamera& camera, glm::iv
   view_projection_ = camera.projection(aspect) * camera.view();
   const ViewFrustum frustum(view_projection_);
   const glm::vec3 eye = camera.eye();
-  // Pixels per metre at one metre's distance, for an object's size on screen.
-  const float focal_px = static_cast<float>(size_px.y) /
-                         (2.0f * std::tan(glm::radians(OrbitCamera::kFieldOfViewYDeg) / 2.0f));
+  const auto height_px = static_cast<float>(size_px.y);
 
   for (auto& batch : batches_)
     batch.clear();
@@ -172,8 +180,9 @@ void LineRenderer::draw(const LineView& view, const OrbitCamera& camera, glm::iv
     const float distance = std::max(0.01f, glm::length(placed.sphere_centre - eye));
     const ModelId id = model_of_element_[i];
     const LoadedModel& model = library_.model(id);
-    const int level = choose_level_of_detail(placed.sphere_radius_m * focal_px / distance,
-                                             static_cast<int>(model.levels.size()));
+    const int level = choose_level_of_detail(
+        placed.sphere_radius_m * camera.pixels_per_metre(distance, height_px),
+        static_cast<int>(model.levels.size()));
     batches_[id * kMaxLevels + static_cast<std::size_t>(level)].push_back(
         {placed.model_to_world, tint(state_colour(element.state))});
     if (has_status_marker(element)) {

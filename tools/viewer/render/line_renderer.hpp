@@ -21,6 +21,7 @@
 #include "element_placement.hpp"
 #include "gl_program.hpp"
 #include "gpu_mesh.hpp"
+#include "link_flows.hpp"
 #include "model/line_view.hpp"
 #include "model_library.hpp"
 #include "orbit_camera.hpp"
@@ -46,7 +47,11 @@ class LineRenderer {
   LineRenderer();
 
   // Reads the models of `view`'s elements and places them; call again when the layout changes.
+  // The flow arrows start at the uniform width of a run without data.
   void set_layout(const LineView& view);
+  // Widens each link's arrow by its flow (flow_arrow_width_m), or back to the uniform width
+  // without flows; `flows` has the links of the LineView given to set_layout, in its order.
+  void set_flows(const std::optional<LinkFlows>& flows);
   // Draws into the framebuffer that is bound, over a viewport of `size_px` pixels whose top left
   // corner is `origin_px` from the top left of a target `target_height_px` high (0: the viewport's
   // height, a viewport that fills the target).
@@ -68,6 +73,8 @@ class LineRenderer {
     return library_.problem_with(drawn_model_path_[element]);
   }
   const std::vector<DrawnVehicle>& drawn_vehicles() const { return drawn_vehicles_; }
+  // Per LineView::links entry: its arrow (none where the boxes leave no room for one).
+  const std::vector<std::optional<FlowArrow>>& flow_arrows() const { return flow_arrows_; }
   Box3 layout_bounds() const { return layout_bounds_; }
   const glm::mat4& view_projection() const { return view_projection_; }
   const FrameStats& stats() const { return stats_; }
@@ -92,7 +99,10 @@ class LineRenderer {
   std::vector<std::vector<MeshInstance>> batches_;
   std::vector<MeshInstance> markers_;
   std::vector<MeshInstance> parts_;
-  // The material-flow arrows along the links, drawn unlit in kFlowArrow (set with the layout).
+  // The material-flow arrows along the links, drawn unlit in kFlowArrow (placed with the layout
+  // and again when the flows change).
+  std::vector<FlowLinkView> links_;
+  std::vector<std::optional<FlowArrow>> flow_arrows_;
   std::vector<MeshInstance> arrow_shafts_;
   std::vector<MeshInstance> arrow_heads_;
   std::vector<glm::vec3> part_scratch_;
