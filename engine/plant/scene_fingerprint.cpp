@@ -73,11 +73,70 @@ void add(StableHash& h, const StationSpec& spec) {
   add(h, spec.merge_priority);
 }
 
+void add(StableHash& h, const TransportLink& link) {
+  h.number(std::uint64_t{link.fleet});
+  h.number(std::uint64_t{link.pick_up});
+  h.number(std::uint64_t{link.drop_off});
+  h.number(std::uint64_t{link.priority});
+}
+
+void add(StableHash& h, const std::optional<PathNetwork>& paths) {
+  h.number(std::uint64_t{paths.has_value()});
+  if (!paths) return;
+  // Order counts: node and edge indices break ties between equally near nodes and equally fast
+  // routes.
+  h.number(static_cast<std::uint64_t>(paths->nodes().size()));
+  for (const PathNode& node : paths->nodes()) {
+    h.text(node.id);
+    h.number(node.x_m);
+    h.number(node.y_m);
+  }
+  h.number(static_cast<std::uint64_t>(paths->edges().size()));
+  for (const PathEdge& edge : paths->edges()) {
+    h.number(std::uint64_t{edge.from});
+    h.number(std::uint64_t{edge.to});
+    h.number(edge.length_m);
+    h.number(edge.width_m);
+    h.number(edge.speed_limit_m_per_s);
+    h.number(std::uint64_t{edge.two_way});
+  }
+}
+
+// The legs and charger reserves are computed from the network, the vehicle and the stops, so
+// the fields they come from cover them.
+void add(StableHash& h, const FleetSpec& fleet) {
+  h.text(fleet.id);
+  h.number(std::uint64_t{fleet.home});
+  h.number(std::uint64_t{fleet.vehicles});
+  const VehicleSpec& vehicle = fleet.vehicle;
+  h.number(vehicle.motion.max_speed_m_per_s);
+  h.number(vehicle.motion.acceleration_m_per_s2);
+  h.number(vehicle.motion.deceleration_m_per_s2);
+  h.number(vehicle.width_m);
+  h.number(vehicle.length_m);
+  vehicle.load_time.add_to(h);
+  vehicle.unload_time.add_to(h);
+  h.number(static_cast<std::uint64_t>(fleet.dispatch));
+  h.number(static_cast<std::uint64_t>(fleet.traffic));
+  // The stops carry each element's transfer node, whether named or nearest to its pose.
+  add(h, fleet.stops);
+  h.number(std::uint64_t{fleet.battery.has_value()});
+  if (fleet.battery) {
+    h.number(fleet.battery->capacity_kwh);
+    h.number(fleet.battery->consumption_kwh_per_m);
+    h.number(fleet.battery->charge_rate_kw);
+    h.number(fleet.battery->charge_below);
+    h.number(fleet.battery->charge_to);
+  }
+  add(h, fleet.chargers);
+}
+
 void add(StableHash& h, const ConveyorSpec& spec) {
   h.number(spec.length_m);
   h.number(spec.speed_m_per_s);
   h.number(spec.spacing_m);
   h.number(std::uint64_t{spec.accumulating});
+  h.number(static_cast<std::uint64_t>(spec.mode));  // not mode_line: where, not what
 }
 
 void add(StableHash& h, const CalendarSpec& spec) {
@@ -120,6 +179,7 @@ std::uint64_t scene_fingerprint(const Scene& scene) {
     add(h, e.route.targets);
     add(h, e.route.weights);
     add(h, e.route.by_product);
+    add(h, e.route.via);
     add(h, e.inputs);
     switch (e.type) {
       case ElementType::kSource:
@@ -158,6 +218,10 @@ std::uint64_t scene_fingerprint(const Scene& scene) {
     h.text(calendar.name);
     add(h, calendar.spec);
   }
+  add(h, scene.paths());
+  h.number(static_cast<std::uint64_t>(scene.fleets().size()));
+  for (const FleetSpec& fleet : scene.fleets())
+    add(h, fleet);
   return h.value();
 }
 
