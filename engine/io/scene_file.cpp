@@ -626,8 +626,9 @@ void read_fleets(const SceneReader& in, const YAML::Node& fleets, SceneBuilder& 
   for (std::size_t i = 0; i < fleets.size(); ++i) {
     const YAML::Node n = fleets[i];
     const std::string fp = fmt::format("fleets[{}]", i);
-    in.expect_map(
-        n, fp, {"id", "home", "vehicles", "dispatch", "traffic", "vehicle", "battery", "chargers"});
+    in.expect_map(n, fp,
+                  {"id", "home", "vehicles", "dispatch", "traffic", "idle_at", "vehicle", "battery",
+                   "chargers"});
     FleetSpec fleet;
     fleet.id = in.string(in.require(n, fp, "id"), fp + ".id");
     if (n["vehicles"]) fleet.vehicles = in.count(n["vehicles"], fp + ".vehicles", 1, 100'000);
@@ -648,6 +649,15 @@ void read_fleets(const SceneReader& in, const YAML::Node& fleets, SceneBuilder& 
         in.fail(n["traffic"], fp + ".traffic",
                 fmt::format("expected 'zones' or 'none', found '{}'", rule));
       fleet.traffic = rule == "none" ? TrafficControl::kNone : TrafficControl::kZones;
+    }
+    if (n["idle_at"]) {
+      const std::string place = in.string(n["idle_at"], fp + ".idle_at");
+      if (place != "home" && place != "pick_up")
+        in.fail(n["idle_at"], fp + ".idle_at",
+                fmt::format("expected 'home' (park in the depot) or 'pick_up' (wait at a pick-up "
+                            "stop), found '{}'",
+                            place));
+      fleet.idle_at = place == "pick_up" ? IdlePlace::kPickUp : IdlePlace::kHome;
     }
     const YAML::Node v = in.require(n, fp, "vehicle");
     const std::string vp = fp + ".vehicle";

@@ -32,6 +32,9 @@ struct StationResult {
   double blocked = 0.0;
   double down = 0.0;
   double off_shift = 0.0;
+  // Of `blocked`, for a station whose parts ride a fleet: from each transport order (a place
+  // reserved at the target) to the end of loading, the time its part waited for a vehicle.
+  double waiting_for_vehicle = 0.0;
   std::uint64_t parts_processed = 0;  // services completed in the observed period
   std::uint64_t parts_good = 0;       // of those, passed on downstream
   std::uint64_t parts_scrapped = 0;

@@ -222,6 +222,12 @@ enum class TrafficControl : std::uint8_t {
   kNone,   // no reservations: vehicles pass through each other
 };
 
+// Where a fleet's vehicle with no order waits (docs/transport.md, "Idle vehicles").
+enum class IdlePlace : std::uint8_t {
+  kHome,    // parked in the depot at the fleet's home, off the aisles
+  kPickUp,  // at the nearest pick-up stop with no vehicle and no drop-off, else home
+};
+
 struct VehicleSpec {
   MotionLimits motion;
   double width_m = 1.0;
@@ -259,8 +265,11 @@ struct FleetSpec {
   VehicleSpec vehicle;
   DispatchRule dispatch = DispatchRule::kNearestIdle;
   TrafficControl traffic = TrafficControl::kZones;
+  IdlePlace idle_at = IdlePlace::kHome;
   std::vector<PathNodeIndex> stops;
-  std::vector<FleetLeg> legs;  // stops x stops, row: from
+  std::vector<std::uint32_t> pick_ups;   // the stops where its links pick parts up, ascending
+  std::vector<std::uint32_t> drop_offs;  // and where they drop them off
+  std::vector<FleetLeg> legs;            // stops x stops, row: from
   std::optional<BatterySpec> battery;
   std::vector<std::uint32_t> chargers;  // stops where vehicles charge, one at a time each
   // Per stop: the energy to drive to the nearest charger (0 at a charger); empty without battery.

@@ -29,6 +29,15 @@ SceneBuilder& SceneBuilder::vehicle_stop(std::string element_id, VehicleStop sto
   return *this;
 }
 
+namespace {
+
+void insert_sorted(std::vector<std::uint32_t>& stops, std::uint32_t stop) {
+  const auto at = std::lower_bound(stops.begin(), stops.end(), stop);
+  if (at == stops.end() || *at != stop) stops.insert(at, stop);
+}
+
+}  // namespace
+
 // Fleets: each one's home, its vehicle, the links it carries (a station's single target, a buffer
 // that only vehicles fill or a sink), the stops of those links and the travel times between them.
 void SceneBuilder::connect_fleets(Scene& scene) const {
@@ -113,6 +122,8 @@ void SceneBuilder::connect_fleets(Scene& scene) const {
     e.route.via.pick_up =
         fleet_stop(scene, scene.fleets_[f], static_cast<ElementIndex>(i), stop_origins[f]);
     e.route.via.drop_off = fleet_stop(scene, scene.fleets_[f], target, stop_origins[f]);
+    insert_sorted(scene.fleets_[f].pick_ups, e.route.via.pick_up);
+    insert_sorted(scene.fleets_[f].drop_offs, e.route.via.drop_off);
   }
   for (std::size_t f = 0; f < scene.fleets_.size(); ++f) {
     add_chargers(scene, f, stop_origins[f]);

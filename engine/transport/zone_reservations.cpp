@@ -69,6 +69,12 @@ void ZoneReservations::wait(ZoneHolder who, std::vector<ZoneIndex> zones) {
   queue_.push_back(who);
 }
 
+bool ZoneReservations::wanted_by_waiter(ZoneIndex zone) const {
+  return std::any_of(queue_.begin(), queue_.end(), [&](ZoneHolder who) {
+    return std::find(wanted_[who].begin(), wanted_[who].end(), zone) != wanted_[who].end();
+  });
+}
+
 void ZoneReservations::admit_waiters(std::vector<ZoneHolder>& served) {
   served.clear();
   // One pass in the order of waiting: a waiter served takes its zones, which later waiters then

@@ -79,6 +79,8 @@ class ZoneReservations {
   bool waiting(ZoneHolder who) const { return waiting_[who]; }
   // The zones a waiter waits for.
   std::span<const ZoneIndex> wanted(ZoneHolder who) const { return wanted_[who]; }
+  // Whether some waiter waits for `zone`.
+  bool wanted_by_waiter(ZoneIndex zone) const;
   // Reserves for each waiter whose zones are all free now, in the order they began waiting (an
   // earlier waiter goes first; a later one whose zones are free goes even while an earlier one
   // still waits). Writes those served, in that order, to `served` (cleared first).

@@ -198,3 +198,117 @@ TEST_CASE("every part that reaches the sink rode a vehicle, however the stations
   CHECK(r.parts_completed <= delivered);
   CHECK(delivered <= r.parts_completed + 2);
 }
+
+TEST_CASE(
+    "with idle_at: pick_up the vehicle waits at the pick-up, and the station only for loading") {
+  // OP10 (p = 100 s) at A ships to a sink at B, which is the fleet's home; one vehicle, parked
+  // there at the start. The first order (100 s) is loaded at 105 + T and delivered at 110 + 2T.
+  //  - idle_at: home: the vehicle parks at B after each delivery and drives T to A for the next
+  //    order, so OP10 waits T + 5 s for every part: deliveries at 110 + 2T + k (105 + T).
+  //  - idle_at: pick_up: it drives back to A at once (driving_home: T) and waits there, back
+  //    long before OP10 finishes (5 + T + 5 + T < 100 s), so OP10 waits only for the 5 s of
+  //    loading: deliveries at 110 + 2T + 105 k, the vehicle never drives empty to a pick-up but
+  //    the first time.
+  // With and without zone reservations: one vehicle never waits for a zone.
+  const double t = travel_s();
+  REQUIRE(kLoad + t + kUnload + t < 100.0);
+  const double end = 36000.0;
+  for (const std::string traffic : {"none", "zones"}) {
+    for (const std::string idle_at : {"home", "pick_up"}) {
+      CAPTURE(traffic);
+      CAPTURE(idle_at);
+      const ReplicationResult r = simulate(
+          "paths:\n"
+          "  nodes: [{id: A, x_m: 0, y_m: 0}, {id: B, x_m: 20, y_m: 0}]\n"
+          "  edges: [{from: A, to: B, width_m: 2, speed_limit_m_per_s: 2}]\n"
+          "fleets:\n"
+          "  - {id: AGV, home: B, vehicles: 1, traffic: " +
+          traffic + ", idle_at: " + idle_at +
+          ",\n"
+          "     vehicle: {max_speed_m_per_s: 1.5, acceleration_m_per_s2: 0.5,\n"
+          "               deceleration_m_per_s2: 0.5, width_m: 1, load_time: 5s, unload_time: "
+          "5s}}\n"
+          "run: {duration: 36000s}\n"
+          "elements:\n"
+          "  - {id: supply, type: source, supply: unlimited, to: OP10}\n"
+          "  - {id: OP10, type: station, processing: 100s, to: {via: AGV, to: SINK},\n"
+          "     transfer_node: A}\n"
+          "  - {id: SINK, type: sink, transfer_node: B}\n");
+      const bool at_pick_up = idle_at == "pick_up";
+      const std::uint64_t parts = completions(110 + 2 * t, at_pick_up ? 105.0 : 105.0 + t, end);
+      CHECK(r.parts_completed == parts);
+      const VehicleResult& v = r.fleets.at(0).vehicles.at(0);
+      CHECK(v.orders == parts);
+      CHECK(v.waiting_for_zone == 0.0);
+      // OP10 waits for a vehicle from each order to the end of its loading: 5 s a part waiting
+      // at the pick-up, T + 5 s from home; the first part (T + 5 s either way) and an order
+      // open at the end add at most two more such waits.
+      const double per_part = at_pick_up ? kLoad : t + kLoad;
+      const double waited_s = r.stations.at(0).waiting_for_vehicle * end;
+      CHECK(waited_s >= static_cast<double>(parts) * per_part - 1e-6);
+      CHECK(waited_s <= static_cast<double>(parts) * per_part + 2 * (t + kLoad) + 1e-6);
+      CHECK(r.stations.at(0).waiting_for_vehicle <= r.stations.at(0).blocked + 1e-12);
+      if (at_pick_up) {
+        // One empty trip at the start; then T back to A after each delivery (the last one's
+        // drive may be under way at the end).
+        CHECK(v.empty_travel == doctest::Approx(t / end).epsilon(1e-9));
+        CHECK(v.driving_home * end >= (static_cast<double>(parts) - 1) * t - 1e-6);
+        CHECK(v.driving_home * end <= static_cast<double>(parts) * t + 1e-6);
+      } else {
+        CHECK(v.empty_travel * end ==
+              doctest::Approx(static_cast<double>(parts) * t).epsilon(1e-9));
+        CHECK(v.driving_home == 0.0);
+      }
+    }
+  }
+}
+
+TEST_CASE("a vehicle waiting idle on another's way drives home out of it") {
+  // An aisle U - P - V (20 m each). Fleet X: home XD on a spur off U; OP10 at P, on the aisle,
+  // ships to a sink on a spur off U; its one vehicle waits idle at P between orders. Fleet Y:
+  // home YD on a spur off U; OP20 on a spur off V ships to a sink on a spur off U, so each of
+  // its trips passes P both ways. Whenever a Y vehicle starts to wait for P while X's vehicle
+  // waits idle there, that one drives home out of the way, and is sent from home for its next
+  // order: more than the one empty trip it would make if it were never moved.
+  const std::string vehicle =
+      "     vehicle: {max_speed_m_per_s: 1.5, acceleration_m_per_s2: 0.5,\n"
+      "               deceleration_m_per_s2: 0.5, width_m: 1, load_time: 5s, unload_time: "
+      "5s}}\n";
+  const ReplicationResult r = simulate(
+      "paths:\n"
+      "  nodes: [{id: U, x_m: 0, y_m: 0}, {id: P, x_m: 20, y_m: 0}, {id: V, x_m: 40, y_m: 0},\n"
+      "          {id: XD, x_m: -3, y_m: 0}, {id: YD, x_m: 0, y_m: -3}, {id: S1, x_m: 0, y_m: 3},\n"
+      "          {id: S2, x_m: -3, y_m: 3}, {id: Q, x_m: 43, y_m: 0}]\n"
+      "  edges: [{from: U, to: P, width_m: 2, speed_limit_m_per_s: 2},\n"
+      "          {from: P, to: V, width_m: 2, speed_limit_m_per_s: 2},\n"
+      "          {from: U, to: XD, width_m: 2, speed_limit_m_per_s: 2},\n"
+      "          {from: U, to: YD, width_m: 2, speed_limit_m_per_s: 2},\n"
+      "          {from: U, to: S1, width_m: 2, speed_limit_m_per_s: 2},\n"
+      "          {from: S1, to: S2, width_m: 2, speed_limit_m_per_s: 2},\n"
+      "          {from: V, to: Q, width_m: 2, speed_limit_m_per_s: 2}]\n"
+      "fleets:\n"
+      "  - {id: X, home: XD, vehicles: 1, idle_at: pick_up,\n" +
+      vehicle + "  - {id: Y, home: YD, vehicles: 1,\n" + vehicle +
+      "run: {duration: 10h}\n"
+      "elements:\n"
+      "  - {id: supply10, type: source, supply: unlimited, to: OP10}\n"
+      "  - {id: supply20, type: source, supply: unlimited, to: OP20}\n"
+      "  - {id: OP10, type: station, processing: {distribution: exponential, mean: 120s},\n"
+      "     to: {via: X, to: SINK1}, transfer_node: P}\n"
+      "  - {id: OP20, type: station, processing: {distribution: exponential, mean: 120s},\n"
+      "     to: {via: Y, to: SINK2}, transfer_node: Q}\n"
+      "  - {id: SINK1, type: sink, transfer_node: S1}\n"
+      "  - {id: SINK2, type: sink, transfer_node: S2}\n");
+  CHECK_FALSE(r.deadlock.has_value());
+  REQUIRE(r.fleets.size() == 2);
+  const VehicleResult& x = r.fleets[0].vehicles.at(0);
+  const VehicleResult& y = r.fleets[1].vehicles.at(0);
+  CHECK(x.orders + y.orders == r.parts_completed);
+  // Each station makes a part about every 2 min: a few hundred in 10 h.
+  CHECK(x.orders > 100);
+  CHECK(y.orders > 100);
+  // XD to P is 23 m, P to S1 23 m: more than one empty trip means X's vehicle was moved home.
+  const double xd_to_p_s = 23.0 / kSpeed + kSpeed / (2 * kAccel) + kSpeed / (2 * kDecel);
+  CHECK(x.empty_travel * 36000.0 > 2.0 * xd_to_p_s);
+  CHECK(y.waiting_for_zone > 0.0);
+}

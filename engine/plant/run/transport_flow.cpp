@@ -25,6 +25,7 @@ void TransportFlow::build(const Scene& scene, std::uint64_t seed, std::uint32_t 
     fleet.load_rng = RandomStream(seed, spec.id, "load_time", replication);
     fleet.unload_rng = RandomStream(seed, spec.id, "unload_time", replication);
     fleet.charger_user.assign(spec.chargers.size(), kNoOperator);
+    fleet.idle_at_stop.assign(spec.stops.size(), kNoOperator);
     fleets_.push_back(std::move(fleet));
     largest_half_diagonal_m_ = std::max(
         largest_half_diagonal_m_, std::hypot(spec.vehicle.length_m, spec.vehicle.width_m) / 2);
@@ -35,6 +36,7 @@ void TransportFlow::build(const Scene& scene, std::uint64_t seed, std::uint32_t 
   }
   if (fleets_.empty()) return;
   reserved_.assign(scene.buffers().size(), 0);
+  vehicle_wait_s_.assign(scene.elements().size(), 0.0);
   const std::size_t zones = zone_count(*scene.paths());
   zones_ = ZoneReservations(zones, vehicles_.size());
   congestion_.assign(zones, ZoneResult{});
@@ -117,7 +119,7 @@ std::uint32_t TransportFlow::choose(const FleetRun& fleet, const TransportOrder&
       continue;
     }
     const double key = spec.dispatch == DispatchRule::kFifo
-                           ? vehicle.since_s
+                           ? vehicle.idle_since_s
                            : spec.travel(vehicle.stop, order.link.pick_up);
     if (key < best) {
       best = key;
@@ -166,6 +168,7 @@ bool TransportFlow::take_queued(Line& line, std::uint32_t v) {
 }
 
 void TransportFlow::go_charge(Line& line, std::uint32_t v) {
+  leave_idle_stop(v);
   VehicleRun& vehicle = vehicles_[v];
   FleetRun& fleet = fleets_[vehicle.fleet];
   const FleetSpec& spec = *fleet.spec;
@@ -202,30 +205,102 @@ void TransportFlow::free_charger(Line& line, FleetRun& fleet, std::size_t c) {
   }
 }
 
-void TransportFlow::go_home(Line& line, std::uint32_t v) {
-  const VehicleRun& vehicle = vehicles_[v];
-  const FleetSpec& spec = *fleets_[vehicle.fleet].spec;
+void TransportFlow::go_idle(Line& line, std::uint32_t v) {
+  VehicleRun& vehicle = vehicles_[v];
+  FleetRun& fleet = fleets_[vehicle.fleet];
+  const FleetSpec& spec = *fleet.spec;
+  const std::uint32_t to = idle_stop(v);
   if (spec.battery) {
-    // Charges first when it would reach home unable to reach a charger, or (unless it has just
+    // Charges first when it would arrive unable to reach a charger, or (unless it has just
     // charged) below its threshold.
-    const double arrival_kwh = vehicle.charge_kwh - spec.energy_kwh(vehicle.stop, 0);
+    const double arrival_kwh = vehicle.charge_kwh - spec.energy_kwh(vehicle.stop, to);
     const bool at_charger = vehicle.stop >= spec.chargers.front();
-    if (arrival_kwh < spec.charger_reserve_kwh[0] ||
+    if (arrival_kwh < spec.charger_reserve_kwh[to] ||
         (!at_charger && arrival_kwh < spec.battery->charge_below * spec.battery->capacity_kwh)) {
       go_charge(line, v);
       return;
     }
   }
-  if (vehicle.stop == 0) {
+  if (to != 0) {
+    // The stop is this vehicle's from now on, as a pick-up is for a vehicle bound there.
+    fleet.idle_at_stop[to] = v;
+    vehicle.idle_stop = to;
+    if (zoned(vehicle)) {
+      [[maybe_unused]] const bool held =
+          zones_.try_reserve(std::vector<ZoneIndex>{zone_of_node(spec.stops[to])}, v);
+      assert(held && "idle_stop() picks a stop the vehicle can hold");
+    }
+  }
+  if (vehicle.stop != to) {
+    travel(line, v, to, VehicleTask::kDrivingHome);
+  } else if (to == 0) {
     park(line, v);
   } else {
+    stand_idle(line, v);
+  }
+}
+
+std::uint32_t TransportFlow::idle_stop(std::uint32_t v) const {
+  const VehicleRun& vehicle = vehicles_[v];
+  const FleetRun& fleet = fleets_[vehicle.fleet];
+  const FleetSpec& spec = *fleet.spec;
+  if (spec.idle_at != IdlePlace::kPickUp) return 0;
+  // The nearest free one; ties to the lower stop.
+  std::uint32_t best = 0;
+  double best_s = std::numeric_limits<double>::infinity();
+  for (std::uint32_t stop : spec.pick_ups) {
+    // Not where vehicles drop parts off: each delivery there would send it away.
+    if (std::binary_search(spec.drop_offs.begin(), spec.drop_offs.end(), stop)) continue;
+    const std::uint32_t there = fleet.idle_at_stop[stop];
+    if (there != kNoOperator && there != v) continue;
+    const ZoneHolder holder =
+        zoned(vehicle) ? zones_.holder(zone_of_node(spec.stops[stop])) : kNoZoneHolder;
+    if (holder != kNoZoneHolder && holder != v) continue;
+    const double s = spec.travel(vehicle.stop, stop);
+    if (s < best_s) {
+      best = stop;
+      best_s = s;
+    }
+  }
+  return best;
+}
+
+void TransportFlow::stand_idle(Line& line, std::uint32_t v) {
+  VehicleRun& vehicle = vehicles_[v];
+  switch_task(line, v, VehicleTask::kIdle);
+  const FleetSpec& spec = *fleets_[vehicle.fleet].spec;
+  if (zoned(vehicle) && zones_.wanted_by_waiter(zone_of_node(spec.stops[vehicle.stop]))) {
+    leave_idle_stop(v);
     travel(line, v, 0, VehicleTask::kDrivingHome);
+    return;
+  }
+  take_queued(line, v);
+}
+
+void TransportFlow::leave_idle_stop(std::uint32_t v) {
+  VehicleRun& vehicle = vehicles_[v];
+  if (vehicle.idle_stop == kNoStop) return;
+  fleets_[vehicle.fleet].idle_at_stop[vehicle.idle_stop] = kNoOperator;
+  vehicle.idle_stop = kNoStop;
+}
+
+void TransportFlow::clear_way(Line& line, std::uint32_t v) {
+  for (ZoneIndex z : vehicles_[v].zones.zones) {
+    const ZoneHolder h = zones_.holder(z);
+    if (h == kNoZoneHolder || h == v) continue;
+    const VehicleRun& other = vehicles_[h];
+    // Standing idle at its pick-up stop, not merely bound there (that one arrives first).
+    if (other.task != VehicleTask::kIdle || other.idle_stop != other.stop) continue;
+    leave_idle_stop(h);
+    travel(line, h, 0, VehicleTask::kDrivingHome);
   }
 }
 
 void TransportFlow::assign(Line& line, std::uint32_t v, const TransportOrder& order) {
+  leave_idle_stop(v);
   VehicleRun& vehicle = vehicles_[v];
   vehicle.order = order;
+  vehicle.fetching = true;
   if (zoned(vehicle)) {
     // The pick-up node is the vehicle's from now on, so that no other vehicle is sent there
     // meanwhile (docs/transport.md, "Why it cannot deadlock").
@@ -243,6 +318,7 @@ void TransportFlow::switch_task(Line& line, std::uint32_t v, VehicleTask task) {
   vehicle.task_s[static_cast<int>(vehicle.task)] += now - vehicle.since_s;
   vehicle.task = task;
   vehicle.since_s = now;
+  if (task == VehicleTask::kIdle) vehicle.idle_since_s = now;
 }
 
 void TransportFlow::begin(Line& line, std::uint32_t v, VehicleTask task, double duration_s) {
@@ -270,7 +346,11 @@ void TransportFlow::travel(Line& line, std::uint32_t v, std::uint32_t to, Vehicl
   switch_task(line, v, VehicleTask::kWaitingForZone);
   zones_.wait(v, vehicle.zones.zones);
   const std::vector<ZoneHolder> cycle = zones_.wait_cycle(v);
-  if (!cycle.empty()) report_cycle(line, cycle);
+  if (!cycle.empty()) {
+    report_cycle(line, cycle);
+    return;
+  }
+  clear_way(line, v);
 }
 
 void TransportFlow::depart(Line& line, std::uint32_t v) {
@@ -382,6 +462,9 @@ void TransportFlow::on_leg_end(Line& line, std::uint32_t v) {
       // The vehicle is under way (or waits for its zones) before the station it unblocks hands
       // over its next part, which may make an order of its own.
       const Holder holder = vehicle.order.holder;
+      vehicle.fetching = false;
+      vehicle_wait_s_[holder.element] +=
+          line.kernel.now() - std::max(vehicle.order.created_s, observed_from_s_);
       vehicle.order.part = line.flow.take_from(line, holder);
       travel(line, v, vehicle.order.link.drop_off, VehicleTask::kLoadedTravel);
       line.flow.release(line, holder);
@@ -413,7 +496,7 @@ void TransportFlow::on_leg_end(Line& line, std::uint32_t v) {
       // A part that passed straight through to a station leaves its reserved place free.
       if (to.type == ElementType::kBuffer && !line.flow.waiting(to.element).empty())
         admit(line, line.buffers.at(to.index));
-      if (vehicle.task == VehicleTask::kIdle) go_home(line, v);
+      if (vehicle.task == VehicleTask::kIdle) go_idle(line, v);
       return;
     }
     case VehicleTask::kToCharger: {
@@ -428,11 +511,15 @@ void TransportFlow::on_leg_end(Line& line, std::uint32_t v) {
       vehicle.charge_kwh =
           std::max(vehicle.charge_kwh, spec.battery->charge_to * spec.battery->capacity_kwh);
       ++vehicle.charges;
-      if (!take_queued(line, v)) go_home(line, v);
+      if (!take_queued(line, v)) go_idle(line, v);
       return;
     case VehicleTask::kDrivingHome:
       arrive(line, v);
-      park(line, v);
+      if (vehicle.stop == 0) {
+        park(line, v);
+      } else {
+        stand_idle(line, v);
+      }
       return;
     case VehicleTask::kIdle:
     case VehicleTask::kWaitingForZone:
@@ -475,6 +562,8 @@ void TransportFlow::report_cycle(Line& line, const std::vector<ZoneHolder>& cycl
 }
 
 void TransportFlow::reset(double now) {
+  observed_from_s_ = now;
+  std::fill(vehicle_wait_s_.begin(), vehicle_wait_s_.end(), 0.0);
   for (VehicleRun& vehicle : vehicles_) {
     for (double& s : vehicle.task_s)
       s = 0.0;
@@ -491,7 +580,24 @@ void TransportFlow::reset(double now) {
 }
 
 void TransportFlow::write(double now, ReplicationResult& r) const {
+  if (fleets_.empty()) return;
   r.zones = congestion_;
+  // Orders still open wait until now: queued, or with a vehicle on its way or loading.
+  std::vector<double> wait_s = vehicle_wait_s_;
+  auto open = [&](const TransportOrder& order) {
+    wait_s[order.holder.element] += now - std::max(order.created_s, observed_from_s_);
+  };
+  for (const FleetRun& fleet : fleets_)
+    std::for_each(fleet.queued.begin(), fleet.queued.end(), open);
+  for (const VehicleRun& vehicle : vehicles_) {
+    if (vehicle.fetching) open(vehicle.order);
+  }
+  for (ElementIndex e = 0; e < wait_s.size(); ++e) {
+    const Element& element = scene_->element(e);
+    if (element.type != ElementType::kStation || !(r.observed_s > 0.0)) continue;
+    r.stations[element.type_index].waiting_for_vehicle =
+        wait_s[e] / (scene_->station_spec(element).servers * r.observed_s);
+  }
   for (const FleetRun& fleet : fleets_) {
     FleetResult result;
     for (std::uint32_t v = fleet.first_vehicle; v < fleet.first_vehicle + fleet.spec->vehicles;

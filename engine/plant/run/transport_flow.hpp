@@ -7,7 +7,10 @@
 // buffer, and the order is made when a place comes free. Either way the station stays blocked,
 // holding its part, until a vehicle has loaded it. An order goes to an idle vehicle chosen by the
 // fleet's dispatch rule, or waits in the fleet's queue, first come first served; a vehicle that
-// has delivered takes the next queued order or drives home and parks there, off the aisles.
+// has delivered takes the next queued order, or else goes where its fleet's idle vehicles wait:
+// home, to park off the aisles, or (`idle_at: pick_up`) the nearest pick-up stop where no vehicle
+// is, to be at hand for the next part there; one waiting there moves home when another vehicle
+// needs its stop.
 //
 // Each leg of an order (empty travel, loading, loaded travel, unloading) ends with one event at
 // its exact time: travel times come from the fleet's table of motion-profile routes, loading and
@@ -23,6 +26,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <vector>
 
 #include "core/random_stream.hpp"
@@ -76,6 +80,8 @@ class TransportFlow {
   void on_zone_release(Line& line, std::uint32_t vehicle);
 
   void reset(double now);
+  // Fleets, vehicles and zones, and each station's share waiting for a vehicle (r.stations and
+  // r.observed_s written before).
   void write(double now, ReplicationResult& r) const;
 
   // From now on (before the first event) each vehicle's track is written as it dispatches; by
@@ -84,11 +90,13 @@ class TransportFlow {
   const std::vector<TrackedVehicle>& tracks() const { return tracks_; }
 
  private:
+  static constexpr std::uint32_t kNoStop = std::numeric_limits<std::uint32_t>::max();
   struct VehicleRun {
     std::uint32_t fleet = 0;
     std::uint32_t stop = 0;  // where it stands, or last stood
     VehicleTask task = VehicleTask::kIdle;
-    double since_s = 0.0;  // when the task began
+    double since_s = 0.0;       // when the task began
+    double idle_since_s = 0.0;  // when it last became idle: the FIFO rule's key, over warm-ups
     double task_s[kVehicleTasks] = {};
     std::uint64_t orders = 0;
     bool parked =
@@ -101,10 +109,12 @@ class TransportFlow {
     RouteZones zones;
     std::vector<double> release_s;
     std::size_t next_release = 0;
-    ZoneIndex waited_zone = 0;  // while it waits: the zone that first blocked it
-    double charge_kwh = 0.0;    // with a battery
-    double energy_kwh = 0.0;    // spent driving in the observed period
-    std::uint64_t charges = 0;  // completed in the observed period
+    ZoneIndex waited_zone = 0;          // while it waits: the zone that first blocked it
+    std::uint32_t idle_stop = kNoStop;  // the pick-up stop it waits at idle, or drives to
+    bool fetching = false;              // on its way to load its order's part, or loading it
+    double charge_kwh = 0.0;            // with a battery
+    double energy_kwh = 0.0;            // spent driving in the observed period
+    std::uint64_t charges = 0;          // completed in the observed period
   };
   struct FleetRun {
     const FleetSpec* spec = nullptr;
@@ -115,6 +125,7 @@ class TransportFlow {
     double lead_time_sum_s = 0.0;
     std::vector<std::uint32_t> charger_user;        // per charger: the vehicle bound there, or none
     std::deque<std::uint32_t> waiting_for_charger;  // vehicles, in the order they began to wait
+    std::vector<std::uint32_t> idle_at_stop;  // per stop: the vehicle waiting idle there, or bound
   };
 
   void make_order(Line& line, const TransportLink& link, const Link& to, const Holder& holder);
@@ -132,9 +143,20 @@ class TransportFlow {
   void go_charge(Line& line, std::uint32_t vehicle);
   // A charger of the fleet came free: the first waiter that can reach it drives there.
   void free_charger(Line& line, FleetRun& fleet, std::size_t charger);
-  // The vehicle has no order: it drives home to park, or charges first when it would arrive
-  // below its threshold.
-  void go_home(Line& line, std::uint32_t vehicle);
+  // The vehicle has no order: it goes where its fleet's idle vehicles wait (idle_stop), or
+  // charges first when it would arrive there below its threshold.
+  void go_idle(Line& line, std::uint32_t vehicle);
+  // Where the vehicle is to wait idle: home (stop 0), or under `idle_at: pick_up` the pick-up
+  // stop nearest to it that no other vehicle waits at, is bound for or (under traffic control)
+  // holds; home when there is none.
+  std::uint32_t idle_stop(std::uint32_t vehicle) const;
+  // It has come to wait idle at its pick-up stop: it takes a queued order it may, or moves home
+  // when a vehicle waits for its stop.
+  void stand_idle(Line& line, std::uint32_t vehicle);
+  // It no longer waits idle at a pick-up stop (it has an order, goes to charge or moves aside).
+  void leave_idle_stop(std::uint32_t vehicle);
+  // Vehicles waiting idle on zones of `vehicle`'s route drive home out of its way.
+  void clear_way(Line& line, std::uint32_t vehicle);
   // Idle vehicles take the queued orders they may, in the order made (zones came free).
   void dispatch_queued(Line& line);
   // Vehicle `vehicle` is free: the first queued order it may take, or a charge when it has too
@@ -174,6 +196,10 @@ class TransportFlow {
   std::vector<ZoneHolder> served_;        // admit_waiters' scratch
   std::vector<ZoneResult> congestion_;    // per zone, in the observed period
   std::vector<TrackedVehicle> tracks_;    // per vehicle, when recorded; else empty
+  // Per element: seconds its parts waited for a vehicle, from the order to the end of loading,
+  // in the observed period (orders still open are added by write()).
+  std::vector<double> vehicle_wait_s_;
+  double observed_from_s_ = 0.0;
 };
 
 }  // namespace linetwin::line_run
