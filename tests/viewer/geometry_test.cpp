@@ -335,6 +335,35 @@ TEST_CASE("placement: conveyors stretch to their length, parts sit in buffers an
   }
 }
 
+TEST_CASE("placement: a station's parts in a pile on the floor in front of it") {
+  ElementView station = station_at(4.0, -2.0, 90.0);
+  const ElementPlacement placed =
+      place_element(station, make_box_mesh({1.0f, 1.0f, 1.0f}).bounds(), FootprintFit::kStretch);
+  std::vector<glm::vec3> parts;
+  place_parts(station, placed, parts);
+  CHECK(parts.empty());
+  station.parts = 5;
+  place_parts(station, placed, parts);
+  REQUIRE(parts.size() == 5);
+  station.parts = 10 * kMaxPartsDrawnAtStation;
+  place_parts(station, placed, parts);
+  REQUIRE(parts.size() == kMaxPartsDrawnAtStation);
+  // In the station's own frame (turned by its yaw): in front of its box (its -y side), on the
+  // floor or on a part, and no two parts in one place.
+  const float yaw = placed.box.yaw_rad;
+  for (std::size_t a = 0; a < parts.size(); ++a) {
+    const glm::vec2 offset = glm::vec2(parts[a]) - glm::vec2(placed.box.centre);
+    const glm::vec2 local{std::cos(yaw) * offset.x + std::sin(yaw) * offset.y,
+                          -std::sin(yaw) * offset.x + std::cos(yaw) * offset.y};
+    CHECK(local.y + 0.5f * kPartSizeM.y < -placed.box.half_size.y - kPadMarginM);
+    CHECK(std::abs(local.x) < placed.box.half_size.x);
+    const float layer = parts[a].z / kPartSizeM.z;
+    CHECK(layer == doctest::Approx(std::round(layer)));
+    for (std::size_t b = a + 1; b < parts.size(); ++b)
+      CHECK(glm::distance(parts[a], parts[b]) >= kPartSizeM.x - 1e-4f);
+  }
+}
+
 TEST_CASE("placement: a conveyor model that runs along y is turned to run along the belt") {
   ElementView conveyor;
   conveyor.type = ElementType::kConveyor;

@@ -220,6 +220,17 @@ void place_parts(const ElementView& element, const ElementPlacement& placement,
     for (const double position_m : element.part_positions_m) {
       at({-length / 2 + static_cast<float>(position_m), 0.0f, top});
     }
+  } else if (element.type == ElementType::kStation) {
+    // Two by two, then layers: a station holding more than it can work on shows a growing pile.
+    const std::uint64_t drawn = std::min(element.parts, kMaxPartsDrawnAtStation);
+    const float pitch = kPartSizeM.x * 1.1f;
+    const float nearest_row = -(placement.box.half_size.y + kStationPileGapM + 0.5f * pitch);
+    for (std::uint64_t k = 0; k < drawn; ++k) {
+      const auto column = static_cast<float>(k % 2);
+      const auto row = static_cast<float>((k / 2) % 2);
+      const auto layer = static_cast<float>(k / 4);
+      at({(column - 0.5f) * pitch, nearest_row - row * pitch, layer * kPartSizeM.z});
+    }
   }
 }
 

@@ -32,6 +32,11 @@ inline constexpr float kPadMarginM = 0.5f;
 inline constexpr float kPadThicknessM = 0.05f;
 // At most this many parts are drawn in a buffer; a fuller buffer looks full.
 inline constexpr std::uint64_t kMaxPartsDrawnInBuffer = 48;
+// A station's parts (waiting, in process, finished and not yet passed on) stand in a pile on the
+// floor in front of it (its -y side), two by two, then in layers, beyond the deadlock pad's ring
+// (kPadMarginM, below) so that they never hide it.
+inline constexpr std::uint64_t kMaxPartsDrawnAtStation = 16;
+inline constexpr float kStationPileGapM = kPadMarginM + 0.1f;
 
 // The box an element of this kind occupies: x along its yaw, y across, z up (metres).
 glm::vec3 footprint_m(const ElementView& element);
@@ -116,7 +121,8 @@ bool has_status_marker(const ElementView& element);
 
 // The centres of the bottoms of the part boxes to draw for an element: stacked in rows on a
 // buffer (as many as it holds, up to kMaxPartsDrawnInBuffer), along the belt of a conveyor at
-// their positions from its entry, none for other elements.
+// their positions from its entry, in a pile in front of a station (up to
+// kMaxPartsDrawnAtStation), none for other elements.
 void place_parts(const ElementView& element, const ElementPlacement& placement,
                  std::vector<glm::vec3>& out);
 
