@@ -7,9 +7,19 @@
 #include <type_traits>
 #include <utility>
 
+#include "experiment/bottleneck.hpp"
 #include "transport/zone_reservations.hpp"
 
 namespace linetwin {
+
+namespace {
+// 1 when the resource is the replication's bottleneck (experiment/bottleneck.hpp).
+std::uint64_t bottleneck_mark(const ReplicationResult& r, Bottleneck::Kind kind,
+                              std::size_t index) {
+  const std::optional<Bottleneck> b = line_bottleneck(r);
+  return b && b->kind == kind && b->index == index ? 1 : 0;
+}
+}  // namespace
 
 template <class Locate>
 void ReplicationTable::add_real(std::string name, Locate locate) {
@@ -51,6 +61,12 @@ void ReplicationTable::add_vehicle_columns(const std::string& prefix, Locate loc
       prefix + "idle", [locate](auto& r) -> auto& { return locate(r).idle; });
   add_count(
       prefix + "orders", [locate](auto& r) -> auto& { return locate(r).orders; });
+  // Derived from the shares above, so there is nothing to write back.
+  Column busy;
+  busy.name = prefix + "busy";
+  busy.get_real = [locate](const ReplicationResult& r) { return busy_share(locate(r)); };
+  busy.set_real = [](ReplicationResult&, double) {};
+  columns_.push_back(std::move(busy));
 }
 
 ReplicationTable::ReplicationTable(const Scene& scene)
@@ -186,8 +202,10 @@ ReplicationTable::ReplicationTable(const Scene& scene)
     bottleneck.name = p + "bottleneck";
     bottleneck.type = Type::kCount;
     const auto position = static_cast<std::int64_t>(i);
-    bottleneck.get_count = [position](const ReplicationResult& r) -> std::uint64_t {
-      return r.bottleneck_station == position ? 1 : 0;
+    // The line's bottleneck, which a fleet may be instead of the station bottleneck: written
+    // back, a 1 restores the station bottleneck, and a fleet's follows from its shares.
+    bottleneck.get_count = [i](const ReplicationResult& r) {
+      return bottleneck_mark(r, Bottleneck::Kind::kStation, i);
     };
     bottleneck.set_count = [position](ReplicationResult& r, std::uint64_t v) {
       if (v != 0) r.bottleneck_station = position;
@@ -278,6 +296,14 @@ ReplicationTable::ReplicationTable(const Scene& scene)
         p + "order_lead_time_mean_s", [i](auto& r) -> auto& {
           return r.fleets[i].order_lead_time_mean_s;
         });
+    Column bottleneck;
+    bottleneck.name = p + "bottleneck";
+    bottleneck.type = Type::kCount;
+    bottleneck.get_count = [i](const ReplicationResult& r) {
+      return bottleneck_mark(r, Bottleneck::Kind::kFleet, i);
+    };
+    bottleneck.set_count = [](ReplicationResult&, std::uint64_t) {};  // follows from the shares
+    columns_.push_back(std::move(bottleneck));
     for (std::size_t v = 0; v < fleet_vehicles_[i]; ++v) {
       auto vehicle = [ i, v ](auto& r) -> auto& {
         return r.fleets[i].vehicles[v];

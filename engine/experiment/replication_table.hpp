@@ -6,7 +6,9 @@
 //   line KPIs           throughput_per_hour, wip_mean, lead_time_mean_s, ..., events
 //   an element's        ID.KPI: OP30.oee, OP30.down, B2.occupancy_mean, blanks.arrivals,
 //                       OP40.starved_by.C_doors (an assembly input), OP30.bottleneck (1 when it
-//                       was this replication's bottleneck)
+//                       was this replication's bottleneck, experiment/bottleneck.hpp)
+//   fleets              fleets.AGV.loaded_travel, ..., fleets.AGV.busy, fleets.AGV.bottleneck,
+//                       fleets.AGV.1.busy (its first vehicle)
 //   the part ledger     ledger.created, ledger.completed, ledger.scrapped, ledger.consumed,
 //                       ledger.in_line
 //   pools, limits and   operators.POOL.utilisation, wip_limits.NAME.cards_in_use_mean,

@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 
+#include "experiment/bottleneck.hpp"
 #include "plant/line_run.hpp"
 
 namespace linetwin {
@@ -114,14 +115,25 @@ ExperimentSummary summarize(const std::vector<ReplicationResult>& reps, double c
   s.lead_time_p50_s = over(reps, confidence, [](auto& r) { return r.lead_time_p50_s; });
   s.lead_time_p95_s = over(reps, confidence, [](auto& r) { return r.lead_time_p95_s; });
   std::size_t running = 0;  // replications that did not deadlock
+  // How often each station, then each fleet, was a replication's bottleneck.
+  std::vector<std::size_t> times_bottleneck(reps.front().stations.size() +
+                                            reps.front().fleets.size());
   for (const ReplicationResult& r : reps) {
     s.events += r.events;
     if (r.deadlock) {
       s.deadlocks.emplace_back(r.replication, *r.deadlock);
-    } else {
-      ++running;
+      continue;
+    }
+    ++running;
+    if (const std::optional<Bottleneck> b = line_bottleneck(r)) {
+      const bool fleet = b->kind == Bottleneck::Kind::kFleet;
+      ++times_bottleneck[(fleet ? r.stations.size() : 0) + b->index];
     }
   }
+  auto share_of_running = [&](std::size_t times) {
+    return running > 0 ? static_cast<double>(times) / running
+                       : std::numeric_limits<double>::quiet_NaN();
+  };
 
   const std::size_t stations = reps.front().stations.size();
   double longest = 0.0;  // a station never active is nobody's bottleneck
@@ -158,12 +170,7 @@ ExperimentSummary summarize(const std::vector<ReplicationResult>& reps, double c
           over(reps, confidence, [&](auto& r) { return r.stations[i].starved_by[line]; }));
     }
     st.active_period_mean_s = field(&StationResult::active_period_mean_s);
-    std::size_t times_bottleneck = 0;
-    for (const ReplicationResult& r : reps) {
-      if (!r.deadlock && r.bottleneck_station == static_cast<std::int64_t>(i)) ++times_bottleneck;
-    }
-    st.bottleneck_share = running > 0 ? static_cast<double>(times_bottleneck) / running
-                                      : std::numeric_limits<double>::quiet_NaN();
+    st.bottleneck_share = share_of_running(times_bottleneck[i]);
     if (st.active_period_mean_s.mean > longest) {
       longest = st.active_period_mean_s.mean;
       s.bottleneck_station = i;
@@ -223,6 +230,7 @@ ExperimentSummary summarize(const std::vector<ReplicationResult>& reps, double c
       v.charges =
           over(reps, confidence, [&](auto& r) { return static_cast<double>(get(r).charges); });
       v.energy_kwh = over(reps, confidence, [&](auto& r) { return get(r).energy_kwh; });
+      v.busy = over(reps, confidence, [&](auto& r) { return busy_share(get(r)); });
       return v;
     };
     FleetSummary f;
@@ -233,7 +241,20 @@ ExperimentSummary summarize(const std::vector<ReplicationResult>& reps, double c
       f.vehicles.push_back(vehicle(
           [ i, k ](const ReplicationResult& r) -> auto& { return r.fleets[i].vehicles[k]; }));
     }
+    f.bottleneck_share = share_of_running(times_bottleneck[stations + i]);
     s.fleets.push_back(std::move(f));
+  }
+  if (!s.fleets.empty()) {
+    std::vector<double> busy;
+    for (const FleetSummary& f : s.fleets)
+      busy.push_back(f.fleet.busy.mean);
+    const double station_active =
+        s.bottleneck_station
+            ? over(reps, confidence,
+                   [&](auto& r) { return active_share(r.stations[*s.bottleneck_station]); })
+                  .mean
+            : 0.0;
+    s.bottleneck_fleet = busier_fleet(station_active, busy);
   }
   for (std::size_t i = 0; i < reps.front().zones.size(); ++i) {
     ZoneSummary z;

@@ -75,7 +75,8 @@ struct StationSummary {
   Estimate availability, performance, quality, oee;
   std::vector<Estimate> starved_by;  // assembly: per bill-of-materials line, main part first
   Estimate active_period_mean_s;
-  double bottleneck_share = 0.0;  // fraction of replications in which it was the bottleneck
+  // Fraction of replications in which it was the line's bottleneck (experiment/bottleneck.hpp).
+  double bottleneck_share = 0.0;
 };
 struct BufferSummary {
   Estimate occupancy_mean;
@@ -99,11 +100,14 @@ struct OperatorPoolSummary {
 struct VehicleSummary {
   Estimate loaded_travel, empty_travel, driving_home, waiting_for_zone, handling, idle, orders;
   Estimate charging, charges, energy_kwh;
+  Estimate busy;  // busy_share (experiment/bottleneck.hpp): the time on orders
 };
 struct FleetSummary {
   VehicleSummary fleet;
   Estimate order_lead_time_mean_s;
   std::vector<VehicleSummary> vehicles;
+  // Fraction of replications in which it was the line's bottleneck (experiment/bottleneck.hpp).
+  double bottleneck_share = 0.0;
 };
 // Congestion at a zone of the path network (ReplicationResult's ZoneResult): waits and the time
 // they took, per replication's observed period.
@@ -133,6 +137,10 @@ struct ExperimentSummary {
   // The station with the longest mean active period averaged over replications (Roser et al.'s
   // average active period method); empty for a scene without stations.
   std::optional<std::size_t> bottleneck_station;
+  // The fleet that is the line's bottleneck instead of that station, by the rule of
+  // experiment/bottleneck.hpp on the means over replications: the busiest fleet, if its busy
+  // share is above the station's active share. Empty: the station is the bottleneck.
+  std::optional<std::size_t> bottleneck_fleet;
   std::uint64_t events = 0;
   // The replications whose line deadlocked, by index, with what stopped them. Their KPIs are left
   // out of every estimate above (each Estimate's n says how many replications it covers): a

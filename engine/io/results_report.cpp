@@ -136,10 +136,20 @@ ordered_json run_object(const RunReport& report) {
   }
   j["by_product"] = products;
   ordered_json bottleneck;
-  bottleneck["method"] = "average active period (Roser, Nakano and Tanaka, 2001)";
+  bottleneck["method"] =
+      "average active period (Roser, Nakano and Tanaka, 2001); a fleet busier than that "
+      "station is active";
   bottleneck["station"] =
       s.bottleneck_station ? ordered_json(scene.element(scene.stations()[*s.bottleneck_station]).id)
                            : ordered_json(nullptr);
+  // The line's bottleneck: that station, or a fleet busier than it (experiment/bottleneck.hpp).
+  if (s.bottleneck_fleet) {
+    bottleneck["kind"] = "fleet";
+    bottleneck["id"] = scene.fleets()[*s.bottleneck_fleet].id;
+  } else {
+    bottleneck["kind"] = s.bottleneck_station ? ordered_json("station") : ordered_json(nullptr);
+    bottleneck["id"] = bottleneck["station"];
+  }
   j["bottleneck"] = bottleneck;
 
   ordered_json stations = ordered_json::array();
@@ -242,6 +252,7 @@ ordered_json run_object(const RunReport& report) {
       row["handling"] = to_json(v.handling);
       row["idle"] = to_json(v.idle);
       row["orders"] = to_json(v.orders);
+      row["busy"] = to_json(v.busy);
       if (!battery) return;
       row["charging"] = to_json(v.charging);
       row["charges"] = to_json(v.charges);
@@ -252,6 +263,7 @@ ordered_json run_object(const RunReport& report) {
     row["vehicles"] = scene.fleets()[i].vehicles;
     shares(row, s.fleets[i].fleet);
     row["order_lead_time_mean_s"] = to_json(s.fleets[i].order_lead_time_mean_s);
+    row["bottleneck_share"] = number(s.fleets[i].bottleneck_share);
     ordered_json by_vehicle = ordered_json::array();
     for (const VehicleSummary& v : s.fleets[i].vehicles) {
       ordered_json vehicle;
@@ -374,6 +386,7 @@ void write_csv(std::ostream& out, const RunReport& report) {
       csv_row(out, section, id, "handling", v.handling);
       csv_row(out, section, id, "idle", v.idle);
       csv_row(out, section, id, "orders", v.orders);
+      csv_row(out, section, id, "busy", v.busy);
       if (!scene.fleets()[i].battery) return;
       csv_row(out, section, id, "charging", v.charging);
       csv_row(out, section, id, "charges", v.charges);
@@ -474,7 +487,15 @@ void write_table(std::ostream& out, const RunReport& report) {
   fmt::print(out, "  {:<22} {}\n", "lead time mean [s]", with_interval(s.lead_time_mean_s, 1));
   fmt::print(out, "  {:<22} {}\n", "lead time p50 [s]", with_interval(s.lead_time_p50_s, 1));
   fmt::print(out, "  {:<22} {}\n", "lead time p95 [s]", with_interval(s.lead_time_p95_s, 1));
-  if (s.bottleneck_station) {
+  if (s.bottleneck_fleet) {
+    const std::size_t f = *s.bottleneck_fleet;
+    fmt::print(out, "  {:<22} {} (fleet busy {:.1f}% of the time{})\n", "bottleneck",
+               scene.fleets()[f].id, 100.0 * s.fleets[f].fleet.busy.mean,
+               s.bottleneck_station
+                   ? fmt::format(", more than station {} is active",
+                                 scene.element(scene.stations()[*s.bottleneck_station]).id)
+                   : std::string());
+  } else if (s.bottleneck_station) {
     fmt::print(out, "  {:<22} {} (longest mean active period)\n", "bottleneck",
                scene.element(scene.stations()[*s.bottleneck_station]).id);
   }
@@ -509,17 +530,20 @@ void write_table(std::ostream& out, const RunReport& report) {
     }
   }
   if (!s.fleets.empty()) {
-    fmt::print(out, "\n  {:<16} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>14} {:>20}\n", "fleet",
-               "vehicles", "loaded", "empty", "home", "zone", "handling", "idle", "orders",
-               "order lead time [s]");
+    fmt::print(out,
+               "\n  {:<16} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>14} {:>20} {:>8} "
+               "{:>11}\n",
+               "fleet", "vehicles", "loaded", "empty", "home", "zone", "handling", "idle", "orders",
+               "order lead time [s]", "busy", "bottleneck");
     for (std::size_t i = 0; i < s.fleets.size(); ++i) {
       const FleetSummary& f = s.fleets[i];
-      fmt::print(out, "  {:<16} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>14} {:>20}\n",
-                 scene.fleets()[i].id, scene.fleets()[i].vehicles, percent(f.fleet.loaded_travel),
-                 percent(f.fleet.empty_travel), percent(f.fleet.driving_home),
-                 percent(f.fleet.waiting_for_zone), percent(f.fleet.handling),
-                 percent(f.fleet.idle), with_interval(f.fleet.orders, 0),
-                 with_interval(f.order_lead_time_mean_s, 1));
+      fmt::print(
+          out, "  {:<16} {:>8} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>14} {:>20} {:>8} {:>11}\n",
+          scene.fleets()[i].id, scene.fleets()[i].vehicles, percent(f.fleet.loaded_travel),
+          percent(f.fleet.empty_travel), percent(f.fleet.driving_home),
+          percent(f.fleet.waiting_for_zone), percent(f.fleet.handling), percent(f.fleet.idle),
+          with_interval(f.fleet.orders, 0), with_interval(f.order_lead_time_mean_s, 1),
+          percent(f.fleet.busy), share(f.bottleneck_share));
     }
   }
   if (!s.conveyors.empty()) {

@@ -11,7 +11,7 @@
 
 namespace linetwin {
 
-inline constexpr const char* kResultsSchema = "linetwin.run/4";
+inline constexpr const char* kResultsSchema = "linetwin.run/5";
 
 struct RunReport {
   const Scene& scene;

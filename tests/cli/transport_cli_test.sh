@@ -109,7 +109,7 @@ grep -qF "AGV:2 at node B, loaded, waits for node A held by AGV:1" "$work/err" &
 /usr/bin/python3 - "$work/jam.json" <<'PY' && pass || fail "the vehicle deadlock in the JSON"
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert d["schema"] == "linetwin.run/4"
+assert d["schema"] == "linetwin.run/5"
 assert d["deadlocked_replications"] == 2
 first = d["deadlocks"][0]
 assert first["kind"] == "cycle" and first["elements"] == [], first
