@@ -197,6 +197,30 @@ TEST_CASE("physics and event conveyors agree: throughput within 2%, head blocked
   CHECK(physics.bodies > 0);
 }
 
+TEST_CASE("accumulating physics and event conveyors agree on throughput within 2%") {
+  // The same line with its belt accumulating: the parts queue against a refused head by contact
+  // in the physics world, at the pitch the timing model keeps.
+  const std::string path = test_scene_path("physics_conveyor_line.yaml");
+  std::string text = file_text(path);
+  const std::size_t at = text.find("accumulating: false");
+  REQUIRE(at != std::string::npos);
+  text.replace(at, 19, "accumulating: true");
+  const Scene physics_scene = load_scene_text(text, path);
+  text.replace(text.find("mode: physics"), 13, "mode: event");
+  const Scene event_scene = load_scene_text(text, path);
+  const Means physics = run_all(physics_scene, true);
+  const Means events = run_all(event_scene, false);
+  MESSAGE(
+      fmt::format("accumulating, 10 x 1 h: throughput {:.3f} (physics) and {:.3f} (event) "
+                  "parts/h; {} physics steps",
+                  physics.throughput_per_hour, events.throughput_per_hour, physics.steps));
+  CHECK(events.throughput_per_hour > 0.0);
+  CHECK(std::abs(physics.throughput_per_hour - events.throughput_per_hour) <=
+        0.02 * events.throughput_per_hour);
+  // An accumulating belt never stops.
+  CHECK(physics.head_blocked == 0.0);
+}
+
 TEST_CASE("an idle physics conveyor takes no steps: busy in one hour of ten, it steps only then") {
   const Scene scene = load_scene_file(test_scene_path("physics_conveyor_burst.yaml"));
   const double end = scene.run_settings().duration_s;
