@@ -118,6 +118,8 @@ void add(StableHash& h, const FleetSpec& fleet) {
   vehicle.unload_time.add_to(h);
   h.number(static_cast<std::uint64_t>(fleet.dispatch));
   h.number(static_cast<std::uint64_t>(fleet.traffic));
+  h.number(static_cast<std::uint64_t>(fleet.idle_at));
+  h.number(static_cast<std::uint64_t>(fleet.idle_at));
   // The stops carry each element's transfer node, whether named or nearest to its pose.
   add(h, fleet.stops);
   h.number(std::uint64_t{fleet.battery.has_value()});

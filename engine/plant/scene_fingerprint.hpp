@@ -4,11 +4,12 @@
 // It covers the products, every element's id, type, route (with the fleet, stops and priority of
 // a `via:` link) and inputs and its kind's parameters (each distribution to the bit; a conveyor's
 // mode), operator pools, WIP limits, calendars, the path network (nodes, edges) and the fleets
-// (vehicle, dispatch, traffic, stops, battery, chargers); not the scene's name, file, comments,
-// layout poses other than what operators walk between and vehicles stop nearest to, 3D models,
-// seed or run settings (a saved run carries its own seed and settings). Stable across machines and
-// releases that keep the scene model: FNV-1a over little-endian numbers and length-prefixed texts,
-// in scene order (which decides ties, so reordering elements, nodes or edges changes it).
+// (vehicle, dispatch, traffic, where idle vehicles wait, stops, battery, chargers); not the scene's
+// name, file, comments, layout poses other than what operators walk between and vehicles stop
+// nearest to, 3D models, seed or run settings (a saved run carries its own seed and settings).
+// Stable across machines and releases that keep the scene model: FNV-1a over little-endian numbers
+// and length-prefixed texts, in scene order (which decides ties, so reordering elements, nodes or
+// edges changes it).
 #pragma once
 
 #include <cstdint>
