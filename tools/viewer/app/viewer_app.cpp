@@ -31,6 +31,8 @@ constexpr double kSpeedStep = 10.0;
 // The longest frame time the source is moved on by: after a stall (a dragged window, a what-if
 // starting) the simulation resumes instead of jumping.
 constexpr double kMaxFrameWallS = 0.25;
+// How often (wall-clock seconds) the links' flows are derived again while the source moves on.
+constexpr double kFlowsEveryS = 0.25;
 
 struct Shortcut {
   const char* keys;
@@ -102,6 +104,7 @@ void ViewerApp::run(const volatile std::sig_atomic_t* stop) {
     handle_mouse();
     source_.advance(wall_s);
     source_.update(view_);
+    since_flows_s_ += wall_s;
     glBindFramebuffer(GL_FRAMEBUFFER, 0);
     frame(window_.framebuffer_size());
     window_.swap();
@@ -118,7 +121,8 @@ void ViewerApp::capture(const std::filesystem::path& png,
     }
   }
   // ImGui lays out an auto-sized window on its first frame and draws it at its size on the next;
-  // three more frames leave every panel settled.
+  // three more frames leave every panel settled. The flows are those of the time shown.
+  since_flows_s_ = kFlowsEveryS;
   for (int k = 0; k < 3; ++k)
     draw_offscreen(target, 0.0);
   write_png(png, target.size_px(), target.read_rgb());
@@ -221,13 +225,16 @@ void ViewerApp::draw_offscreen(const OffscreenTarget& target, double wall_s) {
 }
 
 void ViewerApp::update_flows() {
-  if (source_.time_s() == flows_time_s_) return;
+  // Averages over the run so far change slowly: four times a second of wall time is enough, and
+  // keeps a line of thousands of links from deriving them every frame.
+  if (source_.time_s() == flows_time_s_ || since_flows_s_ < kFlowsEveryS) return;
   flows_time_s_ = source_.time_s();
   const std::optional<ReplicationResult> kpis = source_.kpis();
   flows_ = kpis ? link_flows(scene_, *kpis) : std::nullopt;
   renderer_.set_flows(flows_);
 }
 
+  since_flows_s_ += wall_s;
 void ViewerApp::frame(glm::ivec2 framebuffer_px) {
   update_flows();
   const ImVec2 display = ImGui::GetIO().DisplaySize;
@@ -235,6 +242,7 @@ void ViewerApp::frame(glm::ivec2 framebuffer_px) {
   // viewport is the same rectangle in framebuffer pixels (more of them on a high-DPI screen).
   area_ = view_area(panels_.visibility());
   // The material-flow diagram takes the bottom of the view's space, so that it never covers the
+  since_flows_s_ = 0.0;
   // line: a third of it, but room for a readable diagram and no more than it needs.
   const glm::vec2 flow_max{area_.x1, area_.y1};
   if (flow_diagram_open_) {

@@ -105,6 +105,7 @@ class ViewerApp {
   bool flow_diagram_open_ = false;
   std::optional<LinkFlows> flows_;  // nothing before the run has data
   double flows_time_s_ = -1.0;      // the source's time they were derived at
+  double since_flows_s_ = 1.0e9;    // wall-clock seconds since (the first frame derives them)
 };
 
 }  // namespace linetwin::viewer
