@@ -206,6 +206,17 @@ nlohmann::json ViewerApp::screenshot_info() const {
                         {window->Pos.x, window->Pos.y, window->Pos.x + window->Size.x,
                          window->Pos.y + window->Size.y}}});
   }
+  // Where the state timeline was drawn (null when it was not): its plot, the times at the plot's
+  // left and right edges, and each station's row, so that a test reads the axis, not guesses it.
+  nlohmann::json timeline = nullptr;
+  if (const auto& plot = panels_.timeline_plot()) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (const TimelinePlot::Row& row : plot->rows)
+      rows.push_back({{"id", row.id}, {"y", {row.y0, row.y1}}});
+    timeline = {{"plot", {plot->plot.x0, plot->plot.y0, plot->plot.x1, plot->plot.y1}},
+                {"time", {plot->start_s, plot->end_s}},
+                {"rows", rows}};
+  }
   return {{"size", {display.x, display.y}},
           {"view", {area_.x0, area_.y0, area_.x1, area_.y1}},
           {"camera", camera_.plan() ? "plan" : "3d"},
@@ -213,13 +224,15 @@ nlohmann::json ViewerApp::screenshot_info() const {
           {"labels", labels},
           {"vehicles", vehicles},
           {"links", links},
-          {"windows", windows}};
+          {"windows", windows},
+          {"timeline", timeline}};
 }
 
 void ViewerApp::draw_offscreen(const OffscreenTarget& target, double wall_s) {
   window_.begin_frame();
   source_.advance(wall_s);
   source_.update(view_);
+  since_flows_s_ += wall_s;
   target.bind();
   frame(target.size_px());
 }
@@ -229,12 +242,12 @@ void ViewerApp::update_flows() {
   // keeps a line of thousands of links from deriving them every frame.
   if (source_.time_s() == flows_time_s_ || since_flows_s_ < kFlowsEveryS) return;
   flows_time_s_ = source_.time_s();
+  since_flows_s_ = 0.0;
   const std::optional<ReplicationResult> kpis = source_.kpis();
   flows_ = kpis ? link_flows(scene_, *kpis) : std::nullopt;
   renderer_.set_flows(flows_);
 }
 
-  since_flows_s_ += wall_s;
 void ViewerApp::frame(glm::ivec2 framebuffer_px) {
   update_flows();
   const ImVec2 display = ImGui::GetIO().DisplaySize;
@@ -242,7 +255,6 @@ void ViewerApp::frame(glm::ivec2 framebuffer_px) {
   // viewport is the same rectangle in framebuffer pixels (more of them on a high-DPI screen).
   area_ = view_area(panels_.visibility());
   // The material-flow diagram takes the bottom of the view's space, so that it never covers the
-  since_flows_s_ = 0.0;
   // line: a third of it, but room for a readable diagram and no more than it needs.
   const glm::vec2 flow_max{area_.x1, area_.y1};
   if (flow_diagram_open_) {
