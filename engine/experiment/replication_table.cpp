@@ -160,6 +160,13 @@ ReplicationTable::ReplicationTable(const Scene& scene)
         p + "down", [i](auto& r) -> auto& { return r.stations[i].down; });
     add_real(
         p + "off_shift", [i](auto& r) -> auto& { return r.stations[i].off_shift; });
+    // Only a station whose parts ride a fleet has it, so that other tables keep their columns.
+    if (e.route.via.fleet != kNoFleet) {
+      add_real(
+          p + "waiting_for_vehicle", [i](auto& r) -> auto& {
+            return r.stations[i].waiting_for_vehicle;
+          });
+    }
     add_count(
         p + "parts_processed", [i](auto& r) -> auto& { return r.stations[i].parts_processed; });
     add_count(

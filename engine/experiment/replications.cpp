@@ -151,6 +151,7 @@ ExperimentSummary summarize(const std::vector<ReplicationResult>& reps, double c
     st.blocked = field(&StationResult::blocked);
     st.down = field(&StationResult::down);
     st.off_shift = field(&StationResult::off_shift);
+    st.waiting_for_vehicle = field(&StationResult::waiting_for_vehicle);
     st.parts_processed = field(&StationResult::parts_processed);
     st.parts_good = field(&StationResult::parts_good);
     st.parts_scrapped = field(&StationResult::parts_scrapped);

@@ -70,6 +70,7 @@ std::vector<ReplicationResult> run_jobs(const std::vector<ReplicationJob>& jobs,
 
 struct StationSummary {
   Estimate working, setup, waiting_operator, starved, blocked, down, off_shift;
+  Estimate waiting_for_vehicle;  // of blocked; 0 where the station's parts ride no fleet
   Estimate parts_processed, parts_good, parts_scrapped, parts_reworked;
   Estimate failures, setups;
   Estimate availability, performance, quality, oee;

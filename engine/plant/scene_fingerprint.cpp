@@ -119,7 +119,6 @@ void add(StableHash& h, const FleetSpec& fleet) {
   h.number(static_cast<std::uint64_t>(fleet.dispatch));
   h.number(static_cast<std::uint64_t>(fleet.traffic));
   h.number(static_cast<std::uint64_t>(fleet.idle_at));
-  h.number(static_cast<std::uint64_t>(fleet.idle_at));
   // The stops carry each element's transfer node, whether named or nearest to its pose.
   add(h, fleet.stops);
   h.number(std::uint64_t{fleet.battery.has_value()});

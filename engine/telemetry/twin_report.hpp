@@ -1,6 +1,6 @@
 // Writing the twins' KPIs: JSON (schema linetwin.twins/1, docs/twins.md), CSV (one row per KPI,
 // long format) and a table for the terminal. The station rows use the field names of
-// linetwin.run/4's station section, with plain numbers where a simulation report has an
+// linetwin.run/5's station section, with plain numbers where a simulation report has an
 // estimate per field, so that a twin's KPIs and a simulation's can be compared key by key.
 // Used by `linetwin replay`; a live session can write the same report at any moment.
 #pragma once

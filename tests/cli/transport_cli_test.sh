@@ -30,6 +30,10 @@ zones = json.load(open(sys.argv[1]))["zones"]
 assert len(zones) == 19 and zones[0]["zone"] == "node GOODS_IN", zones[0]
 assert zones[9]["zone"] == "edge GOODS_IN-MILLS", zones[9]
 assert all(z["waits"]["n"] == 4 and z["wait_s"]["mean"] >= 0 for z in zones)
+# Every station ships by vehicle: its wait for one is a part of its blocked time, and is there.
+for station in json.load(open(sys.argv[1]))["stations"]:
+    wait = station["waiting_for_vehicle"]["mean"]
+    assert 0 < wait <= station["blocked"]["mean"] + 1e-12, station
 PY
 
 # broken FROM TO: the bundled cell with the first FROM replaced by TO, as bad.yaml.

@@ -108,7 +108,6 @@ TEST_CASE("every key that decides a run changes the scene's fingerprint") {
       {"dispatch by priority", "dispatch: nearest_idle", "dispatch: priority"},
       {"no traffic control", "traffic: zones", "traffic: none"},
       {"idle vehicles at a pick-up", "traffic: zones\n", "traffic: zones\n    idle_at: pick_up\n"},
-      {"idle vehicles at pick-ups", "traffic: zones\n", "traffic: zones\n    idle_at: pick_up\n"},
       {"the top speed", "max_speed_m_per_s: 1,", "max_speed_m_per_s: 1.1,"},
       {"the acceleration", "acceleration_m_per_s2: 0.5", "acceleration_m_per_s2: 0.6"},
       {"the deceleration", "deceleration_m_per_s2: 0.4", "deceleration_m_per_s2: 0.45"},
@@ -169,8 +168,6 @@ TEST_CASE("what decides no run leaves the scene's fingerprint as it is") {
       {"the default idle place spelled out", "traffic: zones\n",
        "traffic: zones\n    idle_at: home\n"},
       {"the default dispatch left out", "    dispatch: nearest_idle\n", ""},
-      {"the default idle place spelled out", "traffic: zones\n",
-       "traffic: zones\n    idle_at: home\n"},
       {"the default belt mode spelled out", "accumulating: true,",
        "accumulating: true, mode: event,"},
 

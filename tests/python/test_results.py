@@ -96,3 +96,14 @@ def test_results_do_not_depend_on_threads():
     scene = linetwin.load_scene("scenes/breakdown_line.yaml")
     assert scene.run(reps=4, duration="1h", threads=1).to_json() == \
         scene.run(reps=4, duration="1h", threads=3).to_json()
+
+
+def test_bottleneck_names_a_fleet_busier_than_the_stations():
+    # One vehicle for three trips a part keeps the AGV cell's fleet busy nearly all the time,
+    # while PREP works about half of it (docs/transport.md, "The bottleneck with fleets").
+    cell = linetwin.load_scene(os.path.join(SOURCE_DIR, "scenes/agv_cell.yaml"))
+    one = cell.with_changes({"AGV.vehicles": 1}).run(**FLAGS)
+    assert (one.bottleneck, one.bottleneck_kind) == ("AGV", "fleet")
+    line = linetwin.load_scene(os.path.join(SOURCE_DIR, "scenes/balanced_line.yaml")).run(**FLAGS)
+    assert line.bottleneck_kind == "station"
+    assert line.bottleneck == line.to_dict()["bottleneck"]["station"]

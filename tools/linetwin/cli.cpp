@@ -16,6 +16,10 @@
 #include "commands.hpp"
 #include "core/line_check_failed.hpp"
 #include "linetwin_version.hpp"
+#include "plant/conveyor_physics.hpp"
+#if LINETWIN_PHYSICS
+#include "physics/physics_conveyor.hpp"
+#endif
 
 namespace linetwin::cli {
 
@@ -29,6 +33,12 @@ int run_cli(int argc, char** argv, const CancelFlag* cancel) {
       "linetwin"};
   app.set_version_flag("--version", std::string("linetwin ") + linetwin::kLinetwinVersion);
   app.require_subcommand(1);
+#if LINETWIN_PHYSICS
+  // Every run any command makes (run, sweep, replay, live), on any thread, simulates `mode:
+  // physics` conveyors on Bullet; a linetwin without the layer refuses them at the run's start
+  // (exit status 2).
+  install_conveyor_physics(make_bullet_conveyors);
+#endif
 
   const std::vector<Command> commands = {
       add_run_command(app, cancel), add_sweep_command(app, cancel), add_merge_command(app, cancel),

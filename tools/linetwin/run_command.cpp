@@ -32,7 +32,6 @@
 #include "recording/simulation_recording.hpp"
 #if LINETWIN_PHYSICS
 #include "physics/collision_audit.hpp"
-#include "physics/physics_conveyor.hpp"
 #endif
 
 namespace linetwin::cli {
@@ -268,11 +267,6 @@ int run_command(const RunOptions& options, const CancelFlag* cancel) {
                     {"--replications-json", options.replications_json_path},
                     {"--replications-csv", options.replications_csv_path}});
   const Scene scene = load_scene_file(options.scene);
-#if LINETWIN_PHYSICS
-  // Every run this command makes, on any thread, simulates `mode: physics` conveyors on Bullet;
-  // a linetwin without the layer refuses them at the run's start (exit status 2).
-  install_conveyor_physics(make_bullet_conveyors);
-#endif
   check_can_replace(options.json_path, "--json");
   check_can_replace(options.csv_path, "--csv");
   check_can_replace(options.replications_json_path, "--replications-json");
@@ -461,7 +455,7 @@ Command add_run_command(CLI::App& app, const CancelFlag* cancel) {
                   "Worker threads; results are identical for any count (default 0: one per core)")
       ->check(CLI::Range(0u, 1024u));
   run->add_option("--json", options->json_path,
-                  "Write results as JSON (schema linetwin.run/4) to FILE, or - for stdout");
+                  "Write results as JSON (schema linetwin.run/5) to FILE, or - for stdout");
   run->add_option("--csv", options->csv_path,
                   "Write results as CSV (one row per KPI) to FILE, or - for stdout");
   run->add_option("--replications-json", options->replications_json_path,

@@ -254,7 +254,7 @@ class _JsonCsvReport(_JsonReport):
 
 class Results(_JsonCsvReport):
     """What a run gives: the results of `linetwin run` (to_dict(), to_json(): its --json, schema
-    linetwin.run/4, docs/results-format.md; to_csv(), to_dataframe(): its --csv), its
+    linetwin.run/5, docs/results-format.md; to_csv(), to_dataframe(): its --csv), its
     per-replication table, and the KPIs as Estimate(mean, low, high) (95% confidence interval):
     throughput_per_hour (parts per hour), wip_mean (parts), lead_time_mean_s, lead_time_p50_s,
     lead_time_p95_s (seconds), scrap_rate. Plain data: it pickles."""
@@ -289,7 +289,15 @@ class Results(_JsonCsvReport):
 
     @property
     def bottleneck(self) -> Optional[str]:
-        return self._dict["bottleneck"]["station"]
+        """The line's bottleneck: a station's id, or a fleet's where the fleet is busier than
+        the station the active periods name (bottleneck_kind says which)."""
+        return self._dict["bottleneck"].get("id")
+
+    @property
+    def bottleneck_kind(self) -> Optional[str]:
+        """What the bottleneck is: "station" or "fleet" (docs/transport.md, "The bottleneck
+        with fleets")."""
+        return self._dict["bottleneck"].get("kind")
 
     @property
     def deadlocked(self) -> int:
@@ -318,7 +326,7 @@ class Results(_JsonCsvReport):
                                                         ("wip_mean", ""),
                                                         ("lead_time_mean_s", " s")))
         return (f"<linetwin.Results '{d['scene_name']}': {d['replications']} replications, "
-                f"seed {d['seed']}, {figures}, bottleneck {d['bottleneck']['station']}>")
+                f"seed {d['seed']}, {figures}, bottleneck {d['bottleneck']['id']}>")
 
 
 class StationReport(NamedTuple):
