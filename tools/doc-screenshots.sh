@@ -38,6 +38,7 @@ shots=(
   "inspector:inspector"
   "events:events"
   "legend:legend"
+  "timeline:timeline"
   "help:help"
 )
 for shot in "${shots[@]}"; do
@@ -47,6 +48,13 @@ for shot in "${shots[@]}"; do
     --size 1600x900 --panels "$panels" --select "$selected"
   echo "doc-screenshots.sh: wrote $out_dir/viewer-$name.png"
 done
+# The plan view and the material-flow diagram (docs/viewer.md) of the same scene at the same time.
+"$viewer" "$scene" --screenshot "$out_dir/viewer-plan.png" --time "$time_s" --size 1600x900 \
+  --panels none --view plan
+echo "doc-screenshots.sh: wrote $out_dir/viewer-plan.png"
+"$viewer" "$scene" --screenshot "$out_dir/viewer-flows.png" --time "$time_s" --size 1600x900 \
+  --panels none --flow-diagram
+echo "doc-screenshots.sh: wrote $out_dir/viewer-flows.png"
 # Vehicles (docs/viewer.md, docs/transport.md): the AGV cell at 20,000 s, one vehicle driving up the
 # aisle from the mills, the other standing at the mills' dock, with the legend.
 "$viewer" "$repo/scenes/agv_cell.yaml" --screenshot "$out_dir/viewer-vehicles.png" --time 20000 \
