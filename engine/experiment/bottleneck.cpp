@@ -1,5 +1,6 @@
 #include "experiment/bottleneck.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace linetwin {
@@ -7,6 +8,10 @@ namespace linetwin {
 double busy_share(const VehicleResult& vehicle) {
   return vehicle.loaded_travel + vehicle.empty_travel + vehicle.handling +
          vehicle.waiting_for_zone + vehicle.charging;
+}
+
+double fleet_share(const FleetResult& fleet) {
+  return std::max(busy_share(fleet.fleet), fleet.station_wait_max);
 }
 
 double active_share(const StationResult& station) {
@@ -20,7 +25,7 @@ std::optional<Bottleneck> line_bottleneck(const ReplicationResult& r) {
   std::vector<double> busy;
   busy.reserve(r.fleets.size());
   for (const FleetResult& fleet : r.fleets)
-    busy.push_back(busy_share(fleet.fleet));
+    busy.push_back(fleet_share(fleet));
   const auto s = static_cast<std::size_t>(r.bottleneck_station);
   // A station never active is nobody's bottleneck, and neither is a fleet never busy.
   if (const auto fleet = busier_fleet(station ? active_share(r.stations[s]) : 0.0, busy))

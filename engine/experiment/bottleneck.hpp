@@ -8,10 +8,12 @@
 // report shares of time, not active periods, so the fleets and the station the method names
 // meet on one scale: the share of its time a resource works. A fleet's is its busy share (loaded
 // and empty travel, loading and unloading, waiting for a zone and charging; driving home and idle
-// are time without an order); the station's is its active share (working, changing over, waiting
-// for an operator or down, over its time on shift). The busiest fleet is the line's bottleneck
-// when it works a larger share of its time than that station does; otherwise the station is. A
-// line without fleets gets the active period method unchanged.
+// are time without an order), or, when larger, the share of time the station it keeps waiting
+// most stood blocked for want of a vehicle (a fleet held back by its aisles or its dispatching
+// limits the line though its vehicles are idle part of the time); the station's is its active
+// share (working, changing over, waiting for an operator or down, over its time on shift). The
+// busiest fleet is the line's bottleneck when its share is larger than that station's; otherwise
+// the station is. A line without fleets gets the active period method unchanged.
 #pragma once
 
 #include <cstddef>
@@ -24,6 +26,9 @@ namespace linetwin {
 
 // Share of a vehicle's time (or, for a fleet's result, of its vehicles' time) spent on orders.
 double busy_share(const VehicleResult& vehicle);
+// A fleet's share on the bottleneck's scale: its busy share, or the largest share of time a
+// station it serves waited for one of its vehicles, whichever is larger.
+double fleet_share(const FleetResult& fleet);
 // Share of a station's time on shift that counts as active in the average active period method;
 // 0 for a station never on shift.
 double active_share(const StationResult& station);

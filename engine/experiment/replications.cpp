@@ -247,8 +247,9 @@ ExperimentSummary summarize(const std::vector<ReplicationResult>& reps, double c
   }
   if (!s.fleets.empty()) {
     std::vector<double> busy;
-    for (const FleetSummary& f : s.fleets)
-      busy.push_back(f.fleet.busy.mean);
+    for (std::size_t i = 0; i < s.fleets.size(); ++i)
+      busy.push_back(
+          over(reps, confidence, [&](auto& r) { return fleet_share(r.fleets[i]); }).mean);
     const double station_active =
         s.bottleneck_station
             ? over(reps, confidence,

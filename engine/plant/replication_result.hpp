@@ -102,6 +102,9 @@ struct FleetResult {
   // Mean time from a transport order made (the part finished, a place reserved at its
   // destination) to the part delivered, over the orders delivered; NaN when none was.
   double order_lead_time_mean_s = 0.0;
+  // The largest StationResult::waiting_for_vehicle among the stations whose parts it carries:
+  // how long the station it keeps waiting most stood blocked for want of one of its vehicles.
+  double station_wait_max = 0.0;
   std::vector<VehicleResult> vehicles;
 };
 

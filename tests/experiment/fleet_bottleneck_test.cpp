@@ -206,3 +206,52 @@ TEST_CASE("a line without fleets names its bottleneck station as before") {
   CHECK(j["bottleneck"]["kind"] == "station");
   CHECK(j["bottleneck"]["id"] == "OP2");
 }
+
+TEST_CASE("vehicles idle far from a station that waits for them: the fleet is the bottleneck") {
+  // OP10 (p = 20 s) at A ships to a sink at S, 20 m on; four vehicles park at H, 50 m before A,
+  // and drive home after each delivery. At 1.5 m/s, 0.5 m/s² either way (L/v + v/2a + v/2d),
+  // H to A takes a = 50/1.5 + 3 s, A to S d = 20/1.5 + 3 s, S to H 70/1.5 + 3 s. Each order goes to
+  // a vehicle parked at H (the one that delivered the order before is still on its way back), so
+  // OP10 waits a + 5 s for every part: cycle C = 20 + a + 5, active share 20 / C = 0.33, waiting
+  // for a vehicle (a + 5) / C = 0.67. The vehicles are on orders a + 5 + d + 5 s a part, over four
+  // vehicles' time: busy (a + d + 10) / 4C = 0.25, below the station's active share. By busy shares
+  // alone the station would be named; the station it keeps waiting two thirds of the time names the
+  // fleet.
+  const double a = 50.0 / 1.5 + 3.0, d = 20.0 / 1.5 + 3.0, back = 70.0 / 1.5 + 3.0;
+  const double cycle = 20.0 + a + kLoad;
+  REQUIRE(a + kLoad + d + kUnload + back > cycle);      // the last one to deliver is not home yet
+  REQUIRE(a + kLoad + d + kUnload + back < 2 * cycle);  // but two vehicles are enough
+  const Scene scene = load_scene_text(
+      "linetwin_scene: 1\n"
+      "seed: 14\n"
+      "run: {duration: 36000s, warmup: 1000s, replications: 5}\n"
+      "paths:\n"
+      "  nodes: [{id: H, x_m: 0, y_m: 0}, {id: A, x_m: 50, y_m: 0}, {id: S, x_m: 70, y_m: 0}]\n"
+      "  edges: [{from: H, to: A, width_m: 2, speed_limit_m_per_s: 2},\n"
+      "          {from: A, to: S, width_m: 2, speed_limit_m_per_s: 2}]\n"
+      "fleets:\n"
+      "  - {id: AGV, home: H, vehicles: 4, traffic: none,\n"
+      "     vehicle: {max_speed_m_per_s: 1.5, acceleration_m_per_s2: 0.5,\n"
+      "               deceleration_m_per_s2: 0.5, width_m: 1, load_time: 5s, unload_time: 5s}}\n"
+      "elements:\n"
+      "  - {id: supply, type: source, supply: unlimited, to: OP10}\n"
+      "  - {id: OP10, type: station, processing: 20s, to: {via: AGV, to: SINK}, transfer_node: A}\n"
+      "  - {id: SINK, type: sink, transfer_node: S}\n",
+      "far_depot.yaml");
+  const Outcome out = run(scene);
+  for (const ReplicationResult& r : out.reps) {
+    CAPTURE(r.replication);
+    const StationResult& op10 = r.stations.at(0);
+    CHECK(active_share(op10) == doctest::Approx(20.0 / cycle).epsilon(1e-3));
+    CHECK(op10.waiting_for_vehicle == doctest::Approx((a + kLoad) / cycle).epsilon(1e-3));
+    CHECK(busy_share(r.fleets[0].fleet) ==
+          doctest::Approx((a + d + kLoad + kUnload) / (4 * cycle)).epsilon(1e-3));
+    CHECK(busy_share(r.fleets[0].fleet) < active_share(op10));
+    CHECK(fleet_share(r.fleets[0]) == op10.waiting_for_vehicle);
+    const std::optional<Bottleneck> b = line_bottleneck(r);
+    REQUIRE(b);
+    CHECK(b->kind == Bottleneck::Kind::kFleet);
+  }
+  REQUIRE(out.summary.bottleneck_fleet);
+  CHECK(out.json["bottleneck"]["id"] == "AGV");
+}

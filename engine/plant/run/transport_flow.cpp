@@ -592,11 +592,16 @@ void TransportFlow::write(double now, ReplicationResult& r) const {
   for (const VehicleRun& vehicle : vehicles_) {
     if (vehicle.fetching) open(vehicle.order);
   }
+  std::vector<double> station_wait_max(fleets_.size(), 0.0);
   for (ElementIndex e = 0; e < wait_s.size(); ++e) {
     const Element& element = scene_->element(e);
     if (element.type != ElementType::kStation || !(r.observed_s > 0.0)) continue;
-    r.stations[element.type_index].waiting_for_vehicle =
-        wait_s[e] / (scene_->station_spec(element).servers * r.observed_s);
+    const double share = wait_s[e] / (scene_->station_spec(element).servers * r.observed_s);
+    r.stations[element.type_index].waiting_for_vehicle = share;
+    if (element.route.via.fleet != kNoFleet) {
+      double& most = station_wait_max[element.route.via.fleet];
+      most = std::max(most, share);
+    }
   }
   for (const FleetRun& fleet : fleets_) {
     FleetResult result;
@@ -642,6 +647,7 @@ void TransportFlow::write(double now, ReplicationResult& r) const {
       result.fleet.charges += shares.charges;
       result.fleet.energy_kwh += shares.energy_kwh;
     }
+    result.station_wait_max = station_wait_max[static_cast<std::size_t>(&fleet - fleets_.data())];
     result.order_lead_time_mean_s =
         fleet.delivered > 0 ? fleet.lead_time_sum_s / static_cast<double>(fleet.delivered)
                             : std::numeric_limits<double>::quiet_NaN();
