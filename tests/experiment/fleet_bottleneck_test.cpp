@@ -24,7 +24,7 @@ namespace {
 
 constexpr double kLength = 20.0, kAccel = 0.5, kDecel = 0.5;
 constexpr double kLoad = 5.0, kUnload = 5.0;
-constexpr double kWarmup = 1000.0, kDuration = 36000.0;
+constexpr double kDuration = 36000.0;
 constexpr int kReplications = 5;
 
 // A drive of 20 m from rest to rest that reaches the top speed v: L/v + v/2a + v/2d.
