@@ -55,8 +55,8 @@ echo "doc-screenshots.sh: wrote $out_dir/viewer-plan.png"
 "$viewer" "$scene" --screenshot "$out_dir/viewer-flows.png" --time "$time_s" --size 1600x900 \
   --panels none --flow-diagram
 echo "doc-screenshots.sh: wrote $out_dir/viewer-flows.png"
-# Vehicles (docs/viewer.md, docs/transport.md): the AGV cell at 20,000 s, one vehicle driving up the
-# aisle from the mills, the other standing at the mills' dock, with the legend.
+# Vehicles (docs/viewer.md, docs/transport.md): the AGV cell at 20,000 s, AGV#1 standing at the
+# mills' pick-up dock, the other vehicle driving by the wash, with the legend.
 "$viewer" "$repo/scenes/agv_cell.yaml" --screenshot "$out_dir/viewer-vehicles.png" --time 20000 \
   --size 1600x900 --panels legend
 echo "doc-screenshots.sh: wrote $out_dir/viewer-vehicles.png"

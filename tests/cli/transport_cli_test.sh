@@ -25,10 +25,10 @@ for row in [fleet] + fleet["by_vehicle"]:
     assert abs(total - 1) < 1e-9, total
 assert fleet["orders"]["mean"] == sum(v["orders"]["mean"] for v in fleet["by_vehicle"])
 assert fleet["order_lead_time_mean_s"]["n"] == 4
-# Congestion: a row per zone of the network, its 9 nodes then its 10 edges.
+# Congestion: a row per zone of the network, its 13 nodes then its 14 edges.
 zones = json.load(open(sys.argv[1]))["zones"]
-assert len(zones) == 19 and zones[0]["zone"] == "node GOODS_IN", zones[0]
-assert zones[9]["zone"] == "edge GOODS_IN-MILLS", zones[9]
+assert len(zones) == 27 and zones[0]["zone"] == "node GOODS_IN", zones[0]
+assert zones[13]["zone"] == "edge GOODS_IN-MILL_JCT", zones[13]
 assert all(z["waits"]["n"] == 4 and z["wait_s"]["mean"] >= 0 for z in zones)
 # Every station ships by vehicle: its wait for one is a part of its blocked time, and is there.
 for station in json.load(open(sys.argv[1]))["stations"]:
@@ -46,7 +46,7 @@ open(sys.argv[4], "w").write(t.replace(sys.argv[2], sys.argv[3], 1))' \
 # line_of TEXT: the line of the bundled cell where TEXT first is.
 line_of() { grep -nF -- "$1" "$cell" | head -1 | cut -d: -f1; }
 
-edge="{from: GOODS_IN, to: MILLS,"
+edge="{from: GOODS_IN, to: MILL_JCT,"
 broken "$edge" "{from: GOODS_IN, to: MILL,"
 expect_error 2 "bad.yaml:$(line_of "$edge"):[0-9]+: field 'paths.edges\[0\].to'.*'MILL'" -- \
   run "$work/bad.yaml"
