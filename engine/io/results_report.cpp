@@ -13,6 +13,7 @@
 #include "io/json_values.hpp"
 #include "io/run_object.hpp"
 #include "linetwin_version.hpp"
+#include "plant/vehicle_name.hpp"
 #include "transport/zone_reservations.hpp"
 
 namespace linetwin {
@@ -399,7 +400,8 @@ void write_csv(std::ostream& out, const RunReport& report) {
     shares("fleet", id, s.fleets[i].fleet);
     csv_row(out, "fleet", id, "order_lead_time_mean_s", s.fleets[i].order_lead_time_mean_s);
     for (std::size_t k = 0; k < s.fleets[i].vehicles.size(); ++k)
-      shares("vehicle", fmt::format("{}:{}", id, k + 1), s.fleets[i].vehicles[k]);
+      shares("vehicle", vehicle_name(scene.fleets()[i], static_cast<std::uint32_t>(k)),
+             s.fleets[i].vehicles[k]);
   }
   for (std::size_t z = 0; z < s.zones.size(); ++z) {
     const std::string zone = zone_name(*scene.paths(), static_cast<ZoneIndex>(z));
@@ -421,8 +423,8 @@ void write_csv(std::ostream& out, const RunReport& report) {
                  scene.element(e.element).id, e.parts);
     }
     for (const DeadlockResult::Vehicle& v : deadlock.vehicles) {
-      fmt::print(out, "deadlock,r{}:{}:{},parts_held,{},,,,1\n", replication,
-                 scene.fleets()[v.fleet].id, v.vehicle + 1, v.parts);
+      fmt::print(out, "deadlock,r{}:{},parts_held,{},,,,1\n", replication,
+                 vehicle_name(scene.fleets()[v.fleet], v.vehicle), v.parts);
     }
   }
 }
@@ -434,9 +436,8 @@ void write_deadlocks(std::ostream& out, const RunReport& report) {
     std::string what;
     if (!d.vehicles.empty()) {
       for (const DeadlockResult::Vehicle& v : d.vehicles)
-        what += fmt::format("{}:{} -> ", scene.fleets()[v.fleet].id, v.vehicle + 1);
-      what += fmt::format("{}:{}", scene.fleets()[d.vehicles.front().fleet].id,
-                          d.vehicles.front().vehicle + 1);
+        what += vehicle_name(scene.fleets()[v.fleet], v.vehicle) + " -> ";
+      what += vehicle_name(scene.fleets()[d.vehicles.front().fleet], d.vehicles.front().vehicle);
       what = "a cycle of vehicles each waiting for a zone the next holds, " + what;
     } else if (d.cycle) {
       what = "a cycle of elements each blocked on the next, ";
@@ -455,7 +456,7 @@ void write_deadlocks(std::ostream& out, const RunReport& report) {
     }
     for (const DeadlockResult::Vehicle& v : d.vehicles) {
       fmt::print(out, "  {:<16} {:>6} part{}  {}\n",
-                 fmt::format("{}:{}", scene.fleets()[v.fleet].id, v.vehicle + 1), v.parts,
+                 vehicle_name(scene.fleets()[v.fleet], v.vehicle), v.parts,
                  v.parts == 1 ? " " : "s", v.state);
     }
   }

@@ -10,6 +10,8 @@
 #include <cmath>
 #include <limits>
 
+#include "plant/fleet_energy.hpp"
+
 namespace linetwin {
 
 SceneBuilder& SceneBuilder::add_fleet(FleetSpec fleet, std::string home, Origin origin) {
@@ -189,13 +191,11 @@ void SceneBuilder::check_battery(Scene& scene, std::size_t f) const {
                     network.nodes()[fleet.stops[to]].id, need_kwh));
   };
   for (std::uint32_t c : fleet.chargers) {
-    check(c, 0, fleet.energy_kwh(c, 0) + fleet.charger_reserve_kwh[0], "drive home");
+    check(c, 0, energy_to_drive_kwh(fleet, c, 0), "drive home");
     for (const Element& e : scene.elements_) {
       const TransportLink& link = e.route.via;
       if (link.fleet != f) continue;
-      check(c, link.drop_off,
-            fleet.energy_kwh(c, link.pick_up) + fleet.energy_kwh(link.pick_up, link.drop_off) +
-                fleet.charger_reserve_kwh[link.drop_off],
+      check(c, link.drop_off, energy_to_carry_kwh(fleet, c, link),
             fmt::format("carry {}'s parts", e.id));
     }
   }

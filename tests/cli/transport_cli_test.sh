@@ -106,9 +106,9 @@ expect_error 2 "bad.yaml:$(( $(line_of "dispatch: nearest_idle") + 1 )):[0-9]+: 
 # Two vehicles each loaded for the node the other stands on: a deadlock, exit 3, with the
 # vehicles in the JSON, the CSV and on stderr.
 jam="$root/tests/plant/scenes/agv_deadlock.yaml"
-expect_error 3 "a cycle of vehicles each waiting for a zone the next holds, AGV:2 -> AGV:1 -> AGV:2" \
+expect_error 3 "a cycle of vehicles each waiting for a zone the next holds, AGV#2 -> AGV#1 -> AGV#2" \
   -- run "$jam" --reps 2 --json "$work/jam.json" --csv "$work/jam.csv"
-grep -qF "AGV:2 at node B, loaded, waits for node A held by AGV:1" "$work/err" && pass ||
+grep -qF "AGV#2 at node B, loaded, waits for node A held by AGV#1" "$work/err" && pass ||
   fail "the deadlock on stderr does not say where the vehicles stand and wait"
 /usr/bin/python3 - "$work/jam.json" <<'PY' && pass || fail "the vehicle deadlock in the JSON"
 import json, sys
@@ -119,7 +119,7 @@ first = d["deadlocks"][0]
 assert first["kind"] == "cycle" and first["elements"] == [], first
 assert [(v["fleet"], v["vehicle"], v["parts"]) for v in first["vehicles"]] == [("AGV", 2, 1), ("AGV", 1, 1)]
 PY
-grep -q '^deadlock,r0:AGV:2,parts_held,1,,,,1$' "$work/jam.csv" && pass ||
+grep -q '^deadlock,r0:AGV#2,parts_held,1,,,,1$' "$work/jam.csv" && pass ||
   fail "the CSV lacks the deadlocked vehicles"
 
 # Batteries: the charging KPIs in the JSON and the CSV for a fleet with batteries, and not for
@@ -138,7 +138,7 @@ assert fleet["charges"]["mean"] == 3 and fleet["energy_kwh"]["mean"] > 0, fleet
 assert "charging" not in json.load(open(sys.argv[2]))["fleets"][0]
 PY
   fail "the charging KPIs in the JSON"
-grep -q '^vehicle,AGV:1,charges,3,' "$work/battery.csv" && pass || fail "the CSV lacks the charges"
+grep -q '^vehicle,AGV#1,charges,3,' "$work/battery.csv" && pass || fail "the CSV lacks the charges"
 for below in 0 1; do
   sed "s/charge_below: 0.3/charge_below: $below/" "$battery" > "$work/bad.yaml"
   expect_error 2 "bad.yaml:$(grep -n "charge_below" "$battery" | cut -d: -f1):[0-9]+: field 'fleets\[0\].battery.charge_below'.*strictly between 0 and 1" \

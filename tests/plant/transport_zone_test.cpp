@@ -225,8 +225,8 @@ TEST_CASE("two vehicles each needing the node the other stands on are reported a
   CHECK(d.vehicles[1].vehicle == 0);
   CHECK(d.vehicles[0].parts == 1);
   CHECK(d.vehicles[1].parts == 1);
-  CHECK(d.vehicles[0].state == "AGV:2 at node B, loaded, waits for node A held by AGV:1");
-  CHECK(d.vehicles[1].state == "AGV:1 at node A, loaded, waits for node B held by AGV:2");
+  CHECK(d.vehicles[0].state == "AGV#2 at node B, loaded, waits for node A held by AGV#1");
+  CHECK(d.vehicles[1].state == "AGV#1 at node A, loaded, waits for node B held by AGV#2");
 }
 
 TEST_CASE("traffic: takes zones or none, and names the field otherwise") {

@@ -8,9 +8,11 @@
 #include <limits>
 #include <utility>
 
+#include "plant/fleet_energy.hpp"
 #include "plant/run/event_path.hpp"
 #include "plant/run/line.hpp"
 #include "plant/run/run_events.hpp"
+#include "plant/vehicle_name.hpp"
 
 namespace linetwin::line_run {
 
@@ -95,10 +97,8 @@ void TransportFlow::queue(Line& line, FleetRun& fleet, const TransportOrder& ord
 bool TransportFlow::can_do(const VehicleRun& vehicle, const TransportOrder& order) const {
   const FleetSpec& spec = *fleets_[vehicle.fleet].spec;
   if (!spec.battery) return true;
-  const TransportLink& link = order.link;
-  return vehicle.charge_kwh - spec.energy_kwh(vehicle.stop, link.pick_up) -
-             spec.energy_kwh(link.pick_up, link.drop_off) >=
-         spec.charger_reserve_kwh[link.drop_off];
+  return enough_charge(spec, energy_to_carry_kwh(spec, vehicle.stop, order.link),
+                       vehicle.charge_kwh);
 }
 
 std::uint32_t TransportFlow::choose(const FleetRun& fleet, const TransportOrder& order,
@@ -177,7 +177,8 @@ void TransportFlow::go_charge(Line& line, std::uint32_t v) {
   double best_kwh = std::numeric_limits<double>::infinity();
   for (std::size_t c = 0; c < spec.chargers.size(); ++c) {
     const double kwh = spec.energy_kwh(vehicle.stop, spec.chargers[c]);
-    if (fleet.charger_user[c] == kNoOperator && kwh <= vehicle.charge_kwh && kwh < best_kwh) {
+    if (fleet.charger_user[c] == kNoOperator && enough_charge(spec, kwh, vehicle.charge_kwh) &&
+        kwh < best_kwh) {
       best = c;
       best_kwh = kwh;
     }
@@ -197,7 +198,9 @@ void TransportFlow::free_charger(Line& line, FleetRun& fleet, std::size_t c) {
   const FleetSpec& spec = *fleet.spec;
   for (auto it = fleet.waiting_for_charger.begin(); it != fleet.waiting_for_charger.end(); ++it) {
     const std::uint32_t v = *it;
-    if (spec.energy_kwh(vehicles_[v].stop, spec.chargers[c]) > vehicles_[v].charge_kwh) continue;
+    if (!enough_charge(spec, spec.energy_kwh(vehicles_[v].stop, spec.chargers[c]),
+                       vehicles_[v].charge_kwh))
+      continue;
     fleet.waiting_for_charger.erase(it);
     fleet.charger_user[c] = v;
     travel(line, v, spec.chargers[c], VehicleTask::kToCharger);
@@ -215,7 +218,7 @@ void TransportFlow::go_idle(Line& line, std::uint32_t v) {
     // charged) below its threshold.
     const double arrival_kwh = vehicle.charge_kwh - spec.energy_kwh(vehicle.stop, to);
     const bool at_charger = vehicle.stop >= spec.chargers.front();
-    if (arrival_kwh < spec.charger_reserve_kwh[to] ||
+    if (!enough_charge(spec, energy_to_drive_kwh(spec, vehicle.stop, to), vehicle.charge_kwh) ||
         (!at_charger && arrival_kwh < spec.battery->charge_below * spec.battery->capacity_kwh)) {
       go_charge(line, v);
       return;
@@ -225,11 +228,7 @@ void TransportFlow::go_idle(Line& line, std::uint32_t v) {
     // The stop is this vehicle's from now on, as a pick-up is for a vehicle bound there.
     fleet.idle_at_stop[to] = v;
     vehicle.idle_stop = to;
-    if (zoned(vehicle)) {
-      [[maybe_unused]] const bool held =
-          zones_.try_reserve(std::vector<ZoneIndex>{zone_of_node(spec.stops[to])}, v);
-      assert(held && "idle_stop() picks a stop the vehicle can hold");
-    }
+    hold_stop(v, to);  // idle_stop() picks a stop the vehicle can hold
   }
   if (vehicle.stop != to) {
     travel(line, v, to, VehicleTask::kDrivingHome);
@@ -270,8 +269,7 @@ void TransportFlow::stand_idle(Line& line, std::uint32_t v) {
   switch_task(line, v, VehicleTask::kIdle);
   const FleetSpec& spec = *fleets_[vehicle.fleet].spec;
   if (zoned(vehicle) && zones_.wanted_by_waiter(zone_of_node(spec.stops[vehicle.stop]))) {
-    leave_idle_stop(v);
-    travel(line, v, 0, VehicleTask::kDrivingHome);
+    move_home(line, v);
     return;
   }
   take_queued(line, v);
@@ -291,9 +289,22 @@ void TransportFlow::clear_way(Line& line, std::uint32_t v) {
     const VehicleRun& other = vehicles_[h];
     // Standing idle at its pick-up stop, not merely bound there (that one arrives first).
     if (other.task != VehicleTask::kIdle || other.idle_stop != other.stop) continue;
-    leave_idle_stop(h);
-    travel(line, h, 0, VehicleTask::kDrivingHome);
+    move_home(line, h);
   }
+}
+
+void TransportFlow::move_home(Line& line, std::uint32_t v) {
+  leave_idle_stop(v);
+  travel(line, v, 0, VehicleTask::kDrivingHome);
+}
+
+void TransportFlow::hold_stop(std::uint32_t v, std::uint32_t stop) {
+  const VehicleRun& vehicle = vehicles_[v];
+  if (!zoned(vehicle)) return;
+  const FleetSpec& spec = *fleets_[vehicle.fleet].spec;
+  [[maybe_unused]] const bool held =
+      zones_.try_reserve(std::vector<ZoneIndex>{zone_of_node(spec.stops[stop])}, v);
+  assert(held && "the caller picks a stop the vehicle can hold");
 }
 
 void TransportFlow::assign(Line& line, std::uint32_t v, const TransportOrder& order) {
@@ -301,14 +312,9 @@ void TransportFlow::assign(Line& line, std::uint32_t v, const TransportOrder& or
   VehicleRun& vehicle = vehicles_[v];
   vehicle.order = order;
   vehicle.fetching = true;
-  if (zoned(vehicle)) {
-    // The pick-up node is the vehicle's from now on, so that no other vehicle is sent there
-    // meanwhile (docs/transport.md, "Why it cannot deadlock").
-    const FleetSpec& spec = *fleets_[vehicle.fleet].spec;
-    [[maybe_unused]] const bool held =
-        zones_.try_reserve(std::vector<ZoneIndex>{zone_of_node(spec.stops[order.link.pick_up])}, v);
-    assert(held && "choose() sends a vehicle only to a pick-up node it can hold");
-  }
+  // choose() and take_queued() send a vehicle only to a pick-up node it can hold (docs/
+  // transport.md, "Why it cannot deadlock").
+  hold_stop(v, order.link.pick_up);
   travel(line, v, order.link.pick_up, VehicleTask::kEmptyTravel);
 }
 
@@ -463,8 +469,7 @@ void TransportFlow::on_leg_end(Line& line, std::uint32_t v) {
       // over its next part, which may make an order of its own.
       const Holder holder = vehicle.order.holder;
       vehicle.fetching = false;
-      vehicle_wait_s_[holder.element] +=
-          line.kernel.now() - std::max(vehicle.order.created_s, observed_from_s_);
+      vehicle_wait_s_[holder.element] += observed_wait_s(vehicle.order, line.kernel.now());
       vehicle.order.part = line.flow.take_from(line, holder);
       travel(line, v, vehicle.order.link.drop_off, VehicleTask::kLoadedTravel);
       line.flow.release(line, holder);
@@ -534,7 +539,7 @@ void TransportFlow::report_cycle(Line& line, const std::vector<ZoneHolder>& cycl
   std::vector<DeadlockResult::Vehicle> stuck;
   auto name = [&](ZoneHolder v) {
     const FleetRun& fleet = fleets_[vehicles_[v].fleet];
-    return fmt::format("{}:{}", fleet.spec->id, v - fleet.first_vehicle + 1);
+    return vehicle_name(*fleet.spec, v - fleet.first_vehicle);
   };
   for (std::size_t i = 0; i < cycle.size(); ++i) {
     const ZoneHolder v = cycle[i];
@@ -585,7 +590,7 @@ void TransportFlow::write(double now, ReplicationResult& r) const {
   // Orders still open wait until now: queued, or with a vehicle on its way or loading.
   std::vector<double> wait_s = vehicle_wait_s_;
   auto open = [&](const TransportOrder& order) {
-    wait_s[order.holder.element] += now - std::max(order.created_s, observed_from_s_);
+    wait_s[order.holder.element] += observed_wait_s(order, now);
   };
   for (const FleetRun& fleet : fleets_)
     std::for_each(fleet.queued.begin(), fleet.queued.end(), open);

@@ -24,6 +24,7 @@
 // (docs/transport.md, "Batteries and charging").
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <limits>
@@ -157,6 +158,16 @@ class TransportFlow {
   void leave_idle_stop(std::uint32_t vehicle);
   // Vehicles waiting idle on zones of `vehicle`'s route drive home out of its way.
   void clear_way(Line& line, std::uint32_t vehicle);
+  // A vehicle waiting idle at a pick-up stop gives it up and drives home out of the way.
+  void move_home(Line& line, std::uint32_t vehicle);
+  // Under traffic control, the node of `stop` is the vehicle's from now on (a pick-up it is bound
+  // for, or the stop it waits idle at), so that no other vehicle is sent there meanwhile. The
+  // caller has made sure that no other vehicle holds it.
+  void hold_stop(std::uint32_t vehicle, std::uint32_t stop);
+  // How long a station has waited, within the observed period, for the order's vehicle by `now`.
+  double observed_wait_s(const TransportOrder& order, double now) const {
+    return now - std::max(order.created_s, observed_from_s_);
+  }
   // Idle vehicles take the queued orders they may, in the order made (zones came free).
   void dispatch_queued(Line& line);
   // Vehicle `vehicle` is free: the first queued order it may take, or a charge when it has too
