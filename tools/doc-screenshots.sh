@@ -69,6 +69,13 @@ trap 'rm -rf "$recording_dir"' EXIT
 "$viewer" "$repo/scenes/breakdown_line.yaml" --replay "$recording_dir/breakdown_line.h5" \
   --screenshot "$out_dir/viewer-whatif-now.png" --time 6h --size 1600x900 --panels controls,whatif
 echo "doc-screenshots.sh: wrote $out_dir/viewer-whatif-now.png"
+# The sweep window (docs/viewer.md, "Experiments"): the buffer-allocation example's results, as
+# `linetwin sweep --json` writes them, opened over the line it sweeps.
+"$bin_dir/linetwin" sweep "$repo/examples/buffer_allocation.scenario.yaml" -q \
+  --json "$recording_dir/buffers.json"
+"$viewer" "$repo/scenes/breakdown_line.yaml" --sweep "$recording_dir/buffers.json" \
+  --screenshot "$out_dir/viewer-sweep.png" --size 1600x900 --panels sweep
+echo "doc-screenshots.sh: wrote $out_dir/viewer-sweep.png"
 # The buffer-allocation example's HTML report (docs/experiments.md), opened in headless chromium.
 "$bin_dir/linetwin" sweep "$repo/examples/buffer_allocation.scenario.yaml" -q \
   --html "$out_dir/sweep-report.html.tmp"

@@ -15,7 +15,7 @@ namespace {
 int open_count(const PanelSelection& s) {
   const PanelVisibility& p = s.panels;
   return p.source_controls + p.kpi_dashboard + p.state_shares + p.inspector + p.event_log +
-         p.what_if + p.legend + p.timeline + s.help;
+         p.what_if + p.legend + p.timeline + p.sweep + s.help;
 }
 
 }  // namespace
@@ -35,8 +35,8 @@ TEST_CASE("--panels: a list opens exactly the windows it names") {
     CAPTURE(name);
     CHECK(open_count(parse_panel_list(name)) == 1);
   }
-  CHECK(open_count(
-            parse_panel_list("controls,kpi,states,inspector,events,whatif,legend,timeline,help")) ==
+  CHECK(open_count(parse_panel_list(
+            "controls,kpi,states,inspector,events,whatif,legend,timeline,sweep,help")) ==
         static_cast<int>(kPanelNames.size()));
 }
 

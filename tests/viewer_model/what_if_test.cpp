@@ -143,6 +143,33 @@ TEST_CASE("what-if changes make exactly the changes asked for") {
         "OP20.processing.mean");
 }
 
+TEST_CASE("what_if_overrides: two changes on two elements, each its own override, in order") {
+  // What the inspector's list of changes hands over: OP20's servers and B1's capacity together.
+  const std::vector<SceneOverride> overrides = what_if_overrides(
+      viewer_test_scene(),
+      {{"OP20", WhatIfParameter::kServers, 3.0}, {"B1", WhatIfParameter::kBufferCapacity, 9.0}},
+      "test.yaml");
+  REQUIRE(overrides.size() == 2);
+  CHECK(overrides[0].path == "OP20.servers");
+  CHECK(overrides[0].value_yaml == "3");
+  CHECK(overrides[0].origin.file == "test.yaml");
+  CHECK(overrides[0].origin.field_path == "OP20.servers");
+  CHECK(overrides[1].path == "B1.capacity");
+  CHECK(overrides[1].value_yaml == "9");
+  CHECK(overrides[1].origin.field_path == "B1.capacity");
+  // Both made on one scene, nothing else changed.
+  const Scene both = load_scene_with_overrides(kViewerTestScene, "test.yaml", overrides);
+  const ElementIndex op20 = *both.find("OP20");
+  const ElementIndex b1 = *both.find("B1");
+  CHECK(current_value(both, op20, WhatIfParameter::kServers) == 3.0);
+  CHECK(current_value(both, b1, WhatIfParameter::kBufferCapacity) == 9.0);
+  CHECK(current_value(both, op20, WhatIfParameter::kProcessingMean) ==
+        current_value(viewer_test_scene(), op20, WhatIfParameter::kProcessingMean));
+  const ElementIndex op10 = *both.find("OP10");
+  CHECK(current_value(both, op10, WhatIfParameter::kServers) ==
+        current_value(viewer_test_scene(), op10, WhatIfParameter::kServers));
+}
+
 TEST_CASE("a processing mean scales each product's own processing time by the same factor") {
   const std::string yaml = R"(linetwin_scene: 1
 products: [sedan, suv]

@@ -5,6 +5,7 @@
 // offscreen at --time and writes a PNG (tests and the images in docs/ are made this way, under
 // Xvfb).
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
@@ -16,6 +17,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include <unistd.h>
 
@@ -33,6 +35,8 @@
 #include "model/live_source.hpp"
 #include "model/replay_source.hpp"
 #include "model/simulation_source.hpp"
+#include "model/sweep_run.hpp"
+#include "model/sweep_view.hpp"
 #include "panel_selection.hpp"
 #include "recording/telemetry_log_file.hpp"
 #include "recording/telemetry_recording.hpp"
@@ -71,6 +75,8 @@ struct Options {
   std::string select;
   std::string view = "3d";  // or "plan": the camera the viewer starts with
   bool flow_diagram = false;
+  std::string sweep;     // a sweep's results, as `linetwin sweep --json` writes them
+  std::string scenario;  // a scenario file to sweep in the background
 };
 
 InputError bad_flag(const std::string& flag, const std::string& message) {
@@ -171,6 +177,9 @@ int run(const Options& o) {
       throw bad_flag("--select", "the scene has no element or vehicle '" + o.select + "'");
     }
   }
+  // A sweep's results are read before any window opens, so that a bad file is exit status 2.
+  std::optional<SweepView> sweep;
+  if (!o.sweep.empty()) sweep = SweepView::read(o.sweep);
   std::unique_ptr<ViewSource> source = make_source(o, scene);
   // A time past the end shows the end, and says so: a capture's history (the KPI charts, the
   // event log) is then spread over the run, not over the time asked for.
@@ -205,8 +214,17 @@ int run(const Options& o) {
   if (selected_vehicle) app.select_vehicle(*selected_vehicle);
   app.set_plan_view(o.view == "plan");
   app.show_flow_diagram(o.flow_diagram);
+  if (sweep) app.show_sweep(std::move(*sweep));
   const std::function<void(double)> move_to = time_control(*source);
   if (headless) {
+    // A capture shows a scenario's sweep once it has run; a window shows it running.
+    if (!o.scenario.empty()) {
+      const SweepRun run(o.scenario, {});
+      while (!run.finished())
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      if (!run.error().empty()) throw bad_flag("--scenario", run.error());
+      app.show_sweep(*run.view());
+    }
     app.capture(o.screenshot, move_to, time_s.value_or(0.0));
     if (!o.screenshot_info.empty()) {
       std::ofstream info(o.screenshot_info);
@@ -221,6 +239,7 @@ int run(const Options& o) {
       return kExitLineFailed;
     }
   } else {
+    if (!o.scenario.empty()) app.start_sweep(o.scenario);
     if (move_to && time_s) move_to(*time_s);
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
@@ -305,6 +324,16 @@ int main(int argc, char** argv) {
   cli.add_flag("--flow-diagram", o.flow_diagram,
                "Open the material-flow diagram (parts per hour between the elements) under the "
                "view; M shows or hides it in the window");
+  auto* sweep = cli.add_option("--sweep", o.sweep,
+                               "Open a sweep's results (the JSON of linetwin sweep --json) in the "
+                               "sweep window: each KPI against the swept parameters, the "
+                               "comparison table, the best variant")
+                    ->check(CLI::ExistingFile);
+  cli.add_option("--scenario", o.scenario,
+                 "Sweep this scenario file in the background (as linetwin sweep does) and show "
+                 "its results in the sweep window; a --screenshot waits for them")
+      ->check(CLI::ExistingFile)
+      ->excludes(sweep);
 
   try {
     cli.parse(argc, argv);

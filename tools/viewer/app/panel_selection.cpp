@@ -18,6 +18,7 @@ bool* flag_of(PanelSelection& selection, std::string_view name) {
   if (name == "whatif") return &p.what_if;
   if (name == "legend") return &p.legend;
   if (name == "timeline") return &p.timeline;
+  if (name == "sweep") return &p.sweep;
   if (name == "help") return &selection.help;
   return nullptr;
 }

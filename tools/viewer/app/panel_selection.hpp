@@ -16,8 +16,9 @@ struct PanelSelection {
 };
 
 // The names --panels accepts, in the order the help text lists them.
-inline constexpr std::array<std::string_view, 9> kPanelNames = {
-    "controls", "kpi", "states", "inspector", "events", "whatif", "legend", "timeline", "help"};
+inline constexpr std::array<std::string_view, 10> kPanelNames = {
+    "controls", "kpi",    "states",   "inspector", "events",
+    "whatif",   "legend", "timeline", "sweep",     "help"};
 
 // Throws InputError naming the unknown word and the accepted ones.
 PanelSelection parse_panel_list(std::string_view list);

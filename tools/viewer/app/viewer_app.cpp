@@ -92,6 +92,16 @@ void ViewerApp::show(const PanelSelection& panels) {
   panels_.visibility() = panels.panels;
 }
 
+void ViewerApp::show_sweep(SweepView sweep) {
+  panels_.sweep().show(std::move(sweep));
+  panels_.visibility().sweep = true;
+}
+
+void ViewerApp::start_sweep(const std::string& scenario_path) {
+  panels_.sweep().start(scenario_path);
+  panels_.visibility().sweep = true;
+}
+
 void ViewerApp::run(const volatile std::sig_atomic_t* stop) {
   auto last = std::chrono::steady_clock::now();
   while (!window_.should_close() && *stop == 0) {
@@ -217,6 +227,33 @@ nlohmann::json ViewerApp::screenshot_info() const {
                 {"time", {plot->start_s, plot->end_s}},
                 {"rows", rows}};
   }
+  // Where the sweep chart was drawn (null when it was not): its plot, the values at its edges, and
+  // each line's band colour and variants, so that a test reads the axes, not guesses them.
+  nlohmann::json sweep = nullptr;
+  if (const auto& plot = panels_.sweep().plot()) {
+    const SweepView& results = *panels_.sweep().view();
+    nlohmann::json series = nlohmann::json::array();
+    for (const SweepPlot::Series& s : plot->series) {
+      nlohmann::json variants = nlohmann::json::array();
+      for (std::size_t v : s.variants)
+        variants.push_back(results.variants()[v].name);
+      const ImVec4 band = ImGui::ColorConvertU32ToFloat4(s.band);
+      series.push_back({{"label", s.label},
+                        {"band",
+                         {std::lround(255.0f * band.x), std::lround(255.0f * band.y),
+                          std::lround(255.0f * band.z), std::lround(255.0f * band.w)}},
+                        {"variants", variants}});
+    }
+    const auto selected = panels_.sweep().selected();
+    sweep = {{"plot", {plot->plot.x0, plot->plot.y0, plot->plot.x1, plot->plot.y1}},
+             {"kpi", plot->kpi},
+             {"parameter", plot->parameter},
+             {"x", {plot->x_min, plot->x_max}},
+             {"y", {plot->y_min, plot->y_max}},
+             {"series", series},
+             {"selected", selected ? nlohmann::json(results.variants()[*selected].name)
+                                   : nlohmann::json(nullptr)}};
+  }
   return {{"size", {display.x, display.y}},
           {"view", {area_.x0, area_.y0, area_.x1, area_.y1}},
           {"camera", camera_.plan() ? "plan" : "3d"},
@@ -225,7 +262,8 @@ nlohmann::json ViewerApp::screenshot_info() const {
           {"vehicles", vehicles},
           {"links", links},
           {"windows", windows},
-          {"timeline", timeline}};
+          {"timeline", timeline},
+          {"sweep", sweep}};
 }
 
 void ViewerApp::draw_offscreen(const OffscreenTarget& target, double wall_s) {

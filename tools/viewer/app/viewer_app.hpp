@@ -54,6 +54,10 @@ class ViewerApp {
   // The plan view (top down, orthographic) or the 3D view, as the P key switches; each is framed
   // on the whole layout the first time it is shown.
   void set_plan_view(bool plan) { camera_.set_plan(plan); }
+  // Opens the sweep window on a sweep's results, or on a sweep of a scenario file started in the
+  // background.
+  void show_sweep(SweepView sweep);
+  void start_sweep(const std::string& scenario_path);
   // Opens or closes the material-flow diagram, docked under the 3D view (the M key).
   void show_flow_diagram(bool open) { flow_diagram_open_ = open; }
   // Runs until the window is closed or `*stop` becomes non-zero (set by a signal handler: Ctrl+C
@@ -72,7 +76,8 @@ class ViewerApp {
   // file (the scene's, or its kind's default) and whether the fallback box stands in for it, and
   // the box of every label drawn, each vehicle drawn (its pose, the centre of its plate and the
   // box around its model), each flow link (its parts per hour, the arrow's width and its ends),
-  // the 3D view's rectangle and every window's, in window pixels.
+  // the 3D view's rectangle and every window's, in window pixels, and where the state timeline
+  // and the sweep chart drew their plots and the values at the plots' edges.
   nlohmann::json screenshot_info() const;
 
   const LineRenderer& renderer() const { return renderer_; }

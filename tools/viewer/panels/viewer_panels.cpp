@@ -139,7 +139,8 @@ enum class Slot : std::uint8_t {
   kInspector,
   kEvents,
   kWhatIf,
-  kTimeline
+  kTimeline,
+  kSweep
 };
 
 // The columns' width and the gap around panels, in multiples of the font size.
@@ -147,6 +148,7 @@ constexpr float kSideEm = 30.0f;
 constexpr float kPadEm = 0.7f;
 constexpr float kWhatIfEm = 24.0f;    // the what-if window's height
 constexpr float kTimelineEm = 12.0f;  // the state timeline's height
+constexpr float kSweepEm = 22.0f;     // the sweep window's height
 
 // The height the bottom windows take from the middle when open, with the gaps around them.
 float bottom_height(float em, bool open, float height_em) {
@@ -197,6 +199,17 @@ void place(Slot slot, const PanelVisibility& open) {
       pos = {at.x + side + 2.0f * pad, at.y + size.y - kTimelineEm * em - pad};
       extent = {std::max(30.0f * em, size.x - 2.0f * side - 4.0f * pad), kTimelineEm * em};
       break;
+    case Slot::kSweep: {
+      // Between the columns that are open, or the whole width: a chart and a table side by side.
+      const float left = open.source_controls || open.kpi_dashboard ? side + 2.0f * pad : pad;
+      const float right_side =
+          open.state_shares || open.inspector || open.event_log ? side + 2.0f * pad : pad;
+      pos = {at.x + left, at.y + size.y - kSweepEm * em - pad -
+                              bottom_height(em, open.what_if, kWhatIfEm) -
+                              bottom_height(em, open.timeline, kTimelineEm)};
+      extent = {std::max(30.0f * em, size.x - left - right_side), kSweepEm * em};
+      break;
+    }
   }
   ImGui::SetNextWindowPos(pos, ImGuiCond_FirstUseEver);
   if (extent.x > 0.0f) ImGui::SetNextWindowSize(extent, ImGuiCond_FirstUseEver);
@@ -218,8 +231,9 @@ ScreenRect view_area(const PanelVisibility& open) {
   if (open.source_controls || open.kpi_dashboard) area.x0 += column;
   if (open.state_shares || open.inspector || open.event_log) area.x1 -= column;
   // The bottom windows, stacked, each with the gap below it, and a gap above the top one.
-  const float bottom =
-      bottom_height(em, open.what_if, kWhatIfEm) + bottom_height(em, open.timeline, kTimelineEm);
+  const float bottom = bottom_height(em, open.what_if, kWhatIfEm) +
+                       bottom_height(em, open.timeline, kTimelineEm) +
+                       bottom_height(em, open.sweep, kSweepEm);
   if (bottom > 0.0f) area.y1 -= bottom + pad;
   return area;
 }
@@ -330,6 +344,13 @@ void ViewerPanels::draw(const LineView& view, ViewSource& source,
   if (visible_.legend) draw_legend();
   timeline_plot_.reset();
   if (visible_.timeline) draw_timeline(selected);
+  if (visible_.sweep) draw_sweep();
+}
+
+void ViewerPanels::draw_sweep() {
+  place(Slot::kSweep, visible_);
+  if (ImGui::Begin("Sweep", &visible_.sweep)) sweep_.draw();
+  ImGui::End();
 }
 
 void ViewerPanels::draw_level_chart(ElementIndex element, std::uint64_t capacity) {

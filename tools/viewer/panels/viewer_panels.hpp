@@ -1,9 +1,10 @@
 // ViewerPanels: the Dear ImGui windows around the 3D view: the source's controls, the KPI
 // dashboard with its charts, the stations' state shares, the element inspector (with a buffer's or
-// conveyor's level over time), the event log, the stations' state timeline and the what-if
-// window. Every chart has a time axis from the start of the run to the source's time. It issues
-// ImGui calls only (no GL), between the application's NewFrame and Render, and reads the LineView
-// and the source the renderer reads, so one frame shows one state.
+// conveyor's level over time), the event log, the stations' state timeline, the what-if
+// window and a sweep's results (sweep_panel.hpp). Every chart has a time axis from the start of the
+// run to the source's time. It issues ImGui calls only (no GL), between the application's NewFrame
+// and Render, and reads the LineView and the source the renderer reads, so one frame shows one
+// state.
 //
 // Each draw() takes the source's station reports (ViewSource::take_reports) into the event log
 // and the state timeline, samples its KPIs into the history and (a simulation) the levels of the
@@ -38,6 +39,7 @@
 #include "model/what_if.hpp"
 #include "plant/scene.hpp"
 #include "screen_rect.hpp"
+#include "sweep_panel.hpp"
 #include "timeline_panel.hpp"
 
 namespace linetwin::viewer {
@@ -51,14 +53,15 @@ struct PanelVisibility {
   bool what_if = false;  // opened by "Run what-if" in the inspector
   bool legend = true;
   bool timeline = true;  // the stations' state timeline
+  bool sweep = false;    // a sweep's results, opened by --sweep, --scenario or --panels sweep
 };
 
 // The part of the window the 3D view gets, with the panels docked around it where they open the
 // first time: right of the left column (source controls, KPI dashboard) when one of its panels is
 // open, left of the right column (state shares, inspector, event log) likewise, and above the
-// what-if window when it is open (the legend is in the left column, under the KPI dashboard). The
-// whole window when no panel is open. Needs an ImGui frame (the sizes are multiples of the font
-// size).
+// sweep, what-if and timeline windows, stacked at the bottom, when they are open (the legend is in
+// the left column, under the KPI dashboard). The whole window when no panel is open. Needs an ImGui
+// frame (the sizes are multiples of the font size).
 ScreenRect view_area(const PanelVisibility& open);
 
 class ViewerPanels {
@@ -86,6 +89,9 @@ class ViewerPanels {
   // Where the last frame drew the state timeline; nullopt when it was not drawn (closed,
   // collapsed, or no station had reported).
   const std::optional<TimelinePlot>& timeline_plot() const { return timeline_plot_; }
+  // The sweep window's results, chart and sweep run.
+  SweepPanel& sweep() { return sweep_; }
+  const SweepPanel& sweep() const { return sweep_; }
   // The what-if run under way or last finished, if any.
   const WhatIfRun* what_if() const { return what_if_.get(); }
   // Starts a what-if of `changes`, made in order (as the inspector's button does), from the line
@@ -120,6 +126,7 @@ class ViewerPanels {
   void draw_comparison(const WhatIfRun& run);
   void draw_legend();
   void draw_timeline(std::optional<ElementIndex>& selected);
+  void draw_sweep();
   // A buffer's or conveyor's parts over time (the inspector, for a simulation).
   void draw_level_chart(ElementIndex element, std::uint64_t capacity);
 
@@ -131,7 +138,8 @@ class ViewerPanels {
   StateTimeline timeline_;
   LevelHistory levels_;
   std::optional<TimelinePlot> timeline_plot_;
-  float timeline_ids_width_ = 0.0f;     // measured on the first frame that draws the timeline
+  float timeline_ids_width_ = 0.0f;  // measured on the first frame that draws the timeline
+  SweepPanel sweep_;
   std::vector<StationReport> reports_;  // reused each frame
   std::optional<ReplicationResult> kpis_;
   double time_s_ = 0.0;  // the source's time when last taken: the charts' right end
