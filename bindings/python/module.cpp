@@ -57,6 +57,10 @@
 #include "plant/line_run.hpp"
 #include "replay_session.hpp"
 #include "telemetry/simulated_telemetry.hpp"
+#if LINETWIN_PHYSICS
+#include "physics/physics_conveyor.hpp"
+#include "plant/conveyor_physics.hpp"
+#endif
 
 namespace py = pybind11;
 
@@ -696,6 +700,12 @@ int cli_main(const std::vector<std::string>& arguments) {
 PYBIND11_MODULE(_core, m) {
   using namespace linetwin::python;
   m.doc() = "The linetwin engine (use the package linetwin, which wraps this module).";
+#if LINETWIN_PHYSICS
+  // Every run the module makes, on any thread, simulates `mode: physics` conveyors on Bullet, as
+  // the linetwin command's do; a module built without the physics layer refuses them with the
+  // InputError that names the scene's `mode` (docs/physics.md).
+  linetwin::install_conveyor_physics(linetwin::make_bullet_conveyors);
+#endif
 
   py::register_exception_translator([](std::exception_ptr thrown) {
     try {
