@@ -1,6 +1,7 @@
 #include "io/scene_file.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <limits>
 #include <optional>
 #include <unordered_map>
+#include <utility>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -453,6 +455,49 @@ SceneBuilder::Origin origin_of(const YAML::Node& node, std::string path) {
   return {node.Mark().line + 1, node.Mark().column + 1, std::move(path)};
 }
 
+// A physics conveyor's part_size_m: one edge for a cube, or [length, width, height], each > 0, the
+// length at most the belt's and the width at most kConveyorWidth_m (docs/scene-format.md).
+void read_part_size(const SceneReader& in, const YAML::Node& node, const std::string& path,
+                    ConveyorSpec& spec) {
+  const std::string field = path + ".part_size_m";
+  if (spec.mode != ConveyorMode::kPhysics) {
+    in.fail(node, field,
+            "part_size_m is the size of a physics conveyor's parts; expected mode: physics, or "
+            "no part_size_m");
+  }
+  static constexpr std::array<const char*, 3> kEdges = {"length", "width", "height"};
+  const bool edges = node.IsSequence();
+  if (edges && node.size() != 3) {
+    in.fail(
+        node, field,
+        fmt::format("expected [length, width, height] in metres, found {} numbers", node.size()));
+  }
+  // Edge k's node and field: the list's item, or the one number of a cube.
+  const auto edge = [&](std::size_t k) {
+    return std::pair{edges ? node[k] : node, edges ? fmt::format("{}[{}]", field, k) : field};
+  };
+  for (std::size_t k = 0; k < 3; ++k) {
+    const auto [at, at_field] = edge(k);
+    spec.part_size_m[k] = in.number(at, at_field);
+    if (!(spec.part_size_m[k] > 0.0)) {
+      in.fail(at, at_field,
+              fmt::format("expected a part's {} > 0 m, found {}", kEdges[k], spec.part_size_m[k]));
+    }
+  }
+  if (spec.part_size_m[0] > spec.length_m) {
+    const auto [at, at_field] = edge(0);
+    in.fail(at, at_field,
+            fmt::format("expected a part no longer than its belt (length_m {} m), found {} m",
+                        spec.length_m, spec.part_size_m[0]));
+  }
+  if (spec.part_size_m[1] > kConveyorWidth_m) {
+    const auto [at, at_field] = edge(1);
+    in.fail(at, at_field,
+            fmt::format("expected a part no wider than the belt ({} m), found {} m",
+                        kConveyorWidth_m, spec.part_size_m[1]));
+  }
+}
+
 void read_element(const SceneReader& in, const YAML::Node& node, const std::string& path,
                   SceneBuilder& builder, const std::vector<std::string>& products) {
   if (!node.IsMap())
@@ -488,7 +533,7 @@ void read_element(const SceneReader& in, const YAML::Node& node, const std::stri
   } else if (type == "conveyor") {
     in.expect_map(node, path,
                   {"id", "type", "to", "pose", "model", "length_m", "speed_m_per_s", "spacing_m",
-                   "accumulating", "mode"});
+                   "accumulating", "mode", "part_size_m"});
     ConveyorSpec spec;
     spec.length_m = in.number(in.require(node, path, "length_m"), path + ".length_m");
     spec.speed_m_per_s =
@@ -509,6 +554,7 @@ void read_element(const SceneReader& in, const YAML::Node& node, const std::stri
       spec.mode = mode == "physics" ? ConveyorMode::kPhysics : ConveyorMode::kEvent;
       spec.mode_line = node["mode"].Mark().line + 1;
     }
+    if (node["part_size_m"]) read_part_size(in, node["part_size_m"], path, spec);
     builder.add_conveyor(std::move(common), spec);
   } else if (type == "sink") {
     in.expect_map(node, path, {"id", "type", "to", "pose", "model", "transfer_node"});

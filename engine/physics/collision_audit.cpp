@@ -195,7 +195,7 @@ FloorBox element_footprint(const Scene& scene, const Element& element) {
       break;
     case ElementType::kConveyor:
       box.length_m = std::max(0.5, scene.conveyor_spec(element).length_m);
-      box.width_m = 0.8;
+      box.width_m = kConveyorWidth_m;
       break;
     case ElementType::kSource:
     case ElementType::kSink:

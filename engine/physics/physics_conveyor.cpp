@@ -4,6 +4,7 @@
 #include <btBulletDynamicsCommon.h>
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cmath>
 #include <cstdint>
@@ -33,8 +34,15 @@ struct Belt {
   ConveyorSpec spec;
   std::uint32_t capacity = 1;
   double lane_y = 0.0;
-  double part_length = 1.0;  // along the belt: one pitch, so a queue stands a pitch apart
-  double speed = 0.0;        // of the surface now: spec.speed_m_per_s, or 0 while stopped
+  // The part's box (spec.part_size_m, or by default one pitch long, so that a queue stands a
+  // pitch apart as the timing model's does).
+  double part_length = 1.0;
+  double part_width = 0.5;
+  double part_height = 0.5;
+  // The entry has room once the back of the part loaded last is this far in: a pitch from where
+  // its front was loaded, and never less than 0, where the next part's front is loaded.
+  double entry_line = 0.0;
+  double speed = 0.0;  // of the surface now: spec.speed_m_per_s, or 0 while stopped
   std::unique_ptr<btBoxShape> part_shape, surface_shape, stop_shape, exit_shape, entry_shape;
   std::unique_ptr<btRigidBody> surface, stop;
   std::unique_ptr<btGhostObject> exit_eye, entry_eye;
@@ -45,15 +53,17 @@ struct Belt {
   double stopped_since_s = 0.0;
   double stopped_total_s = 0.0;
 
-  double half_height() const { return 0.25 * part_length; }
+  double half_height() const { return 0.5 * part_height; }
   double front_of(const btRigidBody& part) const {
     return part.getWorldTransform().getOrigin().x() + 0.5 * part_length;
   }
 };
 
-// The capacity floor(L / s) as ConveyorBelt counts it.
-std::uint32_t capacity_of(const ConveyorSpec& spec) {
-  const double pitches = std::floor(spec.length_m / spec.spacing_m * (1.0 + 1e-9));
+// The capacity floor(L / s) as ConveyorBelt counts it, where a part takes a pitch of the belt or,
+// when it is longer, its length: floor(L / max(s, l)), the parts that queue wholly on the belt.
+std::uint32_t capacity_of(const ConveyorSpec& spec, double part_length) {
+  const double pitches =
+      std::floor(spec.length_m / std::max(spec.spacing_m, part_length) * (1.0 + 1e-9));
   return static_cast<std::uint32_t>(
       std::clamp(pitches, 1.0, double{std::numeric_limits<std::uint32_t>::max()}));
 }
@@ -227,27 +237,35 @@ class BulletConveyors final : public ConveyorPhysics {
   Belt make_belt(const ConveyorSpec& spec, int index) {
     Belt belt;
     belt.spec = spec;
-    belt.capacity = capacity_of(spec);
     belt.lane_y = kLaneGap_m * index;
-    belt.part_length = spec.spacing_m;
+    const bool default_size = spec.part_size_m == std::array<double, 3>{};
+    belt.part_length = default_size ? spec.spacing_m : spec.part_size_m[0];
+    belt.part_width =
+        default_size ? std::min(0.5 * spec.spacing_m, kConveyorWidth_m) : spec.part_size_m[1];
+    belt.part_height = default_size ? 0.5 * spec.spacing_m : spec.part_size_m[2];
+    assert(belt.part_length > 0 && belt.part_length <= spec.length_m);
+    assert(belt.part_width > 0 && belt.part_width <= kConveyorWidth_m && belt.part_height > 0);
+    belt.capacity = capacity_of(spec, belt.part_length);
+    belt.entry_line = std::max(spec.spacing_m - belt.part_length, 0.0);
     belt.speed = spec.speed_m_per_s;
     const double length = spec.length_m;
     const double p = belt.part_length;
-    const double half_width = 0.25 * p;
+    const double half_width = 0.5 * belt.part_width;
     const double half_height = belt.half_height();
+    const double belt_half_width = 0.5 * kConveyorWidth_m;
     belt.part_shape = std::make_unique<btBoxShape>(btVector3(0.5 * p, half_width, half_height));
     // The surface: from a part's length before the entry (where a part is loaded) to a pitch past
-    // the stop, its top at z = 0, a little wider than the parts.
+    // the stop, its top at z = 0, as wide as the belt.
     const double surface_from = -p;
     const double surface_to = length + p;
     belt.surface_shape = std::make_unique<btBoxShape>(
-        btVector3(0.5 * (surface_to - surface_from), 2 * half_width, 0.05));
+        btVector3(0.5 * (surface_to - surface_from), belt_half_width, 0.05));
     belt.surface =
         static_body(*belt.surface_shape, at(0.5 * (surface_from + surface_to), belt.lane_y, -0.05),
                     index, kSurface);
-    // The stop: a wall whose face is the exit, as tall as a part.
+    // The stop: a wall whose face is the exit, across the belt, twice as tall as a part.
     belt.stop_shape =
-        std::make_unique<btBoxShape>(btVector3(0.05, 2 * half_width, 2 * half_height));
+        std::make_unique<btBoxShape>(btVector3(0.05, belt_half_width, 2 * half_height));
     belt.stop = static_body(*belt.stop_shape, at(length + 0.05, belt.lane_y, 2 * half_height),
                             index, kStop);
     // The photo-eyes: over the last kExitEyeBefore_m before the stop, and over the entry's room,
@@ -256,7 +274,7 @@ class BulletConveyors final : public ConveyorPhysics {
         std::make_unique<btBoxShape>(btVector3(0.5 * kExitEyeBefore_m, half_width, half_height));
     belt.exit_eye = ghost(*belt.exit_shape,
                           at(length - 0.5 * kExitEyeBefore_m, belt.lane_y, half_height), index);
-    const double entry_to = std::max(spec.spacing_m - p, 0.0);
+    const double entry_to = belt.entry_line;
     belt.entry_shape =
         std::make_unique<btBoxShape>(btVector3(0.5 * (entry_to + p), half_width, half_height));
     belt.entry_eye =
@@ -299,8 +317,8 @@ class BulletConveyors final : public ConveyorPhysics {
       if (object == belt.parts.front().get() && belt.front_of(*belt.parts.front()) >= exit_line)
         belt.head_at_exit = true;
     }
-    // The entry has room once the back of every part is a pitch less a part's length in.
-    const double entry_line = belt.spec.spacing_m - belt.part_length;
+    // The entry has room once the back of every part is past the entry line.
+    const double entry_line = belt.entry_line;
     bool occupied = false;
     for (int i = 0; i < belt.entry_eye->getNumOverlappingObjects(); ++i) {
       const btCollisionObject* object = belt.entry_eye->getOverlappingObject(i);

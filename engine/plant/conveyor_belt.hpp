@@ -35,6 +35,7 @@
 // that has not stopped it equals time, and a free belt's arrivals are exactly load time + L / v.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -52,6 +53,10 @@ class StateStream;
 // in a physics simulation (plant/conveyor_physics.hpp, docs/physics.md).
 enum class ConveyorMode : std::uint8_t { kEvent, kPhysics };
 
+// The width of a belt, across it: the conveyor's footprint on the floor, and the widest part a
+// physics conveyor carries.
+inline constexpr double kConveyorWidth_m = 0.8;
+
 struct ConveyorSpec {
   double length_m = 10.0;
   double speed_m_per_s = 0.5;
@@ -60,6 +65,9 @@ struct ConveyorSpec {
   // Non-accumulating: the whole belt stops while the part at the exit cannot leave.
   bool accumulating = true;
   ConveyorMode mode = ConveyorMode::kEvent;
+  // A physics conveyor's part: a box's length (along the belt), width and height. All zero: the
+  // default, one pitch long, half a pitch high and half a pitch (at most kConveyorWidth_m) wide.
+  std::array<double, 3> part_size_m{};
   // Where the scene file says `mode: physics` (1-based; 0 when unknown), so that a run that cannot
   // simulate physics names that line. Not part of the model: where, not what.
   int mode_line = 0;

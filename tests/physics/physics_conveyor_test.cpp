@@ -148,6 +148,73 @@ TEST_CASE("a non-accumulating belt stops while its head is refused, and counts t
   CHECK(world->awake());
 }
 
+// Loads a part whenever the entry has room and refuses the head from the moment it reaches the
+// exit, until every part rests and the entry stays closed: the parts an accumulating belt holds.
+std::size_t fill(ConveyorPhysics& world) {
+  bool refused = false;
+  for (int steps = 0; steps < 100'000; ++steps) {
+    if (world.entry_clear(0)) world.load(0);
+    if (!refused && world.head_at_exit(0)) {
+      world.head_blocked(0, 0.0);
+      refused = true;
+    }
+    if (!world.awake()) break;
+    world.step();
+  }
+  std::vector<double> fronts;
+  world.positions(0, fronts);
+  return fronts.size();
+}
+
+TEST_CASE("a longer part makes an accumulating belt hold fewer parts: floor(L / l), not L / s") {
+  ConveyorSpec spec = belt(5.0, 0.5, 1.0, true);
+  // The default part is one pitch long: floor(5 / 1) parts.
+  CHECK(fill(*make_bullet_conveyors({&spec, 1})) == 5);
+  // Parts 1.6 m long queue a part's length apart against the stop: floor(5 / 1.6) = 3 fit wholly
+  // on the belt, the last one's back 0.2 m in, and a fourth would stand over the entry.
+  spec.part_size_m = {1.6, 0.5, 0.4};
+  auto world = make_bullet_conveyors({&spec, 1});
+  CHECK(fill(*world) == 3);
+  CHECK_FALSE(world->entry_clear(0));
+  std::vector<double> fronts;
+  world->positions(0, fronts);
+  REQUIRE(fronts.size() == 3);
+  for (std::size_t k = 0; k < fronts.size(); ++k)
+    CHECK(std::abs(fronts[k] - (spec.length_m - 1.6 * static_cast<double>(k))) < 0.01);
+  // A part shorter than the pitch is still loaded a pitch apart, and the belt holds floor(L / s).
+  spec.part_size_m = {0.6, 0.3, 0.3};
+  CHECK(fill(*make_bullet_conveyors({&spec, 1})) == 5);
+}
+
+TEST_CASE(
+    "in a line, a belt of longer parts holds floor(L / l) of them in front of a busy station") {
+  // A fast station fills an accumulating 5 m belt whose station downstream takes 10 h a part.
+  auto held = [](const std::string& part_size) {
+    const Scene scene = load_scene_text(
+        "linetwin_scene: 1\n"
+        "name: part size\n"
+        "seed: 1\n"
+        "run: {duration: 1h, warmup: 0s}\n"
+        "elements:\n"
+        "  - {id: in, type: source, supply: unlimited, to: OP10}\n"
+        "  - {id: OP10, type: station, processing: 5s, to: C1}\n"
+        "  - {id: C1, type: conveyor, length_m: 5, speed_m_per_s: 0.5, spacing_m: 1,\n"
+        "     mode: physics" +
+            part_size +
+            ", to: OP20}\n"
+            "  - {id: OP20, type: station, processing: 10h, to: out}\n"
+            "  - {id: out, type: sink}\n",
+        "part_size.yaml");
+    LineRun run(scene, 1, 0);
+    run.simulate_conveyors_with(make_bullet_conveyors);
+    run.advance_to(1800.0);
+    return run.parts_at(scene.conveyors().at(0));
+  };
+  CHECK(held("") == 5);                                // floor(5 m / 1 m)
+  CHECK(held(", part_size_m: [1.6, 0.5, 0.4]") == 3);  // floor(5 m / 1.6 m)
+  CHECK(held(", part_size_m: [2.5, 0.8, 0.8]") == 2);  // floor(5 m / 2.5 m)
+}
+
 // Physics against events: the mean over the replications of throughput, and of the conveyor's
 // head-blocked share (a non-accumulating belt stands still exactly while its head is refused).
 struct Means {

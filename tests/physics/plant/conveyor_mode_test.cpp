@@ -4,6 +4,7 @@
 // default and `mode: event` run as before, and a mode that is neither is refused when loaded.
 #include <doctest/doctest.h>
 
+#include <array>
 #include <string>
 
 #include "core/input_error.hpp"
@@ -74,6 +75,64 @@ TEST_CASE("a conveyor mode that is neither event nor physics is refused when loa
     CHECK(error.where().line == 9);
     CHECK(error.where().field_path == "elements[C1].mode");
     CHECK(error.message() == "expected event or physics, found 'bullet'");
+  }
+}
+
+// The error a scene with `mode` (line 9, after the key) gives when loaded.
+InputError load_error(const std::string& mode) {
+  try {
+    load_scene_text(scene_with_mode(mode), "cell.yaml");
+  } catch (const InputError& error) {
+    return error;
+  }
+  FAIL("expected an InputError for mode: " << mode);
+  return InputError({}, "");
+}
+
+TEST_CASE("part_size_m: one edge for a cube or [length, width, height], with mode: physics only") {
+  const Scene cube = load_scene_text(scene_with_mode("physics, part_size_m: 0.4"), "cell.yaml");
+  const std::array<double, 3> cube_edges = {0.4, 0.4, 0.4};
+  CHECK(cube.conveyor_spec(cube.element(cube.conveyors().at(0))).part_size_m == cube_edges);
+  const Scene box =
+      load_scene_text(scene_with_mode("physics, part_size_m: [1.2, 0.5, 0.3]"), "cell.yaml");
+  const std::array<double, 3> box_edges = {1.2, 0.5, 0.3};
+  CHECK(box.conveyor_spec(box.element(box.conveyors().at(0))).part_size_m == box_edges);
+  // Without the key: all zero, the default (a pitch long, half a pitch wide and high).
+  const Scene plain = load_scene_text(scene_with_mode("physics"), "cell.yaml");
+  CHECK(plain.conveyor_spec(plain.element(plain.conveyors().at(0))).part_size_m ==
+        std::array<double, 3>{});
+
+  struct Bad {
+    std::string mode, field, message;
+  };
+  // The belt is 5 m long (length_m) and kConveyorWidth_m, 0.8 m, wide.
+  const Bad bad[] = {
+      {"event, part_size_m: 0.4", "elements[C1].part_size_m",
+       "part_size_m is the size of a physics conveyor's parts; expected mode: physics, or no "
+       "part_size_m"},
+      {"physics, part_size_m: 0", "elements[C1].part_size_m",
+       "expected a part's length > 0 m, found 0"},
+      {"physics, part_size_m: [1, 0.5, -0.2]", "elements[C1].part_size_m[2]",
+       "expected a part's height > 0 m, found -0.2"},
+      {"physics, part_size_m: [1, 0.5]", "elements[C1].part_size_m",
+       "expected [length, width, height] in metres, found 2 numbers"},
+      {"physics, part_size_m: [1, wide, 0.5]", "elements[C1].part_size_m[1]",
+       "expected a number, found 'wide'"},
+      {"physics, part_size_m: [6, 0.5, 0.5]", "elements[C1].part_size_m[0]",
+       "expected a part no longer than its belt (length_m 5 m), found 6 m"},
+      {"physics, part_size_m: [1, 0.9, 0.5]", "elements[C1].part_size_m[1]",
+       "expected a part no wider than the belt (0.8 m), found 0.9 m"},
+      {"physics, part_size_m: 0.9", "elements[C1].part_size_m",
+       "expected a part no wider than the belt (0.8 m), found 0.9 m"},
+      {"physics, part_size: 0.4", "elements[C1].part_size", ""},
+  };
+  for (const Bad& b : bad) {
+    CAPTURE(b.mode);
+    const InputError error = load_error(b.mode);
+    CHECK(error.where().file == "cell.yaml");
+    CHECK(error.where().line == 9);
+    CHECK(error.where().field_path == b.field);
+    if (!b.message.empty()) CHECK(error.message() == b.message);
   }
 }
 
