@@ -216,6 +216,10 @@ const std::vector<TrackedVehicle>& LineRun::vehicle_tracks() const {
   return line_->transport.tracks();
 }
 
+void LineRun::operator_positions(std::vector<OperatorPosition>& out) const {
+  line_->operators.positions(*line_, line_->kernel.now(), out);
+}
+
 void LineRun::simulate_conveyors_with(const ConveyorPhysicsFactory& factory) {
   if (line_->kernel.events_executed() > 0)
     throw std::logic_error("LineRun::simulate_conveyors_with: the run has started");

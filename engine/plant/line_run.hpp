@@ -20,6 +20,7 @@
 #include "plant/conveyor_physics.hpp"
 #include "plant/line_snapshot.hpp"
 #include "plant/replication_result.hpp"
+#include "plant/run/operator_position.hpp"
 #include "plant/run/vehicle_tracks.hpp"
 #include "plant/scene.hpp"
 #include "plant/station_observer.hpp"
@@ -110,6 +111,11 @@ class LineRun {
   StationActivity station_activity(std::size_t station) const;
   std::uint64_t parts_at(ElementIndex element) const;
   void conveyor_positions(std::size_t conveyor, std::vector<double>& out) const;
+  // Where each operator is now (operator_position.hpp), pool by pool in Scene::operator_pools()
+  // order, into `out` (cleared first). Read from the crew's state when asked: a run pays nothing
+  // for it. An operator restored from a saved state names its pool's home or the first station
+  // at its place.
+  void operator_positions(std::vector<OperatorPosition>& out) const;
 
   // Asks the run to write each vehicle's track (docs/transport.md, "Vehicle tracks"): call it
   // before the first event (std::logic_error after), since a track starts with the vehicle

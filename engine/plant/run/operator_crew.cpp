@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <utility>
 
 #include "core/state_stream.hpp"
 #include "plant/run/event_path.hpp"
@@ -30,6 +32,7 @@ void OperatorCrew::build(const Scene& scene) {
       operators_.push_back(OperatorRun{.pool = k,
                                        .x_m = home.x_m,
                                        .y_m = home.y_m,
+                                       .stands_at = pool.home,
                                        .busy = false,
                                        .present = false,
                                        .walk = {}});
@@ -126,6 +129,7 @@ void OperatorCrew::on_arrives(Line& line, StationRun& station, std::uint16_t k) 
   pool.working.add(now, 1.0);
   worker.x_m = poses_[station.element].x_m;
   worker.y_m = poses_[station.element].y_m;
+  worker.stands_at = station.element;
   if (k == kRepairTask) {
     line.stops.start_repair(line, station);
     return;
@@ -200,6 +204,42 @@ void OperatorCrew::go_off_duty(Line& line, std::uint32_t op) {
     line.stations.operator_left(line, station, k);
 }
 
+// A walk's end is its pending event's time, and its length the distance it was scheduled for,
+// so its start and the share done follow without anything kept on the event path.
+void OperatorCrew::positions(const Line& line, double now,
+                             std::vector<OperatorPosition>& out) const {
+  out.clear();
+  for (std::uint32_t k = 0; k < pools_.size(); ++k) {
+    const PoolRun& pool = pools_[k];
+    for (std::uint32_t i = 0; i < pool.spec->count; ++i) {
+      const OperatorRun& worker = operators_[pool.first_operator + i];
+      OperatorPosition& p = out.emplace_back();
+      p.pool = k;
+      p.number = i;
+      p.on_duty = pool.on_duty;
+      p.element = worker.stands_at;
+      p.x_m = worker.x_m;
+      p.y_m = worker.y_m;
+      if (!worker.busy) continue;
+      const ElementIndex station = line.stations.at(worker.station).element;
+      if (worker.present) {
+        p.activity = OperatorActivity::kAtStation;
+        p.element = station;
+        continue;
+      }
+      p.activity = OperatorActivity::kWalking;
+      p.walking_to = station;
+      const Pose& to = poses_[station];
+      const double walk_s =
+          std::hypot(worker.x_m - to.x_m, worker.y_m - to.y_m) / pool.spec->walking_speed_m_per_s;
+      const double left_s = line.kernel.calendar().time_of(worker.walk) - now;
+      p.fraction = walk_s > 0.0 ? std::clamp(1.0 - left_s / walk_s, 0.0, 1.0) : 1.0;
+      p.x_m = worker.x_m + p.fraction * (to.x_m - worker.x_m);
+      p.y_m = worker.y_m + p.fraction * (to.y_m - worker.y_m);
+    }
+  }
+}
+
 void OperatorCrew::reset(double now) {
   for (PoolRun& pool : pools_) {
     pool.walking.reset(now);
@@ -234,6 +274,25 @@ void OperatorCrew::transfer_state(StateStream& io, const Line& line) {
     if (io.reading() && server != kRepairTask && server >= line.stations.at(station).servers)
       io.fail_value("server", "a server of the station, or its repair", server);
   };
+  // An operator stands where its pool's home or its last task put it: that home or a station
+  // (the first of several at one place: the same position), or the origin for a pool without a
+  // home that has had no task.
+  std::map<std::pair<double, double>, ElementIndex> station_at;
+  if (io.reading()) {
+    for (std::size_t s = 0; s < stations; ++s) {
+      const ElementIndex e = line.stations.at(static_cast<std::uint32_t>(s)).element;
+      station_at.emplace(std::pair{poses_[e].x_m, poses_[e].y_m}, e);
+    }
+  }
+  auto element_at = [&](const PoolRun& pool, double x_m, double y_m) {
+    const ElementIndex home = pool.spec->home;
+    if (home != kNoElement && poses_[home].x_m == x_m && poses_[home].y_m == y_m) return home;
+    if (const auto found = station_at.find({x_m, y_m}); found != station_at.end())
+      return found->second;
+    io.check(x_m == 0.0 && y_m == 0.0, "position",
+             "the position of the pool's home or of a station");
+    return kNoElement;
+  };
   for (PoolRun& pool : pools_) {
     const StateStream::Section section(io, "operators", pool.spec->name);
     pool.walking.transfer_state(io);
@@ -246,6 +305,7 @@ void OperatorCrew::transfer_state(StateStream& io, const Line& line) {
       OperatorRun& worker = operators_[pool.first_operator + i];
       io.value(worker.x_m);
       io.value(worker.y_m);
+      if (io.reading()) worker.stands_at = element_at(pool, worker.x_m, worker.y_m);
       io.value(worker.busy);
       io.value(worker.present);
       io.index(worker.station, stations, "station", kNoStation);

@@ -16,6 +16,7 @@
 #include "core/event_calendar.hpp"
 #include "core/statistics.hpp"
 #include "plant/replication_result.hpp"
+#include "plant/run/operator_position.hpp"
 #include "plant/run/station_state.hpp"
 #include "plant/scene.hpp"
 
@@ -51,12 +52,15 @@ class OperatorCrew {
   // against `line` as built.
   void transfer_state(StateStream& io, const Line& line);
   std::size_t size() const { return operators_.size(); }
+  // Where each operator is at `now`, pool by pool (LineRun::operator_positions).
+  void positions(const Line& line, double now, std::vector<OperatorPosition>& out) const;
 
  private:
   static constexpr std::uint32_t kNoStation = 0xFFFFFFFF;
   struct OperatorRun {
     std::uint32_t pool;
-    double x_m, y_m;  // where the operator stands
+    double x_m, y_m;         // where the operator stands, or set off from: the pose of `stands_at`
+    ElementIndex stands_at;  // for the viewer only (kNoElement: a pool without a home)
     bool busy = false;
     bool present = false;  // at the station of its task (else walking there)
     std::uint32_t station = kNoStation;

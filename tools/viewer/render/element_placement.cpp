@@ -7,6 +7,7 @@
 
 #include <glm/common.hpp>
 #include <glm/geometric.hpp>
+#include <glm/gtc/constants.hpp>
 #include <glm/gtc/matrix_transform.hpp>
 #include <glm/trigonometric.hpp>
 
@@ -158,6 +159,39 @@ VehiclePlacement place_vehicle(const VehicleView& vehicle, const Box3& model_bou
   placement.plate_top = base + glm::vec3(0.0f, 0.0f, size.z + kVehiclePlateThicknessM);
   placement.box = {base + glm::vec3(0.0f, 0.0f, size.z / 2), size / 2.0f, yaw};
   return placement;
+}
+
+glm::vec3 operator_spot(const ElementPlacement& at, std::size_t slot) {
+  const auto side = static_cast<float>((slot + 1) / 2) * ((slot % 2) == 1 ? 1.0f : -1.0f);
+  const glm::vec2 local{side * kOperatorPitchM,
+                        at.box.half_size.y + kOperatorGapM + 0.5f * kOperatorSizeM.y};
+  const float c = std::cos(at.box.yaw_rad);
+  const float s = std::sin(at.box.yaw_rad);
+  return {at.box.centre.x + c * local.x - s * local.y, at.box.centre.y + s * local.x + c * local.y,
+          0.0f};
+}
+
+OperatorPlacement place_operator(const OperatorPosition& op,
+                                 std::span<const ElementPlacement> placements, std::size_t slot,
+                                 const Box3& model_bounds) {
+  // An operator that has stood at no element yet stands at the floor's origin (its pool has no
+  // home), where the engine places it.
+  const auto spot_of = [&](ElementIndex element, std::size_t k) {
+    return element < placements.size() ? operator_spot(placements[element], k) : glm::vec3(0.0f);
+  };
+  glm::vec3 base = spot_of(op.element, slot);
+  float yaw = op.element < placements.size() ? placements[op.element].box.yaw_rad : 0.0f;
+  if (op.activity == OperatorActivity::kWalking && op.walking_to < placements.size()) {
+    const glm::vec3 from = spot_of(op.element, 0);
+    const glm::vec3 way = operator_spot(placements[op.walking_to], 0) - from;
+    base = from + static_cast<float>(op.fraction) * way;
+    // The model's thin side (y) along the way: it faces where it goes.
+    if (glm::length(way) > 0.0f) yaw = std::atan2(way.y, way.x) - glm::half_pi<float>();
+  }
+  const glm::vec3 scale = kOperatorSizeM / glm::max(model_bounds.size(), glm::vec3(1e-6f));
+  const glm::mat4 pose = glm::rotate(glm::translate(glm::mat4(1.0f), base), yaw, {0, 0, 1});
+  return {glm::scale(pose, scale),
+          {base + glm::vec3(0.0f, 0.0f, kOperatorSizeM.z / 2), kOperatorSizeM / 2.0f, yaw}};
 }
 
 std::optional<PixelRect> projected_rect(const OrientedBox& box, glm::vec2 size,

@@ -15,6 +15,7 @@
 
 #include "model/line_view.hpp"
 #include "picking.hpp"
+#include "plant/run/operator_position.hpp"
 #include "triangle_mesh.hpp"
 
 namespace linetwin::viewer {
@@ -103,6 +104,26 @@ struct VehiclePlacement {
   OrientedBox box;                 // what the model occupies
 };
 VehiclePlacement place_vehicle(const VehicleView& vehicle, const Box3& model_bounds);
+
+// An operator on the floor: the operator model stretched to kOperatorSizeM (the project's model is
+// that size: shoulders along x), standing beside an element's box on its +y side, away from the
+// pile of parts, beyond the deadlock pad's ring; several at one element stand side by side along
+// its x (`slot` 0 in the middle, then alternately right and left). A walking operator goes in a
+// straight line from the spot of the element it left (slot 0; the engine's position when it left
+// none) to the spot at its destination, as far as the engine's `fraction` says, facing its way.
+inline constexpr glm::vec3 kOperatorSizeM{0.54f, 0.24f, 1.75f};
+inline constexpr float kOperatorGapM = kPadMarginM + 0.1f;
+inline constexpr float kOperatorPitchM = 0.7f;
+struct OperatorPlacement {
+  glm::mat4 model_to_world{1.0f};
+  OrientedBox box;  // what the model occupies
+};
+// The middle of the feet of the `slot`-th operator standing at `at`.
+glm::vec3 operator_spot(const ElementPlacement& at, std::size_t slot);
+// `placements` are the layout's, LineView::elements order.
+OperatorPlacement place_operator(const OperatorPosition& op,
+                                 std::span<const ElementPlacement> placements, std::size_t slot,
+                                 const Box3& model_bounds);
 
 // The rectangle around a box's eight corners on screen (pixels of a viewport `size` big, y down),
 // from the corners in front of the eye; nullopt when none is.
