@@ -1,6 +1,7 @@
 #include "core/distribution.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <numbers>
 
@@ -22,6 +23,26 @@ constexpr KindName kKindNames[] = {
     {"gamma", DistributionKind::kGamma},           {"weibull", DistributionKind::kWeibull},
     {"empirical", DistributionKind::kEmpirical},
 };
+
+struct UnitName {
+  std::string_view symbol;
+  DurationUnit unit;
+  double seconds;
+};
+// As core/duration.cpp reads them; a bare number is seconds.
+constexpr UnitName kUnitNames[] = {
+    {"ms", DurationUnit::kMilliseconds, 1e-3}, {"s", DurationUnit::kSeconds, 1.0},
+    {"min", DurationUnit::kMinutes, 60.0},     {"h", DurationUnit::kHours, 3600.0},
+    {"d", DurationUnit::kDays, 86400.0},       {"w", DurationUnit::kWeeks, 604800.0},
+};
+
+// A duration in `unit`: "1.5 min".
+std::string in_unit(double seconds, DurationUnit unit) {
+  for (const UnitName& entry : kUnitNames) {
+    if (entry.unit == unit) return fmt::format("{:g} {}", seconds / entry.seconds, entry.symbol);
+  }
+  return fmt::format("{:g} s", seconds);
+}
 
 bool finite_nonneg(double x) {
   return std::isfinite(x) && x >= 0.0;
@@ -47,11 +68,31 @@ std::optional<DistributionKind> distribution_kind_from_string(std::string_view n
   return std::nullopt;
 }
 
+std::optional<DurationUnit> duration_unit_of(std::string_view text) {
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+    text.remove_suffix(1);
+  std::size_t letters = 0;
+  while (letters < text.size() &&
+         std::isalpha(static_cast<unsigned char>(text[text.size() - 1 - letters])) != 0)
+    ++letters;
+  const std::string_view symbol = text.substr(text.size() - letters);
+  if (symbol.empty()) return DurationUnit::kSeconds;
+  for (const UnitName& entry : kUnitNames) {
+    if (entry.symbol == symbol) return entry.unit;
+  }
+  return std::nullopt;
+}
+
 Distribution::Distribution(DistributionKind kind, double a, double b, double c)
     : kind_(kind), a_(a), b_(b), c_(c) {}
 
 Distribution Distribution::constant(double value) {
   return {DistributionKind::kConstant, value};
+}
+Distribution Distribution::deterministic(double value) {
+  Distribution d = constant(value);
+  d.written_name_ = WrittenName::kDeterministic;
+  return d;
 }
 Distribution Distribution::uniform(double min, double max) {
   return {DistributionKind::kUniform, min, max};
@@ -67,6 +108,11 @@ Distribution Distribution::normal(double mean, double sd) {
 }
 Distribution Distribution::gamma(double shape, double scale) {
   return {DistributionKind::kGamma, shape, scale};
+}
+Distribution Distribution::erlang(int k, double mean) {
+  Distribution d = gamma(k, mean / k);
+  d.written_name_ = WrittenName::kErlang;
+  return d;
 }
 Distribution Distribution::weibull(double shape, double scale) {
   return {DistributionKind::kWeibull, shape, scale};
@@ -248,24 +294,36 @@ double Distribution::mean() const {
   return 0.0;
 }
 
+Distribution Distribution::with_units(DurationUnit first, DurationUnit second,
+                                      DurationUnit third) const {
+  Distribution d = *this;
+  d.units_ = {first, second, third};
+  return d;
+}
+
 std::string Distribution::describe() const {
+  const auto time = [&](double seconds, std::size_t k) { return in_unit(seconds, units_[k]); };
   switch (kind_) {
     case DistributionKind::kConstant:
-      return fmt::format("constant({:g}s)", a_);
+      return fmt::format(
+          "{}({})", written_name_ == WrittenName::kDeterministic ? "deterministic" : "constant",
+          time(a_, 0));
     case DistributionKind::kExponential:
-      return fmt::format("exponential(mean={:g}s)", a_);
+      return fmt::format("exponential(mean={})", time(a_, 0));
     case DistributionKind::kUniform:
-      return fmt::format("uniform({:g}s, {:g}s)", a_, b_);
+      return fmt::format("uniform({}, {})", time(a_, 0), time(b_, 1));
     case DistributionKind::kTriangular:
-      return fmt::format("triangular({:g}s, {:g}s, {:g}s)", a_, c_, b_);
+      return fmt::format("triangular({}, {}, {})", time(a_, 0), time(c_, 1), time(b_, 2));
     case DistributionKind::kNormal:
-      return fmt::format("normal(mean={:g}s, sd={:g}s)", a_, b_);
+      return fmt::format("normal(mean={}, sd={})", time(a_, 0), time(b_, 1));
     case DistributionKind::kLognormal:
-      return fmt::format("lognormal(mean={:g}s, sd={:g}s)", a_, b_);
+      return fmt::format("lognormal(mean={}, sd={})", time(a_, 0), time(b_, 1));
     case DistributionKind::kGamma:
-      return fmt::format("gamma(shape={:g}, scale={:g}s)", a_, b_);
+      if (written_name_ == WrittenName::kErlang)
+        return fmt::format("erlang(k={:g}, mean={})", a_, time(a_ * b_, 0));
+      return fmt::format("gamma(shape={:g}, scale={})", a_, time(b_, 0));
     case DistributionKind::kWeibull:
-      return fmt::format("weibull(shape={:g}, scale={:g}s)", a_, b_);
+      return fmt::format("weibull(shape={:g}, scale={})", a_, time(b_, 0));
     case DistributionKind::kEmpirical:
       return fmt::format("empirical({} samples)", samples_.size());
   }

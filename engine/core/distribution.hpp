@@ -7,8 +7,14 @@
 // of the draws are accepted). The lognormal is parameterised by the mean and standard deviation of
 // the duration itself, as engineers quote them, not of its logarithm. Erlang-k is gamma with an
 // integer shape. Empirical resamples the listed observations with equal weight.
+//
+// describe() shows a distribution as the scene wrote it: its name (an erlang is a gamma to the
+// sampler, a deterministic one a constant) and each duration in the unit it was typed in. That
+// written form is a few bytes in the padding after the kind, so a Distribution is no bigger, and
+// sampling, the mean and the scene's fingerprint never read it: 60s and 1min are the same line.
 #pragma once
 
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -38,16 +44,32 @@ std::string_view to_string(DistributionKind kind);
 // Accepts the names above in lower case, and "erlang" (mapped to gamma) and "deterministic".
 std::optional<DistributionKind> distribution_kind_from_string(std::string_view name);
 
+// The unit a duration was typed in, shown back by Distribution::describe().
+enum class DurationUnit : std::uint8_t {
+  kSeconds,  // also a bare number
+  kMilliseconds,
+  kMinutes,
+  kHours,
+  kDays,
+  kWeeks,
+};
+// The unit at the end of a duration as parse_duration_seconds reads it ("5min", "90", "2 h");
+// nothing when the text ends in no unit it knows.
+std::optional<DurationUnit> duration_unit_of(std::string_view text);
+
 class Distribution {
  public:
   static Distribution constant(double value);
+  // A constant the scene called `deterministic`.
+  static Distribution deterministic(double value);
   static Distribution uniform(double min, double max);
   static Distribution triangular(double min, double mode, double max);
   static Distribution exponential(double mean);
   static Distribution normal(double mean, double sd);  // truncated at zero
   static Distribution lognormal(double mean, double sd);
   static Distribution gamma(double shape, double scale);
-  static Distribution erlang(int k, double mean) { return gamma(k, mean / k); }
+  // Gamma with shape k and scale mean / k, described by k and its mean.
+  static Distribution erlang(int k, double mean);
   static Distribution weibull(double shape, double scale);
   static Distribution empirical(std::vector<double> samples);
 
@@ -71,7 +93,15 @@ class Distribution {
   // The exact mean (for the normal, the mean after truncation at zero).
   double mean() const;
   DistributionKind kind() const { return kind_; }
-  // Human-readable, e.g. "exponential(mean=60s)".
+  // The same distribution, shown with its durations in these units (in the order the factory
+  // takes its durations: min, mode, max; mean, sd; a gamma's or a Weibull's scale; an erlang's
+  // mean). An empirical distribution is described by its count of samples, in no unit.
+  Distribution with_units(DurationUnit first, DurationUnit second = DurationUnit::kSeconds,
+                          DurationUnit third = DurationUnit::kSeconds) const;
+  // As the scene wrote it, each duration a number, a space and its unit: "exponential(mean=1
+  // min)", "erlang(k=3, mean=1 min)", "lognormal(mean=40 s, sd=12 s)", "deterministic(5 min)",
+  // "gamma(shape=2, scale=15 s)", "empirical(3 samples)". Made in code, a distribution is
+  // described in seconds.
   std::string describe() const;
   // Adds the kind and every parameter, to the bit, to `hash` (a scene's fingerprint).
   void add_to(StableHash& hash) const;
@@ -82,7 +112,12 @@ class Distribution {
   double standard_normal(RandomStream& rng) const;
   double gamma_draw(RandomStream& rng) const;
 
+  // The name the scene used where it is not the kind's.
+  enum class WrittenName : std::uint8_t { kKind, kErlang, kDeterministic };
+
   DistributionKind kind_ = DistributionKind::kConstant;
+  WrittenName written_name_ = WrittenName::kKind;
+  std::array<DurationUnit, 3> units_{};  // in with_units() order
   double a_ = 0.0;  // constant: value; uniform/triangular: min; exponential: mean;
                     // normal/lognormal: mean; gamma/weibull: shape
   double b_ = 0.0;  // uniform/triangular: max; normal/lognormal: sd; gamma/weibull: scale

@@ -138,11 +138,18 @@ void SceneReader::count_product_values(const YAML::Node& node, const std::string
   }
 }
 
+namespace {
+// The unit a duration that has parsed was typed in.
+DurationUnit unit_of(const YAML::Node& duration) {
+  return duration_unit_of(duration.Scalar()).value_or(DurationUnit::kSeconds);
+}
+}  // namespace
+
 Distribution SceneReader::distribution(const YAML::Node& node, const std::string& path) const {
   // A bare duration is a constant.
   if (node.IsScalar()) {
     if (parse_duration_seconds(node.Scalar())) {
-      return Distribution::constant(duration(node, path, true));
+      return Distribution::constant(duration(node, path, true)).with_units(unit_of(node));
     }
     fail(node, path,
          "expected a distribution: a mapping with 'distribution' and its parameters, or a "
@@ -162,6 +169,8 @@ Distribution SceneReader::distribution(const YAML::Node& node, const std::string
   auto time = [&](std::string_view key) {
     return duration(require(node, path, key), join(path, key), true);
   };
+  // The unit a duration parameter was typed in, for describe(); read after time() took it.
+  auto unit = [&](std::string_view key) { return unit_of(node[std::string(key)]); };
   auto plain = [&](std::string_view key) {
     return number(require(node, path, key), join(path, key));
   };
@@ -169,27 +178,30 @@ Distribution SceneReader::distribution(const YAML::Node& node, const std::string
   switch (*kind) {
     case DistributionKind::kConstant:
       expect_map(node, path, {"distribution", "value"});
-      d = Distribution::constant(time("value"));
+      d = (name == "deterministic" ? Distribution::deterministic(time("value"))
+                                   : Distribution::constant(time("value")))
+              .with_units(unit("value"));
       break;
     case DistributionKind::kUniform:
       expect_map(node, path, {"distribution", "min", "max"});
-      d = Distribution::uniform(time("min"), time("max"));
+      d = Distribution::uniform(time("min"), time("max")).with_units(unit("min"), unit("max"));
       break;
     case DistributionKind::kTriangular:
       expect_map(node, path, {"distribution", "min", "mode", "max"});
-      d = Distribution::triangular(time("min"), time("mode"), time("max"));
+      d = Distribution::triangular(time("min"), time("mode"), time("max"))
+              .with_units(unit("min"), unit("mode"), unit("max"));
       break;
     case DistributionKind::kExponential:
       expect_map(node, path, {"distribution", "mean"});
-      d = Distribution::exponential(time("mean"));
+      d = Distribution::exponential(time("mean")).with_units(unit("mean"));
       break;
     case DistributionKind::kNormal:
       expect_map(node, path, {"distribution", "mean", "sd"});
-      d = Distribution::normal(time("mean"), time("sd"));
+      d = Distribution::normal(time("mean"), time("sd")).with_units(unit("mean"), unit("sd"));
       break;
     case DistributionKind::kLognormal:
       expect_map(node, path, {"distribution", "mean", "sd"});
-      d = Distribution::lognormal(time("mean"), time("sd"));
+      d = Distribution::lognormal(time("mean"), time("sd")).with_units(unit("mean"), unit("sd"));
       break;
     case DistributionKind::kGamma:
       if (name == "erlang") {
@@ -199,7 +211,8 @@ Distribution SceneReader::distribution(const YAML::Node& node, const std::string
         if (k < 1)
           fail(node["k"], join(path, "k"), "expected a whole number of phases k >= 1, found 0");
         d = Distribution::erlang(static_cast<int>(std::min<std::uint64_t>(k, 1000000)),
-                                 time("mean"));
+                                 time("mean"))
+                .with_units(unit("mean"));
       } else {
         expect_map(node, path, {"distribution", "shape", "scale", "mean"});
         const double shape = plain("shape");
@@ -207,15 +220,16 @@ Distribution SceneReader::distribution(const YAML::Node& node, const std::string
           fail(node, path, "expected exactly one of 'scale' or 'mean' for a gamma distribution");
         }
         if (node["mean"]) {
-          d = Distribution::gamma(shape, shape > 0 ? time("mean") / shape : 0.0);
+          d = Distribution::gamma(shape, shape > 0 ? time("mean") / shape : 0.0)
+                  .with_units(unit("mean"));
         } else {
-          d = Distribution::gamma(shape, time("scale"));
+          d = Distribution::gamma(shape, time("scale")).with_units(unit("scale"));
         }
       }
       break;
     case DistributionKind::kWeibull:
       expect_map(node, path, {"distribution", "shape", "scale"});
-      d = Distribution::weibull(plain("shape"), time("scale"));
+      d = Distribution::weibull(plain("shape"), time("scale")).with_units(unit("scale"));
       break;
     case DistributionKind::kEmpirical: {
       expect_map(node, path, {"distribution", "samples"});
