@@ -516,3 +516,106 @@ TEST_CASE("the inspector charts a selected buffer's level over a simulation, and
   CHECK(replayed.panels.level_history().times_s().empty());
   CHECK(text_drawn("Inspector").find("level [parts]") == std::string::npos);
 }
+
+namespace {
+
+const std::string kSweepScenario =
+    std::string(LINETWIN_SOURCE_DIR) + "/tests/viewer/scenes/sweep_b2.scenario.yaml";
+
+// Draws frames, as the window goes on drawing, until the sweep started in the window has ended,
+// then one more, in which the window takes its results.
+void draw_until_swept(ViewerPanels& panels, const LineView& view, ViewSource& source,
+                      std::optional<ElementIndex>& selected) {
+  REQUIRE(panels.sweep().run() != nullptr);
+  REQUIRE(test::wait_until([&] { return panels.sweep().run()->finished(); },
+                           [&] {
+                             CHECK(draw_frame(panels, view, source, selected) > 0);
+                             std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                           }));
+  CHECK(draw_frame(panels, view, source, selected) > 0);
+}
+
+// Only the sweep window open, over a simulation of the line the scenario sweeps.
+struct SweepWindow {
+  SweepWindow()
+      : scene(load_scene_file(kScenePath)),
+        source(scene, scene.seed()),
+        panels(scene, kScenePath),
+        view(layout_view(scene, ".")) {
+    panels.visibility() = PanelVisibility{};
+    panels.visibility().sweep = true;
+  }
+  int draw() { return draw_frame(panels, view, source, selected); }
+  HeadlessImGui imgui;
+  Scene scene;
+  SimulationSource source;
+  ViewerPanels panels;
+  LineView view;
+  std::optional<ElementIndex> selected;
+};
+
+}  // namespace
+
+TEST_CASE("the sweep window: a sweep run there fills it, and a click on a point selects it") {
+  SweepWindow w;
+  CHECK(w.draw() > 0);
+  CHECK(text_drawn("Sweep").find("Open a sweep's results") != std::string::npos);
+  CHECK_FALSE(w.panels.sweep().plot().has_value());
+
+  w.panels.sweep().start(kSweepScenario);
+  draw_until_swept(w.panels, w.view, w.source, w.selected);
+  REQUIRE(w.panels.sweep().view().has_value());
+  const SweepView& results = *w.panels.sweep().view();
+  // A table fits its columns to their contents in its first frame and draws them in the next.
+  CHECK(w.draw() > 0);
+  const std::string text = text_drawn("Sweep");
+  CHECK(text.find("B2 in front of OP30: 5 variants") != std::string::npos);
+  CHECK(text.find("gate passed: throughput_per_hour >= 40 (95%)") != std::string::npos);
+  CHECK(text.find("throughput_per_hour [parts/h] against B2.capacity") != std::string::npos);
+  CHECK(text.find("B2.capacity [parts]") != std::string::npos);
+  for (const SweepVariantRow& row : results.variants())
+    CHECK(text.find(row.name) != std::string::npos);
+
+  // A click on B2 2's point, where its mean is drawn, selects that variant.
+  const std::optional<SweepPlot>& plot = w.panels.sweep().plot();
+  REQUIRE(plot.has_value());
+  REQUIRE(results.series().size() == 1);
+  const SweepSeries::Point& point = results.series()[0].points[1];
+  CHECK(results.variants()[point.variant].name == "B2 2");
+  const double mean = results.variants()[point.variant]
+                          .cells[*results.kpi_index("throughput_per_hour")]
+                          .estimate.mean;
+  const float x =
+      plot->plot.x0 + static_cast<float>((point.x - plot->x_min) / (plot->x_max - plot->x_min)) *
+                          (plot->plot.x1 - plot->plot.x0);
+  const float y =
+      plot->plot.y1 - static_cast<float>((mean - plot->y_min) / (plot->y_max - plot->y_min)) *
+                          (plot->plot.y1 - plot->plot.y0);
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = ImVec2(x, y);
+  CHECK(w.draw() > 0);
+  io.MouseDown[0] = true;
+  CHECK(w.draw() > 0);
+  io.MouseDown[0] = false;
+  CHECK(w.draw() > 0);
+  CHECK(w.panels.sweep().selected() == point.variant);
+}
+
+TEST_CASE("the sweep window: a sweep cancelled there says so, and the window goes on") {
+  SweepWindow w;
+  cli::SweepFlags flags;
+  flags.replications = 100'000;
+  flags.threads = 1;
+  w.panels.sweep().start(kSweepScenario, flags);
+  CHECK(w.draw() > 0);
+  w.panels.sweep().cancel();
+  draw_until_swept(w.panels, w.view, w.source, w.selected);
+  CHECK(w.panels.sweep().run()->cancelled());
+  CHECK_FALSE(w.panels.sweep().view().has_value());
+  CHECK(text_drawn("Sweep").find("cancelled") != std::string::npos);
+  // Usable: the next sweep runs and fills the window.
+  w.panels.sweep().start(kSweepScenario);
+  draw_until_swept(w.panels, w.view, w.source, w.selected);
+  CHECK(w.panels.sweep().view().has_value());
+  CHECK(text_drawn("Sweep").find("cancelled") == std::string::npos);
+}

@@ -80,12 +80,16 @@ void SweepPanel::show(SweepView view) {
   selected_.reset();
 }
 
-void SweepPanel::start(const std::string& scenario_path) {
+void SweepPanel::start(const std::string& scenario_path, cli::SweepFlags flags) {
   run_.reset();  // cancels and waits for one under way
-  run_ = std::make_unique<SweepRun>(scenario_path, cli::SweepFlags{});
+  run_ = std::make_unique<SweepRun>(scenario_path, flags);
   run_taken_ = false;
   message_.clear();
   std::snprintf(scenario_path_, sizeof scenario_path_, "%s", scenario_path.c_str());
+}
+
+void SweepPanel::cancel() {
+  if (run_) run_->cancel();
 }
 
 void SweepPanel::draw() {
@@ -129,7 +133,7 @@ void SweepPanel::draw_sources() {
                                          : std::string("reading the scenario");
       ImGui::ProgressBar(fraction, ImVec2(20.0f * ImGui::GetFontSize(), 0.0f), text.c_str());
       ImGui::SameLine();
-      if (ImGui::Button("Cancel")) run_->cancel();
+      if (ImGui::Button("Cancel")) cancel();
       ImGui::SameLine();
       ImGui::TextUnformatted(run_->scenario_path().c_str());
       return;

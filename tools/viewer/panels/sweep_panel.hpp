@@ -54,9 +54,12 @@ class SweepPanel {
 
   // Shows a sweep's results (replacing any shown), on its ranking KPI.
   void show(SweepView view);
-  // Starts a sweep of a scenario file in the background (cancelling one under way); the panel
-  // shows its progress, then its results.
-  void start(const std::string& scenario_path);
+  // Starts a sweep of a scenario file in the background (cancelling one under way), with
+  // `linetwin sweep`'s flags; the panel shows its progress, then its results.
+  void start(const std::string& scenario_path, cli::SweepFlags flags = {});
+  // Cancels the sweep under way, as the window's Cancel button does: the window then says
+  // "cancelled" and keeps the results it showed before.
+  void cancel();
   // Draws into the current ImGui window.
   void draw();
 
