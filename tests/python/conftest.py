@@ -2,6 +2,7 @@
 tree ($LINETWIN_SOURCE_DIR, the working folder of every run so that scene paths read alike in
 both), a way to run the CLI, and the means of the Ctrl-C tests."""
 import contextlib
+import glob
 import os
 import signal
 import subprocess
@@ -14,6 +15,18 @@ import pytest
 SOURCE_DIR = os.environ.get("LINETWIN_SOURCE_DIR",
                             os.path.join(os.path.dirname(__file__), "..", ".."))
 CLI = os.environ.get("LINETWIN_CLI", os.path.join(SOURCE_DIR, "build", "bin", "linetwin"))
+# Whether the module (and CLI) simulate physics conveyors: CTest sets it from LINETWIN_PHYSICS.
+WITH_PHYSICS = os.environ.get("LINETWIN_PHYSICS") == "1"
+
+
+def bundled_scenes():
+    """The bundled scenes (scenes/*.yaml, absolute paths, sorted) that this build runs: a build
+    without the physics layer refuses those with a `mode: physics` conveyor, which
+    test_physics_conveyor.py checks."""
+    paths = sorted(glob.glob(os.path.join(SOURCE_DIR, "scenes", "*.yaml")))
+    if WITH_PHYSICS:
+        return paths
+    return [p for p in paths if "mode: physics" not in open(p, encoding="utf-8").read()]
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ AutomationML files in ../shared/data (read in place; those tests are skipped whe
 linetwin.export_scene writes what `linetwin export` writes: AutomationML that import_aml reads back
 to a scene that runs to the same results, and DTDL whose twins and relationships are the
 elements and links of the scene as the engine loads it."""
-import glob
 import json
 import os
 import pickle
@@ -13,13 +12,13 @@ import pickle
 import pytest
 
 import linetwin
-from conftest import SOURCE_DIR, run_cli
+from conftest import SOURCE_DIR, bundled_scenes, run_cli
 
 AML = os.path.join(SOURCE_DIR, "..", "shared", "data", "layout", "aml")
 MINIMAL = os.path.join(AML, "example_line_minimal.aml")
 PART2 = os.path.join(AML, "Part2.aml")
 
-SCENES = sorted(glob.glob(os.path.join(SOURCE_DIR, "scenes", "*.yaml")))
+SCENES = bundled_scenes()
 
 needs_aml = pytest.mark.skipif(not os.path.isdir(AML),
                                reason="needs ../shared/data (AutomationML layouts)")

@@ -5,14 +5,12 @@ within 0.02, over 10 replications of an hour); a module built without it refuses
 the InputError that names the file, the line and the field. $LINETWIN_PHYSICS (set by CTest from
 the build's LINETWIN_PHYSICS) says which build this is, and the file tests what that build must
 do: neither case is skipped."""
-import os
-
 import pytest
 
 import linetwin
+from conftest import WITH_PHYSICS
 
 SCENE = "tests/physics/scenes/physics_conveyor_line.yaml"
-WITH_PHYSICS = os.environ.get("LINETWIN_PHYSICS") == "1"
 
 
 def scene_text():

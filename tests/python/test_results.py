@@ -1,7 +1,6 @@
 """Runs from Python give the CLI's results: to_dict() is the object of `linetwin run --json`,
 to_dataframe() pandas' reading of its --csv, the per-replication arrays its --replications-csv,
 for every bundled scene; results pickle, and seconds and duration text give the same run."""
-import glob
 import io
 import json
 import os
@@ -12,12 +11,11 @@ import pandas
 import pytest
 
 import linetwin
-from conftest import SOURCE_DIR, run_cli
+from conftest import SOURCE_DIR, bundled_scenes, run_cli
 
 # Short runs keep the suite quick; the bytes must match whatever the run.
 FLAGS = {"reps": 3, "duration": "2h", "warmup": "30min"}
-SCENES = sorted(os.path.relpath(p, SOURCE_DIR)
-                for p in glob.glob(os.path.join(SOURCE_DIR, "scenes", "*.yaml")))
+SCENES = [os.path.relpath(p, SOURCE_DIR) for p in bundled_scenes()]
 
 
 def cli_output(scene, *outputs):
