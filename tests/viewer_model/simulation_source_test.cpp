@@ -45,6 +45,34 @@ TEST_CASE("the simulation source shows what a LineRun driven to the same time re
   }
 }
 
+TEST_CASE("the simulation source puts each operator where a LineRun at the same time has it") {
+  const Scene scene =
+      load_scene_file(std::string(LINETWIN_SOURCE_DIR) + "/scenes/final_assembly.yaml");
+  REQUIRE_FALSE(scene.operator_pools().empty());
+  SimulationSource source(scene, 7);
+  LineView view = layout_view(scene, ".");
+  for (double t : {0.0, 1800.0, 37'800.0}) {
+    CAPTURE(t);
+    source.run_until(t);
+    source.update(view);
+    LineRun run(scene, 7, 0);
+    run.advance_to(t);
+    std::vector<OperatorPosition> expected;
+    run.operator_positions(expected);
+    REQUIRE_FALSE(expected.empty());
+    REQUIRE(view.operators.size() == expected.size());
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      CHECK(view.operators[i].pool == expected[i].pool);
+      CHECK(view.operators[i].number == expected[i].number);
+      CHECK(view.operators[i].activity == expected[i].activity);
+      CHECK(view.operators[i].element == expected[i].element);
+      CHECK(view.operators[i].walking_to == expected[i].walking_to);
+      CHECK(view.operators[i].x_m == expected[i].x_m);
+      CHECK(view.operators[i].y_m == expected[i].y_m);
+    }
+  }
+}
+
 TEST_CASE("the simulation source advances speed times the wall-clock time, only while playing") {
   SimulationSource source(viewer_test_scene(), 7);
   source.advance(2.0);

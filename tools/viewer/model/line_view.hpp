@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "plant/replication_result.hpp"
+#include "plant/run/operator_position.hpp"
 #include "plant/scene.hpp"
 #include "recording/telemetry_recording.hpp"
 #include "transport/vehicle_track.hpp"
@@ -78,6 +79,9 @@ struct LineView {
   std::vector<FlowLinkView> links;    // by element, then in the order of its targets
   // Fleet by fleet in the scene's order, as LineRun::vehicle_tracks() (empty without fleets).
   std::vector<VehicleView> vehicles;
+  // Pool by pool, as LineRun::operator_positions() gives them; a simulation fills it, a replay or
+  // a live stream has no operator data and leaves it empty (none drawn).
+  std::vector<OperatorPosition> operators;
   std::optional<DeadlockView> deadlock;
 };
 

@@ -91,6 +91,7 @@ void SimulationSource::update(LineView& view) const {
     vehicle.pose = *pose;
     vehicle.state = track.moving_at(view.time_s) ? BodyState::kMoving : BodyState::kStanding;
   }
+  run_.operator_positions(view.operators);
   // Once: the report stays as it is from the instant the run stopped.
   if (run_.deadlock() && !view.deadlock) {
     view.deadlock = DeadlockView{*run_.deadlock(), deadlock_report(scene_, *run_.deadlock())};

@@ -7,7 +7,8 @@
 // (a headless capture of a long run), only the newest kMaxHeldReports are kept.
 //
 // The scene's vehicles are where their exact tracks (LineRun::record_vehicle_tracks) put them at
-// the run's time.
+// the run's time. The scene's operators are where the run has them at its time
+// (LineRun::operator_positions): at a station, walking between two poses, or idle.
 //
 // A deadlock stops the run for good (LineRun::deadlock()): the clock stays at that instant, play()
 // and step() change nothing, and update() puts the report into the LineView.
