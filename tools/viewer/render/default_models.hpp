@@ -19,6 +19,9 @@ std::string_view default_model_file(ElementType type);
 // The file name of a vehicle's model in the models folder.
 inline constexpr std::string_view kVehicleModelFile = "vehicle.obj";
 
+// The file name of an operator's model in the models folder.
+inline constexpr std::string_view kOperatorModelFile = "operator.obj";
+
 // The folder of the default models for the running program: ../share/linetwin/assets/models from
 // the folder of its executable (which need not exist: the models then fall back to boxes); empty
 // when the executable cannot be found.

@@ -18,6 +18,20 @@ namespace linetwin::viewer {
 
 namespace {
 
+// Operators by what they do: at work a deep blue, walking a light blue, idle grey, apart from the
+// stations' state colours.
+Rgb8 operator_colour(OperatorActivity activity) {
+  switch (activity) {
+    case OperatorActivity::kAtStation:
+      return {40, 90, 200};
+    case OperatorActivity::kWalking:
+      return {110, 190, 240};
+    case OperatorActivity::kIdle:
+      return {150, 150, 150};
+  }
+  return {150, 150, 150};
+}
+
 // One program for everything: lit (models, parts: a headlight-free sun from the front left, so
 // that faces read apart) or unlit (markers, grid: the instance colour exactly as given, which is
 // what the screenshot test compares with the state colour table).
@@ -133,6 +147,8 @@ void LineRenderer::set_layout(const LineView& view) {
   set_flows(std::nullopt);
   vehicle_model_ = library_.model_for(
       default_models_dir_.empty() ? "" : (default_models_dir_ / kVehicleModelFile).string());
+  operator_model_ = library_.model_for(
+      default_models_dir_.empty() ? "" : (default_models_dir_ / kOperatorModelFile).string());
   grid_.emplace(make_floor_grid(layout_bounds_), GL_LINES);
   batches_.assign(library_.size() * kMaxLevels, {});
 }
@@ -210,6 +226,25 @@ void LineRenderer::draw(const LineView& view, const OrbitCamera& camera, glm::iv
     drawn_vehicles_.push_back({v, placed});
   }
   stats_.vehicles_drawn = drawn_vehicles_.size();
+
+  // Operators standing at one element take the places beside it in turn.
+  operators_at_.assign(view.operators.empty() ? 0 : placements_.size(), 0);
+  const LoadedModel& operator_model = library_.model(operator_model_);
+  for (const OperatorPosition& op : view.operators) {
+    std::size_t slot = 0;
+    if (op.activity != OperatorActivity::kWalking && op.element < operators_at_.size())
+      slot = operators_at_[op.element]++;
+    const OperatorPlacement placed = place_operator(op, placements_, slot, operator_model.bounds);
+    const float radius = glm::length(placed.box.half_size);
+    if (!frustum.may_see(placed.box.centre, radius)) continue;
+    // Hundreds of operators in a large line's overview are a few pixels each, as its stations.
+    const float distance = std::max(0.01f, glm::length(placed.box.centre - eye));
+    const int level = choose_level_of_detail(radius * camera.pixels_per_metre(distance, height_px),
+                                             static_cast<int>(operator_model.levels.size()));
+    batches_[operator_model_ * kMaxLevels + static_cast<std::size_t>(level)].push_back(
+        {placed.model_to_world, tint(operator_colour(op.activity))});
+    ++stats_.operators_drawn;
+  }
 
   // GL counts rows from the bottom; the origin is the view's top left corner.
   const int height = target_height_px > 0 ? target_height_px : size_px.y;

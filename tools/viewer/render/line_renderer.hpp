@@ -4,7 +4,8 @@
 // by their state and carry a flat, unlit status marker in exactly the state's colour; buffers and
 // conveyors show their parts as small boxes; the elements of a deadlock stand on an unlit pad; an
 // unlit arrow on the floor runs along every link of the material flow. Vehicles on the floor are
-// drawn with the vehicle model, tinted by their state, with an unlit plate in its exact colour.
+// drawn with the vehicle model, tinted by their state, with an unlit plate in its exact colour;
+// operators (a simulation's: LineView::operators) with the operator model, tinted by what they do.
 // Models are read when the layout is set, not per frame (an element that names none is drawn with
 // its kind's default model, default_models.hpp). Labels, the selection outline and a
 // deadlock's banner are drawn with Dear ImGui (overlay.hpp).
@@ -31,6 +32,7 @@ namespace linetwin::viewer {
 struct FrameStats {
   std::size_t elements_drawn = 0;
   std::size_t vehicles_drawn = 0;
+  std::size_t operators_drawn = 0;
   std::size_t elements_culled = 0;
   std::size_t triangles = 0;  // submitted this frame, all batches
   std::size_t draw_calls = 0;
@@ -88,6 +90,8 @@ class LineRenderer {
   std::filesystem::path default_models_dir_;
   std::vector<ModelId> model_of_element_;
   ModelId vehicle_model_ = kFallbackBox;
+  ModelId operator_model_ = kFallbackBox;
+  std::vector<std::uint32_t> operators_at_;  // per element, those standing there this frame
   std::vector<DrawnVehicle> drawn_vehicles_;
   std::vector<std::string> drawn_model_path_;
   std::vector<ElementPlacement> placements_;
