@@ -599,6 +599,26 @@ TEST_CASE("the sweep window: a sweep run there fills it, and a click on a point 
   io.MouseDown[0] = false;
   CHECK(w.draw() > 0);
   CHECK(w.panels.sweep().selected() == point.variant);
+
+  // The selected point is ringed in white; a row selected in the table (select(), as the row's
+  // click does) rings its point the same way, and nothing rings a point when none is selected.
+  const auto white_near = [&](ImVec2 at) {
+    const ImGuiWindow* window = ImGui::FindWindowByName("Sweep");
+    std::size_t found = 0;
+    for (const ImDrawVert& v : window->DrawList->VtxBuffer) {
+      const float dx = v.pos.x - at.x;
+      const float dy = v.pos.y - at.y;
+      if (v.col == IM_COL32(255, 255, 255, 255) && dx * dx + dy * dy < 8.0f * 8.0f) ++found;
+    }
+    return found;
+  };
+  CHECK(white_near(ImVec2(x, y)) > 0);
+  w.panels.sweep().select(std::nullopt);
+  CHECK(w.draw() > 0);
+  CHECK(white_near(ImVec2(x, y)) == 0);
+  w.panels.sweep().select(point.variant);
+  CHECK(w.draw() > 0);
+  CHECK(white_near(ImVec2(x, y)) > 0);
 }
 
 TEST_CASE("the sweep window: a sweep cancelled there says so, and the window goes on") {
