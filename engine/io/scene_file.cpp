@@ -709,7 +709,7 @@ void read_fleets(const SceneReader& in, const YAML::Node& fleets, SceneBuilder& 
     const std::string vp = fp + ".vehicle";
     in.expect_map(v, vp,
                   {"max_speed_m_per_s", "acceleration_m_per_s2", "deceleration_m_per_s2", "width_m",
-                   "length_m", "load_time", "unload_time"});
+                   "length_m", "load", "load_time", "unload_time"});
     VehicleSpec& vehicle = fleet.vehicle;
     vehicle.motion.max_speed_m_per_s =
         in.number(in.require(v, vp, "max_speed_m_per_s"), vp + ".max_speed_m_per_s");
@@ -719,6 +719,20 @@ void read_fleets(const SceneReader& in, const YAML::Node& fleets, SceneBuilder& 
         in.number(in.require(v, vp, "deceleration_m_per_s2"), vp + ".deceleration_m_per_s2");
     vehicle.width_m = in.number(in.require(v, vp, "width_m"), vp + ".width_m");
     if (v["length_m"]) vehicle.length_m = in.number(v["length_m"], vp + ".length_m");
+    if (const YAML::Node load = v["load"]) {
+      const std::string lp = vp + ".load";
+      in.expect_map(load, lp, {"length_m", "width_m"});
+      // Given, a load has a size: 0 is what no `load` key means (within the vehicle).
+      auto size = [&](const char* key, const char* what) {
+        const YAML::Node node = in.require(load, lp, key);
+        const double m = in.number(node, lp + "." + key);
+        if (!(m > 0.0 && std::isfinite(m)))
+          in.fail(node, lp + "." + key, fmt::format("expected a {} > 0, found {}", what, m));
+        return m;
+      };
+      vehicle.load_length_m = size("length_m", "length");
+      vehicle.load_width_m = size("width_m", "width");
+    }
     vehicle.load_time = in.distribution(in.require(v, vp, "load_time"), vp + ".load_time");
     vehicle.unload_time = in.distribution(in.require(v, vp, "unload_time"), vp + ".unload_time");
     if (const YAML::Node b = n["battery"]) fleet.battery = read_battery(in, b, fp + ".battery");

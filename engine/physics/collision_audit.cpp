@@ -6,6 +6,7 @@
 #include <cmath>
 #include <memory>
 #include <numbers>
+#include <optional>
 #include <stdexcept>
 #include <utility>
 
@@ -63,21 +64,28 @@ btTransform floor_transform(const FloorPose& pose) {
   return transform;
 }
 
-// One audit's Bullet world: the vehicles' bodies first (user index = vehicle index), then the
-// obstacles'. Vehicles are kinematic bodies, in the world while they are on the floor; obstacles
-// are static and never collide with each other (the broadphase filters static against static).
+// The size of a body that moves: a vehicle, or a vehicle's load.
+struct MoverSize {
+  double length_m = 0.0;
+  double width_m = 0.0;
+};
+
+// One audit's Bullet world: the bodies that move first (user index = their index: the vehicles,
+// then the loads), then the obstacles'. Movers are kinematic bodies, in the world while they are
+// on the floor; obstacles are static and never collide with each other (the broadphase filters
+// static against static).
 class AuditWorld {
  public:
-  AuditWorld(std::span<const AuditedVehicle> vehicles, std::span<const AuditedObstacle> obstacles)
+  AuditWorld(std::span<const MoverSize> movers, std::span<const AuditedObstacle> obstacles)
       : dispatcher_(&configuration_),
         world_(&dispatcher_, &broadphase_, &configuration_),
-        in_world_(vehicles.size(), false),
-        last_pose_(vehicles.size()) {
+        in_world_(movers.size(), false),
+        last_pose_(movers.size()) {
     // Only moved bodies need their bounding boxes recomputed; obstacles never move.
     world_.setForceUpdateAllAabbs(false);
-    bodies_.reserve(vehicles.size() + obstacles.size());
-    for (const AuditedVehicle& vehicle : vehicles) {
-      btCollisionObject& body = add_body(vehicle.length_m, vehicle.width_m);
+    bodies_.reserve(movers.size() + obstacles.size());
+    for (const MoverSize& mover : movers) {
+      btCollisionObject& body = add_body(mover.length_m, mover.width_m);
       body.setCollisionFlags(btCollisionObject::CF_KINEMATIC_OBJECT);
       body.setActivationState(DISABLE_DEACTIVATION);
     }
@@ -94,7 +102,7 @@ class AuditWorld {
   AuditWorld(const AuditWorld&) = delete;
   AuditWorld& operator=(const AuditWorld&) = delete;
 
-  // Puts vehicle i where it is now, or takes it off the floor.
+  // Puts mover i where it is now, or takes it off the floor.
   void place(std::size_t vehicle, const std::optional<FloorPose>& pose) {
     btCollisionObject& body = *bodies_[vehicle];
     if (!pose) {
@@ -173,7 +181,7 @@ class AuditWorld {
   std::vector<std::unique_ptr<btBoxShape>> shapes_;
   std::vector<std::unique_ptr<btCollisionObject>> bodies_;
   btCollisionWorld world_;
-  std::vector<bool> in_world_;  // per vehicle; obstacles are always in
+  std::vector<bool> in_world_;  // per mover; obstacles are always in
   std::vector<FloorPose> last_pose_;
   std::vector<Overlap> overlaps_;
 };
@@ -223,7 +231,9 @@ std::vector<AuditedVehicle> audited_vehicles(const Scene& scene,
     vehicles.push_back({.id = vehicle_name(scene.fleets()[tracked.fleet], tracked.vehicle),
                         .track = &tracked.track,
                         .length_m = tracked.length_m,
-                        .width_m = tracked.width_m});
+                        .width_m = tracked.width_m,
+                        .load_length_m = tracked.load_length_m,
+                        .load_width_m = tracked.load_width_m});
   }
   return vehicles;
 }
@@ -243,14 +253,41 @@ CollisionAuditResult audit_collisions(std::span<const AuditedVehicle> vehicles,
   const std::vector<Stretch> stretches = moving_stretches(vehicles, settings.until_s);
   if (stretches.empty()) return result;  // nothing moves: no world, no check
 
-  AuditWorld world(vehicles, obstacles);
+  // The movers: every vehicle, then the load of each vehicle whose load has a footprint.
+  std::vector<MoverSize> movers;
+  std::vector<std::string> load_ids;
+  std::vector<std::size_t> load_vehicle;  // per load
+  for (const AuditedVehicle& vehicle : vehicles)
+    movers.push_back({.length_m = vehicle.length_m, .width_m = vehicle.width_m});
+  for (std::size_t i = 0; i < vehicles.size(); ++i) {
+    if (!(vehicles[i].load_length_m > 0.0 && vehicles[i].load_width_m > 0.0)) continue;
+    movers.push_back({.length_m = vehicles[i].load_length_m, .width_m = vehicles[i].load_width_m});
+    load_ids.push_back(vehicles[i].id + " load");
+    load_vehicle.push_back(i);
+  }
+  AuditWorld world(movers, obstacles);
+  const std::size_t first_obstacle = movers.size();
   const auto body_id = [&](std::uint32_t body) -> const std::string& {
-    return body < vehicles.size() ? vehicles[body].id : obstacles[body - vehicles.size()].id;
+    if (body < vehicles.size()) return vehicles[body].id;
+    if (body < first_obstacle) return load_ids[body - vehicles.size()];
+    return obstacles[body - first_obstacle].id;
   };
+  const auto own_load = [&](const AuditWorld::Overlap& overlap) {
+    return overlap.b >= vehicles.size() && overlap.b < first_obstacle &&
+           load_vehicle[overlap.b - vehicles.size()] == overlap.a;
+  };
+  std::vector<std::optional<FloorPose>> poses(vehicles.size());
   std::vector<AuditWorld::Overlap> previous;
   const auto check = [&](double t_s) {
-    for (std::size_t i = 0; i < vehicles.size(); ++i)
-      world.place(i, vehicles[i].track->pose_at(t_s));
+    for (std::size_t i = 0; i < vehicles.size(); ++i) {
+      poses[i] = vehicles[i].track->pose_at(t_s);
+      world.place(i, poses[i]);
+    }
+    for (std::size_t j = 0; j < load_vehicle.size(); ++j) {
+      const std::size_t v = load_vehicle[j];
+      world.place(vehicles.size() + j,
+                  vehicles[v].track->loaded_at(t_s) ? poses[v] : std::optional<FloorPose>{});
+    }
     const std::vector<AuditWorld::Overlap>& now = world.overlaps();
     // A new episode: a pair that overlaps now and did not at the previous check (both in order).
     auto before = previous.begin();
@@ -258,7 +295,7 @@ CollisionAuditResult audit_collisions(std::span<const AuditedVehicle> vehicles,
       while (before != previous.end() && *before < overlap)
         ++before;
       const bool continues = before != previous.end() && !(overlap < *before);
-      if (!continues) {
+      if (!continues && !own_load(overlap)) {
         result.contacts.push_back({.time_s = t_s,
                                    .body_a = body_id(overlap.a),
                                    .body_b = body_id(overlap.b),

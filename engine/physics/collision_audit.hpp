@@ -35,6 +35,10 @@ struct AuditedVehicle {
   const VehicleTrack* track = nullptr;
   double length_m = 1.0;  // along its heading
   double width_m = 1.0;
+  // Its load's footprint while the track says it is loaded, a body of its own named "ID load"
+  // that goes with the vehicle; 0 (either): the load is within the vehicle's footprint.
+  double load_length_m = 0.0;
+  double load_width_m = 0.0;
 };
 
 struct AuditedObstacle {
@@ -49,8 +53,9 @@ struct CollisionAuditSettings {
 
 struct CollisionContact {
   double time_s = 0.0;  // the first check that found the footprints overlapping
-  std::string body_a;   // a vehicle
-  std::string body_b;   // a vehicle after body_a in the audit's order, or an element
+  std::string body_a;   // a vehicle or a load ("AGV#1 load")
+  std::string body_b;   // a vehicle or load after body_a in the audit's order (vehicles, then
+                        // loads), or an element; never a vehicle and its own load
   double x_m = 0.0;     // where: the middle of the overlap's deepest points
   double y_m = 0.0;
 };

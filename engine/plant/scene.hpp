@@ -232,8 +232,15 @@ struct VehicleSpec {
   MotionLimits motion;
   double width_m = 1.0;
   double length_m = 1.0;
+  // What a loaded vehicle carries, a rectangle centred on it and long along its heading; 0: the
+  // load stands within the vehicle's footprint (docs/transport.md, "Loads").
+  double load_width_m = 0.0;
+  double load_length_m = 0.0;
   Distribution load_time;
   Distribution unload_time;
+  // The rectangle that holds the vehicle and its load: what aisles and reservations must clear.
+  double outer_width_m() const { return width_m > load_width_m ? width_m : load_width_m; }
+  double outer_length_m() const { return length_m > load_length_m ? length_m : load_length_m; }
 };
 
 // A fleet's batteries (docs/transport.md, "Batteries and charging"): energy is spent only while

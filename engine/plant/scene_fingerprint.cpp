@@ -114,6 +114,8 @@ void add(StableHash& h, const FleetSpec& fleet) {
   h.number(vehicle.motion.deceleration_m_per_s2);
   h.number(vehicle.width_m);
   h.number(vehicle.length_m);
+  h.number(vehicle.load_width_m);
+  h.number(vehicle.load_length_m);
   vehicle.load_time.add_to(h);
   vehicle.unload_time.add_to(h);
   h.number(static_cast<std::uint64_t>(fleet.dispatch));

@@ -240,7 +240,10 @@ void SceneBuilder::plan_travel(Scene& scene, std::size_t f,
   const Origin& origin = fleet_homes_[f].second;
   const std::size_t n = fleet.stops.size();
   fleet.legs.assign(n * n, FleetLeg{});
-  const RoutedVehicle routed{fleet.vehicle.motion.max_speed_m_per_s, fleet.vehicle.width_m};
+  // Loaded or empty, a vehicle keeps to edges its load fits.
+  const double width_m = fleet.vehicle.outer_width_m();
+  const bool load_wider = fleet.vehicle.load_width_m > fleet.vehicle.width_m;
+  const RoutedVehicle routed{fleet.vehicle.motion.max_speed_m_per_s, width_m};
   for (std::size_t a = 0; a < n; ++a) {
     for (std::size_t b = 0; b < n; ++b) {
       if (a == b) continue;
@@ -256,12 +259,12 @@ void SceneBuilder::plan_travel(Scene& scene, std::size_t f,
                                    fleet.id, network.nodes()[from].id, network.nodes()[to].id));
       }
       if (!route) {
-        throw error_at(
-            origin, "vehicle.width_m",
-            fmt::format("a vehicle {} m wide fits no route from node '{}' to node "
-                        "'{}': every route has an edge narrower; expected a vehicle "
-                        "no wider than the edges of some route",
-                        fleet.vehicle.width_m, network.nodes()[from].id, network.nodes()[to].id));
+        throw error_at(origin, load_wider ? "vehicle.load.width_m" : "vehicle.width_m",
+                       fmt::format("a vehicle {} m wide{} fits no route from node '{}' to node "
+                                   "'{}': every route has an edge narrower; expected a vehicle "
+                                   "no wider than the edges of some route",
+                                   width_m, load_wider ? " with its load" : "",
+                                   network.nodes()[from].id, network.nodes()[to].id));
       }
       FleetLeg& leg = fleet.legs[a * n + b];
       leg.profile = MotionProfile(network.motion_segments(*route), fleet.vehicle.motion);

@@ -2,16 +2,32 @@
 
 #include <cassert>
 #include <cmath>
+#include <optional>
 
 #include "plant/vehicle_name.hpp"
 
 namespace linetwin {
+
+namespace {
+
+bool has_load(double length_m, double width_m) {
+  return length_m > 0.0 && width_m > 0.0;
+}
+
+}  // namespace
 
 std::vector<RecordedBody> vehicle_bodies(const Scene& scene) {
   std::vector<RecordedBody> bodies;
   for (const FleetSpec& fleet : scene.fleets()) {
     for (std::uint32_t v = 0; v < fleet.vehicles; ++v) {
       bodies.push_back({vehicle_name(fleet, v), {fleet.vehicle.length_m, fleet.vehicle.width_m}});
+    }
+  }
+  for (const FleetSpec& fleet : scene.fleets()) {
+    if (!has_load(fleet.vehicle.load_length_m, fleet.vehicle.load_width_m)) continue;
+    for (std::uint32_t v = 0; v < fleet.vehicles; ++v) {
+      bodies.push_back({vehicle_name(fleet, v) + " load",
+                        {fleet.vehicle.load_length_m, fleet.vehicle.load_width_m}});
     }
   }
   return bodies;
@@ -24,16 +40,27 @@ TrajectorySampler::TrajectorySampler(const std::vector<TrackedVehicle>& vehicles
 }
 
 void TrajectorySampler::sample_until(double until_s, bool inclusive, std::vector<BodyPose>& rows) {
-  last_.resize(vehicles_->size());
+  // The bodies: every vehicle, then the load of each vehicle whose load has a footprint.
+  if (last_.empty()) {
+    for (std::uint32_t v = 0; v < vehicles_->size(); ++v) {
+      const TrackedVehicle& vehicle = (*vehicles_)[v];
+      if (has_load(vehicle.load_length_m, vehicle.load_width_m)) load_vehicle_.push_back(v);
+    }
+    last_.resize(vehicles_->size() + load_vehicle_.size());
+  }
   for (;; ++next_instant_) {
     // k / rate, not a running sum, so that instants do not drift over a long run.
     const double t = static_cast<double>(next_instant_) / rate_hz_;
     if (t > until_s || (t == until_s && !inclusive)) break;
     const std::int64_t timestamp_us = start_time_us_ + std::llround(t * 1e6);
-    for (std::uint32_t body = 0; body < vehicles_->size(); ++body) {
-      const VehicleTrack& track = (*vehicles_)[body].track;
+    for (std::uint32_t body = 0; body < last_.size(); ++body) {
+      const bool load = body >= vehicles_->size();
+      const VehicleTrack& track =
+          (*vehicles_)[load ? load_vehicle_[body - vehicles_->size()] : body].track;
       BodyPose pose{.timestamp_us = timestamp_us, .body = body};
-      if (const std::optional<FloorPose> at = track.pose_at(t)) {
+      // A load is where its vehicle is while carried, and off the floor (parked) otherwise.
+      if (const std::optional<FloorPose> at =
+              load && !track.loaded_at(t) ? std::nullopt : track.pose_at(t)) {
         pose.state = track.moving_at(t) ? BodyState::kMoving : BodyState::kStanding;
         pose.x_m = at->x_m;
         pose.y_m = at->y_m;

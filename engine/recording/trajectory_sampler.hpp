@@ -16,7 +16,8 @@
 namespace linetwin {
 
 // The recording's bodies for a scene's vehicles, in LineRun::vehicle_tracks() order: "AGV#1", ...
-// (the fleet's id and the vehicle's number from 1) with the fleet's footprint.
+// (the fleet's id and the vehicle's number from 1) with the fleet's footprint; then, in the same
+// order, the loads of the vehicles whose fleet gives its load a footprint: "AGV#1 load", ...
 std::vector<RecordedBody> vehicle_bodies(const Scene& scene);
 
 class TrajectorySampler {
@@ -41,7 +42,8 @@ class TrajectorySampler {
   double rate_hz_;
   std::int64_t start_time_us_;
   std::uint64_t next_instant_ = 0;
-  std::vector<LastRow> last_;
+  std::vector<LastRow> last_;                // per body: the vehicles, then the loads
+  std::vector<std::uint32_t> load_vehicle_;  // per load, its vehicle
 };
 
 }  // namespace linetwin

@@ -113,4 +113,17 @@ bool VehicleTrack::moving_at(double t_s) const {
   return t_s < drive.start_s + drive.profile.total_time_s();
 }
 
+void VehicleTrack::carry(double t_s, bool loaded) {
+  if (loaded != (load_changes_.size() % 2 == 0))
+    throw std::invalid_argument("VehicleTrack::carry: loaded twice or unloaded empty");
+  if (!load_changes_.empty() && t_s < load_changes_.back())
+    throw std::invalid_argument("VehicleTrack::carry: time goes back");
+  load_changes_.push_back(t_s);
+}
+
+bool VehicleTrack::loaded_at(double t_s) const {
+  const auto changes = std::upper_bound(load_changes_.begin(), load_changes_.end(), t_s);
+  return (changes - load_changes_.begin()) % 2 == 1;
+}
+
 }  // namespace linetwin

@@ -58,6 +58,13 @@ class VehicleTrack {
   // The drives, in order of time.
   std::span<const TrackDrive> drives() const { return drives_; }
 
+  // From `t_s` on the vehicle carries a load (`loaded`) or none; it starts the run with none.
+  // Calls alternate, loaded first, each at or after the previous one's time.
+  void carry(double t_s, bool loaded);
+  // Whether the vehicle carries a load at `t_s`: from the instant it was loaded (the end of
+  // loading) to the instant it was unloaded (the end of unloading), that one excluded.
+  bool loaded_at(double t_s) const;
+
  private:
   enum class Kind : std::uint8_t { kParked, kStanding, kDriving };
   struct Entry {
@@ -73,6 +80,7 @@ class VehicleTrack {
   const PathNetwork* network_ = nullptr;
   std::vector<Entry> entries_;
   std::vector<TrackDrive> drives_;
+  std::vector<double> load_changes_;  // loaded at the even ones, unloaded at the odd ones
 };
 
 }  // namespace linetwin

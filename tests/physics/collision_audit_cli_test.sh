@@ -154,6 +154,17 @@ rc=$?
 grep -qE "^  replication 0, t = [0-9.]+ s: AGV#[0-9]+ and AGV#[0-9]+ at \(" "$work/err" && pass ||
   fail "no contact between vehicles listed: $(head -3 "$work/err")"
 
+# The same grid, each vehicle carrying a load twice its width (1.6 m across its 0.8 m): the zones
+# go back when the wider body is clear, so loads touch nothing either.
+sed 's/width_m: 0.8, length_m: 1.2,/width_m: 0.8, length_m: 1.2, load: {length_m: 1.2, width_m: 1.6},/' \
+  "$work/grid.yaml" >"$work/grid_loads.yaml"
+grep -q "load: {" "$work/grid_loads.yaml" || fail "the grid's vehicle is no longer 0.8 m x 1.2 m"
+"$linetwin" run "$work/grid_loads.yaml" --collision-audit 20 >"$work/grid_loads.out" 2>"$work/err"
+rc=$?
+[ "$rc" -eq 0 ] && pass || fail "the grid with loads exited $rc: $(head -5 "$work/err")"
+grep -E "^replication 0: collision audit: [0-9]+ checks, 0 contacts$" "$work/grid_loads.out" &&
+  pass || fail "the grid with loads: $(tail -3 "$work/grid_loads.out")"
+
 # Two vehicles leaving and entering one depot node by edges 64 degrees apart: the zone goes
 # back only when the leaving one's tail is clear of the other standing on the node, turned any
 # way, so the audit finds no contact between them before the deadlock this scene runs into (its

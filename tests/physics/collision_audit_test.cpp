@@ -337,3 +337,38 @@ TEST_CASE(
   }
   CHECK(drives >= static_cast<int>(paths.edges().size()));  // each edge at least once
 }
+
+TEST_CASE("a load wider than its vehicle touches what the vehicle clears, only while carried") {
+  // A load 1.2 m wide on the 0.6 m vehicle reaches 0.3 m further each side. A station 0.1 m from
+  // the vehicle's side is 0.2 m inside the load's: loaded, the load touches it when the load's
+  // front (as long as the vehicle, 0.5 m ahead of the centre) reaches the station's end, as the
+  // vehicle's own front would; empty, nothing touches. The vehicle never touches its own load.
+  const PathNetwork plus = plus_network();
+  const AuditedObstacle station{
+      .id = "OP10",
+      .footprint = {.centre = {.x_m = 0.0, .y_m = kWidthM / 2 + 0.1 + 0.75},
+                    .length_m = 2.0,
+                    .width_m = 1.5}};
+  for (const bool loaded : {true, false}) {
+    CAPTURE(loaded);
+    VehicleTrack track = track_across(plus, "W", "E", 0.0);
+    if (loaded) track.carry(0.0, true);
+    AuditedVehicle carrier = vehicle("AGV#1", track);
+    carrier.load_length_m = kLengthM;
+    carrier.load_width_m = 1.2;
+    const std::vector<AuditedVehicle> vehicles{carrier};
+    const std::vector<AuditedObstacle> obstacles{station};
+    const CollisionAuditResult result = audit_collisions(vehicles, obstacles, {.rate_hz = kRateHz});
+    CHECK(result.checks == checks_in(kCrossingS));
+    if (!loaded) {
+      CHECK(result.contacts.empty());
+      continue;
+    }
+    REQUIRE(result.contacts.size() == 1);
+    const CollisionContact& contact = result.contacts.front();
+    CHECK(contact.body_a == "AGV#1 load");
+    CHECK(contact.body_b == "OP10");
+    CHECK(contact.time_s >= cruising_time_at(8.5));
+    CHECK(contact.time_s <= cruising_time_at(8.5) + kPeriodS);
+  }
+}

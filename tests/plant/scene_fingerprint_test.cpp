@@ -117,6 +117,8 @@ TEST_CASE("every key that decides a run changes the scene's fingerprint") {
       {"the load time's distribution", "load_time: 10s",
        "load_time: {distribution: uniform, min: 9s, max: 11s}"},
       {"the unload time", "unload_time: 12s", "unload_time: 13s"},
+      {"a load's footprint", "unload_time: 12s}",
+       "unload_time: 12s, load: {length_m: 1.2, width_m: 1.4}}"},
       // Its battery and chargers.
       {"the battery's capacity", "capacity_kwh: 10", "capacity_kwh: 12"},
       {"the consumption", "consumption_kwh_per_m: 0.015625", "consumption_kwh_per_m: 0.0125"},

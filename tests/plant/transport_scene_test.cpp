@@ -103,6 +103,27 @@ TEST_CASE("bad paths, fleets and links are input errors naming file, line and fi
     check_error(kPaths, replaced(kFleet, "width_m: 1", "width_m: 2.5"), kElements, 9,
                 "fleets[0].vehicle.width_m", "2.5 m wide");
   }
+  SUBCASE("a load wider than the edge of its only route") {
+    // The vehicle fits the 2 m edge; with its load it does not.
+    check_error(kPaths,
+                replaced(kFleet, "unload_time: 5s}",
+                         "unload_time: 5s, load: {length_m: 1.2, "
+                         "width_m: 2.4}}"),
+                kElements, 9, "fleets[0].vehicle.load.width_m", "2.4 m wide with its load");
+  }
+  SUBCASE("a load without a size, or of a size <= 0") {
+    check_error(kPaths,
+                replaced(kFleet, "unload_time: 5s}", "unload_time: 5s, load: {length_m: 1.2}}"),
+                kElements, 13, "fleets[0].vehicle.load.width_m", "width_m");
+    check_error(
+        kPaths,
+        replaced(kFleet, "unload_time: 5s}", "unload_time: 5s, load: {length_m: 0, width_m: 0.8}}"),
+        kElements, 13, "fleets[0].vehicle.load.length_m", "length > 0");
+    check_error(kPaths,
+                replaced(kFleet, "unload_time: 5s}",
+                         "unload_time: 5s, load: {length_m: 1, width_m: 0.8, mass_kg: 40}}"),
+                kElements, 13, "fleets[0].vehicle.load.mass_kg", "mass_kg");
+  }
   SUBCASE("via naming no fleet") {
     check_error(kPaths, kFleet, replaced(kElements, "via: AGV", "via: AMR"), 19,
                 "elements[OP10].to.via", "'AMR'");

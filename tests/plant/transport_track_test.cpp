@@ -81,6 +81,14 @@ TEST_CASE("the AGV cell's vehicle tracks start and end each drive at the run's e
         REQUIRE(start.has_value());
         CHECK(start->x_m == from.x_m);
         CHECK(start->y_m == from.y_m);
+        // Loaded from the end of loading to the end of unloading: a drive carries a load exactly
+        // when it ends at a drop-off (empty drives end at pick-ups, home or where idle vehicles
+        // wait, none of which is a drop-off in this cell).
+        const bool to_drop_off = std::any_of(
+            fleet.drop_offs.begin(), fleet.drop_offs.end(),
+            [&](std::uint32_t stop) { return fleet.stops[stop] == drive.route.steps.back().to; });
+        CHECK(tracked.track.loaded_at(drive.start_s + drive.profile.total_time_s() / 2) ==
+              to_drop_off);
         // A drive home ends parked in the depot, off the aisles, at that instant (unless the
         // vehicle sets off again at once, standing at home).
         if (drive.route.steps.back().to == fleet.home) ++home;

@@ -85,6 +85,44 @@ exec(snippet, ns)
 assert set(ns["one_hour"].index) <= set(bodies) and len(ns["one_hour"]) > 0
 PY
 
+# With a load that has a footprint: after the vehicles, one body per vehicle's load with the
+# load's size, parked (no pose) while not carried and on its vehicle's pose while carried; it
+# is carried on drives to a drop-off and not on drives to a pick-up.
+sed 's/      length_m: 1.4$/      length_m: 1.4\n      load: {length_m: 1.2, width_m: 1.1}/' "$scene" \
+  >"$work/loads.yaml"
+grep -q "load: {" "$work/loads.yaml" || fail "the AGV cell's vehicle no longer says 'length_m: 1.4'"
+"$linetwin" run "$work/loads.yaml" --reps 1 --duration 2h -q --record "$work/loads.h5" \
+  --trajectory-rate 4 2>"$work/err" && pass || fail "record loads: $(cat "$work/err")"
+/usr/bin/python3 - "$work/loads.yaml" "$work/loads.h5" <<'PY' && pass || fail "loads as documented"
+import sys
+import h5py, pandas as pd, yaml
+
+scene = yaml.safe_load(open(sys.argv[1]))
+fleet = scene["fleets"][0]
+n = fleet["vehicles"]
+with h5py.File(sys.argv[2], "r") as f:
+    bodies = list(f["bodies"].asstr()[:])
+    shapes = f["body_shapes"][:]
+    poses = pd.DataFrame(f["trajectories"][:])
+names = [f"{fleet['id']}#{k + 1}" for k in range(n)]
+assert bodies == names + [name + " load" for name in names], bodies
+assert all(s["length_m"] == 1.2 and s["width_m"] == 1.1 for s in shapes[n:])
+by_time = poses.set_index(["timestamp_us", "body"])
+carried = poses[(poses["body"] >= n) & (poses["state"] != 0)]
+assert len(carried) > 100 and (poses[poses["body"] >= n]["state"] == 0).any()
+# A carried load's row is at its vehicle's pose, at the same instant, whenever both have a row.
+for r in carried.itertuples():
+    key = (r.timestamp_us, r.body - n)
+    if key in by_time.index:
+        v = by_time.loc[key]
+        assert (v["x_m"], v["y_m"], v["heading_rad"]) == (r.x_m, r.y_m, r.heading_rad), r
+# Loads ride to drop-off docks only: a load row standing at a node stands where parts are dropped
+# off or picked up, never at the depot.
+nodes = {d["id"]: (d["x_m"], d["y_m"]) for d in scene["paths"]["nodes"]}
+home = nodes[fleet["home"]]
+assert not ((carried["x_m"] == home[0]) & (carried["y_m"] == home[1])).any()
+PY
+
 # Bad input: exit 2 naming the flag.
 expect_error 2 "'--trajectory-rate': expected --record with it" -- \
   run "$scene" --reps 1 --duration 1h --trajectory-rate 5

@@ -104,3 +104,24 @@ TEST_CASE("a track refuses entries out of order or from the wrong place") {
   CHECK_THROWS_AS(early.stand(1.5, 1, aisle), std::invalid_argument);  // still driving
   CHECK_THROWS_AS(early.park(0.5), std::invalid_argument);
 }
+
+TEST_CASE("a track says whether the vehicle carries a load, from its loading to its unloading") {
+  VehicleTrack track;
+  CHECK_FALSE(track.loaded_at(0.0));  // it starts the run empty
+  track.carry(10.0, true);
+  track.carry(40.0, false);
+  track.carry(40.0, true);  // unloaded and loaded again at one instant: loaded from then on
+  track.carry(70.0, false);
+  CHECK_FALSE(track.loaded_at(9.999));
+  CHECK(track.loaded_at(10.0));
+  CHECK(track.loaded_at(39.999));
+  CHECK(track.loaded_at(40.0));
+  CHECK(track.loaded_at(69.999));
+  CHECK_FALSE(track.loaded_at(70.0));
+  CHECK_FALSE(track.loaded_at(1e9));
+  // Loaded twice, unloaded empty, or back in time: the caller's mistake.
+  CHECK_THROWS_AS(track.carry(80.0, false), std::invalid_argument);
+  track.carry(80.0, true);
+  CHECK_THROWS_AS(track.carry(90.0, true), std::invalid_argument);
+  CHECK_THROWS_AS(track.carry(79.0, false), std::invalid_argument);
+}

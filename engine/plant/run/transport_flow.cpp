@@ -29,8 +29,9 @@ void TransportFlow::build(const Scene& scene, std::uint64_t seed, std::uint32_t 
     fleet.charger_user.assign(spec.chargers.size(), kNoOperator);
     fleet.idle_at_stop.assign(spec.stops.size(), kNoOperator);
     fleets_.push_back(std::move(fleet));
-    largest_half_diagonal_m_ = std::max(
-        largest_half_diagonal_m_, std::hypot(spec.vehicle.length_m, spec.vehicle.width_m) / 2);
+    largest_half_diagonal_m_ =
+        std::max(largest_half_diagonal_m_,
+                 std::hypot(spec.vehicle.outer_length_m(), spec.vehicle.outer_width_m()) / 2);
     VehicleRun vehicle;
     vehicle.fleet = f;
     if (spec.battery) vehicle.charge_kwh = spec.battery->capacity_kwh;  // every vehicle starts full
@@ -382,7 +383,8 @@ void TransportFlow::depart(Line& line, std::uint32_t v) {
   if (zoned(vehicle)) {
     // Each zone goes back at the instant the body has left it (zone_release_past_m); zones not
     // left before the arrival go back then, but for the last node, where the vehicle stands.
-    const double past_m = zone_release_past_m(spec.vehicle.length_m, largest_half_diagonal_m_);
+    const double past_m =
+        zone_release_past_m(spec.vehicle.outer_length_m(), largest_half_diagonal_m_);
     vehicle.release_s.clear();
     vehicle.next_release = 0;
     for (double end_m : vehicle.zones.end_m) {
@@ -471,6 +473,7 @@ void TransportFlow::on_leg_end(Line& line, std::uint32_t v) {
       vehicle.fetching = false;
       vehicle_wait_s_[holder.element] += observed_wait_s(vehicle.order, line.kernel.now());
       vehicle.order.part = line.flow.take_from(line, holder);
+      if (!tracks_.empty()) tracks_[v].track.carry(line.kernel.now(), true);
       travel(line, v, vehicle.order.link.drop_off, VehicleTask::kLoadedTravel);
       line.flow.release(line, holder);
       return;
@@ -480,6 +483,7 @@ void TransportFlow::on_leg_end(Line& line, std::uint32_t v) {
       begin(line, v, VehicleTask::kUnloading, spec.vehicle.unload_time.sample(fleet.unload_rng));
       return;
     case VehicleTask::kUnloading: {
+      if (!tracks_.empty()) tracks_[v].track.carry(line.kernel.now(), false);
       Part part = vehicle.order.part;
       const Link to = vehicle.order.to;
       ++vehicle.orders;
@@ -668,6 +672,8 @@ void TransportFlow::record_tracks() {
                        .vehicle = static_cast<std::uint32_t>(tracks_.size() - fleet.first_vehicle),
                        .width_m = fleet.spec->vehicle.width_m,
                        .length_m = fleet.spec->vehicle.length_m,
+                       .load_width_m = fleet.spec->vehicle.load_width_m,
+                       .load_length_m = fleet.spec->vehicle.load_length_m,
                        .track = {}});
   }
 }
