@@ -9,7 +9,8 @@
 // One iteration is one whole frame as ViewerApp draws it (simulation step, view update, 3D view,
 // labels, panels) into an offscreen 1280x720 target, timed to glFinish() so that the software
 // rasteriser's work is inside. Reports the mean frame time and the 95th percentile of the frames
-// of a repetition, the triangles sent per frame (after culling and level of detail), and the
+// of a repetition, the triangles sent per frame (after culling and level of detail), the flow
+// arrows drawn (those in view and at least a pixel wide on screen), and the
 // process's CPU time per frame, all threads together (cpu_all_ms: the main thread's and Mesa's
 // rasteriser threads'; Google Benchmark's CPU column is the main thread's alone), which other jobs
 // on a shared machine inflate far less than the wall-clock time: on an idle machine with n cores
@@ -184,6 +185,7 @@ void time_frames(benchmark::State& state, int stations, bool panels, Flow flow,
   state.counters["triangles"] = static_cast<double>(last.triangles);
   state.counters["drawn"] = static_cast<double>(last.elements_drawn);
   state.counters["operators"] = static_cast<double>(last.operators_drawn);
+  state.counters["arrows"] = static_cast<double>(last.arrows_drawn);
   state.counters["draw_calls"] = static_cast<double>(last.draw_calls);
   state.counters["parts_completed"] = static_cast<double>(parts_completed(source));
   std::filesystem::remove(scene_path);

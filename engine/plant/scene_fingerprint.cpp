@@ -140,6 +140,8 @@ void add(StableHash& h, const ConveyorSpec& spec) {
   h.number(spec.spacing_m);
   h.number(std::uint64_t{spec.accumulating});
   h.number(static_cast<std::uint64_t>(spec.mode));  // not mode_line: where, not what
+  for (double edge : spec.part_size_m)
+    h.number(edge);
 }
 
 void add(StableHash& h, const CalendarSpec& spec) {

@@ -40,6 +40,10 @@ YAML
 }
 
 # Prints the counts (with an optional label) and exits 0 only if nothing failed.
+# Whether this build simulates SCENE: one without the physics layer (LINETWIN_PHYSICS=0 in the
+# environment, as tests/cli/CMakeLists.txt sets it) refuses a scene with a physics conveyor.
+simulates() { [ "${LINETWIN_PHYSICS:-1}" != 0 ] || ! grep -q "mode: physics" "$1"; }
+
 finish_checks() {
   echo "${1:+$1: }$passes passed, $failures failed"
   [ "$failures" -eq 0 ]

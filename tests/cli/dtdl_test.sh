@@ -45,6 +45,7 @@ for scene in "$scenes"/*.yaml; do
     fail "the export of $name is not valid DTDL v3: $(cat "$work/err")"
   [ ! -s "$work/err" ] && pass || fail "check of $name warned: $(cat "$work/err")"
   "$linetwin" export "$scene" --format aml -o "$work/aml/$name.aml" -q && pass || fail "aml export of $name"
+  simulates "$scene" || continue
   "$linetwin" run "$scene" --reps 1 --duration 1min --json "$work/run.json" -q 2>"$work/err" && pass ||
     fail "run of $name: $(cat "$work/err")"
   /usr/bin/python3 - "$scene" "$work/dtdl/$name.twins.ndjson" "$work/aml/$name.aml" "$work/run.json" \

@@ -151,6 +151,11 @@ TEST_CASE("every key that decides a run changes the scene's fingerprint") {
     CAPTURE(edit.what);
     CHECK(fingerprint_of(edited(edit)) != base);
   }
+  // A physics belt's part size (refused on an event belt, so compared between physics belts).
+  const Edit physics{"a physics belt", "accumulating: true,", "accumulating: true, mode: physics,"};
+  const Edit sized{"a physics belt's part size", "accumulating: true,",
+                   "accumulating: true, mode: physics, part_size_m: [1.2, 0.6, 0.4],"};
+  CHECK(fingerprint_of(edited(sized)) != fingerprint_of(edited(physics)));
 }
 
 TEST_CASE("what decides no run leaves the scene's fingerprint as it is") {

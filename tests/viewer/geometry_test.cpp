@@ -725,3 +725,46 @@ TEST_CASE("flow diagram: a band per product, each product down its own link") {
   CHECK(bands_of[0] == 4);  // in_a > B1 > OP10 > OPA > parts_out
   CHECK(bands_of[1] == 4);  // in_b > B1 > OP10 > OPB > parts_out
 }
+
+TEST_CASE("flow arrows: the width on screen is taken where the arrow comes nearest the eye") {
+  const Box3 layout{{-100.0f, -100.0f, 0.0f}, {100.0f, 100.0f, 3.0f}};
+  OrbitCamera camera;
+  camera.frame(layout, kAspect);
+  const glm::vec3 target = camera.target();
+  const float height_px = static_cast<float>(kViewport.y);
+  const auto arrow = [](glm::vec3 start, glm::vec3 tip, float width_m) {
+    FlowArrow a;
+    a.start = start;
+    a.tip = tip;
+    a.width_m = width_m;
+    return a;
+  };
+  // Across the view at the target, 2 m long: the target is its point nearest the eye.
+  const FlowArrow short_one = arrow(target - glm::vec3(1, 0, 0), target + glm::vec3(1, 0, 0), 0.4f);
+  const float at_target = arrow_width_px(short_one, camera, height_px);
+  CHECK(at_target == doctest::Approx(0.4f * camera.pixels_per_metre(
+                                                glm::distance(camera.eye(), target), height_px)));
+  // No narrower than it is drawn: the shaft's two sides at the target, projected, are at most
+  // that far apart (a floor seen at a slant is foreshortened).
+  const glm::mat4 vp = view_projection(camera);
+  const auto side_a = project_to_pixel(target - glm::vec3(0, 0.2f, 0), kViewport, vp);
+  const auto side_b = project_to_pixel(target + glm::vec3(0, 0.2f, 0), kViewport, vp);
+  REQUIRE(side_a.has_value());
+  REQUIRE(side_b.has_value());
+  CHECK(glm::distance(*side_a, *side_b) <= at_target * 1.0001f);
+  // A long arrow running from the target away from the eye is as wide as it is at the target;
+  // the same short arrow 150 m further away is narrower, by the ratio of the distances.
+  const FlowArrow long_one = arrow(target, target + glm::vec3(0, 150, 0), 0.4f);
+  CHECK(arrow_width_px(long_one, camera, height_px) == doctest::Approx(at_target));
+  const glm::vec3 away(0, 150, 0);
+  const FlowArrow far_one = arrow(short_one.start + away, short_one.tip + away, 0.4f);
+  CHECK(arrow_width_px(far_one, camera, height_px) ==
+        doctest::Approx(at_target * glm::distance(camera.eye(), target) /
+                        glm::distance(camera.eye(), target + away)));
+  // A trickle's shaft (kFlowArrowMinWidthM) over this 200 m layout, framed whole, is under a pixel
+  // at the target: the renderer leaves it out; the widest shaft is drawn.
+  CHECK(arrow_width_px(arrow(short_one.start, short_one.tip, kFlowArrowMinWidthM), camera,
+                       height_px) < kMinArrowWidthPx);
+  CHECK(arrow_width_px(arrow(short_one.start, short_one.tip, kFlowArrowMaxWidthM), camera,
+                       height_px) > kMinArrowWidthPx);
+}

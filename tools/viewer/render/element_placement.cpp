@@ -107,6 +107,17 @@ float flow_arrow_width_m(double parts_per_hour, double max_parts_per_hour) {
   return std::max(kFlowArrowMinWidthM, share * kFlowArrowMaxWidthM);
 }
 
+float arrow_width_px(const FlowArrow& arrow, const OrbitCamera& camera, float viewport_height_px) {
+  const glm::vec3 eye = camera.eye();
+  const glm::vec3 along = arrow.tip - arrow.start;
+  const float length_squared = glm::dot(along, along);
+  const float t = length_squared > 0.0f
+                      ? std::clamp(glm::dot(eye - arrow.start, along) / length_squared, 0.0f, 1.0f)
+                      : 0.0f;
+  const float nearest_m = glm::distance(arrow.start + t * along, eye);
+  return arrow.width_m * camera.pixels_per_metre(nearest_m, viewport_height_px);
+}
+
 std::optional<FlowArrow> place_flow_arrow(const ElementPlacement& from, const ElementPlacement& to,
                                           float width_m) {
   const glm::vec2 a{from.box.centre};

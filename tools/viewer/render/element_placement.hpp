@@ -14,6 +14,7 @@
 #include <glm/vec3.hpp>
 
 #include "model/line_view.hpp"
+#include "orbit_camera.hpp"
 #include "picking.hpp"
 #include "plant/run/operator_position.hpp"
 #include "triangle_mesh.hpp"
@@ -78,10 +79,18 @@ struct FlowArrow {
   float width_m = kFlowArrowWidthM;  // the shaft's
 };
 
+// The narrowest a flow arrow's shaft is drawn on screen, in pixels; a thinner one is left out (a
+// hairline tells nothing, and thousands of them fanning across a big layout would cost the
+// software rasteriser most of a frame for a smear: docs/performance.md, "Viewer frame time").
+inline constexpr float kMinArrowWidthPx = 1.0f;
+
 // The arrow from `from` to `to`, leaving each element's box by kFlowArrowGapM, its shaft
 // `width_m` wide; none where the boxes leave no room for a head between them.
 std::optional<FlowArrow> place_flow_arrow(const ElementPlacement& from, const ElementPlacement& to,
                                           float width_m = kFlowArrowWidthM);
+// How wide the arrow's shaft is on screen where it comes nearest the camera's eye, in pixels, on a
+// viewport `viewport_height_px` high.
+float arrow_width_px(const FlowArrow& arrow, const OrbitCamera& camera, float viewport_height_px);
 // A link's shaft width for its flow: in proportion to the largest flow of the line, the largest
 // kFlowArrowMaxWidthM wide, but never narrower than kFlowArrowMinWidthM, so that a trickle still
 // shows its direction. A flow the results do not tell (NaN) keeps kFlowArrowWidthM.

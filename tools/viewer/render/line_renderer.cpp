@@ -184,6 +184,25 @@ void LineRenderer::draw(const LineView& view, const OrbitCamera& camera, glm::iv
     batch.clear();
   markers_.clear();
   parts_.clear();
+  // The arrows in view whose shaft is at least kMinArrowWidthPx wide on screen (a parallel line
+  // of 3,000 stations has 6,000 arrows the length of the layout, a smear at overview zoom). The
+  // flow diagram shows every link's flow whatever the zoom.
+  drawn_shafts_.clear();
+  drawn_heads_.clear();
+  for (std::size_t k = 0, placed = 0; k < flow_arrows_.size(); ++k) {
+    if (!flow_arrows_[k]) continue;
+    const FlowArrow& arrow = *flow_arrows_[k];
+    const std::size_t j = placed++;
+    const glm::vec3 along = arrow.tip - arrow.start;
+    if (!frustum.may_see(arrow.start + 0.5f * along, 0.5f * glm::length(along)) ||
+        arrow_width_px(arrow, camera, height_px) < kMinArrowWidthPx) {
+      ++stats_.arrows_hidden;
+      continue;
+    }
+    ++stats_.arrows_drawn;
+    drawn_shafts_.push_back(arrow_shafts_[j]);
+    drawn_heads_.push_back(arrow_heads_[j]);
+  }
   const std::size_t count = std::min(view.elements.size(), placements_.size());
   for (std::size_t i = 0; i < count; ++i) {
     const ElementView& element = view.elements[i];
@@ -276,10 +295,10 @@ void LineRenderer::draw(const LineView& view, const OrbitCamera& camera, glm::iv
   box.draw(markers_);
   stats_.triangles += markers_.size() * box.triangle_count();
   ++stats_.draw_calls;
-  arrow_shaft_.draw(arrow_shafts_);
-  arrow_head_.draw(arrow_heads_);
-  stats_.triangles += arrow_shafts_.size() * arrow_shaft_.triangle_count() +
-                      arrow_heads_.size() * arrow_head_.triangle_count();
+  arrow_shaft_.draw(drawn_shafts_);
+  arrow_head_.draw(drawn_heads_);
+  stats_.triangles += drawn_shafts_.size() * arrow_shaft_.triangle_count() +
+                      drawn_heads_.size() * arrow_head_.triangle_count();
   stats_.draw_calls += 2;
 
   glUniform1i(lit, 1);

@@ -34,6 +34,9 @@ struct FrameStats {
   std::size_t vehicles_drawn = 0;
   std::size_t operators_drawn = 0;
   std::size_t elements_culled = 0;
+  std::size_t arrows_drawn = 0;
+  // Out of view, or narrower than kMinArrowWidthPx on screen (LineRenderer::draw).
+  std::size_t arrows_hidden = 0;
   std::size_t triangles = 0;  // submitted this frame, all batches
   std::size_t draw_calls = 0;
 };
@@ -107,8 +110,10 @@ class LineRenderer {
   // and again when the flows change).
   std::vector<FlowLinkView> links_;
   std::vector<std::optional<FlowArrow>> flow_arrows_;
-  std::vector<MeshInstance> arrow_shafts_;
+  std::vector<MeshInstance> arrow_shafts_;  // per arrow placed (flow_arrows_ that have one)
   std::vector<MeshInstance> arrow_heads_;
+  std::vector<MeshInstance> drawn_shafts_;  // this frame's
+  std::vector<MeshInstance> drawn_heads_;
   std::vector<glm::vec3> part_scratch_;
   glm::mat4 view_projection_{1.0f};
   FrameStats stats_;
