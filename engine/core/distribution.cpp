@@ -114,6 +114,11 @@ Distribution Distribution::erlang(int k, double mean) {
   d.written_name_ = WrittenName::kErlang;
   return d;
 }
+Distribution Distribution::gamma_with_mean(double shape, double mean) {
+  Distribution d = gamma(shape, shape > 0 ? mean / shape : 0.0);
+  d.written_name_ = WrittenName::kGammaByMean;
+  return d;
+}
 Distribution Distribution::weibull(double shape, double scale) {
   return {DistributionKind::kWeibull, shape, scale};
 }
@@ -321,6 +326,8 @@ std::string Distribution::describe() const {
     case DistributionKind::kGamma:
       if (written_name_ == WrittenName::kErlang)
         return fmt::format("erlang(k={:g}, mean={})", a_, time(a_ * b_, 0));
+      if (written_name_ == WrittenName::kGammaByMean)
+        return fmt::format("gamma(shape={:g}, mean={})", a_, time(a_ * b_, 0));
       return fmt::format("gamma(shape={:g}, scale={})", a_, time(b_, 0));
     case DistributionKind::kWeibull:
       return fmt::format("weibull(shape={:g}, scale={})", a_, time(b_, 0));

@@ -70,6 +70,9 @@ class Distribution {
   static Distribution gamma(double shape, double scale);
   // Gamma with shape k and scale mean / k, described by k and its mean.
   static Distribution erlang(int k, double mean);
+  // Gamma with this shape and scale mean / shape, described by its shape and mean, as a scene
+  // that gives `mean` rather than `scale` wrote it (a shape <= 0 keeps scale 0 for problem()).
+  static Distribution gamma_with_mean(double shape, double mean);
   static Distribution weibull(double shape, double scale);
   static Distribution empirical(std::vector<double> samples);
 
@@ -100,8 +103,8 @@ class Distribution {
                           DurationUnit third = DurationUnit::kSeconds) const;
   // As the scene wrote it, each duration a number, a space and its unit: "exponential(mean=1
   // min)", "erlang(k=3, mean=1 min)", "lognormal(mean=40 s, sd=12 s)", "deterministic(5 min)",
-  // "gamma(shape=2, scale=15 s)", "empirical(3 samples)". Made in code, a distribution is
-  // described in seconds.
+  // "gamma(shape=2, scale=15 s)", "gamma(shape=8, mean=80 s)", "empirical(3 samples)". Made in
+  // code, a distribution is described in seconds.
   std::string describe() const;
   // Adds the kind and every parameter, to the bit, to `hash` (a scene's fingerprint).
   void add_to(StableHash& hash) const;
@@ -113,7 +116,7 @@ class Distribution {
   double gamma_draw(RandomStream& rng) const;
 
   // The name the scene used where it is not the kind's.
-  enum class WrittenName : std::uint8_t { kKind, kErlang, kDeterministic };
+  enum class WrittenName : std::uint8_t { kKind, kErlang, kGammaByMean, kDeterministic };
 
   DistributionKind kind_ = DistributionKind::kConstant;
   WrittenName written_name_ = WrittenName::kKind;

@@ -220,8 +220,7 @@ Distribution SceneReader::distribution(const YAML::Node& node, const std::string
           fail(node, path, "expected exactly one of 'scale' or 'mean' for a gamma distribution");
         }
         if (node["mean"]) {
-          d = Distribution::gamma(shape, shape > 0 ? time("mean") / shape : 0.0)
-                  .with_units(unit("mean"));
+          d = Distribution::gamma_with_mean(shape, time("mean")).with_units(unit("mean"));
         } else {
           d = Distribution::gamma(shape, time("scale")).with_units(unit("scale"));
         }

@@ -47,7 +47,11 @@ TEST_CASE("a distribution is described by the parameters and units the scene gav
         "lognormal(mean=2 min, sd=30 s)");
   CHECK(described("{distribution: weibull, shape: 1.5, scale: 2h}") ==
         "weibull(shape=1.5, scale=2 h)");
-  CHECK(described("{distribution: gamma, shape: 2, mean: 1h}") == "gamma(shape=2, scale=0.5 h)");
+  // A gamma by the mean the scene gave, not the scale the sampler uses; by its scale where given.
+  CHECK(described("{distribution: gamma, shape: 2, mean: 1h}") == "gamma(shape=2, mean=1 h)");
+  CHECK(described("{distribution: gamma, shape: 8, mean: 80s}") == "gamma(shape=8, mean=80 s)");
+  CHECK(described("{distribution: gamma, shape: 2, scale: 30min}") ==
+        "gamma(shape=2, scale=30 min)");
   CHECK(described("{distribution: uniform, min: 250ms, max: 1.5s}") == "uniform(250 ms, 1.5 s)");
   CHECK(described("{distribution: triangular, min: 1min, mode: 90s, max: 0.05h}") ==
         "triangular(1 min, 90 s, 0.05 h)");

@@ -125,7 +125,7 @@ TEST_CASE("an override of each kind of path changes that field and nothing else"
   CHECK(station(station_fields, "OP10").servers == 2);
   CHECK(station(station_fields, "OP20").breakdowns->counted_on == FailureClock::kCalendarTime);
   CHECK(station(station_fields, "OP10").processing.describe() ==
-        Distribution::gamma(2, 15).describe());
+        Distribution::gamma_with_mean(2, 30).describe());
   CHECK(station(station_fields, "OP20").servers == 1);
 
   const Scene mix = changed({{"line.in.mix.sedan", "0.5"}, {"line.in.mix.suv", "0.5"}});
@@ -159,7 +159,8 @@ TEST_CASE("a mean scales every duration of its distribution and keeps its shape"
   // gamma: the shape stays, the scale follows the mean; its own distribution per product stays.
   const Scene gamma = changed({{"OP10.processing.mean", "20s"}});
   CHECK(station(gamma, "OP10").processing.mean() == doctest::Approx(20.0));
-  CHECK(station(gamma, "OP10").processing.describe() == Distribution::gamma(4, 5).describe());
+  CHECK(station(gamma, "OP10").processing.describe() ==
+        Distribution::gamma_with_mean(4, 20).describe());
   CHECK(station(gamma, "OP10").processing_by_product.at(1)->describe() ==
         Distribution::lognormal(48, 12).describe());
 
@@ -167,7 +168,8 @@ TEST_CASE("a mean scales every duration of its distribution and keeps its shape"
   const Scene lognormal = changed({{"OP10.processing_by_product.suv.mean", "24s"}});
   CHECK(station(lognormal, "OP10").processing_by_product.at(1)->describe() ==
         Distribution::lognormal(24, 6).describe());
-  CHECK(station(lognormal, "OP10").processing.describe() == Distribution::gamma(4, 10).describe());
+  CHECK(station(lognormal, "OP10").processing.describe() ==
+        Distribution::gamma_with_mean(4, 40).describe());
 
   // A bare duration is a constant; an empirical distribution's samples all scale; a normal's
   // mean after truncation at zero scales with its parameters.
@@ -261,9 +263,12 @@ elements:
   const std::vector<SceneOverride> change =
       overrides({{"OP30.processing.mean", "20s"}, {"OP20.processing.shape", "2"}});
   const Scene scene = load_scene_with_overrides(shared, kBase, change);
-  CHECK(station(scene, "OP10").processing.describe() == Distribution::gamma(4, 10).describe());
-  CHECK(station(scene, "OP20").processing.describe() == Distribution::gamma(2, 20).describe());
-  CHECK(station(scene, "OP30").processing.describe() == Distribution::gamma(4, 5).describe());
+  CHECK(station(scene, "OP10").processing.describe() ==
+        Distribution::gamma_with_mean(4, 40).describe());
+  CHECK(station(scene, "OP20").processing.describe() ==
+        Distribution::gamma_with_mean(2, 40).describe());
+  CHECK(station(scene, "OP30").processing.describe() ==
+        Distribution::gamma_with_mean(4, 20).describe());
 
   // OP10 and ... nothing else shares `std` now; with one change only, OP10 and OP20 still share
   // it, and the changed text still says so with an anchor and an alias.
