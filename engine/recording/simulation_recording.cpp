@@ -31,7 +31,7 @@ std::uint64_t record_simulation(const Scene& scene, const std::string& scene_tex
   metadata.replication = replication;
   metadata.start_time_us = settings.start_time_us;
   const bool trajectories = settings.trajectory_rate_hz > 0.0;
-  if (trajectories) metadata.bodies = vehicle_bodies(scene);
+  if (trajectories) metadata.bodies = recorded_bodies(scene);
   RecordingWriter writer(settings.path, metadata, log.names);
 
   LineRun line(scene, seed, replication, run);

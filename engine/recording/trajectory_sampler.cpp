@@ -8,14 +8,6 @@
 
 namespace linetwin {
 
-namespace {
-
-bool has_load(double length_m, double width_m) {
-  return length_m > 0.0 && width_m > 0.0;
-}
-
-}  // namespace
-
 std::vector<RecordedBody> vehicle_bodies(const Scene& scene) {
   std::vector<RecordedBody> bodies;
   for (const FleetSpec& fleet : scene.fleets()) {
@@ -23,11 +15,22 @@ std::vector<RecordedBody> vehicle_bodies(const Scene& scene) {
       bodies.push_back({vehicle_name(fleet, v), {fleet.vehicle.length_m, fleet.vehicle.width_m}});
     }
   }
+  return bodies;
+}
+
+std::string load_body_id(const std::string& vehicle_id) {
+  return vehicle_id + " load";
+}
+
+std::vector<RecordedBody> recorded_bodies(const Scene& scene) {
+  std::vector<RecordedBody> bodies = vehicle_bodies(scene);
   for (const FleetSpec& fleet : scene.fleets()) {
-    if (!has_load(fleet.vehicle.load_length_m, fleet.vehicle.load_width_m)) continue;
     for (std::uint32_t v = 0; v < fleet.vehicles; ++v) {
-      bodies.push_back({vehicle_name(fleet, v) + " load",
-                        {fleet.vehicle.load_length_m, fleet.vehicle.load_width_m}});
+      // A load without a footprint of its own stands within its vehicle's.
+      const bool sized = fleet.vehicle.load_length_m > 0.0 && fleet.vehicle.load_width_m > 0.0;
+      bodies.push_back({load_body_id(vehicle_name(fleet, v)),
+                        sized ? BodyShape{fleet.vehicle.load_length_m, fleet.vehicle.load_width_m}
+                              : BodyShape{fleet.vehicle.length_m, fleet.vehicle.width_m}});
     }
   }
   return bodies;
@@ -40,14 +43,8 @@ TrajectorySampler::TrajectorySampler(const std::vector<TrackedVehicle>& vehicles
 }
 
 void TrajectorySampler::sample_until(double until_s, bool inclusive, std::vector<BodyPose>& rows) {
-  // The bodies: every vehicle, then the load of each vehicle whose load has a footprint.
-  if (last_.empty()) {
-    for (std::uint32_t v = 0; v < vehicles_->size(); ++v) {
-      const TrackedVehicle& vehicle = (*vehicles_)[v];
-      if (has_load(vehicle.load_length_m, vehicle.load_width_m)) load_vehicle_.push_back(v);
-    }
-    last_.resize(vehicles_->size() + load_vehicle_.size());
-  }
+  // The bodies: every vehicle, then every vehicle's load.
+  last_.resize(2 * vehicles_->size());
   for (;; ++next_instant_) {
     // k / rate, not a running sum, so that instants do not drift over a long run.
     const double t = static_cast<double>(next_instant_) / rate_hz_;
@@ -55,8 +52,7 @@ void TrajectorySampler::sample_until(double until_s, bool inclusive, std::vector
     const std::int64_t timestamp_us = start_time_us_ + std::llround(t * 1e6);
     for (std::uint32_t body = 0; body < last_.size(); ++body) {
       const bool load = body >= vehicles_->size();
-      const VehicleTrack& track =
-          (*vehicles_)[load ? load_vehicle_[body - vehicles_->size()] : body].track;
+      const VehicleTrack& track = (*vehicles_)[load ? body - vehicles_->size() : body].track;
       BodyPose pose{.timestamp_us = timestamp_us, .body = body};
       // A load is where its vehicle is while carried, and off the floor (parked) otherwise.
       if (const std::optional<FloorPose> at =

@@ -15,10 +15,14 @@
 
 namespace linetwin {
 
-// The recording's bodies for a scene's vehicles, in LineRun::vehicle_tracks() order: "AGV#1", ...
-// (the fleet's id and the vehicle's number from 1) with the fleet's footprint; then, in the same
-// order, the loads of the vehicles whose fleet gives its load a footprint: "AGV#1 load", ...
+// A scene's vehicles as bodies, in LineRun::vehicle_tracks() order: "AGV#1", ... (the fleet's id
+// and the vehicle's number from 1) with the fleet's footprint.
 std::vector<RecordedBody> vehicle_bodies(const Scene& scene);
+// The bodies a recording of the scene holds: vehicle_bodies, then, in the same order, each
+// vehicle's load, named load_body_id(vehicle's id), with the fleet's load footprint (0 x 0 where
+// the fleet gives none: the load stands within the vehicle's footprint).
+std::vector<RecordedBody> recorded_bodies(const Scene& scene);
+std::string load_body_id(const std::string& vehicle_id);
 
 class TrajectorySampler {
  public:
@@ -42,8 +46,7 @@ class TrajectorySampler {
   double rate_hz_;
   std::int64_t start_time_us_;
   std::uint64_t next_instant_ = 0;
-  std::vector<LastRow> last_;                // per body: the vehicles, then the loads
-  std::vector<std::uint32_t> load_vehicle_;  // per load, its vehicle
+  std::vector<LastRow> last_;  // per body: the vehicles, then their loads
 };
 
 }  // namespace linetwin

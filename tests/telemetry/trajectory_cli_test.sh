@@ -30,9 +30,13 @@ with h5py.File(sys.argv[2], "r") as f:
     bodies = list(f["bodies"].asstr()[:])
     shapes = f["body_shapes"][:]
     poses = pd.DataFrame(f["trajectories"][:])
-assert bodies == [f"{fleet['id']}#{k + 1}" for k in range(fleet["vehicles"])], bodies
-assert all(s["length_m"] == fleet["vehicle"]["length_m"] for s in shapes)
-assert all(s["width_m"] == fleet["vehicle"]["width_m"] for s in shapes)
+n = fleet["vehicles"]
+names = [f"{fleet['id']}#{k + 1}" for k in range(n)]
+# The vehicles, then their loads (the vehicle's footprint: the cell's loads stand within it).
+assert bodies == names + [name + " load" for name in names], bodies
+assert all(s["length_m"] == fleet["vehicle"]["length_m"] for s in shapes[:n])
+assert all(s["width_m"] == fleet["vehicle"]["width_m"] for s in shapes[:n])
+assert all(s["length_m"] == fleet["vehicle"]["length_m"] for s in shapes[n:])
 assert len(poses) > 1000, len(poses)
 assert poses["timestamp_us"].is_monotonic_increasing
 # Instants k / 4 s: every timestamp is a whole number of 250 ms after the start.
@@ -65,7 +69,7 @@ assert (parked[["x_m", "y_m", "heading_rad"]] == 0).all().all()
 first = poses.groupby("body").first()
 assert (first["state"] == 0).all() and (first["timestamp_us"] == start_us).all()
 home = nodes[fleet["home"]]
-for body, rows in moving.groupby("body"):
+for body, rows in moving[moving["body"] < n].groupby("body"):
     x, y = rows.iloc[0]["x_m"], rows.iloc[0]["y_m"]
     assert math.hypot(x - home[0], y - home[1]) < 1.2 * 0.25 + 1e-9, (body, x, y)
 # A still vehicle costs no rows: between two rows of a standing vehicle, no other of its own.

@@ -3,6 +3,7 @@
 // and parks, sampled at 2 Hz.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -37,6 +38,11 @@ TEST_CASE("trajectory sampler: moving rows at every instant, one row per stop or
   std::vector<BodyPose> rows;
   sampler.sample_until(7.0, false, rows);  // instants 0, 0.5, ..., 6.5
   sampler.sample_until(30.0, true, rows);  // 7, ..., 30
+  // Its load (body 1), never carried, is parked: one row, at instant 0.
+  const auto load_rows =
+      std::count_if(rows.begin(), rows.end(), [](const BodyPose& row) { return row.body == 1; });
+  CHECK(load_rows == 1);
+  std::erase_if(rows, [](const BodyPose& row) { return row.body == 1; });
 
   // Instant 0: standing at A. Instants 1, 1.5, ..., 12.5: moving (24 rows). 13: standing at B.
   // 20: parked. Nothing else: a still vehicle repeats no row.
@@ -69,9 +75,11 @@ TEST_CASE("trajectory sampler: the instant at the end of a stretch waits for the
   TrajectorySampler sampler(vehicles, 1.0, 0);
   std::vector<BodyPose> rows;
   sampler.sample_until(3.0, false, rows);
+  std::erase_if(rows, [](const BodyPose& row) { return row.body == 1; });  // its load, parked
   REQUIRE(rows.size() == 1);    // instants 0, 1, 2: standing once
   vehicles[0].track.park(3.0);  // an event at the end of the stretch, after it was sampled
   sampler.sample_until(3.0, true, rows);
+  std::erase_if(rows, [](const BodyPose& row) { return row.body == 1; });
   REQUIRE(rows.size() == 2);
   CHECK(rows[1].state == BodyState::kParked);
   CHECK(rows[1].timestamp_us == 3'000'000);

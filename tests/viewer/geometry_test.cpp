@@ -768,3 +768,36 @@ TEST_CASE("flow arrows: the width on screen is taken where the arrow comes neare
   CHECK(arrow_width_px(arrow(short_one.start, short_one.tip, kFlowArrowMaxWidthM), camera,
                        height_px) > kMinArrowWidthPx);
 }
+
+TEST_CASE(
+    "placement: a vehicle's load stands on its deck, its footprint or most of the vehicle's") {
+  // The vehicle model's bounds: 2 m x 1 m x 0.5 m, drawn on a 1.4 m x 1.0 m footprint turned a
+  // quarter: its length along y. The unit box spans x and y from -0.5 to 0.5 and z from 0 to 1.
+  const Box3 model{{-1.0f, -0.5f, 0.0f}, {1.0f, 0.5f, 0.5f}};
+  VehicleView vehicle;
+  vehicle.length_m = 1.4;
+  vehicle.width_m = 1.0;
+  vehicle.pose = {.x_m = 10.0, .y_m = 5.0, .heading_rad = std::numbers::pi / 2};
+  const auto corner = [](const glm::mat4& to_world, float x, float y, float z) {
+    return glm::vec3(to_world * glm::vec4(x, y, z, 1.0f));
+  };
+  for (const bool sized : {false, true}) {
+    CAPTURE(sized);
+    vehicle.load_length_m = sized ? 1.8 : 0.0;  // longer than the vehicle: it overhangs
+    vehicle.load_width_m = sized ? 1.2 : 0.0;
+    const VehiclePlacement placed = place_vehicle(vehicle, model);
+    const float length = sized ? 1.8f : kLoadShare * 1.4f;
+    const float width = sized ? 1.2f : kLoadShare * 1.0f;
+    // Centred over the pose, long along the heading (y), from the plate's top up kLoadHeightM.
+    const glm::vec3 bottom = corner(placed.load_to_world, 0.0f, 0.0f, 0.0f);
+    CHECK(bottom.x == doctest::Approx(10.0f));
+    CHECK(bottom.y == doctest::Approx(5.0f));
+    CHECK(bottom.z == doctest::Approx(placed.plate_top.z));
+    const glm::vec3 front = corner(placed.load_to_world, 0.5f, 0.0f, 0.0f);
+    CHECK(front.x == doctest::Approx(10.0f).epsilon(1e-5));
+    CHECK(front.y == doctest::Approx(5.0f + length / 2).epsilon(1e-5));
+    const glm::vec3 side = corner(placed.load_to_world, 0.0f, 0.5f, 1.0f);
+    CHECK(side.x == doctest::Approx(10.0f - width / 2).epsilon(1e-5));
+    CHECK(side.z - bottom.z == doctest::Approx(kLoadHeightM));
+  }
+}

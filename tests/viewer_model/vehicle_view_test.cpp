@@ -4,6 +4,7 @@
 // LineRun of the same scene and seed, not from the viewer.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <optional>
 #include <string>
@@ -63,6 +64,7 @@ void check_vehicles(const LineView& view, const std::vector<TrackedVehicle>& tra
     CHECK(vehicle.pose.x_m == pose->x_m);
     CHECK(vehicle.pose.y_m == pose->y_m);
     CHECK(vehicle.pose.heading_rad == pose->heading_rad);
+    CHECK(vehicle.loaded == track.loaded_at(t_s));
   }
 }
 
@@ -77,6 +79,16 @@ TEST_CASE("the AGV cell's vehicles are where their tracks put them, simulated an
   const std::vector<TrackedVehicle>& tracks = run.vehicle_tracks();
   const MovingInstant moving = first_moving_instant(tracks);
   REQUIRE(tracks[moving.vehicle].track.moving_at(moving.t_s));
+  // The middle of the first drive that carries a part, on a whole sample instant.
+  MovingInstant loaded{.vehicle = 0, .t_s = kObservedS};
+  for (std::size_t v = 0; v < tracks.size(); ++v) {
+    for (const TrackDrive& drive : tracks[v].track.drives()) {
+      const double middle =
+          std::round((drive.start_s + drive.profile.total_time_s() / 2) * kRateHz) / kRateHz;
+      if (tracks[v].track.loaded_at(middle) && middle < loaded.t_s) loaded = {v, middle};
+    }
+  }
+  REQUIRE(loaded.t_s < kObservedS);
 
   LineView layout = layout_view(scene, ".");
   REQUIRE(layout.vehicles.size() == 2);
@@ -87,12 +99,16 @@ TEST_CASE("the AGV cell's vehicles are where their tracks put them, simulated an
 
   SUBCASE("simulated") {
     SimulationSource source(scene, kSeed, settings);
-    for (const double t : {moving.t_s / 2.0, moving.t_s, moving.t_s + 60.0, kObservedS}) {
+    std::vector<double> times{moving.t_s / 2.0, moving.t_s, moving.t_s + 60.0, loaded.t_s,
+                              kObservedS};
+    std::sort(times.begin(), times.end());  // a simulation runs forward only
+    for (const double t : times) {
       CAPTURE(t);
       source.run_until(t);
       source.update(layout);
       check_vehicles(layout, tracks, t);
       if (t == moving.t_s) CHECK(layout.vehicles[moving.vehicle].state == BodyState::kMoving);
+      if (t == loaded.t_s) CHECK(layout.vehicles[loaded.vehicle].loaded);
     }
   }
   SUBCASE("replayed from a recording with trajectories") {
@@ -116,6 +132,11 @@ TEST_CASE("the AGV cell's vehicles are where their tracks put them, simulated an
     replay.seek(moving.t_s);
     replay.update(layout);
     CHECK(layout.vehicles[moving.vehicle].state == BodyState::kMoving);
+    // The recording holds each vehicle's load as a body: carried where the track says.
+    replay.seek(loaded.t_s);
+    replay.update(layout);
+    check_vehicles(layout, tracks, loaded.t_s);
+    CHECK(layout.vehicles[loaded.vehicle].loaded);
   }
   SUBCASE("replayed from a log without trajectories: every vehicle stays parked") {
     const test::TempDir dir;

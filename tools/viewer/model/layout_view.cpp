@@ -1,6 +1,6 @@
 #include "layout_view.hpp"
 
-#include "recording/trajectory_sampler.hpp"
+#include "plant/vehicle_name.hpp"
 
 namespace linetwin::viewer {
 
@@ -29,11 +29,15 @@ LineView layout_view(const Scene& scene, const std::filesystem::path& scene_dir)
       view.links.push_back({i, target});
   }
   // Parked until a source says where they are.
-  for (RecordedBody& body : vehicle_bodies(scene)) {
-    VehicleView& vehicle = view.vehicles.emplace_back();
-    vehicle.id = std::move(body.id);
-    vehicle.length_m = body.shape.length_m;
-    vehicle.width_m = body.shape.width_m;
+  for (const FleetSpec& fleet : scene.fleets()) {
+    for (std::uint32_t v = 0; v < fleet.vehicles; ++v) {
+      VehicleView& vehicle = view.vehicles.emplace_back();
+      vehicle.id = vehicle_name(fleet, v);
+      vehicle.length_m = fleet.vehicle.length_m;
+      vehicle.width_m = fleet.vehicle.width_m;
+      vehicle.load_length_m = fleet.vehicle.load_length_m;
+      vehicle.load_width_m = fleet.vehicle.load_width_m;
+    }
   }
   return view;
 }

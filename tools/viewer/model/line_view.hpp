@@ -69,8 +69,12 @@ struct VehicleView {
   std::string id;
   double length_m = 0.0;
   double width_m = 0.0;
+  // The footprint of what it carries (the fleet's `load`); 0: within the vehicle's own.
+  double load_length_m = 0.0;
+  double load_width_m = 0.0;
   BodyState state = BodyState::kParked;
   FloorPose pose;
+  bool loaded = false;  // carrying a part: from the end of loading to the end of unloading
 };
 
 struct LineView {

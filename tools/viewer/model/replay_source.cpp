@@ -12,21 +12,31 @@ ReplaySource::ReplaySource(const Scene& scene, TelemetryLog log,
                            const std::vector<RecordedBody>& bodies,
                            const std::vector<BodyPose>& poses)
     : scene_(scene), log_(std::move(log)), reporter_(scene) {
-  std::unordered_map<std::string, std::size_t> vehicle_of_id;
-  for (const RecordedBody& vehicle : vehicle_bodies(scene))
-    vehicle_of_id.emplace(vehicle.id, vehicle_of_id.size());
-  vehicle_rows_.resize(vehicle_of_id.size());
+  // Each recorded body is a vehicle of the scene, a vehicle's load, or neither (ignored).
+  struct Owner {
+    std::size_t vehicle = 0;
+    bool load = false;
+  };
+  std::unordered_map<std::string, Owner> owner_of_id;
+  const std::vector<RecordedBody> vehicles = vehicle_bodies(scene);
+  for (std::size_t v = 0; v < vehicles.size(); ++v) {
+    owner_of_id.emplace(vehicles[v].id, Owner{v, false});
+    owner_of_id.emplace(load_body_id(vehicles[v].id), Owner{v, true});
+  }
+  vehicle_rows_.resize(vehicles.size());
+  load_rows_.resize(vehicles.size());
   if (!poses.empty()) {
-    std::vector<std::optional<std::size_t>> vehicle_of_body;
+    std::vector<std::optional<Owner>> owner_of_body;
     for (const RecordedBody& body : bodies) {
-      const auto found = vehicle_of_id.find(body.id);
-      vehicle_of_body.push_back(
-          found == vehicle_of_id.end() ? std::nullopt : std::optional<std::size_t>(found->second));
+      const auto found = owner_of_id.find(body.id);
+      owner_of_body.push_back(found == owner_of_id.end() ? std::nullopt
+                                                         : std::optional<Owner>(found->second));
     }
     // The reader has checked that rows are in time order and name a body it listed.
     for (const BodyPose& pose : poses) {
-      if (pose.body < vehicle_of_body.size() && vehicle_of_body[pose.body])
-        vehicle_rows_[*vehicle_of_body[pose.body]].push_back(pose);
+      if (pose.body >= owner_of_body.size() || !owner_of_body[pose.body]) continue;
+      const Owner& owner = *owner_of_body[pose.body];
+      (owner.load ? load_rows_ : vehicle_rows_)[owner.vehicle].push_back(pose);
     }
   }
   // A recorded file is put in time order as a whole; ties keep the order of the file.
@@ -90,20 +100,25 @@ void ReplaySource::set_speed(double speed) {
 void ReplaySource::update(LineView& view) const {
   show_twins(*twins_, view);
   const std::int64_t now_us = start_us() + std::llround(time_s_ * 1e6);
-  for (std::size_t v = 0; v < view.vehicles.size() && v < vehicle_rows_.size(); ++v) {
-    const std::vector<BodyPose>& rows = vehicle_rows_[v];
-    // The last row at or before now; none yet: parked, as every vehicle starts.
+  // The last row at or before now; none yet: parked, as every vehicle and load starts.
+  const auto last_row = [now_us](const std::vector<BodyPose>& rows) -> const BodyPose* {
     const auto after = std::upper_bound(
         rows.begin(), rows.end(), now_us,
         [](std::int64_t t_us, const BodyPose& row) { return t_us < row.timestamp_us; });
+    return after == rows.begin() ? nullptr : &*std::prev(after);
+  };
+  for (std::size_t v = 0; v < view.vehicles.size() && v < vehicle_rows_.size(); ++v) {
     VehicleView& vehicle = view.vehicles[v];
-    if (after == rows.begin()) {
+    const BodyPose* row = last_row(vehicle_rows_[v]);
+    if (row == nullptr) {
       vehicle.state = BodyState::kParked;
+      vehicle.loaded = false;
       continue;
     }
-    const BodyPose& row = *std::prev(after);
-    vehicle.state = row.state;
-    vehicle.pose = {.x_m = row.x_m, .y_m = row.y_m, .heading_rad = row.heading_rad};
+    vehicle.state = row->state;
+    vehicle.pose = {.x_m = row->x_m, .y_m = row->y_m, .heading_rad = row->heading_rad};
+    const BodyPose* load = last_row(load_rows_[v]);
+    vehicle.loaded = load != nullptr && load->state != BodyState::kParked;
   }
 }
 

@@ -77,6 +77,9 @@ class ReplaySource final : public ViewSource {
   double speed_ = 1.0;
   // Per vehicle of the scene (vehicle_bodies order), its recorded rows in time order.
   std::vector<std::vector<BodyPose>> vehicle_rows_;
+  // Per vehicle, the recorded rows of its load's body (load_body_id), if the recording has one:
+  // the load is carried while its last row is not parked.
+  std::vector<std::vector<BodyPose>> load_rows_;
 };
 
 }  // namespace linetwin::viewer

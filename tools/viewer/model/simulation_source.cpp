@@ -86,10 +86,12 @@ void SimulationSource::update(LineView& view) const {
     const std::optional<FloorPose> pose = track.pose_at(view.time_s);
     if (!pose) {
       vehicle.state = BodyState::kParked;
+      vehicle.loaded = false;
       continue;
     }
     vehicle.pose = *pose;
     vehicle.state = track.moving_at(view.time_s) ? BodyState::kMoving : BodyState::kStanding;
+    vehicle.loaded = track.loaded_at(view.time_s);
   }
   run_.operator_positions(view.operators);
   // Once: the report stays as it is from the instant the run stopped.

@@ -168,6 +168,13 @@ VehiclePlacement place_vehicle(const VehicleView& vehicle, const Box3& model_bou
       glm::translate(pose, glm::vec3(0.0f, 0.0f, size.z)),
       glm::vec3(kVehiclePlateShare * size.x, kVehiclePlateShare * size.y, kVehiclePlateThicknessM));
   placement.plate_top = base + glm::vec3(0.0f, 0.0f, size.z + kVehiclePlateThicknessM);
+  const bool sized = vehicle.load_length_m > 0.0 && vehicle.load_width_m > 0.0;
+  const glm::vec2 load = sized ? glm::vec2(static_cast<float>(vehicle.load_length_m),
+                                           static_cast<float>(vehicle.load_width_m))
+                               : kLoadShare * glm::vec2(size.x, size.y);
+  placement.load_to_world =
+      glm::scale(glm::translate(pose, glm::vec3(0.0f, 0.0f, size.z + kVehiclePlateThicknessM)),
+                 glm::vec3(load, kLoadHeightM));
   placement.box = {base + glm::vec3(0.0f, 0.0f, size.z / 2), size / 2.0f, yaw};
   return placement;
 }

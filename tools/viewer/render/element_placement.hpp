@@ -106,9 +106,15 @@ ElementPlacement place_element(const ElementView& element, const Box3& model_bou
 // state (model/state_colours.hpp), so that it can be checked pixel for pixel as markers are.
 inline constexpr float kVehiclePlateShare = 0.6f;  // of the footprint's length and width
 inline constexpr float kVehiclePlateThicknessM = 0.02f;
+// A load on a vehicle's deck: a box on the plate, as long and wide as the fleet's load footprint,
+// or kLoadShare of the vehicle's where the fleet gives none, kLoadHeightM high.
+inline constexpr float kLoadShare = 0.7f;
+inline constexpr float kLoadHeightM = 0.35f;
+
 struct VehiclePlacement {
   glm::mat4 model_to_world{1.0f};
   glm::mat4 plate_to_world{1.0f};  // for the unit box mesh
+  glm::mat4 load_to_world{1.0f};   // likewise: where its load stands when it carries one
   glm::vec3 plate_top{0.0f};       // the centre of the plate's top face, over the pose
   OrientedBox box;                 // what the model occupies
 };

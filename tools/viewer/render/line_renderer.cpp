@@ -242,6 +242,7 @@ void LineRenderer::draw(const LineView& view, const OrbitCamera& camera, glm::iv
     // A vehicle is small and simple: always its full model.
     batches_[vehicle_model_ * kMaxLevels].push_back({placed.model_to_world, tint(colour)});
     markers_.push_back({placed.plate_to_world, rgba(colour)});
+    if (vehicle.loaded) parts_.push_back({placed.load_to_world, kPartColour});
     drawn_vehicles_.push_back({v, placed});
   }
   stats_.vehicles_drawn = drawn_vehicles_.size();
