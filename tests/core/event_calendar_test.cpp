@@ -2,7 +2,9 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
+#include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -10,6 +12,7 @@
 #include "core/event_calendar.hpp"
 #include "core/random_stream.hpp"
 #include "core/simulation_kernel.hpp"
+#include "core/state_stream.hpp"
 
 using namespace linetwin;
 
@@ -305,4 +308,95 @@ TEST_CASE("the kernel ends an event whose handler throws, and the run can go on"
   CHECK(kernel.calendar().size() == 1);
   CHECK(kernel.run(handler) == StopReason::kCalendarEmpty);
   CHECK(seen == std::vector<std::uint32_t>{1, 2});
+}
+
+namespace {
+
+// The calendar's order as a reference: (time, priority, insertion sequence) -> event id.
+using ReferenceKey = std::tuple<double, int, std::uint64_t>;
+
+std::string saved(EventCalendar& calendar, double now) {
+  std::string bytes;
+  StateStream out = StateStream::writer(bytes);
+  calendar.transfer_state(out, now, 1000);
+  out.finish();
+  return bytes;
+}
+
+EventCalendar restored(const std::string& bytes, double now) {
+  EventCalendar calendar;
+  StateStream in = StateStream::reader(bytes, "calendar.state");
+  calendar.transfer_state(in, now, 1000);
+  return calendar;
+}
+
+}  // namespace
+
+// A calendar as a run uses it (each event taken with begin_due, its successors scheduled while it
+// is taken), growing to a hundred pending events and back to none five times, with cancellations:
+// events come in the calendar's order throughout, and a calendar saved and restored at any point
+// saves the same bytes again and goes on alike.
+TEST_CASE("a calendar growing and shrinking keeps its order, and saves and restores alike") {
+  RandomStream rng(11, "calendar", "shapes", 0);
+  EventCalendar calendar;
+  std::map<ReferenceKey, std::uint32_t> reference;
+  std::map<std::uint32_t, std::pair<EventHandle, ReferenceKey>> pending;
+  std::uint64_t sequence = 0;
+  std::uint32_t next_id = 0;
+  double now = 0.0;
+  auto schedule = [&] {
+    // Few distinct times, so that ties are common and settled by priority and sequence.
+    const double time = now + static_cast<double>(rng.next_u64() % 8);
+    const int priority = static_cast<int>(rng.next_u64() % 3) - 1;
+    const std::uint32_t id = next_id++;
+    const ReferenceKey key{time, priority, sequence++};
+    pending[id] = {calendar.schedule(time, tag(id), priority), key};
+    reference[key] = id;
+  };
+  std::size_t most = 0;
+  std::size_t saves = 0;
+  // The size swings between 0 and up to 100 five times, through both limits each way.
+  for (int swing = 0; swing < 10; ++swing) {
+    const bool growing = swing % 2 == 0;
+    const std::size_t goal = growing ? 20 + 20 * static_cast<std::size_t>(swing / 2) : 0;
+    for (int step = 0; step < 400 && (growing ? pending.size() < goal : !pending.empty()); ++step) {
+      // A step takes the next event, as a run does, and schedules 0 to 2 while it is taken;
+      // now and then it cancels one at random.
+      ScheduledEvent event;
+      if (!pending.empty()) {
+        REQUIRE(calendar.begin_due(now + 1e9, event));
+        const auto first = reference.begin();
+        CHECK(event.payload.target == first->second);
+        CHECK(event.time == std::get<0>(first->first));
+        pending.erase(first->second);
+        reference.erase(first);
+        now = event.time;
+      }
+      const std::uint64_t draws = rng.next_u64() % 4;
+      const std::uint64_t new_events = growing ? (draws == 0 ? 1 : 2) : (draws == 0 ? 1 : 0);
+      for (std::uint64_t k = 0; k < new_events; ++k)
+        schedule();
+      if (!pending.empty() || new_events > 0) calendar.end_event();
+      if (rng.next_u64() % 5 == 0 && !pending.empty()) {
+        auto victim = pending.begin();
+        std::advance(victim, static_cast<long>(rng.next_u64() % pending.size()));
+        CHECK(calendar.cancel(victim->second.first));
+        reference.erase(victim->second.second);
+        pending.erase(victim);
+      }
+      CHECK(calendar.size() == pending.size());
+      most = std::max(most, pending.size());
+      if (step % 37 == 0) {
+        // Saved and restored in either shape: the copy saves the same bytes and goes on alike.
+        const std::string bytes = saved(calendar, now);
+        EventCalendar copy = restored(bytes, now);
+        CHECK(saved(copy, now) == bytes);
+        calendar = std::move(copy);
+        ++saves;
+      }
+    }
+  }
+  CHECK(most >= 100);
+  CHECK(saves > 10);
+  CHECK(reference.empty());
 }
