@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "core/input_error.hpp"
 #include "core/state_stream.hpp"
 
 namespace linetwin {
@@ -11,7 +12,7 @@ namespace linetwin {
 void EventCalendar::drop_orphans_at_top() {
   if (top_taken_) return;  // end_event() drops them once the taken event has left the top
   while (!heap_.empty() && is_orphan(heap_.front())) {
-    const std::uint32_t slot = heap_.front().slot;
+    const std::uint32_t slot = heap_.front().slot();
     remove_top();  // compares with the orphan's slot still intact, then recycles it
     free_slot(slot);
     --orphans_;
@@ -24,11 +25,11 @@ void EventCalendar::purge_orphans() {
   heap_.reserve(entries.size());
   // An event taken by begin_due() leaves with the orphans.
   const std::size_t first = top_taken_ ? 1 : 0;
-  if (top_taken_) release_taken_slot(entries.front().slot);
+  if (top_taken_) release_taken_slot(entries.front().slot());
   for (std::size_t i = first; i < entries.size(); ++i) {
     const HeapEntry& e = entries[i];
     if (is_orphan(e)) {
-      free_slot(e.slot);
+      free_slot(e.slot());
     } else {
       push_entry(e);  // rebuilds with the calendar's own order (std::make_heap is binary)
     }
@@ -61,16 +62,21 @@ bool EventCalendar::reschedule(EventHandle& handle, double new_time) {
 
 void EventCalendar::clear() {
   const std::size_t first = top_taken_ ? 1 : 0;
-  if (top_taken_) release_taken_slot(heap_.front().slot);
+  if (top_taken_) release_taken_slot(heap_.front().slot());
   for (std::size_t i = first; i < heap_.size(); ++i)
-    free_slot(heap_[i].slot);
+    free_slot(heap_[i].slot());
   heap_.clear();
   orphans_ = 0;
 }
 
 void EventCalendar::add_free_slots() {
   const std::size_t old_size = slots_.size();
-  const std::size_t new_size = std::max<std::size_t>(16, 2 * old_size);
+  if (old_size >= kMostSlots) {
+    throw InputError({}, "more than " + std::to_string(kMostSlots) +
+                             " events pending at once, the most a run's event calendar holds: "
+                             "the line is too large to simulate");
+  }
+  const std::size_t new_size = std::min(kMostSlots, std::max<std::size_t>(16, 2 * old_size));
   slots_.resize(new_size);
   for (std::size_t i = new_size; i-- > old_size;) {
     slots_[i].next_free = free_head_;
@@ -90,7 +96,8 @@ void EventCalendar::transfer_state(StateStream& io, double earliest, std::uint64
   const std::uint64_t most_entries = 2 * most_pending + 64;
   const std::uint64_t most_slots = 2 * most_entries + 16;
   constexpr std::size_t kSlotBytes = 33;
-  const std::size_t slots = io.count(slots_.size(), most_slots, kSlotBytes, "slots");
+  const std::size_t slots =
+      io.count(slots_.size(), std::min<std::uint64_t>(most_slots, kMostSlots), kSlotBytes, "slots");
   if (io.reading()) slots_.assign(slots, Slot{});
   for (std::size_t i = 0; i < slots; ++i) {
     const StateStream::Section section(io, "slots", i);
@@ -107,9 +114,10 @@ void EventCalendar::transfer_state(StateStream& io, double earliest, std::uint64
   const std::size_t entries = io.count(heap_.size(), slots, 4, "heap");
   if (io.reading()) heap_.assign(entries, HeapEntry{});
   for (std::size_t i = 0; i < entries; ++i) {
-    io.value(heap_[i].slot);
-    io.check(heap_[i].slot < slots, "heap", "slot numbers below " + std::to_string(slots));
-    if (io.reading()) heap_[i].time_key = key_of_time(slots_[heap_[i].slot].time);
+    std::uint32_t slot = heap_[i].slot();
+    io.value(slot);
+    io.check(slot < slots, "heap", "slot numbers below " + std::to_string(slots));
+    if (io.reading()) heap_[i] = entry_of(slots_[slot].time, slot);
   }
   io.index(free_head_, slots, "free_head", kEndOfList);
   io.value(sequence_);
@@ -119,12 +127,12 @@ void EventCalendar::transfer_state(StateStream& io, double earliest, std::uint64
   std::vector<std::uint8_t> seen(slots, 0);
   orphans_ = 0;
   for (const HeapEntry& e : heap_) {
-    const Slot& s = slots_[e.slot];
-    io.check(s.state != SlotState::kFree && seen[e.slot] == 0, "heap",
+    const Slot& s = slots_[e.slot()];
+    io.check(s.state != SlotState::kFree && seen[e.slot()] == 0, "heap",
              "each event of the heap once, in a slot in use");
     io.check(std::isfinite(s.time) && s.time >= earliest, "heap",
              "events due no earlier than the state's time, " + std::to_string(earliest) + " s");
-    seen[e.slot] = 1;
+    seen[e.slot()] = 1;
     if (s.state == SlotState::kCancelled) ++orphans_;
   }
   std::size_t free_slots = 0;

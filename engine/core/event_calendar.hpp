@@ -5,15 +5,20 @@
 // so a run never depends on how the heap happens to break ties, which is what makes runs
 // reproducible event for event.
 //
-// Data layout: a binary min-heap of 16-byte entries (the time as an order-preserving integer key,
-// and a slot number) in one contiguous array, and a slot table that holds each event's payload,
-// its priority and insertion sequence. Comparing two entries reads only the heap unless their
-// times are equal, which is rare with continuous distributions; then the tie is settled from the
-// slots. Small entries are what make the heap as fast as a bare std::priority_queue of
-// (time, id) pairs (bench/event_calendar_bench.cpp; a 4-ary heap measured no faster at 10 to
-// 100,000 pending events). Pops use Floyd's bottom-up method, as std::pop_heap does: the hole at
-// the root sinks to a leaf along the smaller children and the last entry rises from there, which
+// Data layout: a binary min-heap of 8-byte entries in one contiguous array, and a slot table that
+// holds each event's time, payload, priority and insertion sequence. An entry is the top 40 bits
+// of the time's order-preserving integer key with the slot number (24 bits) below them, so two
+// entries compare as two integers unless those bits are equal: equal times, or times closer than
+// the bits kept tell apart (a 2^-28 share of the time: 4 ms at a million seconds). Then the tie
+// is settled from the slots, which is rare with continuous distributions. Small entries are what
+// make the heap as fast as a bare std::priority_queue of (time, id) pairs: the serial line runs
+// 11% slower with 24-byte entries than with 16-byte ones (docs/performance.md), and a 4-ary heap
+// measured no faster. Pops use Floyd's bottom-up method, as std::pop_heap does: the hole at the
+// root sinks to a leaf along the smaller children and the last entry rises from there, which
 // saves a comparison per level.
+//
+// At most kMostSlots (2^24, about 16.8 million) events can be pending at once; one more is an
+// InputError that says so, as a scene too large for memory is.
 //
 // A simulation run takes each event with begin_due() and ends it with end_event(): in between
 // (while the model handles the event) the event's entry stays at the top of the heap, and the first
@@ -98,7 +103,7 @@ class EventCalendar {
   double next_time() const {
     assert(!top_taken_);
     return heap_.empty() ? std::numeric_limits<double>::infinity()
-                         : time_of_key(heap_.front().time_key);
+                         : slots_[heap_.front().slot()].time;
   }
   // Removes and returns the earliest event. Preconditions: !empty(), and not between begin_due()
   // and end_event().
@@ -106,7 +111,7 @@ class EventCalendar {
   // Pops the earliest event into `event` if there is one due no later than `until`.
   bool pop_due(double until, ScheduledEvent& event) {
     assert(!top_taken_);
-    if (heap_.empty() || heap_.front().time_key > key_of_time(until)) return false;
+    if (heap_.empty() || slots_[heap_.front().slot()].time > until) return false;
     event = pop();
     return true;
   }
@@ -126,9 +131,13 @@ class EventCalendar {
   void transfer_state(StateStream& io, double earliest, std::uint64_t most_pending);
 
  private:
+  static constexpr int kSlotBits = 24;
+  static constexpr std::uint64_t kSlotMask = (std::uint64_t{1} << kSlotBits) - 1;
+  static constexpr std::size_t kMostSlots = std::size_t{1} << kSlotBits;
+  // The time key's top bits, then the slot.
   struct HeapEntry {
-    std::uint64_t time_key;  // the time's bits, mapped so that unsigned order is numeric order
-    std::uint32_t slot;
+    std::uint64_t bits = 0;
+    std::uint32_t slot() const { return static_cast<std::uint32_t>(bits & kSlotMask); }
   };
   enum class SlotState : std::uint8_t { kFree, kPending, kCancelled };
   struct Slot {
@@ -151,15 +160,20 @@ class EventCalendar {
         static_cast<std::uint64_t>(static_cast<std::int64_t>(bits) >> 63);
     return bits ^ (negative | kSignBit);  // branch-free: flip all bits or only the sign
   }
-  static double time_of_key(std::uint64_t key) {
-    const std::uint64_t negative = (key >> 63) - 1;  // all ones when the top bit is clear
-    return std::bit_cast<double>(key ^ (negative | kSignBit));
+  static HeapEntry entry_of(double time, std::uint32_t slot) {
+    return HeapEntry{(key_of_time(time) & ~kSlotMask) | slot};
   }
   bool before(const HeapEntry& a, const HeapEntry& b) const {
-    if (a.time_key != b.time_key) return a.time_key < b.time_key;
-    return slots_[a.slot].order < slots_[b.slot].order;
+    if ((a.bits ^ b.bits) > kSlotMask) [[likely]]
+      return a.bits < b.bits;  // the time keys' kept bits differ, and decide
+    const Slot& x = slots_[a.slot()];
+    const Slot& y = slots_[b.slot()];
+    if (x.time != y.time) return x.time < y.time;
+    return x.order < y.order;
   }
-  bool is_orphan(const HeapEntry& e) const { return slots_[e.slot].state == SlotState::kCancelled; }
+  bool is_orphan(const HeapEntry& e) const {
+    return slots_[e.slot()].state == SlotState::kCancelled;
+  }
   // Moves `entry` from the free position `hole` up to where it belongs, and stores it there.
   void sift_up(std::size_t hole, HeapEntry entry);
   void push_entry(HeapEntry entry);
@@ -208,7 +222,7 @@ inline void EventCalendar::sift_up(std::size_t hole, HeapEntry entry) {
   const bool replaces_top = top_taken_;
   std::uint32_t slot;
   if (replaces_top) {
-    slot = heap_.front().slot;
+    slot = heap_.front().slot();
     top_taken_ = false;
   } else {
     if (free_head_ == kEndOfList) add_free_slots();
@@ -221,7 +235,7 @@ inline void EventCalendar::sift_up(std::size_t hole, HeapEntry entry) {
   const auto priority_bits = static_cast<std::uint64_t>(priority - kMinPriority);
   s.order = (priority_bits << 48) | (sequence_++ & kSequenceMask);
   s.state = SlotState::kPending;
-  const HeapEntry entry{key_of_time(time), slot};
+  const HeapEntry entry = entry_of(time, slot);
   if (replaces_top) {
     replace_top(entry);
   } else {
@@ -266,7 +280,7 @@ inline void EventCalendar::free_slot(std::uint32_t slot) {
 
 inline ScheduledEvent EventCalendar::pop() {
   assert(!heap_.empty() && !top_taken_);
-  const std::uint32_t slot = heap_.front().slot;
+  const std::uint32_t slot = heap_.front().slot();
   assert(!is_orphan(heap_.front()));
   const ScheduledEvent event{slots_[slot].time, slots_[slot].payload};
   remove_top();
@@ -278,7 +292,7 @@ inline ScheduledEvent EventCalendar::pop() {
 inline bool EventCalendar::begin_due(double until, ScheduledEvent& event) {
   assert(!top_taken_);
   if (heap_.empty()) return false;
-  const std::uint32_t slot = heap_.front().slot;
+  const std::uint32_t slot = heap_.front().slot();
   assert(!is_orphan(heap_.front()));
   Slot& s = slots_[slot];
   if (s.time > until) return false;  // the slot's time is read anyway: no key to make of `until`
@@ -293,7 +307,7 @@ inline bool EventCalendar::begin_due(double until, ScheduledEvent& event) {
 
 inline void EventCalendar::end_event() {
   if (top_taken_) {
-    const std::uint32_t slot = heap_.front().slot;
+    const std::uint32_t slot = heap_.front().slot();
     remove_top();
     release_taken_slot(slot);
   }
