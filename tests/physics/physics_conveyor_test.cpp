@@ -8,14 +8,13 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "io/scene_file.hpp"
+#include "physics/conveyor_checks.hpp"
 #include "physics/physics_conveyor.hpp"
 #include "plant/line_run.hpp"
 #include "test_scenes.hpp"
@@ -26,49 +25,13 @@ namespace {
 constexpr double kStep = kConveyorStepS;
 constexpr double kExitEye = 0.01;  // the exit's beam before the stop, as physics.md gives it
 
-ConveyorSpec belt(double length_m, double speed, double spacing_m, bool accumulating) {
-  ConveyorSpec spec;
-  spec.length_m = length_m;
-  spec.speed_m_per_s = speed;
-  spec.spacing_m = spacing_m;
-  spec.accumulating = accumulating;
-  spec.mode = ConveyorMode::kPhysics;
-  return spec;
-}
-
-// Steps until `done` holds (at most `most` steps); the steps taken.
-template <class Done>
-std::uint64_t step_until(ConveyorPhysics& world, Done done, std::uint64_t most) {
-  std::uint64_t steps = 0;
-  while (!done() && steps < most) {
-    world.step();
-    ++steps;
-  }
-  return steps;
-}
-
-std::string file_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string test_scene_path(const std::string& name) {
-  return std::string(LINETWIN_SOURCE_DIR) + "/tests/physics/scenes/" + name;
-}
-
-// The scene with its physics conveyors turned into event conveyors, and nothing else changed.
-Scene as_event_scene(const std::string& path) {
-  std::string text = file_text(path);
-  for (std::size_t at = text.find("mode: physics"); at != std::string::npos;
-       at = text.find("mode: physics"))
-    text.replace(at, 13, "mode: event");
-  return load_scene_text(text, path);
-}
+using test::file_text;
+using test::physics_belt;
+using test::physics_scene_path;
+using test::step_until;
 
 TEST_CASE("a part loaded on a free belt breaks the exit's beam after (L - 0.01 m) / v") {
-  const ConveyorSpec spec = belt(4.0, 0.5, 1.0, true);
+  const ConveyorSpec spec = physics_belt(4.0, 0.5, 1.0, true);
   auto world = make_bullet_conveyors({&spec, 1});
   CHECK(world->step_s() == kStep);
   CHECK(world->entry_clear(0));
@@ -90,7 +53,7 @@ TEST_CASE("a part loaded on a free belt breaks the exit's beam after (L - 0.01 m
 }
 
 TEST_CASE("an accumulating belt queues its parts against a refused head, a pitch apart, at rest") {
-  const ConveyorSpec spec = belt(5.0, 0.5, 1.0, true);
+  const ConveyorSpec spec = physics_belt(5.0, 0.5, 1.0, true);
   auto world = make_bullet_conveyors({&spec, 1});
   // Four parts, each loaded as soon as the entry's beam clears.
   for (int i = 0; i < 4; ++i) {
@@ -123,7 +86,7 @@ TEST_CASE("an accumulating belt queues its parts against a refused head, a pitch
 }
 
 TEST_CASE("a non-accumulating belt stops while its head is refused, and counts the time stopped") {
-  const ConveyorSpec spec = belt(5.0, 0.5, 1.0, false);
+  const ConveyorSpec spec = physics_belt(5.0, 0.5, 1.0, false);
   auto world = make_bullet_conveyors({&spec, 1});
   world->load(0);
   step_until(
@@ -167,7 +130,7 @@ std::size_t fill(ConveyorPhysics& world) {
 }
 
 TEST_CASE("a longer part makes an accumulating belt hold fewer parts: floor(L / l), not L / s") {
-  ConveyorSpec spec = belt(5.0, 0.5, 1.0, true);
+  ConveyorSpec spec = physics_belt(5.0, 0.5, 1.0, true);
   // The default part is one pitch long: floor(5 / 1) parts.
   CHECK(fill(*make_bullet_conveyors({&spec, 1})) == 5);
   // Parts 1.6 m long queue a part's length apart against the stop: floor(5 / 1.6) = 3 fit wholly
@@ -215,51 +178,11 @@ TEST_CASE(
   CHECK(held(", part_size_m: [2.5, 0.8, 0.8]") == 2);  // floor(5 m / 2.5 m)
 }
 
-// Physics against events: the mean over the replications of throughput, and of the conveyor's
-// head-blocked share (a non-accumulating belt stands still exactly while its head is refused).
-struct Means {
-  double throughput_per_hour = 0.0;
-  double head_blocked = 0.0;
-  std::uint64_t steps = 0;
-  std::uint64_t bodies = 0;
-};
-
-Means run_all(const Scene& scene, bool physics) {
-  Means means;
-  const std::uint32_t reps = scene.run_settings().replications;
-  for (std::uint32_t r = 0; r < reps; ++r) {
-    LineRun run(scene, scene.seed(), r);
-    if (physics) run.simulate_conveyors_with(make_bullet_conveyors);
-    const ReplicationResult result = run.run_to_end();
-    means.throughput_per_hour += result.throughput_per_hour / reps;
-    means.head_blocked += result.conveyors.at(0).stopped / reps;
-    if (physics) {
-      means.steps += run.conveyor_physics()->steps();
-      means.bodies += run.conveyor_physics()->bodies();
-    }
-  }
-  return means;
-}
+using Means = test::ConveyorMeans;
+using test::run_all;
 
 TEST_CASE("physics and event conveyors agree: throughput within 2%, head blocked within 0.02") {
-  const std::string path = test_scene_path("physics_conveyor_line.yaml");
-  const Scene physics_scene = load_scene_file(path);
-  const Scene event_scene = as_event_scene(path);
-  REQUIRE(physics_scene.run_settings().replications == 10);
-  REQUIRE(physics_scene.run_settings().duration_s == 3600.0);
-  const Means physics = run_all(physics_scene, true);
-  const Means events = run_all(event_scene, false);
-  MESSAGE(
-      fmt::format("10 x 1 h: throughput {:.3f} (physics) and {:.3f} (event) parts/h; head "
-                  "blocked {:.4f} and {:.4f}; {} physics steps, {} bodies",
-                  physics.throughput_per_hour, events.throughput_per_hour, physics.head_blocked,
-                  events.head_blocked, physics.steps, physics.bodies));
-  CHECK(events.throughput_per_hour > 0.0);
-  CHECK(std::abs(physics.throughput_per_hour - events.throughput_per_hour) <=
-        0.02 * events.throughput_per_hour);
-  // The scene blocks the head a good share of the time, so that agreeing is not agreeing on 0.
-  CHECK(events.head_blocked > 0.1);
-  CHECK(std::abs(physics.head_blocked - events.head_blocked) <= 0.02);
+  const Means physics = test::check_agreement(physics_scene_path("physics_conveyor_line.yaml"), 0);
   // Every part the line made was a body on the belt once.
   CHECK(physics.bodies > 0);
 }
@@ -267,7 +190,7 @@ TEST_CASE("physics and event conveyors agree: throughput within 2%, head blocked
 TEST_CASE("accumulating physics and event conveyors agree on throughput within 2%") {
   // The same line with its belt accumulating: the parts queue against a refused head by contact
   // in the physics world, at the pitch the timing model keeps.
-  const std::string path = test_scene_path("physics_conveyor_line.yaml");
+  const std::string path = physics_scene_path("physics_conveyor_line.yaml");
   std::string text = file_text(path);
   const std::size_t at = text.find("accumulating: false");
   REQUIRE(at != std::string::npos);
@@ -289,7 +212,7 @@ TEST_CASE("accumulating physics and event conveyors agree on throughput within 2
 }
 
 TEST_CASE("an idle physics conveyor takes no steps: busy in one hour of ten, it steps only then") {
-  const Scene scene = load_scene_file(test_scene_path("physics_conveyor_burst.yaml"));
+  const Scene scene = load_scene_file(physics_scene_path("physics_conveyor_burst.yaml"));
   const double end = scene.run_settings().duration_s;
   REQUIRE(end == 36'000.0);
   const double shift_start = 3600.0;  // 01:00 on the run's Monday
@@ -320,7 +243,7 @@ TEST_CASE("an idle physics conveyor takes no steps: busy in one hour of ten, it 
 }
 
 TEST_CASE("the same seed gives the same physics run, to the bit") {
-  const Scene scene = load_scene_file(test_scene_path("physics_conveyor_line.yaml"));
+  const Scene scene = load_scene_file(physics_scene_path("physics_conveyor_line.yaml"));
   auto once = [&] {
     LineRun run(scene, scene.seed(), 3, test::from_start(1200.0));
     run.simulate_conveyors_with(make_bullet_conveyors);

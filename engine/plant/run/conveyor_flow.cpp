@@ -66,6 +66,24 @@ void ConveyorFlow::build(const Scene& scene, const std::vector<Node>& nodes, std
     }
     conveyors_.push_back(std::move(conveyor));
   }
+  find_chains(scene);
+}
+
+void ConveyorFlow::find_chains(const Scene& scene) {
+  // Belt 1 feeds belt 2 end to end when belt 2 is its one target, reached at once, and belt 1 is
+  // the only element that sends parts to belt 2. The flow has no loops (scene.hpp), so the chains
+  // are paths.
+  physics_feeds_.assign(physics_specs_.size(), kNoPhysicsBelt);
+  for (std::uint32_t from : physics_conveyors_) {
+    const ConveyorRun& conveyor = conveyors_[from];
+    const Element& e = scene.element(conveyor.element);
+    if (e.route.targets.size() != 1 || e.route.via.fleet != kNoFleet) continue;
+    const Element& target = scene.element(e.route.targets.front());
+    if (target.type != ElementType::kConveyor || target.inputs.size() != 1) continue;
+    assert(conveyors_[target.type_index].element == e.route.targets.front());
+    const std::uint32_t to = conveyors_[target.type_index].physics_belt;
+    if (to != kNoPhysicsBelt) physics_feeds_[conveyor.physics_belt] = to;
+  }
 }
 
 void ConveyorFlow::start(Line& line) {
@@ -77,7 +95,7 @@ void ConveyorFlow::start(Line& line) {
 }
 
 void ConveyorFlow::simulate_with(const ConveyorPhysicsFactory& factory) {
-  if (!physics_specs_.empty() && factory) physics_.reset(factory(physics_specs_));
+  if (!physics_specs_.empty() && factory) physics_.reset(factory(physics_specs_, physics_feeds_));
 }
 
 bool ConveyorFlow::entry_open(const ConveyorRun& conveyor, double now) const {

@@ -9,7 +9,6 @@
 #pragma once
 
 #include <cstdint>
-#include <limits>
 #include <memory>
 #include <vector>
 
@@ -31,8 +30,6 @@ class StateStream;
 namespace linetwin::line_run {
 
 struct Line;
-
-inline constexpr std::uint32_t kNoPhysicsBelt = std::numeric_limits<std::uint32_t>::max();
 
 struct ConveyorRun {
   ElementIndex element = kNoElement;
@@ -102,6 +99,8 @@ class ConveyorFlow {
   // on, if it is not stepping already.
   void wake_physics(Line& line);
   void schedule_step(Line& line);
+  // Which physics belts feed each other end to end (docs/physics.md, "Transfers between belts").
+  void find_chains(const Scene& scene);
   // The run's model, owned; a run that has one cannot be copied, since a physics world cannot.
   class PhysicsModel {
    public:
@@ -123,8 +122,10 @@ class ConveyorFlow {
     return static_cast<std::uint32_t>(&conveyor - conveyors_.data());
   }
   std::vector<ConveyorRun> conveyors_;
-  // The physics conveyors' specs, by physics belt, and their conveyors' indices.
+  // The physics conveyors' specs, by physics belt, the belt each feeds end to end
+  // (ConveyorPhysicsFactory), and their conveyors' indices.
   std::vector<ConveyorSpec> physics_specs_;
+  std::vector<std::uint32_t> physics_feeds_;
   std::vector<std::uint32_t> physics_conveyors_;
   InputLocation physics_mode_;  // the first physics conveyor's `mode`, for errors
   PhysicsModel physics_;
