@@ -4,7 +4,7 @@
 # show what the current code draws (CI runs this script; nobody takes them by hand). One image per panel, each with only that panel open over the 3D view of
 # the car final-assembly scene at 10:30 on its first Monday (37,800 s, mid-shift), plus one with
 # the usual panels and one with none (the layout: default models, names and flow arrows), and the
-# AGV cell's vehicles.
+# AGV cell's vehicles, empty and loaded.
 #
 # Usage: tools/doc-screenshots.sh [BIN_DIR] [OUT_DIR]
 #   BIN_DIR defaults to build-release/bin, OUT_DIR to docs/images. Without a display it runs
@@ -60,6 +60,11 @@ echo "doc-screenshots.sh: wrote $out_dir/viewer-flows.png"
 "$viewer" "$repo/scenes/agv_cell.yaml" --screenshot "$out_dir/viewer-vehicles.png" --time 20000 \
   --size 1600x900 --panels legend
 echo "doc-screenshots.sh: wrote $out_dir/viewer-vehicles.png"
+# Loads (docs/transport.md): the same cell at 20,140 s, both vehicles driving loaded, AGV#1 from
+# PREP to the mill's buffer and the other from the wash to shipping, with the legend.
+"$viewer" "$repo/scenes/agv_cell.yaml" --screenshot "$out_dir/viewer-loads.png" --time 20140 \
+  --size 1600x900 --panels legend
+echo "doc-screenshots.sh: wrote $out_dir/viewer-loads.png"
 # What-if from now (docs/viewer.md): a replay of a recorded run of the line with breakdowns at
 # 06:00 UTC of its first day, the what-if window showing the line's state as the telemetry tells it.
 recording_dir=$(mktemp -d)

@@ -639,3 +639,30 @@ TEST_CASE("the sweep window: a sweep cancelled there says so, and the window goe
   CHECK(w.panels.sweep().view().has_value());
   CHECK(text_drawn("Sweep").find("cancelled") == std::string::npos);
 }
+
+TEST_CASE("the legend explains vehicles and their loads only where the scene has fleets") {
+  HeadlessImGui imgui;
+  const auto legend_of = [](const std::string& scene_path) {
+    const Scene scene = load_scene_file(scene_path);
+    SimulationSource source(scene, scene.seed());
+    ViewerPanels panels(scene, scene_path);
+    panels.visibility() = PanelVisibility{};
+    panels.visibility().legend = true;
+    const LineView view = layout_view(scene, std::filesystem::path(scene_path).parent_path());
+    std::optional<ElementIndex> selected;
+    // A table fits its columns to their contents in its first frame and draws them in the next.
+    CHECK(draw_frame(panels, view, source, selected) > 0);
+    CHECK(draw_frame(panels, view, source, selected) > 0);
+    return text_drawn("Legend");
+  };
+  const std::string with_fleet =
+      legend_of(std::string(LINETWIN_SOURCE_DIR) + "/scenes/agv_cell.yaml");
+  CHECK(with_fleet.find("material flow (arrow)") != std::string::npos);
+  CHECK(with_fleet.find("vehicle moving") != std::string::npos);
+  CHECK(with_fleet.find("vehicle standing") != std::string::npos);
+  CHECK(with_fleet.find("load (box on a vehicle)") != std::string::npos);
+  const std::string without = legend_of(kScenePath);
+  CHECK(without.find("material flow (arrow)") != std::string::npos);
+  CHECK(without.find("vehicle") == std::string::npos);
+  CHECK(without.find("load") == std::string::npos);
+}

@@ -174,6 +174,7 @@ nlohmann::json ViewerApp::screenshot_info() const {
         origin;
     vehicles.push_back({{"id", vehicle.id},
                         {"state", vehicle.state == BodyState::kMoving ? "moving" : "standing"},
+                        {"loaded", vehicle.loaded},
                         {"pose", {vehicle.pose.x_m, vehicle.pose.y_m, vehicle.pose.heading_rad}},
                         {"centre", {centre.x, centre.y}},
                         {"box",

@@ -44,6 +44,9 @@ inline constexpr Rgb8 kFlowArrow{150, 215, 235};
 // the selection's cyan and the deadlock's magenta.
 inline constexpr Rgb8 kVehicleMoving{245, 245, 245};
 inline constexpr Rgb8 kVehicleStanding{190, 140, 90};
+// Parts (in a buffer, at a station, on a belt, and a vehicle's load): a pale wood, apart from the
+// state colours and from the plates on the vehicles it rides on.
+inline constexpr Rgb8 kPart{222, 200, 160};
 
 constexpr Rgb8 state_colour(ViewState state) {
   return kStateColours[static_cast<int>(state)];

@@ -119,6 +119,14 @@ void share_bar(const StationResult& station, float width, float height) {
   }
 }
 
+// A cell of the legend's table: a swatch of `colour`, then what it stands for.
+void legend_entry(Rgb8 colour, const char* meaning) {
+  ImGui::TableNextColumn();
+  ImGui::ColorButton(meaning, rgb_vec(colour), ImGuiColorEditFlags_NoTooltip, ImVec2(12, 12));
+  ImGui::SameLine();
+  ImGui::TextUnformatted(meaning);
+}
+
 void state_swatch(ViewState state) {
   ImGui::ColorButton(std::string(state_name(state)).c_str(), colour_vec(state),
                      ImGuiColorEditFlags_NoTooltip, ImVec2(12, 12));
@@ -941,25 +949,14 @@ void ViewerPanels::draw_legend() {
       ImGui::TableNextColumn();
       state_swatch(static_cast<ViewState>(s));
     }
-    ImGui::TableNextColumn();
-    ImGui::ColorButton("deadlock", deadlock_colour(), ImGuiColorEditFlags_NoTooltip,
-                       ImVec2(12, 12));
-    ImGui::SameLine();
-    ImGui::TextUnformatted("deadlock (floor pad)");
-    ImGui::TableNextColumn();
-    ImGui::ColorButton("flow", rgb_vec(kFlowArrow), ImGuiColorEditFlags_NoTooltip, ImVec2(12, 12));
-    ImGui::SameLine();
-    ImGui::TextUnformatted("material flow (arrow)");
-    ImGui::TableNextColumn();
-    ImGui::ColorButton("moving", rgb_vec(kVehicleMoving), ImGuiColorEditFlags_NoTooltip,
-                       ImVec2(12, 12));
-    ImGui::SameLine();
-    ImGui::TextUnformatted("vehicle moving");
-    ImGui::TableNextColumn();
-    ImGui::ColorButton("standing", rgb_vec(kVehicleStanding), ImGuiColorEditFlags_NoTooltip,
-                       ImVec2(12, 12));
-    ImGui::SameLine();
-    ImGui::TextUnformatted("vehicle standing");
+    legend_entry(kDeadlockHighlight, "deadlock (floor pad)");
+    legend_entry(kFlowArrow, "material flow (arrow)");
+    // Only a scene with fleets has vehicles to explain.
+    if (!scene_.fleets().empty()) {
+      legend_entry(kVehicleMoving, "vehicle moving");
+      legend_entry(kVehicleStanding, "vehicle standing");
+      legend_entry(kPart, "load (box on a vehicle)");
+    }
     ImGui::EndTable();
   }
   ImGui::End();

@@ -73,13 +73,13 @@ void main() {
 )";
 
 constexpr std::array<std::uint8_t, 4> kGridColour = {70, 76, 84, 255};
-constexpr std::array<std::uint8_t, 4> kPartColour = {222, 200, 160, 255};
 constexpr glm::vec3 kNeutralModel{0.78f, 0.79f, 0.80f};  // what a tint is mixed into
 constexpr float kTintShare = 0.55f;
 
 std::array<std::uint8_t, 4> rgba(Rgb8 c) {
   return {c.r, c.g, c.b, 255};
 }
+constexpr std::array<std::uint8_t, 4> kPartColour = {kPart.r, kPart.g, kPart.b, 255};
 
 // A model in the colour of its state, lightened toward a neutral grey so that shading stays
 // visible; the marker carries the exact colour.
