@@ -34,6 +34,11 @@ namespace {
 constexpr glm::vec2 kViewport{1280.0f, 720.0f};
 constexpr float kAspect = kViewport.x / kViewport.y;
 
+// A point of the unit box (x and y from -0.5 to 0.5, z from 0 to 1) placed by `to_world`.
+glm::vec3 unit_box_point(const glm::mat4& to_world, float x, float y, float z) {
+  return glm::vec3(to_world * glm::vec4(x, y, z, 1.0f));
+}
+
 glm::mat4 view_projection(const OrbitCamera& camera) {
   return camera.projection(kAspect) * camera.view();
 }
@@ -333,6 +338,42 @@ TEST_CASE("placement: conveyors stretch to their length, parts sit in buffers an
     CHECK(std::abs(p.x) <= bin.box.half_size.x);
     CHECK(std::abs(p.y) <= bin.box.half_size.y);
   }
+}
+
+TEST_CASE("placement: a physics belt's parts are boxes of its part, fronts at their positions") {
+  // A 6 m belt centred at (3, 1), running along +y (yaw 90), carrying 1.5 x 0.6 x 0.4 m parts
+  // whose fronts are 5.5 m and 2 m from its entry at y = 1 - 3 = -2.
+  ElementView conveyor;
+  conveyor.type = ElementType::kConveyor;
+  conveyor.pose = {.x_m = 3.0, .y_m = 1.0, .yaw_deg = 90.0};
+  conveyor.conveyor_length_m = 6.0;
+  conveyor.part_size_m = {1.5, 0.6, 0.4};
+  conveyor.part_positions_m = {5.5, 2.0};
+  const ElementPlacement belt =
+      place_element(conveyor, make_box_mesh({1.0f, 1.0f, 1.0f}).bounds(), FootprintFit::kStretch);
+  std::vector<glm::vec3> parts;
+  place_parts(conveyor, belt, parts);
+  REQUIRE(parts.size() == 2);
+  const float top = 2.0f * belt.box.half_size.z;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    const auto front = static_cast<float>(conveyor.part_positions_m[k]);
+    const glm::mat4 box = part_to_world(conveyor, parts[k]);
+    // The unit box's corners: its front face at the part's front along the belt, its back a
+    // part's length behind, as wide as the part across the belt, standing on the belt's top.
+    CHECK(unit_box_point(box, 0.5f, 0.0f, 0.0f).y == doctest::Approx(-2.0f + front).epsilon(1e-5));
+    CHECK(unit_box_point(box, -0.5f, 0.0f, 0.0f).y ==
+          doctest::Approx(-2.0f + front - 1.5f).epsilon(1e-5));
+    CHECK(unit_box_point(box, 0.0f, 0.5f, 0.0f).x == doctest::Approx(3.0f - 0.3f).epsilon(1e-5));
+    CHECK(unit_box_point(box, 0.0f, 0.0f, 0.0f).z == doctest::Approx(top));
+    CHECK(unit_box_point(box, 0.0f, 0.0f, 1.0f).z == doctest::Approx(top + 0.4f));
+  }
+  // An event conveyor's parts stay the small cubes, centred at their positions.
+  conveyor.part_size_m = {};
+  place_parts(conveyor, belt, parts);
+  const glm::mat4 cube = part_to_world(conveyor, parts[1]);
+  CHECK(unit_box_point(cube, 0.0f, 0.0f, 0.0f).y == doctest::Approx(-2.0f + 2.0f).epsilon(1e-5));
+  CHECK(unit_box_point(cube, 0.5f, 0.5f, 1.0f).z - unit_box_point(cube, 0.0f, 0.0f, 0.0f).z ==
+        doctest::Approx(kPartSizeM.z));
 }
 
 TEST_CASE("placement: a station's parts in a pile on the floor in front of it") {
@@ -778,9 +819,6 @@ TEST_CASE(
   vehicle.length_m = 1.4;
   vehicle.width_m = 1.0;
   vehicle.pose = {.x_m = 10.0, .y_m = 5.0, .heading_rad = std::numbers::pi / 2};
-  const auto corner = [](const glm::mat4& to_world, float x, float y, float z) {
-    return glm::vec3(to_world * glm::vec4(x, y, z, 1.0f));
-  };
   for (const bool sized : {false, true}) {
     CAPTURE(sized);
     vehicle.load_length_m = sized ? 1.8 : 0.0;  // longer than the vehicle: it overhangs
@@ -789,14 +827,14 @@ TEST_CASE(
     const float length = sized ? 1.8f : kLoadShare * 1.4f;
     const float width = sized ? 1.2f : kLoadShare * 1.0f;
     // Centred over the pose, long along the heading (y), from the plate's top up kLoadHeightM.
-    const glm::vec3 bottom = corner(placed.load_to_world, 0.0f, 0.0f, 0.0f);
+    const glm::vec3 bottom = unit_box_point(placed.load_to_world, 0.0f, 0.0f, 0.0f);
     CHECK(bottom.x == doctest::Approx(10.0f));
     CHECK(bottom.y == doctest::Approx(5.0f));
     CHECK(bottom.z == doctest::Approx(placed.plate_top.z));
-    const glm::vec3 front = corner(placed.load_to_world, 0.5f, 0.0f, 0.0f);
+    const glm::vec3 front = unit_box_point(placed.load_to_world, 0.5f, 0.0f, 0.0f);
     CHECK(front.x == doctest::Approx(10.0f).epsilon(1e-5));
     CHECK(front.y == doctest::Approx(5.0f + length / 2).epsilon(1e-5));
-    const glm::vec3 side = corner(placed.load_to_world, 0.0f, 0.5f, 1.0f);
+    const glm::vec3 side = unit_box_point(placed.load_to_world, 0.0f, 0.5f, 1.0f);
     CHECK(side.x == doctest::Approx(10.0f - width / 2).epsilon(1e-5));
     CHECK(side.z - bottom.z == doctest::Approx(kLoadHeightM));
   }

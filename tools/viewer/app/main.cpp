@@ -42,6 +42,9 @@
 #include "recording/telemetry_recording.hpp"
 #include "recording/trajectory_sampler.hpp"
 #include "viewer_app.hpp"
+#if LINETWIN_PHYSICS
+#include "physics/physics_conveyor.hpp"
+#endif
 
 namespace {
 
@@ -335,6 +338,11 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile)
       ->excludes(sweep);
 
+#if LINETWIN_PHYSICS
+  // As in `linetwin`: the simulation, and the what-ifs and sweeps run from the window, simulate
+  // `mode: physics` conveyors on Bullet; a viewer without the layer refuses them (exit status 2).
+  install_conveyor_physics(make_bullet_conveyors);
+#endif
   try {
     cli.parse(argc, argv);
   } catch (const CLI::Success& e) {

@@ -1,6 +1,7 @@
 #include "layout_view.hpp"
 
 #include "plant/vehicle_name.hpp"
+#include "recording/belt_parts.hpp"
 
 namespace linetwin::viewer {
 
@@ -23,7 +24,11 @@ LineView layout_view(const Scene& scene, const std::filesystem::path& scene_dir)
       const std::uint64_t capacity = scene.buffer_spec(e).capacity;
       v.capacity = capacity == BufferSpec::kUnlimited ? 0 : capacity;
     }
-    if (e.type == ElementType::kConveyor) v.conveyor_length_m = scene.conveyor_spec(e).length_m;
+    if (e.type == ElementType::kConveyor) {
+      const ConveyorSpec& spec = scene.conveyor_spec(e);
+      v.conveyor_length_m = spec.length_m;
+      if (spec.mode == ConveyorMode::kPhysics) v.part_size_m = belt_part_size(spec);
+    }
     view.elements.push_back(std::move(v));
     for (const ElementIndex target : e.route.targets)
       view.links.push_back({i, target});

@@ -4,6 +4,7 @@
 // panels that read it are tested headless; the renderer only ever reads a LineView.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -45,6 +46,10 @@ struct ElementView {
   // A conveyor's parts, metres from its entry, head first (empty for other elements).
   std::vector<double> part_positions_m;
   double conveyor_length_m = 0.0;
+  // A physics conveyor's parts are boxes of its part's size (length along the belt, width,
+  // height; recording/belt_parts.hpp), each with its front at its position. All zero for every
+  // other element: its parts are the viewer's small cubes, centred at their positions.
+  std::array<double, 3> part_size_m{};
   bool deadlocked = false;  // listed by the line's deadlock: drawn highlighted
 };
 

@@ -1,6 +1,7 @@
 #include "element_placement.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <utility>
@@ -269,8 +270,10 @@ void place_parts(const ElementView& element, const ElementPlacement& placement,
     }
   } else if (element.type == ElementType::kConveyor) {
     const float length = 2.0f * placement.box.half_size.x;
+    // A physics belt's position is its part's front; a cube stands centred on its position.
+    const auto back = static_cast<float>(0.5 * element.part_size_m[0]);
     for (const double position_m : element.part_positions_m) {
-      at({-length / 2 + static_cast<float>(position_m), 0.0f, top});
+      at({-length / 2 + static_cast<float>(position_m) - back, 0.0f, top});
     }
   } else if (element.type == ElementType::kStation) {
     // Two by two, then layers: a station holding more than it can work on shows a growing pile.
@@ -284,6 +287,14 @@ void place_parts(const ElementView& element, const ElementPlacement& placement,
       at({(column - 0.5f) * pitch, nearest_row - row * pitch, layer * kPartSizeM.z});
     }
   }
+}
+
+glm::mat4 part_to_world(const ElementView& element, glm::vec3 bottom_centre) {
+  const glm::mat4 at = glm::translate(glm::mat4(1.0f), bottom_centre);
+  if (element.part_size_m == std::array<double, 3>{}) return glm::scale(at, kPartSizeM);
+  const glm::vec3 size(element.part_size_m[0], element.part_size_m[1], element.part_size_m[2]);
+  const float yaw = glm::radians(static_cast<float>(element.pose.yaw_deg));
+  return glm::scale(glm::rotate(at, yaw, glm::vec3(0, 0, 1)), size);
 }
 
 }  // namespace linetwin::viewer

@@ -157,9 +157,13 @@ bool has_status_marker(const ElementView& element);
 
 // The centres of the bottoms of the part boxes to draw for an element: stacked in rows on a
 // buffer (as many as it holds, up to kMaxPartsDrawnInBuffer), along the belt of a conveyor at
-// their positions from its entry, in a pile in front of a station (up to
-// kMaxPartsDrawnAtStation), none for other elements.
+// their positions from its entry (a physics conveyor's part's front at its position), in a pile in
+// front of a station (up to kMaxPartsDrawnAtStation), none for other elements.
 void place_parts(const ElementView& element, const ElementPlacement& placement,
                  std::vector<glm::vec3>& out);
+// The unit box (make_box_mesh({1, 1, 1})) made one of the element's parts whose bottom centre
+// place_parts gave: a kPartSizeM cube, or on a physics conveyor a box of its part's size
+// (ElementView::part_size_m), turned with the belt.
+glm::mat4 part_to_world(const ElementView& element, glm::vec3 bottom_centre);
 
 }  // namespace linetwin::viewer

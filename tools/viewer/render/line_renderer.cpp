@@ -225,10 +225,8 @@ void LineRenderer::draw(const LineView& view, const OrbitCamera& camera, glm::iv
     }
     if (element.deadlocked) markers_.push_back({placed.pad_to_world, rgba(kDeadlockHighlight)});
     place_parts(element, placed, part_scratch_);
-    for (const glm::vec3& at : part_scratch_) {
-      const glm::mat4 part = glm::scale(glm::translate(glm::mat4(1.0f), at), kPartSizeM);
-      parts_.push_back({part, kPartColour});
-    }
+    for (const glm::vec3& at : part_scratch_)
+      parts_.push_back({part_to_world(element, at), kPartColour});
   }
 
   drawn_vehicles_.clear();
