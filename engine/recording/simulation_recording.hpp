@@ -18,7 +18,8 @@ struct SimulationRecordingSettings {
       1'767'571'200'000'000;      // simulated time 0: 2026-01-05T00:00Z, a Monday
   double kpi_interval_s = 900.0;  // simulated time between KPI snapshots (and flushes)
   // Vehicles' poses per second of simulated time in /trajectories (trajectory_sampler.hpp); 0:
-  // none. The scene must have vehicles when it is not 0.
+  // none. The scene must have vehicles or physics conveyors (whose parts are bodies too,
+  // recording/belt_parts.hpp) when it is not 0.
   double trajectory_rate_hz = 0.0;
 };
 

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "plant/vehicle_name.hpp"
+#include "recording/belt_parts.hpp"
 
 namespace linetwin {
 
@@ -33,6 +34,8 @@ std::vector<RecordedBody> recorded_bodies(const Scene& scene) {
                               : BodyShape{fleet.vehicle.length_m, fleet.vehicle.width_m}});
     }
   }
+  const std::vector<RecordedBody> belt_parts = belt_part_bodies(scene);
+  bodies.insert(bodies.end(), belt_parts.begin(), belt_parts.end());
   return bodies;
 }
 

@@ -19,8 +19,9 @@ namespace linetwin {
 // and the vehicle's number from 1) with the fleet's footprint.
 std::vector<RecordedBody> vehicle_bodies(const Scene& scene);
 // The bodies a recording of the scene holds: vehicle_bodies, then, in the same order, each
-// vehicle's load, named load_body_id(vehicle's id), with the fleet's load footprint (0 x 0 where
-// the fleet gives none: the load stands within the vehicle's footprint).
+// vehicle's load, named load_body_id(vehicle's id), with the fleet's load footprint (the
+// vehicle's where the fleet gives none: the load stands within it), then the places of the parts
+// on the physics conveyors (belt_part_bodies, recording/belt_parts.hpp).
 std::vector<RecordedBody> recorded_bodies(const Scene& scene);
 std::string load_body_id(const std::string& vehicle_id);
 

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "recording/belt_parts.hpp"
 #include "recording/trajectory_sampler.hpp"
 
 namespace linetwin::viewer {
@@ -12,19 +14,39 @@ ReplaySource::ReplaySource(const Scene& scene, TelemetryLog log,
                            const std::vector<RecordedBody>& bodies,
                            const std::vector<BodyPose>& poses)
     : scene_(scene), log_(std::move(log)), reporter_(scene) {
-  // Each recorded body is a vehicle of the scene, a vehicle's load, or neither (ignored).
+  // Each recorded body is a vehicle of the scene, a vehicle's load, a place on a physics belt, or
+  // none of them (ignored).
+  enum class Kind : std::uint8_t { kVehicle, kLoad, kBeltPlace };
   struct Owner {
-    std::size_t vehicle = 0;
-    bool load = false;
+    std::size_t index = 0;  // the vehicle, or the belt in belt_rows_
+    Kind kind = Kind::kVehicle;
+    std::uint32_t place = 0;
   };
   std::unordered_map<std::string, Owner> owner_of_id;
   const std::vector<RecordedBody> vehicles = vehicle_bodies(scene);
   for (std::size_t v = 0; v < vehicles.size(); ++v) {
-    owner_of_id.emplace(vehicles[v].id, Owner{v, false});
-    owner_of_id.emplace(load_body_id(vehicles[v].id), Owner{v, true});
+    owner_of_id.emplace(vehicles[v].id, Owner{v, Kind::kVehicle});
+    owner_of_id.emplace(load_body_id(vehicles[v].id), Owner{v, Kind::kLoad});
   }
   vehicle_rows_.resize(vehicles.size());
   load_rows_.resize(vehicles.size());
+  std::unordered_set<std::string> recorded;
+  for (const RecordedBody& body : bodies)
+    recorded.insert(body.id);
+  for (const ElementIndex conveyor : scene.conveyors()) {
+    const Element& e = scene.element(conveyor);
+    const ConveyorSpec& spec = scene.conveyor_spec(e);
+    if (spec.mode != ConveyorMode::kPhysics) continue;
+    BeltRows belt{conveyor, e.pose, spec.length_m, belt_part_size(spec)[0], {}};
+    // The places a recording of this scene has; one of another scene may have fewer or more.
+    for (std::uint32_t place = 0;; ++place) {
+      std::string id = belt_part_body_id(e.id, place);
+      if (!recorded.contains(id)) break;
+      owner_of_id.emplace(std::move(id), Owner{belt_rows_.size(), Kind::kBeltPlace, place});
+      belt.places.emplace_back();
+    }
+    if (!belt.places.empty()) belt_rows_.push_back(std::move(belt));
+  }
   if (!poses.empty()) {
     std::vector<std::optional<Owner>> owner_of_body;
     for (const RecordedBody& body : bodies) {
@@ -36,7 +58,17 @@ ReplaySource::ReplaySource(const Scene& scene, TelemetryLog log,
     for (const BodyPose& pose : poses) {
       if (pose.body >= owner_of_body.size() || !owner_of_body[pose.body]) continue;
       const Owner& owner = *owner_of_body[pose.body];
-      (owner.load ? load_rows_ : vehicle_rows_)[owner.vehicle].push_back(pose);
+      switch (owner.kind) {
+        case Kind::kVehicle:
+          vehicle_rows_[owner.index].push_back(pose);
+          break;
+        case Kind::kLoad:
+          load_rows_[owner.index].push_back(pose);
+          break;
+        case Kind::kBeltPlace:
+          belt_rows_[owner.index].places[owner.place].push_back(pose);
+          break;
+      }
     }
   }
   // A recorded file is put in time order as a whole; ties keep the order of the file.
@@ -119,6 +151,17 @@ void ReplaySource::update(LineView& view) const {
     vehicle.pose = {.x_m = row->x_m, .y_m = row->y_m, .heading_rad = row->heading_rad};
     const BodyPose* load = last_row(load_rows_[v]);
     vehicle.loaded = load != nullptr && load->state != BodyState::kParked;
+  }
+  for (const BeltRows& belt : belt_rows_) {
+    ElementView& conveyor = view.elements[belt.conveyor];
+    conveyor.part_positions_m.clear();
+    for (const std::vector<BodyPose>& place : belt.places) {
+      const BodyPose* row = last_row(place);
+      if (row == nullptr || row->state == BodyState::kParked) continue;
+      conveyor.part_positions_m.push_back(
+          belt_part_front(belt.pose, belt.length_m, belt.part_length_m, row->x_m, row->y_m));
+    }
+    conveyor.parts = conveyor.part_positions_m.size();
   }
 }
 

@@ -11,7 +11,9 @@
 // takes the poses of the recorded body with its id, and its pose at a time is that body's last
 // row at or before it (docs/recording-format.md), found by a binary search in that body's rows,
 // which are sorted apart once when the source is made. A body the scene does not have is left
-// out; a vehicle the recording does not have stays parked.
+// out; a vehicle the recording does not have stays parked. The places of a physics conveyor's
+// parts (recording/belt_parts.hpp: "C1 part 1", ...) give the parts on that belt: each place whose
+// last row is not parked holds a part, whose front along the belt follows from its pose.
 #pragma once
 
 #include <cstdint>
@@ -80,6 +82,15 @@ class ReplaySource final : public ViewSource {
   // Per vehicle, the recorded rows of its load's body (load_body_id), if the recording has one:
   // the load is carried while its last row is not parked.
   std::vector<std::vector<BodyPose>> load_rows_;
+  // Each physics conveyor the recording has places of, with their rows, head first.
+  struct BeltRows {
+    ElementIndex conveyor = kNoElement;
+    Pose pose;
+    double length_m = 0.0;
+    double part_length_m = 0.0;
+    std::vector<std::vector<BodyPose>> places;
+  };
+  std::vector<BeltRows> belt_rows_;
 };
 
 }  // namespace linetwin::viewer
