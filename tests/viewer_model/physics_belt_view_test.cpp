@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "io/scene_file.hpp"
 #include "layout_view.hpp"
 #include "plant/line_run.hpp"
+#include "plant/station_observer.hpp"
 #include "recording/belt_parts.hpp"
 #include "recording/simulation_recording.hpp"
 #include "recording/telemetry_recording.hpp"
@@ -199,5 +201,38 @@ TEST_CASE("a recording holds a physics belt's parts at its rate, and a replay sh
     for (std::size_t k = 0; k < shown.size(); ++k)
       CHECK(shown[k] == doctest::Approx(expected[k]).epsilon(1e-9));
     CHECK(replayed_view.elements[c1].parts == expected.size());
+  }
+}
+
+TEST_CASE("a simulated physics line steps to the next station change without a copy of its run") {
+  if (!physics_or_skip()) return;
+  const Scene scene = load_scene_file(kScenePath);
+  SimulationSource source(scene, scene.seed());
+  // The instant each step should reach: the first report later than the step's start, as a run
+  // of the same scene and seed observed from there tells it.
+  struct FirstChange final : StationObserver {
+    double after_s = 0.0;
+    std::optional<double> at_s;
+    void on_station_report(const StationReport& report) override {
+      if (report.time_s > after_s && !at_s) at_s = report.time_s;
+    }
+  };
+  LineRun reference(scene, scene.seed(), 0);
+  source.run_until(3600.0);
+  reference.advance_to(3600.0);
+  for (int step = 0; step < 5; ++step) {
+    CAPTURE(step);
+    FirstChange first;
+    first.after_s = reference.now();
+    reference.observe(&first);
+    for (double window = 1.0; !first.at_s; window *= 2.0)
+      reference.advance_to(first.after_s + window);
+    reference.observe(nullptr);
+    source.step();
+    CHECK(source.time_s() > first.after_s);
+    CHECK(source.time_s() == doctest::Approx(*first.at_s).epsilon(1e-12));
+    // The reference went on past the instant; the next step starts from where the source is.
+    reference = LineRun(scene, scene.seed(), 0);
+    reference.advance_to(source.time_s());
   }
 }

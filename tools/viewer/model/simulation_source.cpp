@@ -1,6 +1,7 @@
 #include "simulation_source.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include "io/results_report.hpp"
@@ -11,6 +12,7 @@ namespace linetwin::viewer {
 void SimulationSource::Collector::on_station_report(const StationReport& report) {
   if (held.size() == kMaxHeldReports) held.pop_front();
   held.push_back(report);
+  last_report_s = report.time_s;
 }
 
 SimulationSource::SimulationSource(const Scene& scene, std::uint64_t seed)
@@ -22,6 +24,10 @@ SimulationSource::SimulationSource(const Scene& scene, std::uint64_t seed,
   run_.observe(&collector_);
   // The vehicles' exact tracks give their poses at any instant; without fleets there are none.
   if (!scene.fleets().empty()) run_.record_vehicle_tracks();
+  for (const ElementIndex conveyor : scene.conveyors()) {
+    if (scene.conveyor_spec(scene.element(conveyor)).mode == ConveyorMode::kPhysics)
+      copyable_ = false;
+  }
 }
 
 SimulationSource::~SimulationSource() {
@@ -45,6 +51,10 @@ void SimulationSource::run_until(double t_s) {
 void SimulationSource::step() {
   const double now = run_.now();
   if (finished()) return;
+  if (!copyable_) {
+    step_in_place();
+    return;
+  }
   // The probe is a copy of the run that reports to a collector of its own; its first report
   // later than now is the instant to step to.
   struct FirstChange final : StationObserver {
@@ -67,6 +77,14 @@ void SimulationSource::step() {
   // A deadlock is an instant worth stepping to, whether or not a station reported there.
   if (probe.deadlock()) first.at_s = std::min(first.at_s, probe.now());
   run_until(first.at_s);
+}
+
+void SimulationSource::step_in_place() {
+  const double now = run_.now();
+  while (collector_.last_report_s <= now && run_.step()) {
+  }
+  // The rest of that instant's events: all of them are due before the next double after it.
+  if (run_.now() > now) run_until(std::nextafter(run_.now(), run_.end_time()));
 }
 
 void SimulationSource::update(LineView& view) const {

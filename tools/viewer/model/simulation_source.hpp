@@ -16,7 +16,10 @@
 // step() moves to the next instant at which a station changes (its activity or its counters):
 // the instants a viewer can show. LineRun does not expose its event calendar, so the instant is
 // found on a copy of the run (a probe that runs ahead in doubling windows and notes the first
-// report), then the run itself advances to it; the copy costs one LineRun's memory per step.
+// report), then the run itself advances to it; the copy costs one LineRun's memory per step. A
+// run with physics conveyors cannot be copied (its Bullet world has no copy), so it takes its own
+// events one at a time up to the first that makes a station report after now, then finishes that
+// instant: the same instant, found without a probe.
 #pragma once
 
 #include <cstdint>
@@ -78,10 +81,14 @@ class SimulationSource final : public ViewSource {
    public:
     void on_station_report(const StationReport& report) override;
     std::deque<StationReport> held;
+    double last_report_s = 0.0;  // the time of the latest report, taken or not
   };
+  // Moves on to the next instant at which a station changes without copying the run.
+  void step_in_place();
   const Scene& scene_;
   LineRun run_;
   Collector collector_;
+  bool copyable_ = true;  // false with physics conveyors: step() cannot probe on a copy
   bool playing_ = false;
   double speed_ = 1.0;
 };
