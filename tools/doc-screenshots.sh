@@ -4,7 +4,7 @@
 # show what the current code draws (CI runs this script; nobody takes them by hand). One image per panel, each with only that panel open over the 3D view of
 # the car final-assembly scene at 10:30 on its first Monday (37,800 s, mid-shift), plus one with
 # the usual panels and one with none (the layout: default models, names and flow arrows), and the
-# AGV cell's vehicles, empty and loaded.
+# AGV cell's vehicles, empty and loaded, and the parts on a physics conveyor.
 #
 # Usage: tools/doc-screenshots.sh [BIN_DIR] [OUT_DIR]
 #   BIN_DIR defaults to build-release/bin, OUT_DIR to docs/images. Without a display it runs
@@ -65,6 +65,11 @@ echo "doc-screenshots.sh: wrote $out_dir/viewer-vehicles.png"
 "$viewer" "$repo/scenes/agv_cell.yaml" --screenshot "$out_dir/viewer-loads.png" --time 20140 \
   --size 1600x900 --panels legend
 echo "doc-screenshots.sh: wrote $out_dir/viewer-loads.png"
+# A physics conveyor (docs/viewer.md): the physics conveyor line at 700 s, two 1.5 m parts queued
+# at C1's exit in front of OP20.
+"$viewer" "$repo/scenes/physics_conveyor_line.yaml" --screenshot "$out_dir/viewer-physics-belt.png" \
+  --time 700 --size 1600x900 --panels none
+echo "doc-screenshots.sh: wrote $out_dir/viewer-physics-belt.png"
 # What-if from now (docs/viewer.md): a replay of a recorded run of the line with breakdowns at
 # 06:00 UTC of its first day, the what-if window showing the line's state as the telemetry tells it.
 recording_dir=$(mktemp -d)

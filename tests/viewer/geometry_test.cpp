@@ -358,11 +358,14 @@ TEST_CASE("placement: a physics belt's parts are boxes of its part, fronts at th
   for (std::size_t k = 0; k < parts.size(); ++k) {
     const auto front = static_cast<float>(conveyor.part_positions_m[k]);
     const glm::mat4 box = part_to_world(conveyor, parts[k]);
-    // The unit box's corners: its front face at the part's front along the belt, its back a
-    // part's length behind, as wide as the part across the belt, standing on the belt's top.
-    CHECK(unit_box_point(box, 0.5f, 0.0f, 0.0f).y == doctest::Approx(-2.0f + front).epsilon(1e-5));
+    // The unit box's corners: its front face at the part's front along the belt and its back a
+    // part's length behind, each less half the gap, as wide as the part across the belt,
+    // standing on the belt's top.
+    const float half_gap = 0.5f * kBeltPartGapShare * 1.5f;
+    CHECK(unit_box_point(box, 0.5f, 0.0f, 0.0f).y ==
+          doctest::Approx(-2.0f + front - half_gap).epsilon(1e-5));
     CHECK(unit_box_point(box, -0.5f, 0.0f, 0.0f).y ==
-          doctest::Approx(-2.0f + front - 1.5f).epsilon(1e-5));
+          doctest::Approx(-2.0f + front - 1.5f + half_gap).epsilon(1e-5));
     CHECK(unit_box_point(box, 0.0f, 0.5f, 0.0f).x == doctest::Approx(3.0f - 0.3f).epsilon(1e-5));
     CHECK(unit_box_point(box, 0.0f, 0.0f, 0.0f).z == doctest::Approx(top));
     CHECK(unit_box_point(box, 0.0f, 0.0f, 1.0f).z == doctest::Approx(top + 0.4f));

@@ -292,7 +292,8 @@ void place_parts(const ElementView& element, const ElementPlacement& placement,
 glm::mat4 part_to_world(const ElementView& element, glm::vec3 bottom_centre) {
   const glm::mat4 at = glm::translate(glm::mat4(1.0f), bottom_centre);
   if (element.part_size_m == std::array<double, 3>{}) return glm::scale(at, kPartSizeM);
-  const glm::vec3 size(element.part_size_m[0], element.part_size_m[1], element.part_size_m[2]);
+  const glm::vec3 size(element.part_size_m[0] * (1.0 - kBeltPartGapShare), element.part_size_m[1],
+                       element.part_size_m[2]);
   const float yaw = glm::radians(static_cast<float>(element.pose.yaw_deg));
   return glm::scale(glm::rotate(at, yaw, glm::vec3(0, 0, 1)), size);
 }

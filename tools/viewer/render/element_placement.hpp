@@ -163,7 +163,9 @@ void place_parts(const ElementView& element, const ElementPlacement& placement,
                  std::vector<glm::vec3>& out);
 // The unit box (make_box_mesh({1, 1, 1})) made one of the element's parts whose bottom centre
 // place_parts gave: a kPartSizeM cube, or on a physics conveyor a box of its part's size
-// (ElementView::part_size_m), turned with the belt.
+// (ElementView::part_size_m), turned with the belt and kBeltPartGapShare of its length shorter,
+// half at each end, so that parts queued nose to tail show as boxes apart.
+inline constexpr float kBeltPartGapShare = 0.06f;
 glm::mat4 part_to_world(const ElementView& element, glm::vec3 bottom_centre);
 
 }  // namespace linetwin::viewer
