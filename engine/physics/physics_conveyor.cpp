@@ -12,6 +12,8 @@
 #include <limits>
 #include <vector>
 
+#include "plant/belt_part_size.hpp"
+
 static_assert(sizeof(btScalar) == sizeof(double),
               "linetwin uses Bullet's double build only (docs/physics.md)");
 
@@ -290,11 +292,10 @@ class BulletConveyors final : public ConveyorPhysics {
 
   void make_belt(Belt& belt, int index) {
     const ConveyorSpec& spec = belt.spec;
-    const bool default_size = spec.part_size_m == std::array<double, 3>{};
-    belt.part_length = default_size ? spec.spacing_m : spec.part_size_m[0];
-    belt.part_width =
-        default_size ? std::min(0.5 * spec.spacing_m, kConveyorWidth_m) : spec.part_size_m[1];
-    belt.part_height = default_size ? 0.5 * spec.spacing_m : spec.part_size_m[2];
+    const std::array<double, 3> part = belt_part_size(spec);
+    belt.part_length = part[0];
+    belt.part_width = part[1];
+    belt.part_height = part[2];
     assert(belt.part_length > 0 && belt.part_length <= spec.length_m);
     assert(belt.part_width > 0 && belt.part_width <= kConveyorWidth_m && belt.part_height > 0);
     belt.capacity = capacity_of(spec, belt.part_length);

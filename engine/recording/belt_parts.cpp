@@ -8,11 +8,6 @@
 
 namespace linetwin {
 
-std::array<double, 3> belt_part_size(const ConveyorSpec& spec) {
-  if (spec.part_size_m != std::array<double, 3>{}) return spec.part_size_m;
-  return {spec.spacing_m, std::min(0.5 * spec.spacing_m, kConveyorWidth_m), 0.5 * spec.spacing_m};
-}
-
 namespace {
 
 double heading_of(const Pose& conveyor) {

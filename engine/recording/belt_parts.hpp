@@ -12,16 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "plant/belt_part_size.hpp"
 #include "plant/scene.hpp"
 #include "recording/telemetry_recording.hpp"
 #include "transport/vehicle_track.hpp"
 
 namespace linetwin {
-
-// A physics conveyor's part as a box: length along the belt, width, height. The scene's
-// part_size_m, or where it gives none the physics layer's default: one pitch long, half a pitch
-// high, half a pitch (at most the belt's width) wide.
-std::array<double, 3> belt_part_size(const ConveyorSpec& spec);
 
 // Where the centre of a part of `part_length_m` whose front is `front_m` from the entry of
 // `conveyor` stands: on the belt's centre line (the conveyor's pose is its middle; the belt runs
