@@ -72,6 +72,9 @@ void EventCalendar::clear() {
 void EventCalendar::add_free_slots() {
   const std::size_t old_size = slots_.size();
   if (old_size >= kMostSlots) {
+    // Cancelled events waiting to surface hold slots too: free them before refusing.
+    if (orphans_ > 0) purge_orphans();
+    if (free_head_ != kEndOfList) return;
     throw InputError({}, "more than " + std::to_string(kMostSlots) +
                              " events pending at once, the most a run's event calendar holds: "
                              "the line is too large to simulate");

@@ -9,16 +9,17 @@
 // holds each event's time, payload, priority and insertion sequence. An entry is the top 40 bits
 // of the time's order-preserving integer key with the slot number (24 bits) below them, so two
 // entries compare as two integers unless those bits are equal: equal times, or times closer than
-// the bits kept tell apart (a 2^-28 share of the time: 4 ms at a million seconds). Then the tie
-// is settled from the slots, which is rare with continuous distributions. Small entries are what
-// make the heap as fast as a bare std::priority_queue of (time, id) pairs: the serial line runs
-// 11% slower with 24-byte entries than with 16-byte ones (docs/performance.md), and a 4-ary heap
-// measured no faster. Pops use Floyd's bottom-up method, as std::pop_heap does: the hole at the
-// root sinks to a leaf along the smaller children and the last entry rises from there, which
+// the bits kept tell apart (at most a 2^-28 share of the time: 2 ms at a million seconds). Then the
+// tie is settled from the slots, which is rare with continuous distributions. Small entries are
+// what make the heap as fast as a bare std::priority_queue of (time, id) pairs: the serial line
+// runs 11% slower with 24-byte entries than with 16-byte ones (docs/performance.md), and a 4-ary
+// heap measured no faster. Pops use Floyd's bottom-up method, as std::pop_heap does: the hole at
+// the root sinks to a leaf along the smaller children and the last entry rises from there, which
 // saves a comparison per level.
 //
-// At most kMostSlots (2^24, about 16.8 million) events can be pending at once; one more is an
-// InputError that says so, as a scene too large for memory is.
+// At most kMostSlots (2^24, about 16.8 million) events can be pending at once (cancelled events
+// hold a slot until they are dropped, which happens first when the slots run out); one more is
+// an InputError that says so, as a scene too large for memory is.
 //
 // A simulation run takes each event with begin_due() and ends it with end_event(): in between
 // (while the model handles the event) the event's entry stays at the top of the heap, and the first

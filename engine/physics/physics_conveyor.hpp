@@ -6,10 +6,11 @@
 // part's contacts are given its belt's speed as the friction's target relative velocity, right
 // after each step's collision detection), a static stop at the exit of a chain's last belt, and
 // two photo-eyes as ghost objects: one at the exit (the head is at the exit, or at the junction
-// with the next belt) and one over the entry (room for the next part). Parts are rigid boxes, one
-// pitch long, that slide without turning, queue against the stop and each other by contact, and
-// cross from one belt of a chain to the next as the same body. docs/physics.md ("Physics
-// conveyors", "Transfers between belts") argues each choice and gives the sizes.
+// with the next belt) and one over the entry (room for the next part). Parts are rigid boxes (the
+// scene's part_size_m, by default one pitch long) that slide without turning, queue against the
+// stop and each other by contact, and cross from one belt of a chain to the next as the same body.
+// docs/physics.md ("Physics conveyors", "Transfers between belts") argues each choice and gives the
+// sizes.
 #pragma once
 
 #include <cstdint>

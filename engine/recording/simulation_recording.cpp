@@ -23,13 +23,15 @@ std::uint64_t sample_belt_parts(LineRun& line, BeltPartSampler& belt_parts,
                                 double until_s, bool inclusive, std::vector<BodyPose>& rows) {
   if (belt_parts.conveyors().empty()) return instant;
   std::vector<std::vector<double>> positions(belt_parts.conveyors().size());
+  const SampleInstants instants{.rate_hz = settings.trajectory_rate_hz,
+                                .start_time_us = settings.start_time_us};
   for (;; ++instant) {
-    const double t = static_cast<double>(instant) / settings.trajectory_rate_hz;
-    if (t > until_s || (t == until_s && !inclusive)) break;
+    const double t = instants.time_s(instant);
+    if (!SampleInstants::before(t, until_s, inclusive)) break;
     line.advance_to(t);
     for (std::size_t b = 0; b < positions.size(); ++b)
       line.conveyor_positions(belt_parts.conveyors()[b], positions[b]);
-    belt_parts.sample(settings.start_time_us + std::llround(t * 1e6), positions, rows);
+    belt_parts.sample(instants.timestamp_us(t), positions, rows);
   }
   return instant;
 }

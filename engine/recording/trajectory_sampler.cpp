@@ -41,7 +41,7 @@ std::vector<RecordedBody> recorded_bodies(const Scene& scene) {
 
 TrajectorySampler::TrajectorySampler(const std::vector<TrackedVehicle>& vehicles, double rate_hz,
                                      std::int64_t start_time_us)
-    : vehicles_(&vehicles), rate_hz_(rate_hz), start_time_us_(start_time_us) {
+    : vehicles_(&vehicles), instants_{.rate_hz = rate_hz, .start_time_us = start_time_us} {
   assert(rate_hz > 0.0 && std::isfinite(rate_hz));
 }
 
@@ -49,10 +49,9 @@ void TrajectorySampler::sample_until(double until_s, bool inclusive, std::vector
   // The bodies: every vehicle, then every vehicle's load.
   last_.resize(2 * vehicles_->size());
   for (;; ++next_instant_) {
-    // k / rate, not a running sum, so that instants do not drift over a long run.
-    const double t = static_cast<double>(next_instant_) / rate_hz_;
-    if (t > until_s || (t == until_s && !inclusive)) break;
-    const std::int64_t timestamp_us = start_time_us_ + std::llround(t * 1e6);
+    const double t = instants_.time_s(next_instant_);
+    if (!SampleInstants::before(t, until_s, inclusive)) break;
+    const std::int64_t timestamp_us = instants_.timestamp_us(t);
     for (std::uint32_t body = 0; body < last_.size(); ++body) {
       const bool load = body >= vehicles_->size();
       const VehicleTrack& track = (*vehicles_)[load ? body - vehicles_->size() : body].track;

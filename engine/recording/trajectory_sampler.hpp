@@ -5,6 +5,7 @@
 // it (docs/recording-format.md, "/trajectories").
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,6 +26,20 @@ std::vector<RecordedBody> vehicle_bodies(const Scene& scene);
 std::vector<RecordedBody> recorded_bodies(const Scene& scene);
 std::string load_body_id(const std::string& vehicle_id);
 
+// The instants at which a recording samples moving bodies: k / rate of simulated time, k = 0, 1,
+// ... (k / rate, not a running sum, so that instants do not drift over a long run), each with its
+// timestamp. The vehicles' and the belt parts' rows share them.
+struct SampleInstants {
+  double rate_hz = 0.0;
+  std::int64_t start_time_us = 0;  // simulated time 0
+  double time_s(std::uint64_t k) const { return static_cast<double>(k) / rate_hz; }
+  std::int64_t timestamp_us(double t) const { return start_time_us + std::llround(t * 1e6); }
+  // Whether an instant at `t` is sampled before `until_s` (with `inclusive`, up to it).
+  static bool before(double t, double until_s, bool inclusive) {
+    return t < until_s || (inclusive && t == until_s);
+  }
+};
+
 class TrajectorySampler {
  public:
   // `vehicles` is the run's (it grows as the run goes on, and must outlive the sampler);
@@ -44,8 +59,7 @@ class TrajectorySampler {
   };
 
   const std::vector<TrackedVehicle>* vehicles_;
-  double rate_hz_;
-  std::int64_t start_time_us_;
+  SampleInstants instants_;
   std::uint64_t next_instant_ = 0;
   std::vector<LastRow> last_;  // per body: the vehicles, then their loads
 };

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -363,7 +364,8 @@ TEST_CASE("a calendar growing and shrinking keeps its order, and saves and resto
       // A step takes the next event, as a run does, and schedules 0 to 2 while it is taken;
       // now and then it cancels one at random.
       ScheduledEvent event;
-      if (!pending.empty()) {
+      const bool taken = !pending.empty();
+      if (taken) {
         REQUIRE(calendar.begin_due(now + 1e9, event));
         const auto first = reference.begin();
         CHECK(event.payload.target == first->second);
@@ -376,7 +378,7 @@ TEST_CASE("a calendar growing and shrinking keeps its order, and saves and resto
       const std::uint64_t new_events = growing ? (draws == 0 ? 1 : 2) : (draws == 0 ? 1 : 0);
       for (std::uint64_t k = 0; k < new_events; ++k)
         schedule();
-      if (!pending.empty() || new_events > 0) calendar.end_event();
+      if (taken) calendar.end_event();
       if (rng.next_u64() % 5 == 0 && !pending.empty()) {
         auto victim = pending.begin();
         std::advance(victim, static_cast<long>(rng.next_u64() % pending.size()));
@@ -399,4 +401,37 @@ TEST_CASE("a calendar growing and shrinking keeps its order, and saves and resto
   CHECK(most >= 100);
   CHECK(saves > 10);
   CHECK(reference.empty());
+}
+
+// A heap entry keeps only the top bits of an event's time (event_calendar.hpp): times closer than
+// those bits tell apart, here within a millisecond at a million seconds, still come out in the
+// order of their full times, then priorities, then insertion.
+TEST_CASE("times closer than a heap entry's bits come out in the order of their full times") {
+  const double t = 1e6;
+  const double next = std::nextafter(t, 2e6);
+  RandomStream rng(5, "calendar", "close times", 0);
+  EventCalendar calendar;
+  std::vector<ReferenceKey> keys;
+  // Scheduled latest first, so that insertion order alone would give the reverse.
+  for (std::uint32_t i = 0; i < 200; ++i) {
+    const std::uint64_t draw = rng.next_u64();
+    const double time = draw % 3 == 0 ? next : t + 1e-3 * static_cast<double>(200 - i) / 200.0;
+    const int priority = static_cast<int>(draw % 5) - 2;
+    calendar.schedule(time, tag(i), priority);
+    keys.emplace_back(time, priority, i);
+  }
+  calendar.schedule(t, tag(1000), 1);
+  calendar.schedule(t, tag(1001), -1);
+  keys.emplace_back(t, 1, 1000);
+  keys.emplace_back(t, -1, 1001);
+  std::sort(keys.begin(), keys.end());
+  std::vector<std::uint32_t> expected;
+  for (const ReferenceKey& key : keys)
+    expected.push_back(static_cast<std::uint32_t>(std::get<2>(key)));
+  std::vector<std::uint32_t> actual;
+  while (!calendar.empty())
+    actual.push_back(calendar.pop().payload.target);
+  CHECK(actual == expected);
+  CHECK(actual.front() == 1001);  // t at priority -1, before t at priority 1
+  CHECK(actual[1] == 1000);
 }

@@ -229,12 +229,12 @@ TEST_CASE("a blocked end stops a non-accumulating belt upstream, its head held a
 
 const std::string kChainScene = "scenes/physics_conveyor_chain.yaml";
 
-TEST_CASE("in a run, every part passes both belts as one body, in the belts' times") {
-  // OP10 finishes a part every 20 s, far apart on the belts; OP20 takes 1 s: no part ever waits,
-  // so each part's lead time is OP10's 20 s, the chain's (L1 + L2 - 0.01) / v, and OP20's 1 s.
-  const Scene scene = load_scene_text(
+// OP10 finishes a part every 20 s onto C1 (4 m at 0.5 m/s, a 1 m pitch), which feeds C2 (3 m at
+// 0.5 m/s, a pitch of `second_pitch_m`), then OP20 takes 1 s: no part ever waits.
+Scene two_belts(const std::string& second_pitch_m) {
+  return load_scene_text(
       "linetwin_scene: 1\n"
-      "name: chain timing\n"
+      "name: two belts\n"
       "seed: 1\n"
       "run: {duration: 1h, warmup: 0s}\n"
       "elements:\n"
@@ -242,11 +242,19 @@ TEST_CASE("in a run, every part passes both belts as one body, in the belts' tim
       "  - {id: OP10, type: station, processing: 20s, to: C1}\n"
       "  - {id: C1, type: conveyor, length_m: 4, speed_m_per_s: 0.5, spacing_m: 1,\n"
       "     mode: physics, to: C2}\n"
-      "  - {id: C2, type: conveyor, length_m: 3, speed_m_per_s: 0.5, spacing_m: 1,\n"
-      "     mode: physics, to: OP20}\n"
-      "  - {id: OP20, type: station, processing: 1s, to: out}\n"
-      "  - {id: out, type: sink}\n",
-      "chain_timing.yaml");
+      "  - {id: C2, type: conveyor, length_m: 3, speed_m_per_s: 0.5,\n"
+      "     spacing_m: " +
+          second_pitch_m +
+          ", mode: physics, to: OP20}\n"
+          "  - {id: OP20, type: station, processing: 1s, to: out}\n"
+          "  - {id: out, type: sink}\n",
+      "two_belts.yaml");
+}
+
+TEST_CASE("in a run, every part passes both belts as one body, in the belts' times") {
+  // OP10 finishes a part every 20 s, far apart on the belts; OP20 takes 1 s: no part ever waits,
+  // so each part's lead time is OP10's 20 s, the chain's (L1 + L2 - 0.01) / v, and OP20's 1 s.
+  const Scene scene = two_belts("1");
   LineRun run(scene, 1, 0);
   run.simulate_conveyors_with(make_bullet_conveyors);
   const ReplicationResult result = run.run_to_end();
@@ -261,6 +269,20 @@ TEST_CASE("in a run, every part passes both belts as one body, in the belts' tim
   const double lead = 20.0 + (4.0 + 3.0 - kExitEye) / 0.5 + 1.0;
   CHECK(result.lead_time_mean_s >= lead - kStep);
   CHECK(result.lead_time_mean_s <= lead + kStep);
+}
+
+TEST_CASE("belts whose parts differ hand them on through the run, not as one body") {
+  // C2's pitch is half C1's, so its default part is half as long: the body C1 carries could not be
+  // C2's part. Each belt then has a stop and makes its own bodies, two per part.
+  const Scene scene = two_belts("0.5");
+  LineRun run(scene, 1, 0);
+  run.simulate_conveyors_with(make_bullet_conveyors);
+  const ReplicationResult result = run.run_to_end();
+  const std::uint64_t first = result.conveyors.at(0).parts_transported;
+  const std::uint64_t second = result.conveyors.at(1).parts_transported;
+  CHECK(first >= 3600 / 20 - 2);
+  CHECK(run.conveyor_physics()->bodies() == first + run.parts_at(scene.conveyors().at(0)) + second +
+                                                run.parts_at(scene.conveyors().at(1)));
 }
 
 TEST_CASE("the chain scene: physics and event models agree within 2% and 0.02 of head blocked") {

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# `linetwin run --record --trajectory-rate` on the bundled AGV cell, read with h5py and pandas
-# alone: rows in time order at the instants k / rate; every moving vehicle on an edge of the
-# scene's network (its centre within 1e-9 m of the segment between the edge's nodes, heading
-# along it), every standing one on a node, a parked one at no pose; each vehicle's first drive
-# leaves from the depot; the docs' snippet runs as written. And the flag's bad input.
+# `linetwin run --record --trajectory-rate` on the bundled AGV cell and physics conveyor line, read
+# with h5py and pandas alone: rows in time order at the instants k / rate; every moving vehicle on
+# an edge of the scene's network (its centre within 1e-9 m of the segment between the edge's
+# nodes, heading along it), every standing one on a node, a parked one at no pose; each vehicle's
+# first drive leaves from the depot; the docs' snippet runs as written; the parts on the physics
+# belt on its centre line and never closer than a part's length. And the flag's bad input.
 # Usage: trajectory_cli_test.sh LINETWIN REPOSITORY
 set -u
 linetwin=$1
@@ -149,13 +150,24 @@ assert bodies == [f"{belt['id']} part {k + 1}" for k in range(places)], bodies
 assert all(s["length_m"] == belt["part_size_m"][0] for s in shapes)
 there = poses[poses["state"] != 0]
 assert len(there) > 100, len(there)
-# On the centre line (y of the belt's pose; the belt runs along x), the part's front between the
-# entry and the exit, by the documented formula.
+# On the centre line (y of the belt's pose; the belt runs along x); and at every instant the parts
+# on the belt, head first, stand at least a part's length apart, less what contact lets bodies
+# sink into each other: each a box of its own, never two in one place.
 x0, y0 = belt["pose"]["x"], belt["pose"]["y"]
 assert (there["y_m"] - y0).abs().max() < 1e-6
-front = there["x_m"] - x0 + belt["length_m"] / 2 + belt["part_size_m"][0] / 2
-assert front.min() >= -1e-6 and front.max() <= belt["length_m"] + 1e-6, (front.min(), front.max())
+length = belt["part_size_m"][0]
+poses["front"] = poses["x_m"] - x0 + belt["length_m"] / 2 + length / 2
+# Each place's last row at or before each instant; parked places have no part.
+fronts = poses.pivot_table(index="timestamp_us", columns="body", values="front").ffill()
+states = poses.pivot_table(index="timestamp_us", columns="body", values="state").ffill()
+fronts = fronts.where(states != 0)
+closest = (-fronts.diff(axis=1)).min().min()  # place k's front ahead of place k + 1's
+assert closest >= length - 0.02, closest
+assert len(fronts.dropna(thresh=2)) > 10  # instants with two parts or more on the belt
 PY
+else
+  expect_error 2 "physics" -- run "$belt_scene" --reps 1 --duration 1h -q --record "$work/y.h5" \
+    --trajectory-rate 2
 fi
 
 # Bad input: exit 2 naming the flag.

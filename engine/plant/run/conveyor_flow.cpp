@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "core/state_stream.hpp"
+#include "plant/belt_part_size.hpp"
 #include "plant/run/event_path.hpp"
 #include "plant/run/line.hpp"
 #include "plant/run/run_state.hpp"
@@ -70,9 +71,10 @@ void ConveyorFlow::build(const Scene& scene, const std::vector<Node>& nodes, std
 }
 
 void ConveyorFlow::find_chains(const Scene& scene) {
-  // Belt 1 feeds belt 2 end to end when belt 2 is its one target, reached at once, and belt 1 is
-  // the only element that sends parts to belt 2. The flow has no loops (scene.hpp), so the chains
-  // are paths.
+  // Belt 1 feeds belt 2 end to end when belt 2 is its one target, reached at once, belt 1 is the
+  // only element that sends parts to belt 2, and both carry the same part box: the body goes on
+  // as it is, and belt 2's capacity, eyes, recordings and drawing all take its box to be belt 2's.
+  // The flow has no loops (scene.hpp), so the chains are paths.
   physics_feeds_.assign(physics_specs_.size(), kNoPhysicsBelt);
   for (std::uint32_t from : physics_conveyors_) {
     const ConveyorRun& conveyor = conveyors_[from];
@@ -82,7 +84,10 @@ void ConveyorFlow::find_chains(const Scene& scene) {
     if (target.type != ElementType::kConveyor || target.inputs.size() != 1) continue;
     assert(conveyors_[target.type_index].element == e.route.targets.front());
     const std::uint32_t to = conveyors_[target.type_index].physics_belt;
-    if (to != kNoPhysicsBelt) physics_feeds_[conveyor.physics_belt] = to;
+    if (to == kNoPhysicsBelt) continue;
+    if (belt_part_size(physics_specs_[conveyor.physics_belt]) != belt_part_size(physics_specs_[to]))
+      continue;
+    physics_feeds_[conveyor.physics_belt] = to;
   }
 }
 

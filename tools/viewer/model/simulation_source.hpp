@@ -19,7 +19,8 @@
 // report), then the run itself advances to it; the copy costs one LineRun's memory per step. A
 // run with physics conveyors cannot be copied (its Bullet world has no copy), so it takes its own
 // events one at a time up to the first that makes a station report after now, then finishes that
-// instant: the same instant, found without a probe.
+// instant by running to the next double after it: the same instant, found without a probe, with
+// the clock one unit in the last place past it (no event can fall in between).
 #pragma once
 
 #include <cstdint>
