@@ -27,18 +27,13 @@ for program in "$before" "$after"; do
 done
 [[ $pairs =~ ^[1-9][0-9]*$ ]] || { echo "compare_builds.sh: PAIRS must be a whole number above 0, not '$pairs'" >&2; exit 2; }
 
+here=$(cd "$(dirname "$0")" && pwd)
 # The median real time of the first benchmark that the filter selects, in the program's unit.
 median_of() {
-  "$1" --benchmark_filter="$filter" --benchmark_format=json "${flags[@]}" |
-    /usr/bin/python3 -c '
-import json, sys
-runs = json.load(sys.stdin)["benchmarks"]
-medians = [b["real_time"] for b in runs if b.get("aggregate_name") == "median"]
-if not medians:
-    medians = [b["real_time"] for b in runs if b.get("run_type") == "iteration"]
-if not medians:
-    sys.exit("compare_builds.sh: the filter selects no benchmark")
-print(medians[0])'
+  local report
+  report=$("$1" --benchmark_filter="$filter" --benchmark_format=json "${flags[@]}" |
+    /usr/bin/python3 "$here/medians.py") || return 1
+  echo "${report%%$'\n'*}" | cut -d' ' -f2
 }
 
 ratios=()

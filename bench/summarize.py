@@ -8,8 +8,8 @@ every ratio from medians of the same run, so that a ratio never mixes two states
 machine more than it must. Standard library only: it runs with Debian's /usr/bin/python3.
 
 Targets (docs/performance.md): the event calendar does at least half the HOLD operations per
-second of std::priority_queue, and a linetwin run of the serial line takes at most 1.5 times the
-hand-written loop's time.
+second of std::priority_queue, and a linetwin run of the serial line takes at most 1.25 times the
+hand-written loop's time (issue 11; 1.5 before it).
 """
 
 import json
@@ -17,7 +17,7 @@ import sys
 
 CALENDAR_TARGET = 0.5  # EventCalendar rate / priority_queue rate, at least
 CALENDAR_TARGET_SIZES = ("1000", "100000")  # the classic HOLD sizes; 10 is for reference
-LINE_TARGET = 1.5  # linetwin time / hand-written time, at most
+LINE_TARGET = 1.25  # linetwin time / hand-written time, at most (issue 11; 1.5 before)
 
 
 def load_medians(paths):

@@ -224,7 +224,7 @@ double Distribution::sample_other(RandomStream& rng) const {
     case DistributionKind::kConstant:
       return a_;
     case DistributionKind::kExponential:
-      return -a_ * std::log(rng.uniform_open0());
+      return exponential_draw(a_, rng);
     case DistributionKind::kUniform:
       return a_ + (b_ - a_) * rng.uniform01();
     case DistributionKind::kTriangular: {

@@ -84,8 +84,13 @@ class Distribution {
 
   // The exponential, the workhorse of queueing models, is sampled inline; the rest out of line.
   [[gnu::always_inline]] double sample(RandomStream& rng) const {
-    if (kind_ == DistributionKind::kExponential) return -a_ * std::log(rng.uniform_open0());
+    if (kind_ == DistributionKind::kExponential) return exponential_draw(a_, rng);
     return sample_other(rng);
+  }
+  // A draw of the exponential with this mean, as sample() makes it: for callers that keep the
+  // mean of a distribution they know to be exponential at hand.
+  [[gnu::always_inline]] static double exponential_draw(double mean, RandomStream& rng) {
+    return -mean * std::log(rng.uniform_open0());
   }
   // What is left of a duration that has already lasted `elapsed_s`: a draw X - elapsed of X given
   // X > elapsed (the residual life). Where no draw in kMaxRemainingTries exceeds it, the duration

@@ -60,6 +60,12 @@ void StationFlow::build(const Scene& scene, const std::vector<Node>& nodes, std:
           station.uniform_ideal && (p == 0 || processing.mean() == station.processing[0]->mean());
       ideal_s_.push_back(processing.mean() / spec.batch_max);
     }
+    const Distribution& first = *station.processing.front();
+    const bool same_exponential = std::all_of(
+        station.processing.begin(), station.processing.end(), [&](const Distribution* d) {
+          return d->kind() == DistributionKind::kExponential && d->mean() == first.mean();
+        });
+    if (same_exponential) station.exponential_processing_s = first.mean();
     server_count += spec.servers;
     stations_.push_back(std::move(station));
   }

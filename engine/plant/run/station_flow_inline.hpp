@@ -76,7 +76,9 @@ template <bool kPlain>
     set_state(line, station, server, ServerState::kWorking);
   }
   const double processing_s =
-      station.processing[server.part.product]->sample(station.processing_rng);
+      station.exponential_processing_s > 0.0
+          ? Distribution::exponential_draw(station.exponential_processing_s, station.processing_rng)
+          : station.processing[server.part.product]->sample(station.processing_rng);
   if (!kPlain && station.stopped()) {
     server.paused = true;
     server.remaining_s = processing_s;

@@ -109,6 +109,9 @@ struct StationRun {
   Output rework;  // where reworked parts go (single target)
   const StationSpec* spec;
   std::vector<const Distribution*> processing;  // per product
+  // > 0 when every product's processing is exponential with this one mean: the event path then
+  // draws it without looking up the part's product and its distribution (most stations).
+  double exponential_processing_s = 0.0;
   StationPath path;
   bool takes_offers;  // not an assembly or batch station (those pull)
   std::uint8_t gate;
