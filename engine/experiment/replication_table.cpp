@@ -161,7 +161,7 @@ ReplicationTable::ReplicationTable(const Scene& scene)
     add_real(
         p + "off_shift", [i](auto& r) -> auto& { return r.stations[i].off_shift; });
     // Only a station whose parts ride a fleet has it, so that other tables keep their columns.
-    if (e.route.via.fleet != kNoFleet) {
+    if (e.route.via.carried_by_fleet()) {
       add_real(
           p + "waiting_for_vehicle", [i](auto& r) -> auto& {
             return r.stations[i].waiting_for_vehicle;

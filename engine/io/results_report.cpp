@@ -167,7 +167,8 @@ ordered_json run_object(const RunReport& report) {
     row["blocked"] = to_json(st.blocked);
     row["down"] = to_json(st.down);
     row["off_shift"] = to_json(st.off_shift);
-    if (e.route.via.fleet != kNoFleet) row["waiting_for_vehicle"] = to_json(st.waiting_for_vehicle);
+    if (e.route.via.carried_by_fleet())
+      row["waiting_for_vehicle"] = to_json(st.waiting_for_vehicle);
     row["parts_processed"] = to_json(st.parts_processed);
     row["parts_good"] = to_json(st.parts_good);
     row["parts_scrapped"] = to_json(st.parts_scrapped);
@@ -343,7 +344,7 @@ void write_csv(std::ostream& out, const RunReport& report) {
     csv_row(out, "station", id, "blocked", st.blocked);
     csv_row(out, "station", id, "down", st.down);
     csv_row(out, "station", id, "off_shift", st.off_shift);
-    if (scene.element(scene.stations()[i]).route.via.fleet != kNoFleet)
+    if (scene.element(scene.stations()[i]).route.via.carried_by_fleet())
       csv_row(out, "station", id, "waiting_for_vehicle", st.waiting_for_vehicle);
     csv_row(out, "station", id, "parts_processed", st.parts_processed);
     csv_row(out, "station", id, "parts_good", st.parts_good);

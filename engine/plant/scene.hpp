@@ -197,6 +197,7 @@ struct TransportLink {
   std::uint32_t pick_up = 0;
   std::uint32_t drop_off = 0;
   std::uint32_t priority = 0;  // higher first, under DispatchRule::kPriority
+  bool carried_by_fleet() const { return fleet != kNoFleet; }
 };
 
 struct Route {
@@ -204,7 +205,7 @@ struct Route {
   std::vector<ElementIndex> targets;
   std::vector<double> weights;            // kProbability: one per target, summing to 1
   std::vector<std::uint32_t> by_product;  // kByProduct: index into targets, per product
-  TransportLink via;                      // fleet kNoFleet: the part moves on at once
+  TransportLink via;                      // not carried_by_fleet: the part moves on at once
 };
 
 // Which idle vehicle takes a new transport order (docs/transport.md#dispatching).

@@ -79,7 +79,7 @@ void ConveyorFlow::find_chains(const Scene& scene) {
   for (std::uint32_t from : physics_conveyors_) {
     const ConveyorRun& conveyor = conveyors_[from];
     const Element& e = scene.element(conveyor.element);
-    if (e.route.targets.size() != 1 || e.route.via.fleet != kNoFleet) continue;
+    if (e.route.targets.size() != 1 || e.route.via.carried_by_fleet()) continue;
     const Element& target = scene.element(e.route.targets.front());
     if (target.type != ElementType::kConveyor || target.inputs.size() != 1) continue;
     assert(conveyors_[target.type_index].element == e.route.targets.front());

@@ -16,7 +16,7 @@ BufferPaths classify_buffer(const Scene& scene, ElementIndex index,
   }
   for (ElementIndex input : buffer.inputs)
     paths.filled_by_vehicles =
-        paths.filled_by_vehicles || scene.element(input).route.via.fleet != kNoFleet;
+        paths.filled_by_vehicles || scene.element(input).route.via.carried_by_fleet();
   const Node& node = nodes[index];
   const bool one_station =
       buffer.route.targets.size() == 1 &&
@@ -33,9 +33,9 @@ StationPath classify_station(const StationSpec& spec, const std::vector<Link>& i
   for (const auto& pools : spec.operator_pools)
     needs_operators = needs_operators || !pools.empty();
   const bool plain = inputs.size() == 1 && output.rule == RouteRule::kSingle &&
-                     output.via.fleet == kNoFleet && spec.batch_max == 1 && spec.split_into == 1 &&
-                     !spec.assembly && spec.setup_s.empty() && !spec.quality && !needs_operators &&
-                     node.gate == kNoGate && node.exits == 0;
+                     !output.via.carried_by_fleet() && spec.batch_max == 1 &&
+                     spec.split_into == 1 && !spec.assembly && spec.setup_s.empty() &&
+                     !spec.quality && !needs_operators && node.gate == kNoGate && node.exits == 0;
   if (!plain) return StationPath::kGeneral;
   return inputs.front().type == ElementType::kBuffer ? StationPath::kPlainFromBuffer
                                                      : StationPath::kPlain;

@@ -24,7 +24,7 @@ void PartFlow::build(const Scene& scene) {
 
 bool PartFlow::hand_on(Line& line, Output& output, Part& part, const Holder& self) {
   // A vehicle will take the part: until it has loaded it, self holds it as if refused.
-  if (output.via.fleet != kNoFleet) [[unlikely]] {
+  if (output.via.carried_by_fleet()) [[unlikely]] {
     line.transport.request(line, output, self);
     return false;
   }

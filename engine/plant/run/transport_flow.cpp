@@ -607,7 +607,7 @@ void TransportFlow::write(double now, ReplicationResult& r) const {
     if (element.type != ElementType::kStation || !(r.observed_s > 0.0)) continue;
     const double share = wait_s[e] / (scene_->station_spec(element).servers * r.observed_s);
     r.stations[element.type_index].waiting_for_vehicle = share;
-    if (element.route.via.fleet != kNoFleet) {
+    if (element.route.via.carried_by_fleet()) {
       double& most = station_wait_max[element.route.via.fleet];
       most = std::max(most, share);
     }
