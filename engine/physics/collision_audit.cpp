@@ -260,7 +260,7 @@ CollisionAuditResult audit_collisions(std::span<const AuditedVehicle> vehicles,
   for (const AuditedVehicle& vehicle : vehicles)
     movers.push_back({.length_m = vehicle.length_m, .width_m = vehicle.width_m});
   for (std::size_t i = 0; i < vehicles.size(); ++i) {
-    if (!(vehicles[i].load_length_m > 0.0 && vehicles[i].load_width_m > 0.0)) continue;
+    if (!load_has_footprint(vehicles[i].load_length_m, vehicles[i].load_width_m)) continue;
     movers.push_back({.length_m = vehicles[i].load_length_m, .width_m = vehicles[i].load_width_m});
     load_ids.push_back(vehicles[i].id + " load");
     load_vehicle.push_back(i);

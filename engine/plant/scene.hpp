@@ -229,6 +229,12 @@ enum class IdlePlace : std::uint8_t {
   kPickUp,  // at the nearest pick-up stop with no vehicle and no drop-off, else home
 };
 
+// Whether a vehicle's load of this size has a footprint of its own (both sides > 0); one without
+// stands within its vehicle's. Copies of a fleet's load size (tracks, audits, views) ask it too.
+inline bool load_has_footprint(double load_length_m, double load_width_m) {
+  return load_length_m > 0.0 && load_width_m > 0.0;
+}
+
 struct VehicleSpec {
   MotionLimits motion;
   double width_m = 1.0;
@@ -242,6 +248,7 @@ struct VehicleSpec {
   // The rectangle that holds the vehicle and its load: what aisles and reservations must clear.
   double outer_width_m() const { return width_m > load_width_m ? width_m : load_width_m; }
   double outer_length_m() const { return length_m > load_length_m ? length_m : load_length_m; }
+  bool has_load_footprint() const { return load_has_footprint(load_length_m, load_width_m); }
 };
 
 // A fleet's batteries (docs/transport.md, "Batteries and charging"): energy is spent only while

@@ -28,7 +28,7 @@ std::vector<RecordedBody> recorded_bodies(const Scene& scene) {
   for (const FleetSpec& fleet : scene.fleets()) {
     for (std::uint32_t v = 0; v < fleet.vehicles; ++v) {
       // A load without a footprint of its own stands within its vehicle's.
-      const bool sized = fleet.vehicle.load_length_m > 0.0 && fleet.vehicle.load_width_m > 0.0;
+      const bool sized = fleet.vehicle.has_load_footprint();
       bodies.push_back({load_body_id(vehicle_name(fleet, v)),
                         sized ? BodyShape{fleet.vehicle.load_length_m, fleet.vehicle.load_width_m}
                               : BodyShape{fleet.vehicle.length_m, fleet.vehicle.width_m}});

@@ -169,7 +169,7 @@ VehiclePlacement place_vehicle(const VehicleView& vehicle, const Box3& model_bou
       glm::translate(pose, glm::vec3(0.0f, 0.0f, size.z)),
       glm::vec3(kVehiclePlateShare * size.x, kVehiclePlateShare * size.y, kVehiclePlateThicknessM));
   placement.plate_top = base + glm::vec3(0.0f, 0.0f, size.z + kVehiclePlateThicknessM);
-  const bool sized = vehicle.load_length_m > 0.0 && vehicle.load_width_m > 0.0;
+  const bool sized = load_has_footprint(vehicle.load_length_m, vehicle.load_width_m);
   const glm::vec2 load = sized ? glm::vec2(static_cast<float>(vehicle.load_length_m),
                                            static_cast<float>(vehicle.load_width_m))
                                : kLoadShare * glm::vec2(size.x, size.y);
