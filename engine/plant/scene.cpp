@@ -38,6 +38,14 @@ std::optional<ElementIndex> Scene::find(std::string_view id) const {
   return it->second;
 }
 
+std::vector<std::size_t> Scene::physics_conveyors() const {
+  std::vector<std::size_t> physics;
+  for (std::size_t c = 0; c < conveyors().size(); ++c) {
+    if (conveyor_spec(element(conveyors()[c])).mode == ConveyorMode::kPhysics) physics.push_back(c);
+  }
+  return physics;
+}
+
 std::optional<RunSettingsProblem> run_settings_problem(const RunSettings& run) {
   // Written so that NaN fails every check.
   if (!(run.duration_s > 0.0 && run.duration_s <= kMaxDurationS)) {

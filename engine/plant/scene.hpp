@@ -381,6 +381,9 @@ class Scene {
   const ConveyorSpec& conveyor_spec(const Element& e) const {
     return conveyor_specs_[e.type_index];
   }
+  // The conveyors whose parts are bodies in a physics world (`mode: physics`, docs/physics.md), as
+  // positions in conveyors(), in its order; empty: the scene has none.
+  std::vector<std::size_t> physics_conveyors() const;
 
   const std::vector<OperatorPoolSpec>& operator_pools() const { return operator_pools_; }
   const std::vector<WipLimitSpec>& wip_limits() const { return wip_limits_; }

@@ -38,10 +38,9 @@ std::string belt_part_body_id(const std::string& conveyor_id, std::uint32_t plac
 
 std::vector<RecordedBody> belt_part_bodies(const Scene& scene) {
   std::vector<RecordedBody> bodies;
-  for (const ElementIndex index : scene.conveyors()) {
-    const Element& e = scene.element(index);
+  for (const std::size_t c : scene.physics_conveyors()) {
+    const Element& e = scene.element(scene.conveyors()[c]);
     const ConveyorSpec& spec = scene.conveyor_spec(e);
-    if (spec.mode != ConveyorMode::kPhysics) continue;
     const std::array<double, 3> size = belt_part_size(spec);
     // Never more parts than the pitch allows: the run refuses a part on a belt that holds as
     // many as its event twin would.
@@ -54,12 +53,10 @@ std::vector<RecordedBody> belt_part_bodies(const Scene& scene) {
 
 BeltPartSampler::BeltPartSampler(const Scene& scene, std::uint32_t first_body)
     : first_body_(first_body) {
-  const std::vector<ElementIndex>& conveyors = scene.conveyors();
-  for (std::size_t c = 0; c < conveyors.size(); ++c) {
-    const Element& e = scene.element(conveyors[c]);
+  conveyors_ = scene.physics_conveyors();
+  for (const std::size_t c : conveyors_) {
+    const Element& e = scene.element(scene.conveyors()[c]);
     const ConveyorSpec& spec = scene.conveyor_spec(e);
-    if (spec.mode != ConveyorMode::kPhysics) continue;
-    conveyors_.push_back(c);
     belts_.push_back({e.pose, spec.length_m, belt_part_size(spec)[0],
                       static_cast<std::uint32_t>(last_.size()), ConveyorBelt(spec).capacity()});
     last_.resize(last_.size() + belts_.back().places);

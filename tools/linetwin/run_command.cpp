@@ -29,7 +29,6 @@
 #include "io/snapshot_file.hpp"
 #include "plant/line_run.hpp"
 #include "progress_bar.hpp"
-#include "recording/belt_parts.hpp"
 #include "recording/simulation_recording.hpp"
 #if LINETWIN_PHYSICS
 #include "physics/collision_audit.hpp"
@@ -286,7 +285,7 @@ int run_command(const RunOptions& options, const CancelFlag* cancel) {
     if (options.record_path.empty()) {
       throw InputError({"", 0, 0, "--trajectory-rate"}, "expected --record with it");
     }
-    if (scene.fleets().empty() && belt_part_bodies(scene).empty()) {
+    if (scene.fleets().empty() && scene.physics_conveyors().empty()) {
       throw InputError({options.scene, 0, 0, "--trajectory-rate"},
                        "expected a scene with vehicles (fleets:) or physics conveyors (mode: "
                        "physics), whose bodies' poses to record; this one has none");

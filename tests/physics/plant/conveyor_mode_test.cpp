@@ -6,6 +6,7 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
 #include "core/input_error.hpp"
 #include "io/scene_file.hpp"
@@ -65,6 +66,30 @@ TEST_CASE("mode: event is the default, and runs as a conveyor without the key") 
   CHECK(a.conveyors.at(0).parts_transported <= (3600 - 20) / 10 + 1);
   CHECK(a.parts_completed >= (3600 - 30) / 10);
   CHECK(a.parts_completed <= (3600 - 30) / 10 + 1);
+}
+
+TEST_CASE("Scene::physics_conveyors lists the physics belts as positions in conveyors()") {
+  CHECK(load_scene_text(scene_with_mode("event"), "cell.yaml").physics_conveyors().empty());
+  CHECK(load_scene_text(scene_with_mode("physics"), "cell.yaml").physics_conveyors() ==
+        std::vector<std::size_t>{0});
+  // Three belts, the middle one event: the first and the last, by their places among conveyors.
+  const Scene mixed = load_scene_text(
+      "linetwin_scene: 1\n"
+      "name: mixed belts\n"
+      "seed: 3\n"
+      "run: {duration: 1h, warmup: 0s}\n"
+      "elements:\n"
+      "  - {id: in, type: source, supply: unlimited, to: C1}\n"
+      "  - {id: C1, type: conveyor, length_m: 5, speed_m_per_s: 0.5, spacing_m: 1, mode: physics,\n"
+      "     to: OP10}\n"
+      "  - {id: OP10, type: station, processing: 10s, to: C2}\n"
+      "  - {id: C2, type: conveyor, length_m: 5, speed_m_per_s: 0.5, spacing_m: 1, to: C3}\n"
+      "  - {id: C3, type: conveyor, length_m: 5, speed_m_per_s: 0.5, spacing_m: 1, mode: physics,\n"
+      "     to: out}\n"
+      "  - {id: out, type: sink}\n",
+      "mixed.yaml");
+  REQUIRE(mixed.conveyors().size() == 3);
+  CHECK(mixed.physics_conveyors() == std::vector<std::size_t>{0, 2});
 }
 
 TEST_CASE("a conveyor mode that is neither event nor physics is refused when loaded") {

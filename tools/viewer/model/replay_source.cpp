@@ -33,10 +33,10 @@ ReplaySource::ReplaySource(const Scene& scene, TelemetryLog log,
   std::unordered_set<std::string> recorded;
   for (const RecordedBody& body : bodies)
     recorded.insert(body.id);
-  for (const ElementIndex conveyor : scene.conveyors()) {
+  for (const std::size_t c : scene.physics_conveyors()) {
+    const ElementIndex conveyor = scene.conveyors()[c];
     const Element& e = scene.element(conveyor);
     const ConveyorSpec& spec = scene.conveyor_spec(e);
-    if (spec.mode != ConveyorMode::kPhysics) continue;
     BeltRows belt{conveyor, e.pose, spec.length_m, belt_part_size(spec)[0], {}};
     // The places a recording of this scene has; one of another scene may have fewer or more.
     for (std::uint32_t place = 0;; ++place) {

@@ -24,10 +24,7 @@ SimulationSource::SimulationSource(const Scene& scene, std::uint64_t seed,
   run_.observe(&collector_);
   // The vehicles' exact tracks give their poses at any instant; without fleets there are none.
   if (!scene.fleets().empty()) run_.record_vehicle_tracks();
-  for (const ElementIndex conveyor : scene.conveyors()) {
-    if (scene.conveyor_spec(scene.element(conveyor)).mode == ConveyorMode::kPhysics)
-      copyable_ = false;
-  }
+  copyable_ = scene.physics_conveyors().empty();
 }
 
 SimulationSource::~SimulationSource() {
