@@ -94,6 +94,10 @@ std::int64_t ReplaySource::start_us() const {
   return log_.samples.empty() ? 0 : log_.samples.front().timestamp_us;
 }
 
+std::int64_t ReplaySource::timestamp_us(double t_s) const {
+  return SampleInstants{.start_time_us = start_us()}.timestamp_us(t_s);
+}
+
 double ReplaySource::duration_s() const {
   if (log_.samples.empty()) return 0.0;
   return static_cast<double>(log_.samples.back().timestamp_us - start_us()) * 1e-6;
@@ -105,7 +109,7 @@ void ReplaySource::seek(double t_s) {
   time_s_ = t_s;
   if (log_.samples.empty()) return;
   // Whole microseconds, as the samples are stamped; time 0 applies the first instant's samples.
-  const std::int64_t until_us = start_us() + std::llround(t_s * 1e6);
+  const std::int64_t until_us = timestamp_us(t_s);
   TelemetrySample translated;
   for (; next_ < log_.samples.size() && log_.samples[next_].timestamp_us <= until_us; ++next_) {
     // As LogBinding::apply, noting each change of a station for the event log.
@@ -131,7 +135,7 @@ void ReplaySource::set_speed(double speed) {
 
 void ReplaySource::update(LineView& view) const {
   show_twins(*twins_, view);
-  const std::int64_t now_us = start_us() + std::llround(time_s_ * 1e6);
+  const std::int64_t now_us = timestamp_us(time_s_);
   // The last row at or before now; none yet: parked, as every vehicle and load starts.
   const auto last_row = [now_us](const std::vector<BodyPose>& rows) -> const BodyPose* {
     const auto after = std::upper_bound(

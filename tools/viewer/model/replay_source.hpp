@@ -68,6 +68,9 @@ class ReplaySource final : public ViewSource {
 
  private:
   void rebuild();
+  // The timestamp of replay time `t_s`: whole microseconds after start_us(), as a recording
+  // stamps its instants (SampleInstants::timestamp_us).
+  std::int64_t timestamp_us(double t_s) const;
   const Scene& scene_;
   TelemetryLog log_;
   std::unique_ptr<LineTwins> twins_;
