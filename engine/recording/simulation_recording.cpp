@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "plant/line_run.hpp"
@@ -56,7 +57,9 @@ std::uint64_t record_simulation(const Scene& scene, const std::string& scene_tex
   metadata.replication = replication;
   metadata.start_time_us = settings.start_time_us;
   const bool trajectories = settings.trajectory_rate_hz > 0.0;
-  if (trajectories) metadata.bodies = recorded_bodies(scene);
+  RecordedBodies bodies;
+  if (trajectories) bodies = recorded_bodies(scene);
+  metadata.bodies = std::move(bodies.bodies);
   RecordingWriter writer(settings.path, metadata, log.names);
 
   LineRun line(scene, seed, replication, run);
@@ -72,9 +75,7 @@ std::uint64_t record_simulation(const Scene& scene, const std::string& scene_tex
   if (trajectories) {
     line.record_vehicle_tracks();
     sampler.emplace(line.vehicle_tracks(), settings.trajectory_rate_hz, settings.start_time_us);
-    const auto parts_first_body =
-        static_cast<std::uint32_t>(metadata.bodies.size() - belt_part_bodies(scene).size());
-    belt_parts.emplace(scene, parts_first_body);
+    belt_parts.emplace(scene, bodies.first_belt_part);
     pose_slice_s = std::max(1.0, kPoseSliceRows / (settings.trajectory_rate_hz *
                                                    static_cast<double>(metadata.bodies.size())));
   }

@@ -3,6 +3,7 @@
 #include <cassert>
 #include <cmath>
 #include <optional>
+#include <utility>
 
 #include "plant/vehicle_name.hpp"
 #include "recording/belt_parts.hpp"
@@ -23,7 +24,7 @@ std::string load_body_id(const std::string& vehicle_id) {
   return vehicle_id + " load";
 }
 
-std::vector<RecordedBody> recorded_bodies(const Scene& scene) {
+RecordedBodies recorded_bodies(const Scene& scene) {
   std::vector<RecordedBody> bodies = vehicle_bodies(scene);
   for (const FleetSpec& fleet : scene.fleets()) {
     for (std::uint32_t v = 0; v < fleet.vehicles; ++v) {
@@ -34,9 +35,10 @@ std::vector<RecordedBody> recorded_bodies(const Scene& scene) {
                               : BodyShape{fleet.vehicle.length_m, fleet.vehicle.width_m}});
     }
   }
+  const auto first_belt_part = static_cast<std::uint32_t>(bodies.size());
   const std::vector<RecordedBody> belt_parts = belt_part_bodies(scene);
   bodies.insert(bodies.end(), belt_parts.begin(), belt_parts.end());
-  return bodies;
+  return {std::move(bodies), first_belt_part};
 }
 
 TrajectorySampler::TrajectorySampler(const std::vector<TrackedVehicle>& vehicles, double rate_hz,

@@ -21,9 +21,14 @@ namespace linetwin {
 std::vector<RecordedBody> vehicle_bodies(const Scene& scene);
 // The bodies a recording of the scene holds: vehicle_bodies, then, in the same order, each
 // vehicle's load, named load_body_id(vehicle's id), with the fleet's load footprint (the
-// vehicle's where the fleet gives none: the load stands within it), then the places of the parts
-// on the physics conveyors (belt_part_bodies, recording/belt_parts.hpp).
-std::vector<RecordedBody> recorded_bodies(const Scene& scene);
+// vehicle's where the fleet gives none: the load stands within it), then, from
+// `first_belt_part` on, the places of the parts on the physics conveyors (belt_part_bodies,
+// recording/belt_parts.hpp; BeltPartSampler's `first_body`).
+struct RecordedBodies {
+  std::vector<RecordedBody> bodies;
+  std::uint32_t first_belt_part = 0;
+};
+RecordedBodies recorded_bodies(const Scene& scene);
 std::string load_body_id(const std::string& vehicle_id);
 
 // The instants at which a recording samples moving bodies: k / rate of simulated time, k = 0, 1,

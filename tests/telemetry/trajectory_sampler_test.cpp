@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <vector>
 
+#include "io/scene_file.hpp"
 #include "recording/trajectory_sampler.hpp"
 
 namespace linetwin {
@@ -83,6 +85,56 @@ TEST_CASE("trajectory sampler: the instant at the end of a stretch waits for the
   REQUIRE(rows.size() == 2);
   CHECK(rows[1].state == BodyState::kParked);
   CHECK(rows[1].timestamp_us == 3'000'000);
+}
+
+namespace {
+
+// Two vehicles on one aisle, and a physics belt of 6 m at a 1 m pitch (6 places) before OP1.
+std::string fleet_and_belt_scene(const std::string& belt_mode) {
+  return "linetwin_scene: 1\n"
+         "name: fleet and belt\n"
+         "run: {duration: 1h}\n"
+         "paths:\n"
+         "  nodes:\n"
+         "    - {id: A, x_m: 0, y_m: 0}\n"
+         "    - {id: B, x_m: 10, y_m: 0}\n"
+         "    - {id: HOME, x_m: 5, y_m: -8}\n"
+         "  edges:\n"
+         "    - {from: A, to: B, width_m: 2, speed_limit_m_per_s: 1}\n"
+         "    - {from: HOME, to: A, width_m: 2, speed_limit_m_per_s: 1}\n"
+         "fleets:\n"
+         "  - id: AGV\n"
+         "    home: HOME\n"
+         "    vehicles: 2\n"
+         "    vehicle: {max_speed_m_per_s: 1, acceleration_m_per_s2: 0.5,\n"
+         "              deceleration_m_per_s2: 0.5, width_m: 1, length_m: 1.2, load_time: 5s,\n"
+         "              unload_time: 5s}\n"
+         "elements:\n"
+         "  - {id: supply, type: source, supply: unlimited, to: C1}\n"
+         "  - {id: C1, type: conveyor, length_m: 6, speed_m_per_s: 0.5, spacing_m: 1, mode: " +
+         belt_mode +
+         ", to: OP1}\n"
+         "  - {id: OP1, type: station, processing: 10s, to: {via: AGV, to: SINK},\n"
+         "     transfer_node: A}\n"
+         "  - {id: SINK, type: sink, transfer_node: B}\n";
+}
+
+}  // namespace
+
+TEST_CASE("recorded bodies: the belt places start at first_belt_part, after the vehicles' loads") {
+  const RecordedBodies physics =
+      recorded_bodies(load_scene_text(fleet_and_belt_scene("physics"), "cell.yaml"));
+  // AGV#1, AGV#2, their two loads, then C1's six places.
+  REQUIRE(physics.bodies.size() == 2 + 2 + 6);
+  CHECK(physics.first_belt_part == 4);
+  CHECK(physics.bodies[3].id == "AGV#2 load");
+  CHECK(physics.bodies[4].id == "C1 part 1");
+  CHECK(physics.bodies[9].id == "C1 part 6");
+  // An event belt has no places: the first would come after the last body.
+  const RecordedBodies event =
+      recorded_bodies(load_scene_text(fleet_and_belt_scene("event"), "cell.yaml"));
+  CHECK(event.bodies.size() == 4);
+  CHECK(event.first_belt_part == 4);
 }
 
 }  // namespace linetwin
