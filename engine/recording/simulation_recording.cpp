@@ -109,7 +109,8 @@ std::uint64_t record_simulation(const Scene& scene, const std::string& scene_tex
       if (binding.translate(sample, bound)) twins.apply(bound);
     }
     log.samples.clear();
-    const std::int64_t now_us = settings.start_time_us + std::llround(t * 1e6);
+    const std::int64_t now_us =
+        SampleInstants{.start_time_us = settings.start_time_us}.timestamp_us(t);
     twins.advance_to(now_us);
     snapshots.clear();
     for (ElementIndex station : scene.stations())
