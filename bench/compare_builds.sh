@@ -13,6 +13,7 @@
 # pair's two runs are seconds apart, so that a slow spell of the machine falls on both sides of
 # its ratio; the median over the pairs is the figure, and the spread says how far to trust it.
 set -euo pipefail
+export LC_ALL=C  # printf reads "470.1" as a number whatever the locale
 if [[ $# -lt 2 ]]; then
   sed -n '6,11p' "$0" | sed 's/^# //' >&2
   exit 2

@@ -14,9 +14,11 @@
 # the target of issue 11 (at most 1.25). It prints the verdict and exits 0 either way: a timing is
 # a measurement to read, never a test to pass.
 set -euo pipefail
+export LC_ALL=C  # printf reads "470.1" as a number whatever the locale
 target=1.25
 processes=10
 if [[ ${1:-} =~ ^[0-9]+$ ]]; then
+  [[ $1 =~ ^[1-9][0-9]*$ ]] || { echo "line_ratio.sh: PROCESSES must be a whole number above 0, not '$1'" >&2; exit 2; }
   processes=$1
   shift
 fi
@@ -31,7 +33,6 @@ if [[ ${#programs[@]} -eq 0 ]]; then
   sed -n '6,10p' "$0" | sed 's/^# //' >&2
   exit 2
 fi
-((processes > 0)) || { echo "line_ratio.sh: PROCESSES must be a whole number above 0" >&2; exit 2; }
 for program in "${programs[@]}"; do
   [[ -x $program ]] || { echo "line_ratio.sh: $program is not a program" >&2; exit 2; }
 done

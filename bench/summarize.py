@@ -113,7 +113,7 @@ def print_serial_line(medians):
         wall = mine["real_time"] / theirs["real_time"]
         cpu = mine["cpu_time"] / theirs["cpu_time"]
         ok = wall <= LINE_TARGET
-        print(f"linetwin / hand-written time: {wall:.2f} wall, {cpu:.2f} CPU"
+        print(f"linetwin / hand-written time: {wall:.3f} wall, {cpu:.3f} CPU"
               f"  (target <= {LINE_TARGET}: {verdict(ok)})")
         if mine["parts"] != theirs["parts"]:
             print(f"note: the two completed different numbers of parts"

@@ -8,6 +8,7 @@
 // timestamp_us): fine enough for 1 kHz sensors, exact in integers, and good for ±292,000 years.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +32,14 @@ std::optional<std::int64_t> parse_timestamp_us(std::string_view text);
 // three when the time is a whole millisecond (`...:30.547Z`). parse_timestamp_us reads it back
 // to the same microsecond.
 std::string format_timestamp_iso(std::int64_t timestamp_us);
+
+// The timestamp of simulated time `t_s` (seconds) in a run whose time 0 is `start_us`, to the
+// nearest microsecond: the one rule by which simulated telemetry, recordings and their replay
+// stamp simulated instants, so that a station's sample, a body's pose and a KPI snapshot of one
+// instant carry one time.
+inline std::int64_t timestamp_at_us(std::int64_t start_us, double t_s) {
+  return start_us + std::llround(t_s * 1e6);
+}
 
 // What parse_timestamp_us accepts, for error messages ("expected ..., found ...").
 inline constexpr std::string_view kTimestampSyntax =

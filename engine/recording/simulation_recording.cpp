@@ -1,11 +1,11 @@
 #include "recording/simulation_recording.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "core/timestamp.hpp"
 #include "plant/line_run.hpp"
 #include "recording/belt_parts.hpp"
 #include "recording/telemetry_recording.hpp"
@@ -109,8 +109,7 @@ std::uint64_t record_simulation(const Scene& scene, const std::string& scene_tex
       if (binding.translate(sample, bound)) twins.apply(bound);
     }
     log.samples.clear();
-    const std::int64_t now_us =
-        SampleInstants{.start_time_us = settings.start_time_us}.timestamp_us(t);
+    const std::int64_t now_us = timestamp_at_us(settings.start_time_us, t);
     twins.advance_to(now_us);
     snapshots.clear();
     for (ElementIndex station : scene.stations())

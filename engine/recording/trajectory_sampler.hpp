@@ -5,11 +5,11 @@
 // it (docs/recording-format.md, "/trajectories").
 #pragma once
 
-#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "core/timestamp.hpp"
 #include "plant/run/vehicle_tracks.hpp"
 #include "plant/scene.hpp"
 #include "recording/telemetry_recording.hpp"
@@ -33,12 +33,13 @@ std::string load_body_id(const std::string& vehicle_id);
 
 // The instants at which a recording samples moving bodies: k / rate of simulated time, k = 0, 1,
 // ... (k / rate, not a running sum, so that instants do not drift over a long run), each with its
-// timestamp. The vehicles' and the belt parts' rows share them.
+// timestamp (timestamp_at_us, core/timestamp.hpp). The vehicles' and the belt parts' rows share
+// them.
 struct SampleInstants {
   double rate_hz = 0.0;
   std::int64_t start_time_us = 0;  // simulated time 0
   double time_s(std::uint64_t k) const { return static_cast<double>(k) / rate_hz; }
-  std::int64_t timestamp_us(double t) const { return start_time_us + std::llround(t * 1e6); }
+  std::int64_t timestamp_us(double t) const { return timestamp_at_us(start_time_us, t); }
   // Whether an instant at `t` is sampled before `until_s` (with `inclusive`, up to it).
   static bool before(double t, double until_s, bool inclusive) {
     return t < until_s || (inclusive && t == until_s);

@@ -1,7 +1,6 @@
 #include "telemetry/simulated_telemetry.hpp"
 
-#include <cmath>
-
+#include "core/timestamp.hpp"
 #include "plant/line_run.hpp"
 
 namespace linetwin {
@@ -59,7 +58,7 @@ SimulatedTelemetry::SimulatedTelemetry(const Scene& scene, TelemetryLog& log, st
 
 void SimulatedTelemetry::on_station_report(const StationReport& report) {
   TelemetrySample sample;
-  sample.timestamp_us = start_us_ + std::llround(report.time_s * 1e6);
+  sample.timestamp_us = timestamp_at_us(start_us_, report.time_s);
   sample.machine = report.station;
   std::uint64_t& sequence = next_sequence_[report.station];
   if (report.counters_changed) {

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "core/distribution.hpp"
+#include "core/random_stream.hpp"
 #include "io/scene_file.hpp"
 #include "plant/line_run.hpp"
 #include "test_files.hpp"
@@ -212,6 +214,47 @@ elements:
   CHECK(r.products[2].completed == 12);
   CHECK(r.products[2].lead_time_mean_s == doctest::Approx(8.0));
   CHECK(std::isnan(r.products[0].lead_time_mean_s));
+}
+
+TEST_CASE("flow: an exponential processing time is the distribution's own draw, on every path") {
+  // M draws each part's time from its processing stream. Where every product takes one
+  // exponential, the station keeps that mean at hand; where products differ (b: another mean,
+  // or a gamma of shape 1, the same law drawn another way), it looks up the part's product. Only
+  // a runs: either way its parts must take the draws of Exponential(60 s) from that stream, in
+  // order. Parts arrive every 1,000 s, so none waits while every draw is shorter (required
+  // below), and a part's lead time is its draw.
+  for (const std::string b_time :
+       {"{distribution: exponential, mean: 60s}", "{distribution: exponential, mean: 90s}",
+        "{distribution: gamma, shape: 1, mean: 60s}"}) {
+    CAPTURE(b_time);
+    const Scene scene = scene_of(R"(
+products: [a, b]
+run: {duration: 20000s}
+elements:
+  - {id: in, type: source, interarrival: 1000s, product: a, to: M}
+  - id: M
+    type: station
+    processing: {distribution: exponential, mean: 60s}
+    processing_by_product: {b: )" +
+                                 b_time + R"(}
+    to: out
+  - {id: out, type: sink}
+)");
+    const ReplicationResult r = simulate(scene);
+    const std::uint64_t n = r.products[0].completed;
+    REQUIRE(n >= 19);
+    RandomStream stream(scene.seed(), "M", "processing", 0);
+    const Distribution processing = Distribution::exponential(60.0);
+    double total_s = 0.0;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const double draw_s = processing.sample(stream);
+      REQUIRE(draw_s < 1000.0);
+      total_s += draw_s;
+    }
+    // Another draw would be off by seconds; only the rounding of entry and exit times differs.
+    CHECK(r.products[0].lead_time_mean_s ==
+          doctest::Approx(total_s / static_cast<double>(n)).epsilon(1e-12));
+  }
 }
 
 // ---- 3. order files and mixes ----

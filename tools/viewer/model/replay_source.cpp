@@ -1,10 +1,10 @@
 #include "replay_source.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/timestamp.hpp"
 #include "recording/belt_parts.hpp"
 #include "recording/trajectory_sampler.hpp"
 
@@ -95,7 +95,7 @@ std::int64_t ReplaySource::start_us() const {
 }
 
 std::int64_t ReplaySource::timestamp_us(double t_s) const {
-  return SampleInstants{.start_time_us = start_us()}.timestamp_us(t_s);
+  return timestamp_at_us(start_us(), t_s);
 }
 
 double ReplaySource::duration_s() const {
