@@ -8,8 +8,8 @@ own parts, e.g. "BM_Hold_EventCalendar/pending:1000") and its median real time i
 unit. A benchmark run with repetitions gives its "median" aggregate; one run without repetitions
 gives its only time; a run that failed gives none. With NAMEs, only those, in the order given: a
 NAME is a benchmark's name, or its family (the part before the first '/') where the report has
-one benchmark of that family; it fails when a NAME has no timing or several. Standard library only (Debian's /usr/bin/python3), for
-bench/compare_builds.sh and bench/line_ratio.sh.
+one benchmark of that family; it fails when a NAME has no timing or several. Standard library
+only (Debian's /usr/bin/python3), for bench/compare_builds.sh and bench/line_ratio.sh.
 """
 
 import json

@@ -69,7 +69,7 @@ class ReplaySource final : public ViewSource {
  private:
   void rebuild();
   // The timestamp of replay time `t_s`: whole microseconds after start_us(), as a recording
-  // stamps its instants (SampleInstants::timestamp_us).
+  // stamps its instants (timestamp_at_us, core/timestamp.hpp).
   std::int64_t timestamp_us(double t_s) const;
   const Scene& scene_;
   TelemetryLog log_;
